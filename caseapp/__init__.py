@@ -1,0 +1,85 @@
+"""caseapp: the migration database of the city of Osnabrück. create_app() builds the Flask app."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+
+from caseapp.config import load_config
+
+# Every module that declares models is imported here, so metadata, Alembic and the app see all tables.
+MODEL_MODULES = (
+    "caseapp.districts.models",
+    "caseapp.offices.models",
+    "caseapp.auth.models",
+    "caseapp.people.models",
+    "caseapp.shelters.models",
+    "caseapp.workflows.models",
+    "caseapp.audit.models",
+    "caseapp.sources.models",
+    "caseapp.reports.models",
+    "caseapp.privacy.models",
+)
+
+
+def import_models() -> None:
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path, overrides))
+    import_models()
+    _init_extensions(app)
+    _init_security(app)
+    _init_admin(app)
+    _init_api(app)
+    _init_tasks(app)
+    _init_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from caseapp.extensions import babel, db, migrate
+    from caseapp.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def _init_security(app: Flask) -> None:
+    from caseapp.auth.setup import init_security
+
+    init_security(app)
+
+
+def _init_admin(app: Flask) -> None:
+    from caseapp.admin import init_admin
+
+    init_admin(app)
+
+
+def _init_api(app: Flask) -> None:
+    from caseapp.api import api_bp
+
+    app.register_blueprint(api_bp)
+
+
+def _init_tasks(app: Flask) -> None:
+    from caseapp.tasks.celery_app import celery_init_app
+
+    celery_init_app(app)
+
+
+def _init_cli(app: Flask) -> None:
+    from caseapp.cli import register_commands
+
+    register_commands(app)
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"

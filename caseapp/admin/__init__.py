@@ -1,0 +1,33 @@
+"""Flask-Admin (Bootstrap 4, German): one module per area registers its views here."""
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from caseapp.admin.base import SecureIndexView
+
+VIEW_MODULES = (
+    "caseapp.admin.people",
+    "caseapp.admin.shelters",
+    "caseapp.admin.sources",
+    "caseapp.admin.stats",
+    "caseapp.admin.reports",
+    "caseapp.admin.audit",
+    "caseapp.admin.privacy",
+    "caseapp.admin.users",
+)
+
+
+def init_admin(app: Flask) -> Admin:
+    admin = Admin(
+        app,
+        name="caseapp Osnabrück",
+        theme=Bootstrap4Theme(),
+        index_view=SecureIndexView(name="Start", url="/admin"),
+    )
+    for name in VIEW_MODULES:
+        importlib.import_module(name).register(admin)
+    return admin

@@ -1,0 +1,31 @@
+"""The five roles of interfaces.md and the capabilities each one grants; one place to read them."""
+from __future__ import annotations
+
+ADMIN = "admin"
+CASEWORKER = "caseworker"
+SHELTER_MANAGER = "shelter_manager"
+ANALYST = "analyst"
+AUDITOR = "auditor"
+
+ROLES = {
+    ADMIN: "Verwaltung von Benutzern, Rollen, Ämtern, Datenquellen und Unterkünften",
+    CASEWORKER: "Personenakten der eigenen Ämter lesen und ändern, Übergänge ausführen",
+    SHELTER_MANAGER: "Unterkünfte, Zimmer und Belegungen verwalten; für die Belegung nötige Personendaten lesen",
+    ANALYST: "Nur Auswertungen: Dashboards, Statistik, Prognosen, Ausschussberichte",
+    AUDITOR: "Protokoll lesen, Auskunftsbericht (Art. 15 DSGVO) erstellen",
+}
+
+# Capabilities: each view and endpoint names one of these (or roles directly).
+MANAGE_USERS = frozenset({ADMIN})
+MANAGE_SHELTERS = frozenset({ADMIN, SHELTER_MANAGER})
+READ_PERSONS = frozenset({CASEWORKER, SHELTER_MANAGER})
+WRITE_PERSONS = frozenset({CASEWORKER})
+ALLOCATE = frozenset({CASEWORKER, SHELTER_MANAGER})
+READ_AGGREGATES = frozenset({ANALYST, CASEWORKER, SHELTER_MANAGER, ADMIN, AUDITOR})
+READ_AUDIT = frozenset({AUDITOR})
+
+
+def has_any(user, roles) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
+        return False
+    return any(user.has_role(r) for r in roles)

@@ -1,0 +1,112 @@
+"""Settings read from the environment; one class, no hidden defaults elsewhere."""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Let operators write plain postgresql:// URLs; we always talk psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def demo_secret_key(instance_path: str) -> str:
+    """The demo keeps a generated key in the instance folder so sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    overrides = overrides or {}
+    demo = _bool("CASEAPP_DEMO", False) or overrides.get("CASEAPP_DEMO", False)
+    testing = overrides.get("TESTING", False)
+    database_url = overrides.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
+    if not database_url:
+        database_url = "sqlite:///" + str(Path(instance_path) / "caseapp.db")
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if demo or testing:
+            secret_key = demo_secret_key(instance_path)
+        else:
+            raise RuntimeError(
+                "SECRET_KEY is not set. Set it in the environment (production), or CASEAPP_DEMO=1 "
+                "for the demo, which generates one in the instance folder."
+            )
+    redis_url = overrides.get("REDIS_URL", os.environ.get("REDIS_URL") or None)
+
+    cfg = {
+        "CASEAPP_DEMO": demo,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "CASEAPP_INBOX": os.environ.get("CASEAPP_INBOX", str(Path(instance_path) / "inbox")),
+        "CASEAPP_ARCHIVE": os.environ.get("CASEAPP_ARCHIVE", str(Path(instance_path) / "archive")),
+        "CASEAPP_REPORT_DIR": os.environ.get("CASEAPP_REPORT_DIR", str(Path(instance_path) / "reports")),
+        # Published figures: counts 1..k-1 are suppressed for aggregate-only readers.
+        "CASEAPP_SUPPRESSION_K": int(os.environ.get("CASEAPP_SUPPRESSION_K", "3")),
+        "CASEAPP_AGE_GROUPS": os.environ.get(
+            "CASEAPP_AGE_GROUPS", "0-2,3-5,6-9,10-15,16-17,18-24,25-44,45-64,65+"
+        ),
+        # Babel: German first, English as the second language.
+        "BABEL_DEFAULT_LOCALE": "de",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",
+        "CASEAPP_LANGUAGES": ["de", "en"],
+        # Flask-Security-Too
+        "SECURITY_PASSWORD_HASH": "argon2",
+        "SECURITY_PASSWORD_SALT": os.environ.get("SECURITY_PASSWORD_SALT", secret_key[:22]),
+        "SECURITY_PASSWORD_LENGTH_MIN": 12,
+        "SECURITY_PASSWORD_COMPLEXITY_CHECKER": "zxcvbn",
+        "SECURITY_PASSWORD_CHECK_BREACHED": False,
+        "SECURITY_EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},
+        "SECURITY_RETURN_GENERIC_RESPONSES": True,
+        "SECURITY_CSRF_IGNORE_UNAUTH_ENDPOINTS": True,
+        "SECURITY_CSRF_PROTECT_MECHANISMS": ["session", "basic"],
+        "SECURITY_TOKEN_AUTHENTICATION_HEADER": "Authentication-Token",
+        "SECURITY_TOKEN_MAX_AGE": 8 * 3600,
+        "SECURITY_REGISTERABLE": False,
+        "SECURITY_SEND_REGISTER_EMAIL": False,
+        "SECURITY_SEND_PASSWORD_CHANGE_EMAIL": False,
+        "SECURITY_SEND_PASSWORD_RESET_EMAIL": False,
+        "SECURITY_SEND_PASSWORD_RESET_NOTICE_EMAIL": False,
+        "SECURITY_CHANGEABLE": True,
+        "SECURITY_TRACKABLE": True,
+        "SECURITY_POST_LOGIN_VIEW": "/admin/",
+        "SECURITY_POST_LOGOUT_VIEW": "/login",
+        "SECURITY_TWO_FACTOR": True,
+        "SECURITY_TWO_FACTOR_ENABLED_METHODS": ["authenticator"],
+        "SECURITY_TWO_FACTOR_REQUIRED": _bool("CASEAPP_2FA_REQUIRED", not demo and not testing),
+        "SECURITY_TOTP_SECRETS": {"1": os.environ.get("SECURITY_TOTP_SECRET", secret_key)},
+        "SECURITY_TOTP_ISSUER": "caseapp Osnabrück",
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "PERMANENT_SESSION_LIFETIME": timedelta(
+            minutes=int(os.environ.get("CASEAPP_SESSION_ABSOLUTE_MINUTES", "480"))
+        ),
+        "CASEAPP_IDLE_TIMEOUT_MINUTES": int(os.environ.get("CASEAPP_IDLE_TIMEOUT_MINUTES", "30")),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("CASEAPP_SECURE_COOKIES", not demo and not testing),
+        "MAIL_SUPPRESS_SEND": True,
+        "FLASK_ADMIN_SWATCH": "default",
+    }
+    cfg.update(overrides)
+    return cfg

@@ -1,0 +1,1 @@
+"""The city's 23 districts (Stadtteile)."""

@@ -1,0 +1,1 @@
+"""City offices (Ämter) that contribute data, and users' membership in them."""

@@ -1,0 +1,1 @@
+"""Persons, their households, nationalities and which offices know them."""

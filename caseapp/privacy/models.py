@@ -1,0 +1,2 @@
+"""Models for privacy."""
+from __future__ import annotations

@@ -1,0 +1,4 @@
+"""Command-line commands for reports."""
+from __future__ import annotations
+
+commands: list = []

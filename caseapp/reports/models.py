@@ -1,0 +1,2 @@
+"""Models for reports."""
+from __future__ import annotations

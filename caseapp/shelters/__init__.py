@@ -1,0 +1,1 @@
+"""Communal shelters (Gemeinschaftsunterkünfte), their rooms and the stays in them."""

@@ -1,0 +1,4 @@
+"""Command-line commands for sources."""
+from __future__ import annotations
+
+commands: list = []

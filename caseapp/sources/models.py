@@ -1,0 +1,2 @@
+"""Models for sources."""
+from __future__ import annotations

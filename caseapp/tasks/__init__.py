@@ -1,0 +1,1 @@
+"""Celery wiring and thin @shared_task wrappers around operations."""

@@ -1,0 +1,43 @@
+"""Celery bound to the Flask app (Flask's celery_init_app pattern); in-process without REDIS_URL."""
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+
+# Task modules; each holds thin @shared_task wrappers around operations.
+TASK_MODULES = ["caseapp.tasks.sync", "caseapp.tasks.reports", "caseapp.tasks.privacy"]
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    redis_url = app.config.get("REDIS_URL")
+    celery_app = Celery(app.name, task_cls=FlaskTask)
+    celery_app.config_from_object(
+        {
+            "broker_url": redis_url or "memory://",
+            "result_backend": redis_url or "cache+memory://",
+            # Without a broker the demo runs every task in-process, synchronously.
+            "task_always_eager": not redis_url,
+            "task_eager_propagates": True,
+            "task_acks_late": True,
+            "task_reject_on_worker_lost": True,
+            "worker_prefetch_multiplier": 1,
+            "task_ignore_result": False,
+            "timezone": "Europe/Berlin",
+            "beat_schedule": beat_schedule(),
+            "include": TASK_MODULES,
+        }
+    )
+    celery_app.set_default()
+    app.extensions["celery"] = celery_app
+    return celery_app
+
+
+def beat_schedule() -> dict:
+    from caseapp.tasks.schedule import BEAT_SCHEDULE
+
+    return BEAT_SCHEDULE

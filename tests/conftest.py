@@ -1,0 +1,118 @@
+"""Test wiring: a throw-away PostgreSQL database per run, migrated by Alembic; rollback per test."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from pytest_postgresql import factories
+
+from tests import services
+from tests.factories import Factory
+
+postgresql_proc = factories.postgresql_proc(
+    executable=os.environ.get("PG_CTL", "/usr/lib/postgresql/15/bin/pg_ctl")
+)
+
+TEST_PASSWORD = "Kaffeetasse-Brücke-42"
+
+
+@pytest.fixture(scope="session")
+def pg_server(request):
+    return services.pg_server_url(request)
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_server):
+    url, name = services.create_database(pg_server)
+    yield url.replace("postgresql://", "postgresql+psycopg://")
+    services.drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("TEST_REDIS_URL") or services.DEFAULT_REDIS
+    if services.redis_answers(url):
+        yield url
+        return
+    server = services.RedisServer()
+    yield server.url
+    server.stop()
+
+
+def make_app(database_url: str, **overrides):
+    from caseapp import create_app
+
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "REDIS_URL": None,
+        "SECURITY_TWO_FACTOR_REQUIRED": False,
+        "SECURITY_PASSWORD_HASH": "argon2",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+
+    inbox = tmp_path_factory.mktemp("inbox")
+    application = make_app(
+        database_url,
+        CASEAPP_INBOX=str(inbox),
+        CASEAPP_ARCHIVE=str(tmp_path_factory.mktemp("archive")),
+        CASEAPP_REPORT_DIR=str(tmp_path_factory.mktemp("reports")),
+    )
+    with application.app_context():
+        upgrade()
+    return application
+
+
+@pytest.fixture()
+def db(app):
+    """The database with everything a test writes rolled back afterwards (commits become savepoints)."""
+    from caseapp.extensions import db as _db
+
+    with app.app_context():
+        connection = _db.engine.connect()
+        transaction = connection.begin()
+        original = _db.session
+        session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        _db.session = session
+        try:
+            yield _db
+        finally:
+            session.remove()
+            _db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture()
+def factory(db):
+    return Factory(db)
+
+
+@pytest.fixture()
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture()
+def login_as(app, db, factory):
+    """login_as(role, offices=("abh",)) -> a logged-in test client (session cookie) and its user."""
+
+    def _login(role: str | None, offices=("abh",), client=None):
+        user = factory.user(role=role, offices=offices, password=TEST_PASSWORD)
+        c = client or app.test_client()
+        resp = c.post("/login?include_auth_token", json={"email": user.email, "password": TEST_PASSWORD})
+        assert resp.status_code == 200, resp.get_data(as_text=True)
+        c.auth_token = resp.get_json()["response"]["user"]["authentication_token"]
+        c.user = user
+        return c
+
+    return _login
