@@ -13,7 +13,7 @@ postgresql_proc = factories.postgresql_proc(
     executable=os.environ.get("PG_CTL", "/usr/lib/postgresql/15/bin/pg_ctl")
 )
 
-TEST_PASSWORD = "Kaffeetasse-Brücke-42"
+TEST_PASSWORD = "Kaffeetasse-Bruecke-42"
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ class Factory:
     def __init__(self, db):
         self.db = db
 
-    def user(self, role: str | None = "caseworker", offices=("abh",), password="Kaffeetasse-Brücke-42",
+    def user(self, role: str | None = "caseworker", offices=("abh",), password="Kaffeetasse-Bruecke-42",
              email: str | None = None):
         from flask_security import hash_password
 
