@@ -1,6 +1,94 @@
-"""Admin views for reports."""
+"""Admin page "Berichte": request a committee report, watch its progress, download the archived PDF."""
 from __future__ import annotations
+
+import logging
+
+from flask import flash, jsonify, redirect, request, send_file, url_for
+from flask_admin import expose
+from flask_security import current_user
+
+from caseapp.admin.base import SecureBaseView
+from caseapp.auth.roles import ADMIN, ANALYST
+from caseapp.extensions import csrf, db
+from caseapp.reports.committees import COMMITTEES, UnknownCommittee
+from caseapp.reports.models import ReportJob
+from caseapp.reports.operations import ArchiveError, archived_file, request_report
+from caseapp.reports.periods import PeriodError, previous_month
+
+log = logging.getLogger(__name__)
+
+
+def _job_json(job: ReportJob) -> dict:
+    return {"id": job.id, "status": job.status, "status_label": job.status_label, "progress": job.progress,
+            "step": job.step or "", "error": job.error or ""}
+
+
+class ReportsView(SecureBaseView):
+    # Analysts read aggregates (interfaces.md); admins run the city's reporting. Nobody else.
+    allowed_roles = frozenset({ANALYST, ADMIN})
+
+    @expose("/")
+    def index(self):
+        from datetime import date
+
+        jobs = db.session.scalars(db.select(ReportJob).order_by(ReportJob.id.desc()).limit(50)).all()
+        return self.render("admin/reports/index.html", jobs=jobs, committees=COMMITTEES.values(), committees_by_slug=COMMITTEES,
+                           default_period=previous_month(date.today()).code)
+
+    @expose("/request", methods=("POST",))
+    def request_view(self):
+        csrf.protect()
+        committee, period = request.form.get("committee", ""), request.form.get("period", "")
+        try:
+            job = request_report(committee, period, by=current_user, channel="admin")
+        except (UnknownCommittee, PeriodError) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for(".index"))
+        db.session.commit()
+        self._enqueue(job.id)
+        flash(f"Bericht „{COMMITTEES[job.committee].name}“ für {job.period} wurde angefordert.", "success")
+        return redirect(url_for(".index"))
+
+    @staticmethod
+    def _enqueue(job_id: int) -> None:
+        from caseapp.tasks.reports import render_report
+
+        try:
+            render_report.delay(job_id)
+        except Exception:  # noqa: BLE001 - broker down: the job stays queued and the user is told
+            log.exception("could not enqueue report job %s", job_id)
+            flash("Der Auftrag ist gespeichert, konnte aber nicht an die Hintergrundverarbeitung übergeben "
+                  "werden. Bitte später erneut versuchen.", "error")
+
+    @expose("/status")
+    def status(self):
+        ids = [int(x) for x in request.args.get("ids", "").split(",") if x.strip().isdigit()][:100]
+        jobs = db.session.scalars(db.select(ReportJob).where(ReportJob.id.in_(ids))).all() if ids else []
+        return jsonify(jobs=[_job_json(j) for j in jobs])
+
+    @expose("/download/<int:job_id>")
+    def download(self, job_id: int):
+        job = db.session.get(ReportJob, job_id)
+        if job is None:
+            return self._not_found()
+        try:
+            path = archived_file(job, by=current_user, channel="admin")
+        except ArchiveError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for(".index"))
+        db.session.commit()
+        return send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=f"Bericht_{job.committee}_{job.period}.pdf")
+
+    @staticmethod
+    def _not_found():
+        from flask import abort
+
+        abort(404)
 
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
+    admin.add_view(ReportsView(name="Berichte", endpoint="reports", url="/admin/reports"))

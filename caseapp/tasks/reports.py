@@ -1,1 +1,59 @@
-"""Celery tasks for reports."""
+"""Celery tasks for committee reports: render one requested report; the monthly run for every committee."""
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from celery import shared_task
+
+from caseapp.extensions import db
+from caseapp.reports.committees import COMMITTEES
+from caseapp.reports.models import ReportJob
+from caseapp.reports.operations import build_report, fail_report, request_report
+from caseapp.reports.periods import previous_month
+
+log = logging.getLogger(__name__)
+
+
+def _publish(job: ReportJob) -> None:
+    # Each step is committed so the admin page's polling sees the progress while the worker renders.
+    db.session.commit()
+
+
+def run_job(job_id: int) -> ReportJob:
+    """Build one queued job and commit; a failure is recorded on the job (German message), not lost."""
+    job = db.session.get(ReportJob, job_id)
+    if job is None:
+        raise LookupError(f"report job {job_id} does not exist")
+    if job.status == "done":
+        return job  # a redelivered message must not render (and archive) twice
+    try:
+        build_report(job, on_progress=_publish)
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - any failure must end up on the job row
+        log.exception("report job %s failed", job_id)
+        db.session.rollback()
+        job = db.session.get(ReportJob, job_id)
+        fail_report(job, f"Der Bericht konnte nicht erstellt werden ({type(exc).__name__}: {exc})")
+        db.session.commit()
+    return job
+
+
+@shared_task(name="caseapp.reports.render", ignore_result=False)
+def render_report(job_id: int) -> dict:
+    job = run_job(job_id)
+    return {"id": job.id, "status": job.status, "checksum": job.checksum, "pages": job.pages}
+
+
+@shared_task(name="caseapp.reports.monthly")
+def monthly_reports(today: str | None = None) -> list[int]:
+    """Beat: every committee's report for the last complete month, one render task each."""
+    period = previous_month(date.fromisoformat(today) if today else date.today())
+    ids = []
+    for slug in COMMITTEES:
+        job = request_report(slug, period.code, actor="beat", channel="task")
+        db.session.commit()
+        ids.append(job.id)
+    for job_id in ids:
+        render_report.delay(job_id)
+    return ids

@@ -1,0 +1,50 @@
+"""Assembles the template context of one committee report: its sections plus title and method data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Callable
+
+from flask import current_app
+
+from caseapp.reports.blocks import Section
+from caseapp.reports.periods import Period
+from caseapp.reports.typography import SUPPRESSED
+
+AGE_NOTE = ("Das Alter wird zum Datenstand berechnet. Ist nur das Geburtsjahr oder der Geburtsmonat bekannt, "
+            "wird die Mitte des möglichen Zeitraums angenommen (1. Juli bzw. 15. des Monats).")
+POPULATION_NOTE = ("Personen, die der Stadt zum Datenstand bekannt sind und nicht fortgezogen sind; "
+                   "anonymisierte Fälle zählen nicht mit.")
+
+
+@dataclass
+class ReportInputs:
+    """What a content builder gets: the period, the day the figures describe and the suppression threshold."""
+
+    period: Period
+    data_date: date
+    k: int
+    progress: Callable[[float, str], None] = lambda fraction, text: None
+
+
+@dataclass
+class Content:
+    sections: list[Section]
+    notes: list[str] = field(default_factory=list)
+    population: str = POPULATION_NOTE
+
+
+def compose(committee, period: Period, data_date: date, *, progress=None, created: date | None = None) -> dict:
+    k = int(current_app.config["CASEAPP_SUPPRESSION_K"])
+    inputs = ReportInputs(period, data_date, k, progress or (lambda fraction, text: None))
+    content: Content = committee.builder()(inputs)
+    return {
+        "committee": committee,
+        "period": period,
+        "data_date": data_date,
+        "created": created or date.today(),
+        "sections": content.sections,
+        "method": {"population": content.population, "age": AGE_NOTE, "notes": content.notes},
+        "k": k,
+        "marker": SUPPRESSED,
+    }
