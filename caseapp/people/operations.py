@@ -1,0 +1,303 @@
+"""Writers for persons: registration and lifecycle steps with their stays; flush and audit, never commit."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from caseapp.audit.operations import record
+from caseapp.districts.models import District
+from caseapp.extensions import db
+from caseapp.offices.models import Office
+from caseapp.people.birthdate import BirthDate, BirthDateError
+from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, is_nationality
+from caseapp.people.models import Household, Person, PersonOffice
+from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.shelters.operations import lock_shelters
+from caseapp.shelters.queries import active_stay, free_beds_from
+from caseapp.workflows import PERSON_EVENTS, allowed_events, machine_for
+from caseapp.workflows.allocation import choose_room, needs_accessible
+from caseapp.workflows.dates import event_date, german
+from caseapp.workflows.errors import InvalidInput, TransitionRefused
+from caseapp.workflows.history import record_transition
+from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE, PersonState
+
+__all__ = ["InvalidInput", "TransitionRefused", "register_person", "run_transition"]
+
+CLOSES_STAY = ("relocate", "move_out", "depart")
+TEXT_FIELDS = {"street": 200, "house_number": 20, "city": 100, "needs": 200}
+DATE_FIELDS = ("entry_date", "move_in_date", "move_out_date")
+OPTIONAL_FIELDS = {*TEXT_FIELDS, *DATE_FIELDS, "postcode", "district", "household_id"}
+
+
+def _text(field: str, value, max_len: int, *, required: bool) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(field, "Angabe fehlt")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(field, "muss ein Text sein")
+    value = value.strip()
+    if len(value) > max_len:
+        raise InvalidInput(field, f"höchstens {max_len} Zeichen")
+    return value
+
+
+def parse_date(field: str, value) -> date | None:
+    """A date from a date or an ISO string 'YYYY-MM-DD'; InvalidInput naming the field otherwise."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date(field, value)
+    except ValueError:
+        return _bad_date(field, value)
+
+
+def _bad_date(field: str, value):
+    raise InvalidInput(field, f"„{value}“ ist kein gültiges Datum der Form JJJJ-MM-TT")
+
+
+def _birth(value) -> BirthDate:
+    if isinstance(value, BirthDate):
+        return value
+    if isinstance(value, date):
+        return BirthDate(value, "day")
+    try:
+        birth = BirthDate.parse_iso(value if isinstance(value, str) else "")
+    except BirthDateError as exc:
+        raise InvalidInput("birth_date", str(exc)) from None
+    if birth.reference > date.today() and birth.precision == "day":
+        raise InvalidInput("birth_date", "Das Geburtsdatum liegt in der Zukunft")
+    return birth
+
+
+def _nationalities(value) -> list[str]:
+    if not isinstance(value, (list, tuple)) or not value:
+        raise InvalidInput("nationalities", "mindestens eine Staatsangehörigkeit als Liste, z. B. [\"SYR\"]")
+    codes = []
+    for code in value:
+        norm = code.strip().upper() if isinstance(code, str) else None
+        if not norm or not is_nationality(norm):
+            raise InvalidInput("nationalities", f"unbekannter Staatsangehörigkeitscode „{code}“ (ISO 3166 alpha-3)")
+        if norm in codes:
+            raise InvalidInput("nationalities", f"Code „{norm}“ doppelt angegeben")
+        codes.append(norm)
+    return codes
+
+
+def _office(by, office) -> str | None:
+    if office is not None:
+        if not isinstance(office, str) or db.session.get(Office, office) is None:
+            raise InvalidInput("office", f"Amt „{office}“ gibt es nicht")
+        if by is not None and office not in by.office_codes:
+            raise InvalidInput("office", f"Sie gehören nicht dem Amt „{office}“ an")
+        return office
+    if by is None:
+        return None
+    codes = sorted(by.office_codes)
+    if not codes:
+        raise InvalidInput("office", "Ihr Konto gehört keinem Amt an; ohne Amt kann niemand erfasst werden")
+    if len(codes) > 1:
+        raise InvalidInput("office", f"Sie gehören mehreren Ämtern an ({', '.join(codes)}); bitte eines angeben")
+    return codes[0]
+
+
+def build_person(*, by, office, family_name, given_names, birth, sex, nationalities, residence_status,
+                 azr_number, legal_basis, **optional) -> tuple[Person, str | None]:
+    """A validated, unsaved Person and the registering office code; InvalidInput on the first bad field."""
+    unknown = sorted(set(optional) - OPTIONAL_FIELDS)
+    if unknown:
+        raise InvalidInput(unknown[0], "unbekannte Angabe")
+    office = _office(by, office)
+    person = Person(family_name=_text("family_name", family_name, 200, required=True),
+                    given_names=_text("given_names", given_names, 200, required=True),
+                    legal_basis=_text("legal_basis", legal_basis, 100, required=False))
+    person.birth = _birth(birth)
+    if sex not in SEXES:
+        raise InvalidInput("sex", f"„{sex}“ ist keine Angabe zum Geschlecht ({', '.join(SEXES)})")
+    person.sex = sex
+    if residence_status not in RESIDENCE_STATUSES:
+        raise InvalidInput("residence_status", f"unbekannter Aufenthaltsstatus „{residence_status}“ "
+                                               f"({', '.join(RESIDENCE_STATUSES)})")
+    person.residence_status = residence_status
+    person.set_nationalities(_nationalities(nationalities))
+    if azr_number is not None:
+        if not (isinstance(azr_number, str) and len(azr_number) == 12 and azr_number.isdigit()):
+            raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern")
+        if db.session.scalar(select(Person.id).where(Person.azr_number == azr_number)) is not None:
+            raise InvalidInput("azr_number", "Diese AZR-Nummer gehört bereits zu einer anderen Person")
+        person.azr_number = azr_number
+    for field, max_len in TEXT_FIELDS.items():
+        setattr(person, field, _text(field, optional.get(field), max_len, required=False))
+    for field in DATE_FIELDS:
+        setattr(person, field, parse_date(field, optional.get(field)))
+    postcode = _text("postcode", optional.get("postcode"), 5, required=False)
+    if postcode is not None and not (len(postcode) == 5 and postcode.isdigit()):
+        raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern")
+    person.postcode = postcode
+    district = optional.get("district")
+    if district is not None and (not isinstance(district, str) or db.session.get(District, district) is None):
+        raise InvalidInput("district", f"Stadtteil „{district}“ gibt es nicht (01 bis 23)")
+    person.district_number = district
+    household_id = optional.get("household_id")
+    if household_id is not None and db.session.get(Household, household_id) is None:
+        raise InvalidInput("household_id", f"Haushalt {household_id} gibt es nicht")
+    person.household_id = household_id
+    if person.move_in_date and person.move_out_date and person.move_out_date < person.move_in_date:
+        raise InvalidInput("move_out_date", "Der Wegzug liegt vor dem Zuzug")
+    if office is not None:
+        person.registered_by_office = office
+        person.offices.append(PersonOffice(office_code=office, via="registration"))
+    return person, office
+
+
+def register_person(*, by, office=None, family_name, given_names, birth, sex, nationalities, residence_status,
+                    azr_number=None, legal_basis=None, channel="api", actor: str | None = None,
+                    **optional_fields) -> Person:
+    """A new person in state `announced`, known to the registering office; validated, history and audit."""
+    if by is None and not actor:
+        raise ValueError("register_person needs `by` (a user) or `actor` (a label)")
+    person, office = build_person(
+        by=by, office=office, family_name=family_name, given_names=given_names, birth=birth, sex=sex,
+        nationalities=nationalities, residence_status=residence_status, azr_number=azr_number,
+        legal_basis=legal_basis, **optional_fields,
+    )
+    person.state = PersonState.announced.value
+    db.session.add(person)
+    db.session.flush()
+    record_transition("person", person.id, "register", None, person.state, date.today(), by=by, actor=actor)
+    record("create", "person", person.id, by=by, actor=actor, office=office, channel=channel)
+    return person
+
+
+def lock_person(person_id: int) -> Person:
+    """The person's row, locked for the rest of the transaction and freshly read."""
+    stmt = (select(Person).where(Person.id == person_id).with_for_update(of=Person)
+            .execution_options(populate_existing=True))
+    person = db.session.scalar(stmt)
+    if person is None:
+        raise LookupError(f"Person {person_id} gibt es nicht")
+    return person
+
+
+def _refuse_event(person: Person, event: str) -> None:
+    possible = [EVENT_LABELS_DE[e] for e in allowed_events(person)]
+    hint = f" (möglich: {', '.join(possible)})" if possible else ""
+    raise TransitionRefused(
+        f"„{EVENT_LABELS_DE[event]}“ ist im Zustand „{STATE_LABELS_DE[person.state]}“ nicht möglich{hint}"
+    )
+
+
+def _shelter(shelter_id) -> Shelter:
+    shelter = db.session.get(Shelter, shelter_id) if isinstance(shelter_id, int) else None
+    if shelter is None:
+        raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
+    return shelter
+
+
+def _target_room(person: Person, event: str, on: date, shelter_id, room_id, current: Stay | None) -> Room:
+    """The room the person moves into: the given one if it has a free bed, else the automatic choice."""
+    current_room = current.room if current else None
+    room = None
+    if room_id is not None:
+        room = db.session.get(Room, room_id) if isinstance(room_id, int) else None
+        if room is None:
+            raise InvalidInput("room_id", f"Zimmer {room_id} gibt es nicht")
+        if shelter_id is not None and room.shelter_id != shelter_id:
+            raise InvalidInput("room_id", f"Zimmer {room_id} gehört nicht zur Unterkunft {shelter_id}")
+        shelter_ids = [room.shelter_id]
+    elif shelter_id is not None:
+        shelter_ids = [_shelter(shelter_id).id]
+    elif event == "relocate":
+        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) angeben")
+    else:
+        shelter_ids = list(db.session.scalars(select(Shelter.id).where(Shelter.state == "open")))
+    # Lock the target shelters (and the one being left) in id order: capacity is decided under the lock.
+    locked = lock_shelters(shelter_ids + ([current_room.shelter_id] if current_room else []))
+    targets = [s for s in locked if s.id in shelter_ids]
+    if shelter_id is not None or room_id is not None:
+        (target,) = targets
+        if target.state != "open":
+            raise TransitionRefused(
+                f"Die Unterkunft „{target.name}“ ist {STATE_LABELS_DE[target.state]}, nicht geöffnet"
+            )
+    targets = [s for s in targets if s.state == "open"]
+    free = free_beds_from(targets, on, exclude_person_id=person.id)
+    if room is not None:
+        return _check_given_room(person, room, free.get(room.id, 0), current_room)
+    chosen = choose_room(person, targets, free, exclude_room_id=current_room.id if current_room else None)
+    if chosen is None:
+        need = " barrierefreies" if needs_accessible(person) else ""
+        if shelter_id is not None:
+            raise TransitionRefused(
+                f"In der Unterkunft „{targets[0].name}“ ist ab dem {german(on)} kein passendes{need} Bett frei")
+        raise TransitionRefused(f"In keiner geöffneten Unterkunft ist ab dem {german(on)} ein passendes{need} Bett frei")
+    return chosen
+
+
+def _check_given_room(person: Person, room: Room, free: int, current_room: Room | None) -> Room:
+    if current_room is not None and current_room.id == room.id:
+        raise TransitionRefused(f"Die Person wohnt bereits im Zimmer {room.name}")
+    if room.women_only and person.sex != "w":
+        raise TransitionRefused(f"Zimmer {room.name} ist nur für Frauen")
+    if free < 1:
+        raise TransitionRefused(f"Im Zimmer {room.name} ist kein Bett frei")
+    return room
+
+
+def run_transition(person: Person, event: str, *, by=None, actor: str | None = None, on: date | None = None,
+                   reason: str | None = None, shelter_id=None, room_id=None, channel: str | None = None) -> Person:
+    """One lifecycle step with its side effects, all or nothing: stays opened or closed, history, audit."""
+    if by is None and not actor:
+        raise ValueError("run_transition needs `by` (a user) or `actor` (a label)")
+    if event not in PERSON_EVENTS:
+        raise InvalidInput("event", f"Unbekanntes Ereignis „{event}“ (möglich: {', '.join(PERSON_EVENTS)})")
+    if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
+        raise InvalidInput("reason", "Begründung als Text mit höchstens 500 Zeichen")
+    person = lock_person(person.id)
+    if event not in allowed_events(person):
+        _refuse_event(person, event)
+    on = event_date("person", person.id, on)
+    current = active_stay(person.id)
+    if current is not None and on < current.start_date:
+        raise TransitionRefused(f"Das Datum {german(on)} liegt vor dem Beginn der Belegung am "
+                                f"{german(current.start_date)}")
+    if event == "allocate" and current is not None:
+        raise TransitionRefused("Die Person hat bereits eine laufende Belegung")
+    room = _target_room(person, event, on, shelter_id, room_id, current) if event in ("allocate", "relocate") else None
+    before = person.state
+    try:
+        with db.session.begin_nested():
+            machine_for(person).send(event, room=room, current_room=current.room if current else None)
+            if current is not None and event in CLOSES_STAY:
+                current.end_date = on
+                db.session.flush()
+            if room is not None:
+                db.session.add(Stay(person_id=person.id, room_id=room.id, start_date=on))
+            _set_move_dates(person, event, on)
+            db.session.flush()
+    except IntegrityError as exc:
+        # The database's own guard (room capacity trigger, one active stay) caught what the lock did not.
+        raise TransitionRefused(_integrity_message(exc, room)) from None
+    record_transition("person", person.id, event, before, person.state, on, by=by, actor=actor, reason=reason)
+    detail = f"from={before},to={person.state}" + (f",room={room.id}" if room is not None else "")
+    record(f"transition:{event}", "person", person.id, by=by, actor=actor, channel=channel, detail=detail)
+    return person
+
+
+def _set_move_dates(person: Person, event: str, on: date) -> None:
+    """Arrival and departure fill the city move-in / move-out dates when no source delivered them."""
+    if event == "arrive" and person.move_in_date is None and (person.move_out_date is None or on <= person.move_out_date):
+        person.move_in_date = on
+    if event == "depart" and person.move_out_date is None and (person.move_in_date is None or on >= person.move_in_date):
+        person.move_out_date = on
+
+
+def _integrity_message(exc: IntegrityError, room: Room | None) -> str:
+    text = str(exc.orig)
+    if "room_full" in text and room is not None:
+        return f"Im Zimmer {room.name} ist kein Bett mehr frei"
+    if "uq_stay_person_active" in text or "stay_no_overlap" in text:
+        return "Die Person hat bereits eine Belegung in diesem Zeitraum"
+    return "Der Schritt widerspricht dem Datenbestand und wurde nicht ausgeführt"

@@ -1,0 +1,159 @@
+"""Writers for shelters and rooms: create, open/close, block beds. They flush and audit, never commit."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from caseapp.audit.operations import record
+from caseapp.districts.models import District
+from caseapp.extensions import db
+from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.workflows import SHELTER_EVENTS, allowed_events, machine_for
+from caseapp.workflows.dates import event_date
+from caseapp.workflows.errors import InvalidInput, TransitionRefused
+from caseapp.workflows.history import record_transition
+from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE, ShelterState
+
+SHELTER_FIELDS = ("street", "house_number", "postcode", "operator", "fire_safety_max")
+ROOM_FLAGS = ("accessible", "family", "women_only")
+
+
+def lock_shelters(ids) -> list[Shelter]:
+    """Row-lock shelters in id order (one order everywhere, so two allocations never deadlock)."""
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return []
+    stmt = (select(Shelter).where(Shelter.id.in_(ids)).order_by(Shelter.id).with_for_update()
+            .execution_options(populate_existing=True))
+    return list(db.session.scalars(stmt))
+
+
+def _text(field: str, value, max_len: int, required: bool = True) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(field, "Angabe fehlt")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(field, "muss ein Text sein")
+    value = value.strip()
+    if len(value) > max_len:
+        raise InvalidInput(field, f"höchstens {max_len} Zeichen")
+    return value
+
+
+def _count(field: str, value, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidInput(field, f"muss eine ganze Zahl ab {minimum} sein")
+    return value
+
+
+def _room(i: int, spec) -> Room:
+    if not isinstance(spec, dict):
+        raise InvalidInput(f"rooms[{i}]", "muss ein Objekt mit name und beds sein")
+    unknown = set(spec) - {"name", "beds", "blocked_beds", *ROOM_FLAGS}
+    if unknown:
+        raise InvalidInput(f"rooms[{i}]", f"unbekannte Angabe {', '.join(sorted(unknown))}")
+    room = Room(name=_text(f"rooms[{i}].name", spec.get("name"), 50),
+                beds=_count(f"rooms[{i}].beds", spec.get("beds"), 1),
+                blocked_beds=_count(f"rooms[{i}].blocked_beds", spec.get("blocked_beds", 0)))
+    if room.blocked_beds > room.beds:
+        raise InvalidInput(f"rooms[{i}].blocked_beds", "mehr gesperrte Betten als Betten")
+    for flag in ROOM_FLAGS:
+        value = spec.get(flag, False)
+        if not isinstance(value, bool):
+            raise InvalidInput(f"rooms[{i}].{flag}", "muss true oder false sein")
+        setattr(room, flag, value)
+    return room
+
+
+def create_shelter(*, by, name, district, rooms, actor: str | None = None, channel: str | None = None,
+                   **fields) -> Shelter:
+    """A new shelter in state `planned` with its rooms; validated, history and audit written."""
+    name = _text("name", name, 200)
+    if db.session.scalar(select(Shelter.id).where(Shelter.name == name)) is not None:
+        raise InvalidInput("name", f"Eine Unterkunft „{name}“ gibt es bereits")
+    if not isinstance(district, str) or db.session.get(District, district) is None:
+        raise InvalidInput("district", f"Stadtteil „{district}“ gibt es nicht (01 bis 23)")
+    if not isinstance(rooms, list) or not rooms:
+        raise InvalidInput("rooms", "mindestens ein Zimmer angeben")
+    unknown = set(fields) - set(SHELTER_FIELDS)
+    if unknown:
+        raise InvalidInput(min(unknown), "unbekannte Angabe")
+    built = [_room(i, spec) for i, spec in enumerate(rooms)]
+    if len({r.name for r in built}) != len(built):
+        raise InvalidInput("rooms", "Zimmernamen müssen innerhalb der Unterkunft eindeutig sein")
+    shelter = Shelter(name=name, district_number=district, state=ShelterState.planned.value, rooms=built)
+    for key in ("street", "house_number", "operator"):
+        setattr(shelter, key, _text(key, fields.get(key), 200, required=False))
+    postcode = _text("postcode", fields.get("postcode"), 5, required=False)
+    if postcode is not None and not (len(postcode) == 5 and postcode.isdigit()):
+        raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern")
+    shelter.postcode = postcode
+    if fields.get("fire_safety_max") is not None:
+        shelter.fire_safety_max = _count("fire_safety_max", fields["fire_safety_max"])
+    db.session.add(shelter)
+    db.session.flush()
+    record_transition("shelter", shelter.id, "register", None, shelter.state, date.today(), by=by, actor=actor)
+    record("create", "shelter", shelter.id, by=by, actor=actor, channel=channel, detail=f"rooms={len(built)}")
+    return shelter
+
+
+def shelter_event(shelter: Shelter, event: str, *, by, on: date | None = None, reason: str | None = None,
+                  actor: str | None = None, channel: str | None = None) -> Shelter:
+    """Open or close a shelter; closing one that still has residents is refused."""
+    if event not in SHELTER_EVENTS:
+        raise InvalidInput("event", f"Unbekanntes Ereignis „{event}“ (möglich: {', '.join(SHELTER_EVENTS)})")
+    (shelter,) = lock_shelters([shelter.id])
+    if event not in allowed_events(shelter):
+        raise TransitionRefused(
+            f"„{EVENT_LABELS_DE[event]}“ ist für eine Unterkunft im Zustand "
+            f"„{STATE_LABELS_DE[shelter.state]}“ nicht möglich"
+        )
+    on = event_date("shelter", shelter.id, on)
+    occupied = 0
+    if event == "close":
+        occupied = db.session.scalar(
+            select(func.count()).select_from(Stay).join(Room, Room.id == Stay.room_id)
+            .where(Room.shelter_id == shelter.id, (Stay.end_date.is_(None)) | (Stay.end_date > on))
+        ) or 0
+        if occupied:
+            raise TransitionRefused(
+                f"Die Unterkunft ist noch mit {occupied} Person(en) belegt und kann nicht geschlossen werden"
+            )
+    before = shelter.state
+    machine_for(shelter).send(event, occupied=occupied)
+    db.session.flush()
+    record_transition("shelter", shelter.id, event, before, shelter.state, on, by=by, actor=actor, reason=reason)
+    record(f"transition:{event}", "shelter", shelter.id, by=by, actor=actor, channel=channel,
+           detail=f"from={before},to={shelter.state}")
+    return shelter
+
+
+def set_blocked_beds(room: Room, n: int, *, by, reason: str, actor: str | None = None,
+                     channel: str | None = None) -> Room:
+    """Block n beds of a room (damage, quarantine); refused when that would leave a resident without a bed."""
+    n = _count("blocked_beds", n)
+    reason = _text("reason", reason, 400)
+    lock_shelters([room.shelter_id])
+    room = db.session.execute(select(Room).where(Room.id == room.id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one()
+    if n > room.beds:
+        raise InvalidInput("blocked_beds", f"Das Zimmer hat nur {room.beds} Betten")
+    occupied = db.session.scalar(
+        select(func.count()).select_from(Stay).where(Stay.room_id == room.id, Stay.end_date.is_(None))
+    ) or 0
+    if room.beds - n < occupied:
+        raise TransitionRefused(
+            f"Im Zimmer {room.name} sind {occupied} Betten belegt; höchstens {room.beds - occupied} "
+            "können gesperrt werden"
+        )
+    before = room.blocked_beds
+    room.blocked_beds = n
+    db.session.flush()
+    shelter = room.shelter
+    # Kept in the shelter's history (who, when, why) without changing its state.
+    record_transition("shelter", shelter.id, "block_beds", shelter.state, shelter.state, date.today(),
+                      by=by, actor=actor, reason=f"Zimmer {room.name}: {before} -> {n} gesperrt. {reason}")
+    record("block_beds", "room", room.id, by=by, actor=actor, channel=channel, detail=f"blocked={before}->{n}")
+    return room
