@@ -52,7 +52,7 @@ def test_a_hostile_template_value_cannot_pull_in_a_local_file(tmp_path):
 
     fetcher = SafeURLFetcher()
     pdf = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf()
-    from tests.reports_helpers import pdf_text
+    from tests.test_reports_helpers import pdf_text
 
     text = pdf_text(pdf)
     assert "Inhalt" in text and "GEHEIMNIS" not in text
@@ -67,7 +67,7 @@ def test_our_own_report_template_needs_nothing_from_outside(app):
            "method": {"population": "P", "age": "A", "notes": []}}
     rendered = render_document("reports/committee.html", ctx)
     assert rendered.data.startswith(b"%PDF-") and rendered.refused == ()
-    from tests.reports_helpers import pdf_fonts
+    from tests.test_reports_helpers import pdf_fonts
 
     # Only the shipped faces (declared by @font-face as "Bericht Sans") are embedded, never a system font.
     assert pdf_fonts(rendered.data) and all(name.startswith("Bericht-Sans") for name in pdf_fonts(rendered.data))

@@ -4,3 +4,9 @@ from __future__ import annotations
 from celery.schedules import crontab  # noqa: F401
 
 BEAT_SCHEDULE: dict = {}
+
+# Reports (issue 7): each committee's report for the previous month, early on the 2nd (after the 1st's syncs).
+BEAT_SCHEDULE["reports-monthly"] = {
+    "task": "caseapp.reports.monthly",
+    "schedule": crontab(minute=30, hour=5, day_of_month=2),
+}
