@@ -34,6 +34,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_extensions(app)
     _init_security(app)
     _init_admin(app)
+    _init_security_headers(app)
     _init_api(app)
     _init_tasks(app)
     _init_cli(app)
@@ -59,6 +60,12 @@ def _init_admin(app: Flask) -> None:
     from caseapp.admin import init_admin
 
     init_admin(app)
+
+
+def _init_security_headers(app: Flask) -> None:
+    from caseapp.auth.headers import init_headers
+
+    init_headers(app)  # after the admin, whose inline scripts get the CSP nonce
 
 
 def _init_api(app: Flask) -> None:

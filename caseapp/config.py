@@ -101,7 +101,25 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=int(os.environ.get("CASEAPP_SESSION_ABSOLUTE_MINUTES", "480"))
         ),
-        "CASEAPP_IDLE_TIMEOUT_MINUTES": int(os.environ.get("CASEAPP_IDLE_TIMEOUT_MINUTES", "30")),
+        # Server-side sessions (caseapp/auth/sessions.py): Redis when REDIS_URL is set, else files in the
+        # instance folder, so the embedded demo runs without Redis. The idle timeout is checked per request.
+        "CASEAPP_SESSION_IDLE_TIMEOUT": timedelta(
+            minutes=int(os.environ.get("CASEAPP_IDLE_TIMEOUT_MINUTES", "30"))
+        ),
+        "CASEAPP_SESSION_DIR": os.environ.get("CASEAPP_SESSION_DIR", str(Path(instance_path) / "sessions")),
+        "SESSION_TYPE": "redis" if redis_url else "cachelib",
+        "SESSION_PERMANENT": True,
+        "SESSION_KEY_PREFIX": "caseapp:session:",
+        "SESSION_COOKIE_NAME": "caseapp_session",
+        "SESSION_REFRESH_EACH_REQUEST": False,
+        "SECURITY_DEFAULT_REMEMBER_ME": False,
+        "SECURITY_TWO_FACTOR_ALWAYS_VALIDATE": True,
+        # Login throttling (caseapp/auth/throttle.py): failures per account name and per client address
+        # within the window; once reached, logins are refused until the window has passed.
+        "CASEAPP_LOGIN_MAX_FAILURES_ACCOUNT": int(os.environ.get("CASEAPP_LOGIN_MAX_FAILURES_ACCOUNT", "5")),
+        "CASEAPP_LOGIN_MAX_FAILURES_IP": int(os.environ.get("CASEAPP_LOGIN_MAX_FAILURES_IP", "30")),
+        "CASEAPP_LOGIN_LOCKOUT_MINUTES": int(os.environ.get("CASEAPP_LOGIN_LOCKOUT_MINUTES", "15")),
+        "CASEAPP_THROTTLE_STORAGE": redis_url or "memory://",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("CASEAPP_SECURE_COOKIES", not demo and not testing),

@@ -1,12 +1,38 @@
-"""Base classes for every admin view: closed unless the view names the roles that may use it."""
+"""Base classes for every admin view: closed unless the view names the roles that may use it.
+
+Flask-Admin views are open to everyone by default. Here a view lets in only the roles in its
+`allowed_roles` (an empty set, the default, lets nobody in), checks the CSRF token of every request
+that can change something, builds its forms with that token, and neutralises spreadsheet formulas in
+exports. Every POST form an admin template renders must carry `{{ csrf_token() }}`.
+"""
 from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.form import BaseForm
 from flask_security import current_user
+from flask_wtf import FlaskForm
 
-from caseapp.auth.roles import has_any
+from caseapp.auth.roles import ROLES, has_any
+from caseapp.extensions import csrf
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CsrfForm(BaseForm):
+    """Flask-Admin's form with Flask-WTF's CSRF token (the same token as `csrf_token()` in templates)."""
+
+    class Meta(FlaskForm.Meta):
+        pass
+
+
+def neutralise_formula(value):
+    """A cell starting with = + - @ would run as a formula in Excel or LibreOffice: make it text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class SecureMixin:
@@ -14,6 +40,9 @@ class SecureMixin:
     allowed_roles: frozenset[str] = frozenset()
 
     def is_accessible(self) -> bool:
+        unknown = set(self.allowed_roles) - set(ROLES)
+        if unknown:  # a typo in a declaration must not silently open or close a view
+            raise RuntimeError(f"{type(self).__name__}.allowed_roles names unknown roles: {sorted(unknown)}")
         return has_any(current_user, self.allowed_roles)
 
     def inaccessible_callback(self, name, **kwargs):
@@ -21,16 +50,27 @@ class SecureMixin:
             return redirect(url_for("security.login", next=request.full_path))
         abort(403)
 
+    def _handle_view(self, name, **kwargs):
+        if not self.is_accessible():
+            return self.inaccessible_callback(name, **kwargs) or abort(403)
+        if request.method not in SAFE_METHODS:
+            csrf.protect()  # raises CSRFError (400) without a valid token
+        return None
+
 
 class SecureBaseView(SecureMixin, BaseView):
     pass
 
 
 class SecureModelView(SecureMixin, ModelView):
+    form_base_class = CsrfForm
     can_view_details = True
     can_export = False
     page_size = 50
     simple_list_pager = True
+
+    def get_export_value(self, model, name):
+        return neutralise_formula(super().get_export_value(model, name))
 
 
 class SecureIndexView(SecureMixin, AdminIndexView):

@@ -1,10 +1,12 @@
-"""Binds Flask-Security-Too to the app: datastore, JSON-friendly errors for the API."""
+"""Binds Flask-Security-Too to the app: datastore, throttled forms, CSRF for browser forms, JSON errors."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
 from flask_security import SQLAlchemyUserDatastore
+from flask_security.core import FormInfo
 from flask_security.decorators import default_unauthn_handler, default_unauthz_handler
 
+from caseapp.auth.forms import ThrottledLoginForm, ThrottledTwoFactorForm
 from caseapp.auth.models import Role, User
 from caseapp.extensions import csrf, db, security
 
@@ -27,8 +29,44 @@ def _unauthz(func_name=None, params=None):
     return default_unauthz_handler(func_name, params)
 
 
+def _with_csrf_for_browsers(instantiator):
+    """Flask-Security skips CSRF on its anonymous endpoints (so scripts can POST /login as JSON).
+
+    A JSON body cannot be sent cross-site without the browser asking first, but a form can: so
+    every form-encoded request keeps its CSRF check, on the login and two-factor pages too.
+    """
+    if getattr(instantiator, "caseapp_csrf", False):
+        return instantiator
+
+    def instantiate(name, cls=None, *args, **kwargs):
+        if not request.is_json and kwargs.get("meta") == {"csrf": False}:
+            kwargs.pop("meta")
+        return instantiator(name, cls, *args, **kwargs)
+
+    instantiate.caseapp_csrf = True
+    return instantiate
+
+
 def init_security(app: Flask) -> None:
     csrf.init_app(app)
-    security.init_app(app, user_datastore)
+    security.init_app(
+        app,
+        user_datastore,
+        login_form=ThrottledLoginForm,
+        two_factor_verify_code_form=ThrottledTwoFactorForm,
+    )
+    for name, info in list(security.forms.items()):
+        security.forms[name] = FormInfo(instantiator=_with_csrf_for_browsers(info.instantiator), cls=info.cls)
     security.unauthn_handler(_unauthn)
     security.unauthz_handler(_unauthz)
+    _init_hardening(app)
+
+
+def _init_hardening(app: Flask) -> None:
+    from caseapp.auth.sessions import init_sessions
+    from caseapp.auth.signals import init_audit_signals
+    from caseapp.auth.throttle import init_throttle
+
+    init_throttle(app)
+    init_sessions(app)
+    init_audit_signals(app)

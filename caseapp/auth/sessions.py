@@ -1,0 +1,137 @@
+"""Server-side sessions (Flask-Session): idle and absolute limits, and ending a user's sessions at once.
+
+Sessions live in Redis when REDIS_URL is set, else in files in the instance folder (the demo needs no
+Redis). The browser holds only a random session id, so deleting the stored session ends it for every
+copy of the cookie. Each user's session ids are kept in a small index so deactivating a user can
+delete all of them.
+"""
+from __future__ import annotations
+
+import time
+
+from cachelib import FileSystemCache
+from flask import Flask, current_app, session
+from flask_login import user_logged_out
+from flask_security import user_authenticated
+from flask_session import Session
+
+CREATED = "_caseapp_created"
+SEEN = "_caseapp_seen"
+INDEX_PREFIX = "caseapp:user-sessions:"
+
+
+def init_sessions(app: Flask) -> None:
+    if app.config["SESSION_TYPE"] == "redis":
+        import redis
+
+        app.config.setdefault("SESSION_REDIS", redis.Redis.from_url(app.config["REDIS_URL"]))
+    else:
+        app.config.setdefault(
+            "SESSION_CACHELIB",
+            FileSystemCache(app.config["CASEAPP_SESSION_DIR"], threshold=10000, mode=0o600),
+        )
+    Session(app)
+    app.before_request(enforce_session_limits)
+    user_authenticated.connect(_on_login, app)
+    user_logged_out.connect(_on_logout, app)
+
+
+def _interface():
+    return current_app.session_interface
+
+
+def _index_key(user) -> str:
+    return f"{INDEX_PREFIX}{user.id}"
+
+
+def _index_get(key: str) -> set[str]:
+    iface = _interface()
+    if hasattr(iface, "client"):  # Redis
+        return {m.decode() for m in iface.client.smembers(key)}
+    return set(iface.cache.get(key) or ())
+
+
+def _index_put(key: str, sids: set[str]) -> None:
+    iface = _interface()
+    lifetime = int(current_app.permanent_session_lifetime.total_seconds())
+    if hasattr(iface, "client"):
+        pipe = iface.client.pipeline()
+        pipe.delete(key)
+        if sids:
+            pipe.sadd(key, *sids)
+            pipe.expire(key, lifetime)
+        pipe.execute()
+    elif sids:
+        iface.cache.set(key, sorted(sids), timeout=lifetime)
+    else:
+        iface.cache.delete(key)
+
+
+def _delete_stored(sid: str) -> None:
+    iface = _interface()
+    iface._delete_session(iface._get_store_id(sid))
+
+
+def _on_login(sender, user, **kwargs) -> None:
+    # A fresh id at login: a session id planted before login (fixation) is worth nothing after it.
+    _delete_stored(session.sid)
+    session.sid = _interface()._generate_sid(_interface().sid_length)
+    session.modified = True
+    now = time.time()
+    session[CREATED] = now
+    session[SEEN] = now
+    key = _index_key(user)
+    _index_put(key, _index_get(key) | {session.sid})
+
+
+def _on_logout(sender, user, **kwargs) -> None:
+    """Logout deletes the stored session; the cookie's old id then points at nothing."""
+    old = session.sid
+    _delete_stored(old)
+    session.clear()
+    session.sid = _interface()._generate_sid(_interface().sid_length)
+    if user is not None and getattr(user, "id", None) is not None:
+        key = _index_key(user)
+        _index_put(key, _index_get(key) - {old})
+
+
+def end_user_sessions(user) -> int:
+    """Delete every stored session of the user (deactivation, password reset by an admin)."""
+    key = _index_key(user)
+    sids = _index_get(key)
+    for sid in sids:
+        _delete_stored(sid)
+    _index_put(key, set())
+    return len(sids)
+
+
+def session_ended_reason() -> str | None:
+    """Why the current session must end now ("idle" or "absolute"), or None while it is valid."""
+    created, seen = session.get(CREATED), session.get(SEEN)
+    if created is None or seen is None:
+        return None
+    now = time.time()
+    if now - created > current_app.permanent_session_lifetime.total_seconds():
+        return "absolute"
+    if now - seen > current_app.config["CASEAPP_SESSION_IDLE_TIMEOUT"].total_seconds():
+        return "idle"
+    return None
+
+
+def enforce_session_limits() -> None:
+    """Before each request: end a session past its idle or absolute limit, else note the activity."""
+    if "_user_id" not in session:
+        return
+    reason = session_ended_reason()
+    if reason:
+        from flask import g
+        from flask_security import logout_user
+
+        g.caseapp_logout_reason = reason
+        logout_user()
+        return
+    now = time.time()
+    idle = current_app.config["CASEAPP_SESSION_IDLE_TIMEOUT"].total_seconds()
+    # Writing the store on every request is wasteful; a tenth of the idle limit is precise enough.
+    if now - session.get(SEEN, 0) > min(60.0, idle / 10):
+        session[SEEN] = now
