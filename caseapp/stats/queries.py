@@ -1,0 +1,135 @@
+"""Population counts by any combination of dimensions, for today or any past date (exact figures).
+
+`population()` is the one entry point. Today's figures on PostgreSQL come from the materialised cube
+(caseapp/stats/cube.py, kept current by triggers in the writing transaction); everything else - past
+dates, office restrictions, SQLite - is counted from the person table directly. Both give the same
+answer; tests/test_stats_cube.py holds them against each other.
+
+A past date uses the transition history: a person's state on day D is the target state of their last
+transition on or before D. Only the lifecycle state has a history; district, nationality, residence
+status and sex are the person's current values (the sources deliver snapshots, not histories). A
+person without any transition row (loaded before history was kept) counts in their current state from
+the day their row was created.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, exists, func, literal, select
+
+from caseapp.extensions import db
+from caseapp.people.models import Person, PersonOffice
+from caseapp.stats import agegroups
+from caseapp.stats.dims import DIMS, HOUSING_BY_STATE, POPULATION_STATES, DimensionError, parse_dims
+from caseapp.workflows.models import Transition
+
+
+def today() -> date:
+    return date.today()
+
+
+def check_as_of(as_of: date | None) -> date:
+    """The day to count; None means today. A future day has no population yet."""
+    day = as_of or today()
+    if day > today():
+        raise DimensionError(f"Das Datum {day.strftime('%d.%m.%Y')} liegt in der Zukunft")
+    return day
+
+
+def population(as_of: date | None = None, by=("district",), *, offices=None, filters=None) -> list[dict]:
+    """Exact counts of the population on `as_of` (default today), one dict per non-empty cell.
+
+    by: dims out of DIMS (e.g. ("district", "age_group")). offices: restrict to persons known to
+    one of these office codes (None = everyone). filters: {dim: value or list of values}.
+    Rows: {"district": "07", "age_group": "3-5", "count": 12}, sorted by the dims.
+    """
+    dims = parse_dims(by)
+    filters = _check_filters(filters)
+    day = check_as_of(as_of)
+    groups = agegroups.configured_groups()
+    if day == today() and offices is None:
+        from caseapp.stats import cube
+
+        rows = cube.population_today(day, dims, filters, groups)
+        if rows is not None:
+            return rows
+    return _count(day, dims, filters, groups, offices)
+
+
+def total(as_of: date | None = None, *, offices=None, filters=None) -> int:
+    rows = population(as_of, (), offices=offices, filters=filters)
+    return rows[0]["count"] if rows else 0
+
+
+def _check_filters(filters) -> dict[str, tuple]:
+    out: dict[str, tuple] = {}
+    for dim, value in (filters or {}).items():
+        parse_dims([dim])
+        values = tuple(value) if isinstance(value, (list, tuple, set, frozenset)) else (value,)
+        out[dim] = values
+    return out
+
+
+def person_columns(day: date, groups, *, history: bool):
+    """Label -> SQL expression for each dim, plus the state expression, for counting from `person`."""
+    state = state_on(day) if history else Person.state
+    housing = case(*[(state == s, literal(h)) for s, h in HOUSING_BY_STATE.items()], else_=literal(None))
+    return {
+        "district": Person.district_number,
+        "age_group": agegroups.label_case(Person.birth_date, groups, day),
+        "nationality": Person.nationality,
+        "status": Person.residence_status,
+        "sex": Person.sex,
+        "housing": housing,
+    }, state
+
+
+def state_on(day: date):
+    """SQL: the person's lifecycle state at the end of `day`, from the transition history."""
+    last = (
+        select(Transition.to_state)
+        .where(Transition.entity == "person", Transition.entity_id == Person.id, Transition.occurred_on <= day)
+        .order_by(Transition.occurred_on.desc(), Transition.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    has_history = exists().where(Transition.entity == "person", Transition.entity_id == Person.id)
+    created_by_then = Person.created_at < datetime.combine(day + timedelta(days=1), time())
+    return case((has_history, last), (created_by_then, Person.state), else_=literal(None))
+
+
+def _count(day: date, dims, filters, groups, offices) -> list[dict]:
+    history = day != today()
+    columns, state = person_columns(day, groups, history=history)
+    inner = select(*[columns[d].label(d) for d in DIMS], state.label("state_on")).where(
+        Person.birth_date <= day
+    )
+    if not history:
+        inner = inner.where(Person.state.in_(POPULATION_STATES))
+    if offices is not None:
+        codes = sorted(offices)
+        inner = inner.where(
+            exists().where(PersonOffice.person_id == Person.id, PersonOffice.office_code.in_(codes))
+        )
+    sub = inner.subquery()
+    conditions = [sub.c.state_on.in_(POPULATION_STATES)]
+    conditions += [sub.c[d].in_(values) for d, values in filters.items()]
+    stmt = select(*[sub.c[d] for d in dims], func.count().label("count")).where(and_(*conditions))
+    if dims:
+        stmt = stmt.group_by(*[sub.c[d] for d in dims])
+    return sort_rows([dict(r._mapping) for r in db.session.execute(stmt)], dims, groups)
+
+
+def sort_rows(rows: list[dict], dims, groups=None) -> list[dict]:
+    """Rows in a stable, readable order: age groups in their configured order, unknowns last."""
+    order = {g.label: i for i, g in enumerate(groups or agegroups.configured_groups())}
+
+    def key(row):
+        out = []
+        for d in dims:
+            v = row[d]
+            out.append((v is None, order.get(v, 0) if d == "age_group" else 0, "" if v is None else str(v)))
+        return out
+
+    rows = [r for r in rows if r["count"]]
+    return sorted(rows, key=key)

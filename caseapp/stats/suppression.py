@@ -1,0 +1,126 @@
+"""Protection of published counts: primary suppression of 1..k-1 and secondary suppression so that
+no suppressed count can be worked out from the published totals.
+
+A table by dims D is published together with all its margins, because every margin is itself a table
+anyone may ask for (the API answers `by=district` as readily as `by=district,age_group`). So the table
+is protected level by level over the lattice of dim subsets, smallest first: the cells of a subset S
+are decided knowing only the data and the already decided subsets of S. The table `by=district` is
+therefore suppressed in exactly the same cells whether it is asked for alone or appears as the margin
+of a bigger table, and combining answers reveals nothing a single answer does not.
+
+Within a level: (1) primary - every count from 1 to k-1 is suppressed; (2) secondary - every relation
+"margin = sum of its cells along one dim" that holds exactly one unknown gets a further suppressed cell
+(the smallest positive count); (3) a check with linear algebra over all relations: a suppressed count
+whose unit vector lies in the row space of the relations could be solved for, and gets a further
+partner suppressed, until none can. Zero cells are published as zeros. Suppressed counts are None.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from caseapp.stats.lattice import Lattice
+
+SUPPRESSED_DE = "•"
+SUPPRESSED_NOTE_DE = "• = weniger als {k} oder zum Schutz kleiner Zahlen unterdrückt"
+
+
+def protect(rows: list[dict], dims, k: int) -> list[dict]:
+    """The rows (cells of the table by `dims`) with suppressed counts set to None."""
+    dims = tuple(dims)
+    if k <= 1:
+        return [dict(r) for r in rows]
+    lattice = Lattice(rows, dims)
+    suppressed = protect_lattice(lattice, k)
+    hidden = suppressed[dims]
+    return [{**r, "count": None if _key(r, dims) in hidden else r["count"]} for r in rows]
+
+
+def protect_with_margins(rows: list[dict], dims, k: int) -> dict:
+    """The table and every margin, protected together: {subset of dims: {key: count or None}}."""
+    dims = tuple(dims)
+    lattice = Lattice(rows, dims)
+    suppressed = protect_lattice(lattice, k) if k > 1 else defaultdict(set)
+    return {
+        subset: {key: (None if key in suppressed[subset] else n) for key, n in table.items()}
+        for subset, table in lattice.tables.items()
+    }
+
+
+def _key(row: dict, dims) -> tuple:
+    return tuple(row[d] for d in dims)
+
+
+def protect_lattice(lattice: Lattice, k: int) -> dict[tuple, set]:
+    suppressed: dict[tuple, set] = defaultdict(set)
+    for subset in lattice.subsets:
+        table = lattice.tables[subset]
+        suppressed[subset] = {key for key, n in table.items() if 0 < n < k}
+        relations = lattice.relations_into(subset)
+        _secondary(lattice, subset, relations, suppressed)
+        _solve_check(lattice, subset, suppressed)
+    return suppressed
+
+
+def _secondary(lattice: Lattice, subset, relations, suppressed) -> None:
+    """Until no relation into `subset` has exactly one unknown, suppress its smallest published cell."""
+    table = lattice.tables[subset]
+    changed = True
+    while changed:
+        changed = False
+        for parent_subset, parent_key, children in relations:
+            unknown = sum(1 for c in children if c in suppressed[subset])
+            unknown += parent_key in suppressed[parent_subset]
+            if unknown == 1 and _suppress_partner(table, children, suppressed[subset]):
+                changed = True
+
+
+def _suppress_partner(table, children, hidden: set) -> bool:
+    candidates = [c for c in children if c not in hidden and table[c] > 0]
+    if not candidates:
+        return False
+    hidden.add(min(candidates, key=lambda c: (table[c], repr(c))))
+    return True
+
+
+def _solve_check(lattice: Lattice, subset, suppressed, limit: int = 600) -> None:
+    """Suppress further cells of `subset` while some suppressed count could be solved for."""
+    for _ in range(200):
+        solvable = lattice.solvable_unknowns(subset, suppressed, limit)
+        if not solvable:
+            return
+        table = lattice.tables[subset]
+        progress = False
+        for var in solvable:
+            for parent_subset, parent_key, children in lattice.relations_touching(subset, var):
+                if _suppress_partner(table, children, suppressed[subset]):
+                    progress = True
+                    break
+            if progress:
+                break
+        if not progress:
+            return
+
+
+def is_protected(user) -> bool:
+    """Whether figures shown to this user must be protected: yes unless they may read persons.
+
+    Analysts, admins, auditors (aggregates only) get protected figures everywhere. Caseworkers get
+    exact figures restricted to their own offices (see `publication`); shelter managers read persons
+    for allocation only and get protected figures.
+    """
+    from caseapp.auth.roles import CASEWORKER, has_any
+
+    return not has_any(user, {CASEWORKER})
+
+
+def publication(user) -> dict:
+    """How to publish figures to this user: {"protected": bool, "offices": None or set of codes}.
+
+    A caseworker sees exact figures for the persons known to their own offices; everyone else sees
+    the whole city, protected. A caseworker without an office sees nothing exact and so gets the
+    protected city figures.
+    """
+    if not is_protected(user) and user.office_codes:
+        return {"protected": False, "offices": set(user.office_codes)}
+    return {"protected": True, "offices": None}
+
