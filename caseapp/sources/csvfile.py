@@ -1,0 +1,109 @@
+"""Reading a delivered CSV file: encoding detection, lines, header by name, fields per line.
+
+Each physical line is one record (the formats we take have no line breaks inside values), so a
+broken quote spoils only its own line instead of swallowing the rest of the file.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+
+from caseapp.sources.registry import FileRejected, RawRecord, ReadFile
+
+BOM = b"\xef\xbb\xbf"
+# A valid UTF-8 multi-byte sequence; found in a file that is not valid UTF-8 it means mixed encodings.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text and the encoding found: UTF-8 (with or without BOM) or Windows-1252, nothing else."""
+    if not data.strip():
+        raise FileRejected("Die Datei ist leer.")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise FileRejected("Die Datei ist in UTF-16 kodiert; erwartet wird UTF-8 oder Windows-1252.")
+    if b"\x00" in data:
+        raise FileRejected("Die Datei ist keine Textdatei (enthält Null-Bytes); erwartet wird eine CSV-Datei "
+                           "in UTF-8 oder Windows-1252.")
+    if data.startswith(BOM):
+        try:
+            return data[len(BOM):].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise FileRejected(_neither(exc.start + len(BOM))) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        position = exc.start
+    if _UTF8_SEQUENCE.search(data):
+        raise FileRejected(_neither(position, mixed=True))
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise FileRejected(_neither(exc.start)) from None
+
+
+def _neither(offset: int, mixed: bool = False) -> str:
+    why = " (UTF-8 und Windows-1252 gemischt)" if mixed else ""
+    return (f"Die Kodierung der Datei ist weder UTF-8 noch Windows-1252{why}: unlesbares Byte an "
+            f"Position {offset}. Bitte die Datei in UTF-8 neu exportieren.")
+
+
+def normalise(value: str | None) -> str | None:
+    """Surrounding spaces removed, Unicode NFC; empty becomes None."""
+    if value is None:
+        return None
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    value = value.strip()
+    return value or None
+
+
+def split_line(line: str) -> list[str]:
+    if '"' not in line:
+        return line.split(";")
+    return next(csv.reader([line], delimiter=";", quotechar='"', doublequote=True, strict=True))
+
+
+def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], source_label: str) -> ReadFile:
+    """Split the file into records with values by (known) column name; FileRejected when unreadable."""
+    text, encoding = decode(data)
+    lines = text.split("\n")
+    header_line = lines[0].rstrip("\r")
+    try:
+        header = [h.strip().lstrip("\ufeff").strip().lower() for h in split_line(header_line)]
+    except csv.Error:
+        raise FileRejected("Die Kopfzeile (Zeile 1) ist keine gültige CSV-Zeile.") from None
+    known = set(columns)
+    found = [h for h in header if h in known]
+    if not found:
+        hint = " (Trennzeichen muss ';' sein)" if len(header) == 1 and "," in header_line else ""
+        raise FileRejected(f"Die Datei ist keine Lieferung von {source_label}{hint}: keine der erwarteten "
+                           f"Spalten ({', '.join(required)}) in der Kopfzeile gefunden.")
+    doubled = sorted({h for h in found if found.count(h) > 1})
+    if doubled:
+        raise FileRejected(f"Die Spalte {', '.join(doubled)} kommt in der Kopfzeile mehrfach vor.")
+    missing = [c for c in required if c not in header]
+    if missing:
+        names = ", ".join(missing)
+        raise FileRejected(f"Pflichtspalte fehlt: {names}. Die Kopfzeile muss alle Pflichtspalten enthalten.")
+    positions = [(i, h) for i, h in enumerate(header) if h in known]
+    width = len(header)
+    records = []
+    for number, line in enumerate(lines[1:], start=2):
+        line = line.rstrip("\r")
+        if not line.strip():
+            continue
+        errors: list[tuple[str | None, str]] = []
+        try:
+            fields = split_line(line)
+        except csv.Error:
+            fields = []
+            errors.append((None, "Die Zeile ist kein gültiger CSV-Datensatz: Anführungszeichen prüfen "
+                                 "(ein \" innerhalb eines Werts muss verdoppelt werden)."))
+        if len(fields) > width and any(f.strip() for f in fields[width:]):
+            errors.append((None, f"Die Zeile hat {len(fields)} Felder, die Kopfzeile {width}: ein Semikolon "
+                                 "innerhalb eines Werts muss in Anführungszeichen stehen."))
+        records.append(RawRecord(number, line, fields, errors))
+    if not records:
+        raise FileRejected("Die Datei enthält keine Datensätze (nur die Kopfzeile).")
+    return ReadFile(encoding, header, header_line, records, positions)

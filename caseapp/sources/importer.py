@@ -1,0 +1,168 @@
+"""Sorting a delivery's records into unchanged, new, changed and rejected, before anything is written.
+
+The known state of the source (key -> record id, person, hashes) is read once; an identical line is
+recognised by its raw hash without being parsed, a re-formatted but equal one by the hash of its
+normalised values. Only new and changed records are validated, so a nightly re-delivery costs little.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import text
+
+from caseapp.sources import bulk
+from caseapp.sources.registry import Adapter, Parsed, RawRecord, ReadFile
+
+PROGRESS_EVERY = 5000
+
+
+@dataclass(slots=True)
+class Known:
+    record_id: int
+    person_id: int
+    raw_hash: str | None
+    values_hash: str
+    missing_since: date | None
+
+
+@dataclass(slots=True)
+class Item:
+    record: RawRecord
+    values: dict
+    parsed: Parsed
+    values_hash: str
+    raw_hash: str
+    known: Known | None = None
+    # Set when a new key is linked to a person already known from elsewhere by the same AZR number.
+    link_person_id: int | None = None
+
+
+@dataclass(slots=True)
+class Reject:
+    record: RawRecord
+    key: str | None
+    values: dict
+    errors: list[dict]
+
+
+@dataclass
+class Plan:
+    records: int = 0
+    unchanged: int = 0
+    creates: list[Item] = field(default_factory=list)
+    updates: list[Item] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    # (record id, raw hash) of unchanged records whose line was re-formatted.
+    rehash: list[tuple[int, str]] = field(default_factory=list)
+    # Known records delivered again (unchanged or not) that were flagged missing before.
+    reappeared: list[Known] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+
+
+def load_known(source_code: str) -> dict[str, Known]:
+    rows = bulk.connection().execute(
+        text("SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM source_record "
+             "WHERE source_code = :c"), {"c": source_code})
+    return {r[0]: Known(r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+
+def _reject(plan: Plan, rec: RawRecord, key, values, errors) -> None:
+    plan.rejects.append(Reject(rec, key, values, [
+        {"line": rec.line, "column": column, "message": message} for column, message in errors
+    ]))
+
+
+def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: date,
+             progress: Callable[[int], None] | None = None) -> Plan:
+    plan = Plan(records=len(read.records))
+    first_line: dict[str, int] = {}
+    azr_line: dict[str, tuple[int, str]] = {}
+    key_pos = next(i for i, c in read.positions if c == adapter.key_column)
+    azr_pos = next((i for i, c in read.positions if c == "azr_nr"), None)
+    header = read.header_line
+    for n, rec in enumerate(read.records, start=1):
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(n)
+        fields = rec.fields
+        key = fields[key_pos].strip() if key_pos < len(fields) else ""
+        raw_hash = adapter.raw_hash(header, rec.raw)
+        k = known.get(key)
+        if key in first_line:
+            values = read.values(rec)
+            _reject(plan, rec, key, values, [(adapter.key_column, (
+                f"Die {adapter.key_column} '{key}' kommt in dieser Datei schon in Zeile {first_line[key]} vor; "
+                "nur die erste Zeile zählt. Bitte die doppelte Zeile im Fachverfahren bereinigen."))])
+            continue
+        if key and not rec.errors:
+            first_line[key] = rec.line
+            plan.seen.add(key)
+        azr = fields[azr_pos].strip() if azr_pos is not None and azr_pos < len(fields) else ""
+        if k is not None and k.raw_hash == raw_hash and not rec.errors:
+            plan.unchanged += 1
+            if azr:
+                azr_line.setdefault(azr, (rec.line, key))
+            if k.missing_since is not None:
+                plan.reappeared.append(k)
+            continue
+        values = read.values(rec)
+        values_hash = adapter.values_hash(values)
+        if k is not None and k.values_hash == values_hash and not rec.errors:
+            plan.unchanged += 1
+            plan.rehash.append((k.record_id, raw_hash))
+            if values.get("azr_nr"):
+                azr_line.setdefault(values["azr_nr"], (rec.line, key))
+            if k.missing_since is not None:
+                plan.reappeared.append(k)
+            continue
+        parsed, errors = adapter.parse(values, as_of)
+        errors = rec.errors + errors
+        azr = values.get("azr_nr")
+        if azr and not any(c == "azr_nr" for c, _ in errors):
+            if azr in azr_line and azr_line[azr][1] != key:
+                line, other = azr_line[azr]
+                errors.append(("azr_nr", (
+                    f"Die AZR-Nummer {azr} steht schon in Zeile {line} bei {adapter.key_column} '{other}'; "
+                    f"sie kann nicht auch zu {adapter.key_column} '{key}' gehören. Bitte klären, "
+                    "welcher Person sie zusteht.")))
+            else:
+                azr_line.setdefault(azr, (rec.line, key))
+        if errors:
+            if key and key not in first_line:
+                first_line[key] = rec.line
+                plan.seen.add(key)
+            _reject(plan, rec, adapter.key_of(values), values, errors)
+            continue
+        item = Item(rec, values, parsed, values_hash, raw_hash, known=k)
+        (plan.updates if k is not None else plan.creates).append(item)
+    return plan
+
+
+def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
+    """The AZR rule against the database: a number owned by another person of this source is a
+    conflict; owned by a person only known from elsewhere, a new key is linked to that person."""
+    wanted = {i.parsed.fields["azr_number"]: i for i in plan.creates + plan.updates if i.parsed.fields["azr_number"]}
+    if not wanted:
+        return
+    rows = bulk.select_in(
+        "SELECT p.azr_number, p.id, sr.key FROM person p LEFT JOIN source_record sr "
+        "ON sr.person_id = p.id AND sr.source_code = :c WHERE p.azr_number IN :azrs",
+        "azrs", wanted, {"c": source_code})
+    owners: dict[str, tuple[int, str | None]] = {r[0]: (r[1], r[2]) for r in rows}
+    conflicted: set[int] = set()
+    for azr, (person_id, other_key) in owners.items():
+        item = wanted[azr]
+        if item.known is not None and item.known.person_id == person_id:
+            continue
+        if item.known is None and other_key is None:
+            item.link_person_id = person_id
+            continue
+        named = f"{adapter.key_column} '{other_key}'" if other_key else f"Person Nr. {person_id}"
+        _reject(plan, item.record, item.parsed.key, item.values, [("azr_nr", (
+            f"Die AZR-Nummer {azr} gehört bereits zu {named}; sie kann nicht auch zu "
+            f"{adapter.key_column} '{item.parsed.key}' gehören. Bitte im Fachverfahren klären."))])
+        conflicted.add(id(item))
+    if conflicted:
+        plan.creates = [i for i in plan.creates if id(i) not in conflicted]
+        plan.updates = [i for i in plan.updates if id(i) not in conflicted]

@@ -1,0 +1,234 @@
+"""The writers of the sources area: one import path for CLI, task and admin; quarantine handling.
+
+`prepare` reads and checks a file without touching the database (a whole-file rejection changes
+nothing); `start_run` records the delivery and a running SyncRun (the caller commits it, so the UI
+can watch the progress); `import_delivery` does the rest in the caller's one transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select, text, update
+
+from caseapp.audit.operations import record
+from caseapp.extensions import db
+from caseapp.sources import apply, bulk, importer
+from caseapp.sources.models import Delivery, RejectedRecord, SyncRun
+from caseapp.sources.registry import Adapter, FileRejected, ReadFile, get_adapter
+
+log = logging.getLogger(__name__)
+_FILE_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def as_of_from_name(file_name: str) -> date | None:
+    """The first YYYYMMDD in the file name that is a real date (ABH_20260930.csv -> 2026-09-30)."""
+    for m in _FILE_DATE.finditer(file_name or ""):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class Prepared:
+    source_code: str
+    adapter: Adapter
+    read: ReadFile
+    as_of: date
+    file_name: str
+    checksum: str
+    size: int
+
+
+@dataclass
+class Summary:
+    source: str
+    as_of: date
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    missing: int = 0
+    errors: list[dict] = field(default_factory=list)
+    status: str = "done"
+    message: str | None = None
+    run_id: int | None = None
+
+    def as_json(self) -> dict:
+        """Exactly the import summary of spec/abh-delivery.md."""
+        return {"source": self.source, "as_of": self.as_of.isoformat(), "records": self.records,
+                "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": self.rejected, "missing": self.missing, "errors": self.errors}
+
+
+def checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def prepare(source_code: str, data: bytes, *, file_name: str, as_of: date | None = None) -> Prepared:
+    """Read and check the whole file; raises FileRejected (German message) and writes nothing."""
+    adapter = get_adapter(source_code)
+    as_of = as_of or as_of_from_name(file_name) or date.today()
+    read = adapter.read(data)
+    return Prepared(source_code, adapter, read, as_of, file_name, checksum(data), len(data))
+
+
+def rejected_summary(source_code: str, as_of: date | None, file_name: str, message: str) -> Summary:
+    as_of = as_of or as_of_from_name(file_name) or date.today()
+    return Summary(source_code, as_of, status="rejected", message=message,
+                   errors=[{"line": None, "column": None, "message": message}])
+
+
+def _delivery(source_code: str, file_name: str, digest: str, size: int, as_of: date) -> Delivery:
+    delivery = db.session.scalar(select(Delivery).where(Delivery.source_code == source_code,
+                                                        Delivery.checksum == digest).limit(1))
+    if delivery is None:
+        delivery = Delivery(source_code=source_code, file_name=file_name[:255], checksum=digest, size=size,
+                            as_of=as_of)
+        db.session.add(delivery)
+        db.session.flush()
+    return delivery
+
+
+def start_run(prepared: Prepared, *, channel: str) -> SyncRun:
+    """The delivery (found again by checksum) and a new running SyncRun; flushed, not committed."""
+    p = prepared
+    delivery = _delivery(p.source_code, p.file_name, p.checksum, p.size, p.as_of)
+    run = SyncRun(delivery_id=delivery.id, source_code=p.source_code, as_of=p.as_of, status="running",
+                  channel=channel, started_at=now(), records=len(p.read.records), created=0, updated=0,
+                  unchanged=0, rejected=0, missing=0, progress=0)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def record_rejected_file(source_code: str, file_name: str, data: bytes, as_of: date | None, message: str,
+                         *, channel: str) -> SyncRun:
+    """For the scheduled path: keep a trace of a file rejected as a whole (persons stay untouched)."""
+    as_of = as_of or as_of_from_name(file_name) or date.today()
+    delivery = _delivery(source_code, file_name, checksum(data), len(data), as_of)
+    run = SyncRun(delivery_id=delivery.id, source_code=source_code, as_of=as_of, status="rejected",
+                  channel=channel, started_at=now(), finished_at=now(), message=message[:500], records=0,
+                  created=0, updated=0, unchanged=0, rejected=0, missing=0, progress=0)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def fail_run(run_id: int, message: str) -> None:
+    db.session.execute(update(SyncRun).where(SyncRun.id == run_id, SyncRun.status == "running")
+                       .values(status="failed", finished_at=now(), message=message[:500]))
+    db.session.flush()
+
+
+def progress_writer(run_id: int):
+    """Writes a running run's progress from a side connection (PostgreSQL only; SQLite would lock)."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+
+    def write(n: int) -> None:
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '500ms'"))
+                conn.execute(text("UPDATE sync_run SET progress = :n WHERE id = :id"), {"n": n, "id": run_id})
+        except Exception:  # progress is best effort; the run itself must not fail for it
+            log.warning("progress of sync run %s not written", run_id, exc_info=True)
+
+    return write
+
+
+def import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None = None, progress=None) -> Summary:
+    """Apply a prepared delivery in the caller's transaction; the run row gets its counts at the end."""
+    p = prepared
+    actor = actor or f"source:{p.source_code}"
+    run_id = run.id
+    db.session.flush()
+    bulk.lock_source(p.source_code)
+    # A run left 'running' by a killed process rolled back with it; the lock proves nobody runs it now.
+    db.session.execute(update(SyncRun).where(SyncRun.source_code == p.source_code, SyncRun.status == "running",
+                                             SyncRun.id != run_id)
+                       .values(status="failed", finished_at=now(),
+                               message="abgebrochen (Prozess beendet); die Lieferung wurde erneut verarbeitet"))
+    known = importer.load_known(p.source_code)
+    plan = importer.classify(p.adapter, p.read, known, p.as_of, progress)
+    importer.check_azr_owners(p.adapter, p.source_code, plan)
+    ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor)
+    created, updated = _apply(ctx, plan, run_id)
+    missing = apply.mark_missing_and_returned(ctx, plan, known)
+    db.session.expire_all()
+    _run_steps(ctx, channel=run.channel)
+    errors = sorted((e for r in plan.rejects for e in r.errors), key=lambda e: (e["line"], e["column"] or ""))
+    summary = Summary(p.source_code, p.as_of, records=plan.records, created=created, updated=updated,
+                      unchanged=plan.unchanged, rejected=len(plan.rejects), missing=missing, errors=errors,
+                      run_id=run_id)
+    run = db.session.get(SyncRun, run_id)
+    run.status, run.finished_at, run.progress = "done", now(), plan.records
+    for name in ("records", "created", "updated", "unchanged", "rejected", "missing"):
+        setattr(run, name, getattr(summary, name))
+    detail = ",".join(f"{n}={getattr(summary, n)}" for n in ("records", "created", "updated", "unchanged",
+                                                            "rejected", "missing"))
+    record("sync", "sync_run", run_id, actor=actor, channel=run.channel, detail=detail)
+    return summary
+
+
+def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[int, int]:
+    ctx.shelter_addresses = apply.load_shelter_addresses()
+    family = apply.households(ctx, plan.creates + plan.updates)
+    creates = [i for i in plan.creates if i.link_person_id is None]
+    links = [i for i in plan.creates if i.link_person_id is not None]
+    apply.create_persons(ctx, creates, family)
+    apply.update_persons(ctx, plan.updates + links, family)
+    bulk.copy_rows("rejected_record", ("run_id", "source_code", "line", "key", "raw", "values", "errors", "status"), [
+        (run_id, ctx.source_code, r.record.line, (r.key or None) and r.key[:100], r.record.raw,
+         _json(r.values), _json(r.errors), "open") for r in plan.rejects])
+    return len(creates), len(plan.updates) + len(links)
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _run_steps(ctx: apply.Context, *, channel: str | None) -> None:
+    """Lifecycle steps of persons that existed before: through the lifecycle operation, one by one."""
+    from caseapp.people.models import Person
+    from caseapp.people.operations import run_transition
+    from caseapp.workflows.errors import InvalidInput, TransitionRefused
+    from caseapp.workflows.history import last_event_date
+
+    for person_id, event, on, reason in ctx.steps:
+        person = db.session.get(Person, person_id)
+        try:
+            run_transition(person, event, actor=ctx.actor, on=on, reason=reason, channel=channel)
+        except TransitionRefused:
+            last = last_event_date("person", person_id)
+            try:
+                if last is None or last <= on:
+                    raise
+                run_transition(person, event, actor=ctx.actor, on=last, reason=reason, channel=channel)
+            except (TransitionRefused, InvalidInput) as exc:
+                log.warning("sync %s: %s of person %s not possible: %s", ctx.source_code, event, person_id, exc)
+        except InvalidInput as exc:
+            log.warning("sync %s: %s of person %s not possible: %s", ctx.source_code, event, person_id, exc)
+
+
+def import_file(source_code: str, data: bytes, *, file_name: str, as_of: date | None = None,
+                channel: str = "cli", progress=None) -> Summary:
+    """prepare + start_run + import_delivery in one go (the caller commits once)."""
+    try:
+        prepared = prepare(source_code, data, file_name=file_name, as_of=as_of)
+    except FileRejected as exc:
+        return rejected_summary(source_code, as_of, file_name, str(exc))
+    run = start_run(prepared, channel=channel)
+    return import_delivery(prepared, run, progress=progress)
