@@ -65,6 +65,19 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CASEAPP_AGE_GROUPS": os.environ.get(
             "CASEAPP_AGE_GROUPS", "0-2,3-5,6-9,10-15,16-17,18-24,25-44,45-64,65+"
         ),
+        # Retention (caseapp/privacy/retention.py): person data in months after the case ended, rejected
+        # raw lines in months and archived delivery files in days after receipt; per source e.g.
+        # "jug.person=36,abh.delivery=30".
+        "CASEAPP_RETENTION_PERSON_MONTHS": int(os.environ.get("CASEAPP_RETENTION_PERSON_MONTHS", "24")),
+        "CASEAPP_RETENTION_RAW_RECORD_MONTHS": int(os.environ.get("CASEAPP_RETENTION_RAW_RECORD_MONTHS", "6")),
+        "CASEAPP_RETENTION_DELIVERY_DAYS": int(os.environ.get("CASEAPP_RETENTION_DELIVERY_DAYS", "90")),
+        "CASEAPP_RETENTION_OVERRIDES": os.environ.get("CASEAPP_RETENTION_OVERRIDES", ""),
+        # Erased keys are kept as HMACs with this pepper; set it in production (it must never change).
+        "CASEAPP_ERASURE_PEPPER": os.environ.get("CASEAPP_ERASURE_PEPPER") or "erasure:" + secret_key,
+        # Append-only erasure journal outside the database, so a restored backup can re-apply erasures.
+        "CASEAPP_ERASURE_JOURNAL": os.environ.get(
+            "CASEAPP_ERASURE_JOURNAL", str(Path(instance_path) / "erasure-journal.jsonl")
+        ),
         # Babel: German first, English as the second language.
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

@@ -1,10 +1,10 @@
-"""privacy
+"""privacy: erased_key, the content-free markers of erased source keys
 
 Revision ID: 0007
 Revises: 0006
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 import flask_security  # noqa: F401
 
 revision = "0007"
@@ -14,8 +14,18 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        "erased_key",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("marker", sa.String(length=64), nullable=False),
+        sa.Column("erased_at", sa.DateTime(), nullable=False),
+        sa.Column("reason", sa.String(length=20), nullable=False),
+        sa.CheckConstraint("length(marker) = 64", name=op.f("ck_erased_key_marker")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_erased_key")),
+        sa.UniqueConstraint("marker", name=op.f("uq_erased_key_marker")),
+    )
 
 
 def downgrade():
-    pass
+    op.drop_table("erased_key")

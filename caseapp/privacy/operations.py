@@ -1,0 +1,204 @@
+"""Writers of the privacy area: anonymise a person, the retention run, re-applying journalled erasures.
+
+Anonymisation keeps every column that statistics count by (district, sex, nationalities, residence
+status, household membership, offices, the dates of entry/move-in/move-out, transitions and stays) and
+removes what identifies a person: names, address, AZR number, needs, free-text reasons, the source keys
+and every raw delivered value. The birth date becomes the first day of its quarter, stored with
+precision "day" so the birth_reference constraint holds (a year-only date, 1 July, is coarser already
+and stays). Ages therefore agree with the true ones on every quarter-end reporting date; between
+those, an anonymised person may count up to one quarter older. Flushes, never commits.
+"""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import delete, select, update
+
+from caseapp.audit.operations import record
+from caseapp.extensions import db
+from caseapp.people.models import Person
+from caseapp.privacy import journal
+from caseapp.privacy.access_report import collect
+from caseapp.privacy.markers import AZR, add_marker, marker, person_fingerprint
+from caseapp.privacy.retention import Policy, add_months, due_persons
+from caseapp.reports.render import render_pdf
+from caseapp.sources.models import (
+    Delivery,
+    FieldProvenance,
+    RejectedRecord,
+    Source,
+    SourceHousehold,
+    SourceRecord,
+    SyncRun,
+)
+from caseapp.workflows.models import Transition
+
+REASONS = ("retention", "request", "reapplied")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def erased_keys(person: Person) -> list[tuple[str, str]]:
+    """(namespace, marker) for every key the person was known under: source keys and the AZR number."""
+    keys = db.session.execute(
+        select(SourceRecord.source_code, SourceRecord.key).where(SourceRecord.person_id == person.id)
+    ).all()
+    pairs = [(src, key) for src, key in keys]
+    if person.azr_number:
+        pairs.append((AZR, person.azr_number))
+    return [(src, marker(src, key)) for src, key in pairs]
+
+
+def anonymise(person: Person, *, by=None, actor: str = "retention", reason: str = "retention",
+              channel: str | None = None, write_journal: bool = True) -> bool:
+    """Anonymise one person in the caller's transaction; False when they were anonymised already."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown erasure reason {reason!r}")
+    if person.anonymised_at is not None:
+        return False
+    now = _now()
+    markers = erased_keys(person)
+    if write_journal:
+        journal.append(journal.Entry(now, person.id, person_fingerprint(person), tuple(markers), reason))
+    source_keys = [(src, key) for src, key in db.session.execute(
+        select(SourceRecord.source_code, SourceRecord.key).where(SourceRecord.person_id == person.id))]
+    _scrub_household(person)
+    _scrub_person(person, now)
+    _scrub_history(person)
+    _cut_source_links(person, source_keys)
+    for namespace, value in markers:
+        add_marker(namespace, value, reason=reason, at=now)
+    record("anonymise", "person", person.id, by=by, actor=None if by is not None else actor,
+           channel=channel, detail=f"reason={reason}")
+    db.session.flush()
+    return True
+
+
+def _scrub_person(person: Person, now: datetime) -> None:
+    person.family_name = person.given_names = None
+    person.street = person.house_number = person.postcode = person.city = None
+    person.azr_number = None
+    person.needs = None
+    person.flagged_missing_since = None
+    if person.birth_precision != "year":
+        person.birth_date, person.birth_precision = quarter_start(person.birth_date), "day"
+    person.anonymised_at = now
+
+
+def _scrub_history(person: Person) -> None:
+    """Transitions stay (they are the history statistics count); their free-text reasons may name people."""
+    db.session.execute(
+        update(Transition)
+        .where(Transition.entity == "person", Transition.entity_id == person.id, Transition.reason.is_not(None))
+        .values(reason=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _cut_source_links(person: Person, source_keys: list[tuple[str, str]]) -> None:
+    """Source records, provenance and quarantined raw lines of the person go; their markers stay."""
+    db.session.execute(delete(FieldProvenance).where(FieldProvenance.person_id == person.id))
+    db.session.execute(delete(RejectedRecord).where(RejectedRecord.person_id == person.id))
+    for src, key in source_keys:
+        db.session.execute(delete(RejectedRecord).where(RejectedRecord.source_code == src,
+                                                        RejectedRecord.key == key))
+    db.session.execute(delete(SourceRecord).where(SourceRecord.person_id == person.id))
+
+
+def _scrub_household(person: Person) -> None:
+    """Runs before the names go: a label naming the family goes with them; once every member is
+    anonymised, the household loses its label and its source family keys too."""
+    household = person.household
+    if household is None:
+        return
+    if all(m.anonymised_at is not None for m in household.members if m is not person):
+        household.label = None
+        db.session.execute(delete(SourceHousehold).where(SourceHousehold.household_id == household.id))
+    elif household.label and person.family_name and person.family_name.lower() in household.label.lower():
+        household.label = None
+
+
+def run_retention(as_of: date, *, by=None, actor: str = "retention", channel: str | None = None) -> dict:
+    """Anonymise every person whose retention period has ended by `as_of`, purge expired raw content."""
+    policy = Policy.from_config(current_app.config)
+    count = 0
+    for person in due_persons(as_of, policy):
+        count += anonymise(person, by=by, actor=actor, reason="retention", channel=channel)
+    raw = purge_raw_records(as_of, policy)
+    files = purge_delivery_files(as_of, policy)
+    if raw or files:
+        record("purge", "delivery", None, by=by, actor=None if by is not None else actor, channel=channel,
+               detail=f"raw_records={raw},delivery_files={files}")
+    return {"anonymised": count, "raw_records": raw, "delivery_files": files}
+
+
+def _sources() -> list[str]:
+    return list(db.session.scalars(select(Source.code)))
+
+
+def purge_raw_records(as_of: date, policy: Policy) -> int:
+    """Rejected raw lines (they hold names) go once their source's raw-record period has passed."""
+    deleted = 0
+    for code in _sources():
+        cutoff = add_months(as_of, -policy.period("raw_record", code))
+        old_runs = select(SyncRun.id).where(SyncRun.source_code == code, SyncRun.started_at < cutoff)
+        result = db.session.execute(delete(RejectedRecord).where(RejectedRecord.run_id.in_(old_runs)))
+        deleted += result.rowcount or 0
+    return deleted
+
+
+def purge_delivery_files(as_of: date, policy: Policy) -> int:
+    """Archived delivery files (whole snapshots with every name) are deleted after their period."""
+    deleted = 0
+    for code in _sources():
+        cutoff = as_of - timedelta(days=policy.period("delivery", code))
+        for delivery in db.session.scalars(select(Delivery).where(
+                Delivery.source_code == code, Delivery.archived_path.is_not(None), Delivery.received_at < cutoff)):
+            Path(delivery.archived_path).unlink(missing_ok=True)
+            delivery.archived_path = None
+            deleted += 1
+    db.session.flush()
+    return deleted
+
+
+def reapply_erasures(entries: list[journal.Entry], *, actor: str = "restore",
+                     channel: str | None = None) -> dict:
+    """After a restore: make every journalled erasure true again in this database (idempotent).
+
+    A person row is only anonymised when its fingerprint (id and creation time) matches the journal, so
+    a row created after the restore that happens to reuse an id is never touched; it is reported instead.
+    """
+    result = {"entries": len(entries), "anonymised": 0, "already": 0, "absent": 0, "markers_added": 0,
+              "mismatched": []}
+    for entry in entries:
+        for namespace, value in entry.markers:
+            result["markers_added"] += add_marker(namespace, value, reason=entry.reason, at=entry.at)
+        person = db.session.get(Person, entry.person_id)
+        if person is None:
+            result["absent"] += 1
+        elif person_fingerprint(person) != entry.fingerprint:
+            result["mismatched"].append(entry.person_id)
+        elif person.anonymised_at is not None:
+            result["already"] += 1
+        else:
+            anonymise(person, actor=actor, reason="reapplied", channel=channel, write_journal=False)
+            result["anonymised"] += 1
+    db.session.flush()
+    return result
+
+
+
+def access_report_pdf(person: Person, *, by=None, actor: str | None = None, channel: str | None = None) -> bytes:
+    """The Art. 15 report as PDF; producing it is audited first, so the report lists its own production."""
+    record("access_report", "person", person.id, by=by, actor=None if by is not None else (actor or "system"),
+           channel=channel, detail="format=pdf")
+    who = getattr(by, "email", None) or actor or "System"
+    return render_pdf("privacy/access_report.html", collect(person, generated_by=who, now=_now()))
