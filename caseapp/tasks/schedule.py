@@ -10,3 +10,9 @@ BEAT_SCHEDULE["reports-monthly"] = {
     "task": "caseapp.reports.monthly",
     "schedule": crontab(minute=30, hour=5, day_of_month=2),
 }
+
+# Source syncs (issue 5): look into CASEAPP_INBOX/<source>/ every minute; a sync task per source with files.
+BEAT_SCHEDULE["sync-scan-inbox"] = {
+    "task": "caseapp.sync.scan",
+    "schedule": 60.0,
+}

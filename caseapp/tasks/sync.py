@@ -1,1 +1,129 @@
-"""Celery tasks for sync."""
+"""Celery tasks for source syncs: beat scans the inbox, one task per source works its files in order.
+
+A per-source Redis lock keeps two syncs of one source from running at once (the import also takes a
+database lock, so a CLI run cannot overlap either). Each file is one transaction: a worker killed in
+the middle leaves nothing half-written, the file stays in the inbox, and the next run does it again.
+Without REDIS_URL the same tasks run in-process (Celery's eager mode).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from celery import shared_task
+from flask import current_app
+
+from caseapp.extensions import db
+from caseapp.sources import inbox
+from caseapp.sources.operations import (FileRejected, fail_run, import_delivery, prepare, progress_writer,
+                                        record_rejected_file, start_run)
+from caseapp.sources.queries import delivery_processed
+from caseapp.sources.registry import known_sources
+
+log = logging.getLogger(__name__)
+
+
+def _lock_seconds() -> int:
+    value = current_app.config.get("CASEAPP_SYNC_LOCK_SECONDS") or os.environ.get("CASEAPP_SYNC_LOCK_SECONDS")
+    return int(value or 600)
+
+
+@contextmanager
+def source_lock(code: str):
+    """Yields the held lock (or True without Redis), or None when another sync of the source runs."""
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        yield True
+        return
+    import redis
+
+    lock = redis.Redis.from_url(url).lock(f"caseapp:sync:{code}", timeout=_lock_seconds(), blocking=False)
+    if not lock.acquire():
+        yield None
+        return
+    try:
+        yield lock
+    finally:
+        try:
+            lock.release()
+        except redis.exceptions.LockError:
+            log.warning("sync lock of %s had expired before release", code)
+
+
+def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
+    """One inbox file, committed on its own; returns a line for the log (German)."""
+    data = path.read_bytes()
+    digest = inbox.checksum(data)
+    archive_root = Path(current_app.config["CASEAPP_ARCHIVE"])
+    if delivery_processed(code, digest):
+        inbox.archive(path, archive_root, code, digest)
+        return f"{path.name}: schon verarbeitet (gleiche Prüfsumme), ins Archiv verschoben"
+    try:
+        prepared = prepare(code, data, file_name=path.name)
+    except FileRejected as exc:
+        run = record_rejected_file(code, path.name, data, None, str(exc), channel=channel)
+        run.delivery.archived_path = str(inbox.archive_target(archive_root, code, digest, path.name, rejected=True))
+        db.session.commit()
+        inbox.archive(path, archive_root, code, digest, rejected=True)
+        return f"{path.name}: Datei abgewiesen, nichts geändert: {exc}"
+    run = start_run(prepared, channel=channel)
+    db.session.commit()
+    run_id, write = run.id, progress_writer(run.id)
+
+    def progress(n: int) -> None:
+        if write:
+            write(n)
+        if lock not in (None, True):
+            lock.reacquire()  # still alive: keep the lock for another full period
+
+    try:
+        summary = import_delivery(prepared, run, progress=progress)
+        db.session.commit()
+    except Exception as exc:
+        db.session.rollback()
+        fail_run(run_id, f"Fehler bei der Verarbeitung ({type(exc).__name__}); die Datei bleibt im Posteingang")
+        db.session.commit()
+        raise
+    target = inbox.archive(path, archive_root, code, digest)
+    run.delivery.archived_path = str(target)
+    db.session.commit()
+    return (f"{path.name}: {summary.records} Datensätze, {summary.created} neu, {summary.updated} geändert, "
+            f"{summary.unchanged} unverändert, {summary.rejected} abgewiesen, {summary.missing} fehlen")
+
+
+def run_source_inbox(code: str, *, channel: str) -> list[str]:
+    """Every pending file of one source, oldest as-of date first, under the source's lock."""
+    root = Path(current_app.config["CASEAPP_INBOX"])
+    with source_lock(code) as lock:
+        if lock is None:
+            return [f"{code}: ein Abgleich dieser Datenquelle läuft bereits"]
+        done = []
+        for path in inbox.pending_files(root, code):
+            done.append(process_file(code, path, channel=channel, lock=lock))
+        return done
+
+
+def run_inbox(*, channel: str) -> list[str]:
+    lines: list[str] = []
+    for code in known_sources():
+        lines.extend(run_source_inbox(code, channel=channel))
+    return lines
+
+
+@shared_task(name="caseapp.sync.source", acks_late=True)
+def sync_source(code: str) -> list[str]:
+    return run_source_inbox(code, channel="task")
+
+
+@shared_task(name="caseapp.sync.scan")
+def scan_inbox() -> list[str]:
+    """Beat: a sync task for every source that has files waiting."""
+    root = Path(current_app.config["CASEAPP_INBOX"])
+    queued = []
+    for code in known_sources():
+        if inbox.pending_files(root, code):
+            sync_source.delay(code)
+            queued.append(code)
+    return queued
