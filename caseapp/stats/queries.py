@@ -56,6 +56,11 @@ def population(as_of: date | None = None, by=("district",), *, offices=None, fil
     return _count(day, dims, filters, groups, offices)
 
 
+def count_by(day: date, dims, groups, *, offices=None, filters=None) -> list[dict]:
+    """Exact counts with explicit age groups (e.g. single years for the forecast); no cube, no checks."""
+    return _count(day, tuple(dims), _check_filters(filters), groups, offices)
+
+
 def total(as_of: date | None = None, *, offices=None, filters=None) -> int:
     rows = population(as_of, (), offices=offices, filters=filters)
     return rows[0]["count"] if rows else 0
@@ -131,5 +136,5 @@ def sort_rows(rows: list[dict], dims, groups=None) -> list[dict]:
             out.append((v is None, order.get(v, 0) if d == "age_group" else 0, "" if v is None else str(v)))
         return out
 
-    rows = [r for r in rows if r["count"]]
+    rows = [r for r in rows if r["count"] != 0]  # None (suppressed) stays
     return sorted(rows, key=key)

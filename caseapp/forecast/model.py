@@ -1,0 +1,210 @@
+"""Cohort-component forecast of the children who will need a crèche, kindergarten or school place, per
+district and year, with a low / middle / high range; and its backtest on the city's own history.
+
+The method in plain words (also in docs/forecast.md): start from everyone counted on the base day, by
+district, single year of age and sex. Each forecast year, everyone gets a year older; a share leaves
+the city (the departure rate of their age over the last years); the arrivals of the last years come
+again, at their age and into their district; and women aged 15-49 have children at a standard German
+age-specific fertility pattern, scaled so that it reproduces the births actually seen in the city.
+Shelter residents are projected as a group of their own, because where they will live next is open.
+Low and high use the weakest and strongest arrival year of the history and 10 % fewer / more births.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from caseapp.forecast import data as fdata
+from caseapp.stats.agegroups import years_before
+
+MAX_AGE = fdata.MAX_AGE
+# Institution groups: (key, German label, youngest, oldest); the keys are District.places' keys.
+GROUPS = (
+    ("krippe", "Krippe (0–2)", 0, 2),
+    ("kita", "Kindergarten (3–5)", 3, 5),
+    ("einschulung", "Einschulung (6)", 6, 6),
+    ("grundschule", "Grundschule (6–9)", 6, 9),
+    ("sek1", "Sekundarstufe I (10–15)", 10, 15),
+)
+GROUP_LABELS_DE = {k: label for k, label, _lo, _hi in GROUPS}
+# Births per woman and year by age, Germany around 2022 (per five-year band), before scaling.
+STANDARD_ASFR = {**{a: 0.007 for a in range(15, 20)}, **{a: 0.040 for a in range(20, 25)},
+                 **{a: 0.085 for a in range(25, 30)}, **{a: 0.110 for a in range(30, 35)},
+                 **{a: 0.060 for a in range(35, 40)}, **{a: 0.013 for a in range(40, 45)},
+                 **{a: 0.001 for a in range(45, 50)}}
+BOY_SHARE = 0.513
+
+
+
+@dataclass
+class Rates:
+    arrivals: dict = field(default_factory=dict)  # (district, age, sex) -> persons per year
+    out_rate: dict = field(default_factory=dict)  # age -> share leaving per year
+    fertility: dict = field(default_factory=dict)  # age -> births per woman per year
+
+
+def step(pop: dict, rates: Rates, *, arrivals_scale: float = 1.0, fertility_scale: float = 1.0) -> dict:
+    """One year on: ageing, departures, births, arrivals. pop: (district, age, sex) -> persons."""
+    nxt: dict = defaultdict(float)
+    births: dict = defaultdict(float)
+    for (district, age, sex), n in pop.items():
+        if sex == "w" and age in rates.fertility:
+            births[district] += n * rates.fertility[age] * fertility_scale
+        stay = n * (1 - rates.out_rate.get(age, 0.0))
+        nxt[(district, min(age + 1, MAX_AGE), sex)] += stay
+    for district, b in births.items():
+        survive = 1 - rates.out_rate.get(0, 0.0) / 2  # born during the year: half a year's exposure
+        nxt[(district, 0, "m")] += b * BOY_SHARE * survive
+        nxt[(district, 0, "w")] += b * (1 - BOY_SHARE) * survive
+    for key, n in rates.arrivals.items():
+        nxt[key] += n * arrivals_scale
+    return dict(nxt)
+
+
+def project(pop: dict, rates: Rates, years: int, **scales) -> list[dict]:
+    """The population after 1..years years (list index 0 = one year on)."""
+    out = []
+    for _ in range(years):
+        pop = step(pop, rates, **scales)
+        out.append(pop)
+    return out
+
+
+def group_sums(pop: dict, district: str | None = None) -> dict:
+    """(district, group key) -> persons, from a (district, age, sex) population."""
+    out: dict = defaultdict(float)
+    for (d, age, _sex), n in pop.items():
+        if district is not None and d != district:
+            continue
+        for key, _label, lo, hi in GROUPS:
+            if lo <= age <= hi:
+                out[(d, key)] += n
+    return out
+
+
+def estimate(base: fdata.BaseData) -> Rates:
+    by_age: dict = defaultdict(float)
+    women: dict = defaultdict(float)
+    for (_d, age, sex, _h), n in base.population.items():
+        by_age[age] += n
+        if sex == "w":
+            women[age] += n
+    out_rate = {a: min(base.departures.get(a, 0.0) / by_age[a], 0.9) for a in by_age if by_age[a]}
+    expected = sum(STANDARD_ASFR[a] * women.get(a, 0) for a in STANDARD_ASFR)
+    scale = base.births_per_year / expected if expected and base.births_per_year else 1.0
+    fertility = {a: r * scale for a, r in STANDARD_ASFR.items()}
+    return Rates(arrivals=dict(base.arrivals), out_rate=out_rate, fertility=fertility)
+
+
+def _split(base: fdata.BaseData) -> tuple[dict, dict]:
+    residents: dict = defaultdict(float)
+    shelter: dict = defaultdict(float)
+    for (d, age, sex, housing), n in base.population.items():
+        (shelter if housing == "shelter" else residents)[(d, age, sex)] += n
+    return dict(residents), dict(shelter)
+
+
+def arrival_range(base: fdata.BaseData) -> tuple[float, float]:
+    """Arrival scale of the low and high scenario: weakest and strongest history year vs. the mean."""
+    years = list(base.arrivals_by_year)
+    mean = sum(years) / len(years) if years else 0
+    if not mean:
+        return 0.5, 1.5
+    return min(years) / mean, max(years) / mean
+
+
+@dataclass
+class ForecastResult:
+    base_date: date
+    years: list[int]
+    rows: list[dict]  # district, year, reference date, group, label, low, middle, high, shelter, places
+    rates: Rates
+    base: fdata.BaseData
+
+    def city_totals(self) -> list[dict]:
+        out: dict = {}
+        for r in self.rows:
+            key = (r["year"], r["group"])
+            t = out.setdefault(key, {"year": r["year"], "group": r["group"], "label": r["label"],
+                                     "low": 0, "middle": 0, "high": 0, "shelter": 0})
+            for k in ("low", "middle", "high", "shelter"):
+                t[k] += r[k]
+        return list(out.values())
+
+
+def forecast(base_date: date | None = None, years: int = 6, *, district: str | None = None,
+             history_years: int = 3, places: dict | None = None) -> ForecastResult:
+    """Per district, year 1..years after base_date and group: low / middle / high (residents) and the
+    shelter residents' own projection; `places` {district: {group key: places}} for comparison."""
+    if not 1 <= years <= 6:
+        raise ValueError("Die Prognose reicht 1 bis 6 Jahre weit")
+    base_date = base_date or date.today()
+    base = fdata.load(base_date, history_years)
+    rates = estimate(base)
+    residents, shelter = _split(base)
+    lo_in, hi_in = arrival_range(base)
+    runs = {
+        "low": project(residents, rates, years, arrivals_scale=lo_in, fertility_scale=0.9),
+        "middle": project(residents, rates, years),
+        "high": project(residents, rates, years, arrivals_scale=hi_in, fertility_scale=1.1),
+        "shelter": project(shelter, Rates(out_rate=rates.out_rate, fertility=rates.fertility), years),
+    }
+    if places is None:
+        places = _places()
+    rows = []
+    for t in range(years):
+        sums = {name: group_sums(run[t], district) for name, run in runs.items()}
+        districts = sorted({d for s in sums.values() for d, _g in s} | ({district} if district else set()),
+                           key=lambda d: (d is None, d or ""))
+        ref = years_before(base_date, -(t + 1))
+        for d in districts:
+            for key, label, _lo, _hi in GROUPS:
+                rows.append({
+                    "district": d, "year": ref.year, "reference_date": ref, "group": key, "label": label,
+                    **{name: round(sums[name].get((d, key), 0.0)) for name in runs},
+                    "places": (places.get(d) or {}).get(key),
+                })
+    return ForecastResult(base_date, sorted({r["year"] for r in rows}), rows, rates, base)
+
+
+def _places() -> dict:
+    from caseapp.districts.models import District
+    from caseapp.extensions import db
+
+    return {d.number: d.places for d in db.session.scalars(db.select(District)) if d.places}
+
+
+def backtest(target_date: date | None = None, horizon: int = 1, history_years: int = 3) -> dict:
+    """Fit up to `horizon` years before target_date, predict target_date, compare with what happened.
+
+    Error per district and group of the middle scenario plus shelter residents against the actual
+    count; summarised as WAPE (sum of absolute errors / sum of actual counts) and the city total's error.
+    """
+    target_date = target_date or date.today()
+    fit_date = years_before(target_date, horizon)
+    result = forecast(fit_date, horizon, history_years=history_years, places={})
+    predicted = {(r["district"], r["group"]): r["middle"] + r["shelter"]
+                 for r in result.rows if r["year"] == result.years[-1]}
+    actual_base = fdata.load(target_date, history_years)
+    pop: dict = defaultdict(float)
+    for (d, age, sex, _h), n in actual_base.population.items():
+        pop[(d, age, sex)] += n
+    actual = group_sums(pop)
+    keys = sorted(set(predicted) | set(actual), key=lambda k: (k[0] or "", k[1]))
+    rows = [{"district": d, "group": g, "predicted": round(predicted.get((d, g), 0)),
+             "actual": round(actual.get((d, g), 0))} for d, g in keys]
+    abs_err = sum(abs(r["predicted"] - r["actual"]) for r in rows)
+    total_actual = sum(r["actual"] for r in rows)
+    total_pred = sum(r["predicted"] for r in rows)
+    by_group = {}
+    for key, label, _lo, _hi in GROUPS:
+        p = sum(r["predicted"] for r in rows if r["group"] == key)
+        a = sum(r["actual"] for r in rows if r["group"] == key)
+        by_group[key] = {"label": label, "predicted": p, "actual": a, "error": (p - a) / a if a else None}
+    return {
+        "fit_date": fit_date, "target_date": target_date, "horizon": horizon, "rows": rows,
+        "wape": abs_err / total_actual if total_actual else None,
+        "total_error": (total_pred - total_actual) / total_actual if total_actual else None,
+        "by_group": by_group,
+    }

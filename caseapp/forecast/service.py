@@ -1,0 +1,50 @@
+"""The forecast as published on the page, in exports and through the API.
+
+A forecast is an estimate for the whole city, not a count of known persons, but its first year is
+close to today's children: so every published estimate from 1 to k-1 is shown as "<k" (None here) for
+every reader. Estimates are rounded to whole children.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+
+from caseapp.forecast.model import GROUPS, backtest, forecast
+
+VALUE_KEYS = ("low", "middle", "high", "shelter")
+
+
+def _mask(value, k: int):
+    return None if value is not None and 0 < value < k else value
+
+
+def forecast_for(user, base_date: date | None, years: int = 6, *, district: str | None = None) -> dict:
+    k = int(current_app.config.get("CASEAPP_SUPPRESSION_K", 3))
+    result = forecast(base_date, years, district=district)
+    rows = []
+    for r in result.rows:
+        if district and r["district"] != district:
+            continue
+        rows.append({
+            "district": r["district"], "year": r["year"], "reference_date": r["reference_date"].isoformat(),
+            "group": r["group"], "label": r["label"], "places": r["places"],
+            **{key: _mask(r[key], k) for key in VALUE_KEYS},
+        })
+    totals = [{**t, **{key: _mask(t[key], k) for key in VALUE_KEYS}} for t in result.city_totals()]
+    return {
+        "base_date": result.base_date.isoformat(),
+        "years": result.years,
+        "groups": [{"key": key, "label": label, "ages": [lo, hi]} for key, label, lo, hi in GROUPS],
+        "rows": rows,
+        "city": totals if not district else [],
+        "method": "Kohorten-Komponenten-Modell; Spannweite niedrig/mittel/hoch; "
+                  "Bewohner von Gemeinschaftsunterkünften als eigene Gruppe (shelter).",
+        "suppression": f"Schätzwerte von 1 bis {k - 1} sind unterdrückt (null).",
+    }
+
+
+def backtest_summary(target_date: date | None = None) -> dict:
+    """The backtest for the page: fit a year before, predict today's children, WAPE and total error."""
+    result = backtest(target_date)
+    return {key: result[key] for key in ("fit_date", "target_date", "horizon", "wape", "total_error", "by_group")}
