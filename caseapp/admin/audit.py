@@ -1,6 +1,63 @@
-"""Admin views for audit."""
+"""The audit log for auditors: a read-only, filterable list of who did what to which object, and when."""
 from __future__ import annotations
+
+from flask_admin import expose
+
+from caseapp.admin.base import SecureBaseView, SecureModelView
+from caseapp.audit.models import AuditEvent
+from caseapp.audit.verify import verify_chain
+from caseapp.auth.roles import READ_AUDIT
+from caseapp.extensions import db
+
+ACTION_LABELS = {
+    "read": "gelesen", "create": "angelegt", "update": "geändert", "export": "exportiert",
+    "login": "angemeldet", "logout": "abgemeldet", "login_failed": "Anmeldung fehlgeschlagen",
+    "deactivate": "deaktiviert", "activate": "aktiviert", "reset_password": "Passwort neu gesetzt",
+}
+
+
+def _action(view, context, model, name):
+    value = model.action
+    label = ACTION_LABELS.get(value)
+    if label is None and value.startswith("transition:"):
+        label = "Übergang " + value.split(":", 1)[1]
+    return label or value
+
+
+class AuditEventView(SecureModelView):
+    allowed_roles = READ_AUDIT
+    can_create = can_edit = can_delete = False
+    can_view_details = True
+    list_template = "admin/audit/list.html"
+    column_list = ("id", "at", "user_email", "actor", "office", "action", "object_type", "object_id",
+                   "channel", "detail")
+    column_details_list = column_list + ("prev_hash", "hash")
+    column_default_sort = ("id", True)
+    column_sortable_list = ("id", "at")
+    column_filters = ("at", "user_email", "user_id", "actor", "office", "action", "object_type", "object_id",
+                      "channel")
+    column_formatters = {"action": _action}
+    column_labels = {
+        "id": "Nr.", "at": "Zeit (UTC)", "user_email": "Benutzer", "user_id": "Benutzer-ID",
+        "actor": "System", "office": "Amt", "action": "Aktion", "object_type": "Objektart",
+        "object_id": "Objekt-ID", "channel": "Kanal", "detail": "Angaben", "prev_hash": "Vorgänger-Hash",
+        "hash": "Hash",
+    }
+    page_size = 100
+
+
+class AuditVerifyView(SecureBaseView):
+    """Runs the same chain check as `caseapp audit verify` and shows its result."""
+
+    allowed_roles = READ_AUDIT
+
+    @expose("/")
+    def index(self):
+        report = verify_chain(db.session)
+        return self.render("admin/audit/verify.html", report=report)
 
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
+    admin.add_view(AuditEventView(AuditEvent, db, name="Protokoll", endpoint="audit", category="Protokoll"))
+    admin.add_view(AuditVerifyView(name="Kette prüfen", endpoint="audit_verify", category="Protokoll"))

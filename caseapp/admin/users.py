@@ -1,6 +1,169 @@
-"""Admin views for users."""
+"""Admin views for users, roles and offices (admin only); thin: every change goes through auth.operations."""
 from __future__ import annotations
+
+from flask import flash
+from flask_admin.actions import action
+from flask_admin.helpers import get_form_data
+from flask_security import current_user
+from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from caseapp.admin.base import CsrfForm, SecureModelView
+from caseapp.auth import operations
+from caseapp.auth.models import Role, User
+from caseapp.auth.roles import MANAGE_USERS, ROLES
+from caseapp.extensions import db
+from caseapp.offices.models import Office
+
+
+class UserForm(CsrfForm):
+    email = StringField("E-Mail-Adresse", [DataRequired(), Length(max=255)])
+    password = PasswordField("Passwort (mindestens 12 Zeichen)", [Optional()])
+    role_names = SelectMultipleField("Rollen", choices=[(name, name) for name in ROLES])
+    office_codes = SelectMultipleField("Ämter", choices=[])
+
+
+def _office_choices():
+    return [(o.code, f"{o.name} ({o.code})") for o in db.session.scalars(db.select(Office).order_by(Office.code))]
+
+
+def _run(change) -> bool:
+    """Run one operation and commit; show its refusal as a German message instead of an error page."""
+    try:
+        change()
+        db.session.commit()
+        return True
+    except operations.UserAdminError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return False
+
+
+class UserView(SecureModelView):
+    allowed_roles = MANAGE_USERS
+    can_delete = False  # the audit trail names users: deactivate instead
+    column_list = ("email", "active", "roles", "offices", "last_login_at", "login_count", "tf_primary_method")
+    # Never the password hash, the TOTP secret or the uniquifier.
+    column_details_list = column_list + ("current_login_at", "create_datetime", "update_datetime")
+    column_searchable_list = ("email",)
+    column_filters = ("active",)
+    column_default_sort = "email"
+    column_labels = {
+        "email": "E-Mail-Adresse", "active": "Aktiv", "roles": "Rollen", "offices": "Ämter",
+        "last_login_at": "Letzte Anmeldung", "current_login_at": "Aktuelle Anmeldung",
+        "login_count": "Anmeldungen", "tf_primary_method": "Zweiter Faktor",
+        "create_datetime": "Angelegt", "update_datetime": "Geändert",
+    }
+    form = UserForm
+
+    def _form(self, user=None):
+        form = UserForm(get_form_data())
+        form.office_codes.choices = _office_choices()
+        if user is not None and not form.is_submitted():
+            form.email.data = user.email
+            form.role_names.data = [r.name for r in user.roles]
+            form.office_codes.data = sorted(user.office_codes)
+        return form
+
+    def create_form(self, obj=None):
+        form = self._form()
+        form.password.validators = [DataRequired()]
+        return form
+
+    def edit_form(self, obj=None):
+        form = self._form(obj)
+        form.email.render_kw = {"readonly": True}
+        form.password.label.text = "Neues Passwort (leer lassen: unverändert)"
+        return form
+
+    def create_model(self, form):
+        created = []
+
+        def change():
+            created.append(operations.create_user(
+                form.email.data, form.password.data, roles=form.role_names.data,
+                offices=form.office_codes.data, by=current_user._get_current_object()))
+
+        return created[0] if _run(change) else False
+
+    def update_model(self, form, model):
+        by = current_user._get_current_object()
+
+        def change():
+            operations.update_user(model, roles=form.role_names.data, offices=form.office_codes.data, by=by)
+            if form.password.data:
+                operations.reset_password(model, form.password.data, by=by)
+
+        return _run(change)
+
+    def _users(self, ids):
+        return db.session.scalars(db.select(User).where(User.id.in_([int(i) for i in ids]))).all()
+
+    @action("deactivate", "Deaktivieren", "Die ausgewählten Konten deaktivieren und ihre Sitzungen beenden?")
+    def action_deactivate(self, ids):
+        by = current_user._get_current_object()
+        users = self._users(ids)
+        if _run(lambda: [operations.deactivate_user(u, by=by) for u in users]):
+            flash(f"{len(users)} Konto/Konten deaktiviert, Sitzungen beendet.", "success")
+
+    @action("activate", "Aktivieren")
+    def action_activate(self, ids):
+        by = current_user._get_current_object()
+        users = self._users(ids)
+        if _run(lambda: [operations.activate_user(u, by=by) for u in users]):
+            flash(f"{len(users)} Konto/Konten aktiviert.", "success")
+
+
+class RoleForm(CsrfForm):
+    description = TextAreaField("Beschreibung", [Length(max=255)])
+
+
+class RoleView(SecureModelView):
+    """The five roles are fixed by the code (auth/roles.py); only their description is editable."""
+
+    allowed_roles = MANAGE_USERS
+    can_create = False
+    can_delete = False
+    column_list = ("name", "description")
+    column_labels = {"name": "Rolle", "description": "Beschreibung"}
+    form = RoleForm
+
+    def update_model(self, form, model):
+        by = current_user._get_current_object()
+        return _run(lambda: operations.update_role_description(model, form.description.data, by=by))
+
+
+class OfficeForm(CsrfForm):
+    code = StringField("Kürzel", [DataRequired(), Length(max=10)])
+    name = StringField("Name", [DataRequired(), Length(max=100)])
+
+
+class OfficeView(SecureModelView):
+    allowed_roles = MANAGE_USERS
+    can_delete = False  # persons and users refer to offices
+    column_list = ("code", "name", "members")
+    column_labels = {"code": "Kürzel", "name": "Name", "members": "Mitglieder"}
+    column_default_sort = "code"
+    form = OfficeForm
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        form.code.render_kw = {"readonly": True}
+        return form
+
+    def create_model(self, form):
+        saved = []
+        by = current_user._get_current_object()
+        ok = _run(lambda: saved.append(operations.save_office(form.code.data, form.name.data, by=by)))
+        return saved[0] if ok else False
+
+    def update_model(self, form, model):
+        by = current_user._get_current_object()
+        return _run(lambda: operations.save_office(model.code, form.name.data, by=by, existing=model))
 
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
+    admin.add_view(UserView(User, db, name="Benutzer", endpoint="users", category="Verwaltung"))
+    admin.add_view(RoleView(Role, db, name="Rollen", endpoint="roles", category="Verwaltung"))
+    admin.add_view(OfficeView(Office, db, name="Ämter", endpoint="offices", category="Verwaltung"))

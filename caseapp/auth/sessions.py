@@ -31,9 +31,28 @@ def init_sessions(app: Flask) -> None:
             FileSystemCache(app.config["CASEAPP_SESSION_DIR"], threshold=10000, mode=0o600),
         )
     Session(app)
+    # First of all before_request functions: nothing an earlier request left in g may speak for this one.
+    app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_identity)
     app.before_request(enforce_session_limits)
     user_authenticated.connect(_on_login, app)
     user_logged_out.connect(_on_logout, app)
+
+
+IDENTITY_KEYS = ("_login_user", "identity", "csp_nonce", "caseapp_logout_reason")
+
+
+def forget_previous_identity() -> None:
+    """Drop a user cached in g by an earlier request.
+
+    Flask reuses an application context that is already pushed (as the test fixtures do for a whole
+    test), and Flask-Login caches the user in g: without this, the next request would run as that
+    user whatever cookie or token it carries.
+    """
+    from flask import g
+
+    for key in list(vars(g)):
+        if key in IDENTITY_KEYS or key.startswith("fs_"):
+            g.pop(key, None)
 
 
 def _interface():
