@@ -32,7 +32,7 @@ def csv_bytes(rows: list[dict], *, header=None, encoding="utf-8", bom=False, eol
               raw_lines: list[str] | None = None) -> bytes:
     header = header or HEADER
     lines = [";".join(header)]
-    lines += [";".join(_cell(r.get(c)) for c in header) for r in rows]
+    lines += [";".join(_cell(r.get(c.strip().lower(), r.get(c))) for c in header) for r in rows]
     lines += raw_lines or []
     data = (eol.join(lines) + eol).encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
