@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask_sqlalchemy.session import Session as FsaSession
 from pytest_postgresql import factories
 
 from tests import services
@@ -70,6 +71,14 @@ def app(database_url, tmp_path_factory):
     return application
 
 
+class _ConnectionSession(FsaSession):
+    """Flask-SQLAlchemy's Session.get_bind ignores `bind=` and returns the app's engine, so a test's
+    commit would reach the database for real; this one always uses the test's own connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
 @pytest.fixture()
 def db(app):
     """The database with everything a test writes rolled back afterwards (commits become savepoints)."""
@@ -80,7 +89,7 @@ def db(app):
         transaction = connection.begin()
         original = _db.session
         session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _ConnectionSession}
         )
         _db.session = session
         try:

@@ -104,6 +104,7 @@ def shelter_event(shelter: Shelter, event: str, *, by, on: date | None = None, r
     """Open or close a shelter; closing one that still has residents is refused."""
     if event not in SHELTER_EVENTS:
         raise InvalidInput("event", f"Unbekanntes Ereignis „{event}“ (möglich: {', '.join(SHELTER_EVENTS)})")
+    reason = _text("reason", reason, 500, required=False)
     (shelter,) = lock_shelters([shelter.id])
     if event not in allowed_events(shelter):
         raise TransitionRefused(
