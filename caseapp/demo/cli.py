@@ -1,4 +1,46 @@
-"""Command-line commands for demo."""
+"""`caseapp demo [--persons N] [--seed S] [--today YYYY-MM-DD]`: a synthetic city in an empty database."""
 from __future__ import annotations
 
-commands: list = []
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from caseapp.workflows.states import STATE_LABELS_DE
+
+
+@click.command("demo", help="Füllt eine leere Datenbank mit einer synthetischen, plausiblen Demo-Stadt "
+                            "(deterministisch für einen Seed).")
+@click.option("--persons", default=45_000, show_default=True, type=click.IntRange(50, 2_000_000),
+              help="Anzahl der Personen.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Startwert des Zufallsgenerators.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Stichtag, bis zu dem die Geschichte reicht (Standard: heute).")
+@click.option("--no-accounts", is_flag=True, help="Keine Demo-Benutzerkonten anlegen.")
+@with_appcontext
+def demo_command(persons: int, seed: int, today, no_accounts: bool):
+    from caseapp.demo.operations import DEMO_PASSWORD, NotEmpty, create_demo_city
+    from caseapp.extensions import db
+
+    day = today.date() if today else date.today()
+    try:
+        summary = create_demo_city(persons=persons, seed=seed, today=day, accounts=not no_accounts)
+    except NotEmpty as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    c = summary.counts
+    click.echo(f"Demo-Stadt angelegt (Seed {seed}, Stichtag {day:%d.%m.%Y}): {c['person']} Personen, "
+               f"{c['household']} Haushalte, {c['shelter']} Unterkünfte mit {c['room']} Zimmern, "
+               f"{c['stay']} Belegungen, {c['transition']} Übergänge.")
+    states = ", ".join(f"{STATE_LABELS_DE.get(s, s)}: {n}" for s, n in sorted(summary.states.items()))
+    click.echo(f"Personen nach Status: {states}")
+    click.echo(f"Dauer: {summary.seconds_build:.1f} s Erzeugen, {summary.seconds_write:.1f} s Schreiben.")
+    if summary.accounts:
+        click.echo("\nDemo-Zugänge (alle mit demselben Passwort):")
+        for email, roles, purpose in summary.accounts:
+            click.echo(f"  {email:<44} {roles:<30} {purpose}")
+        click.echo(f"\nPasswort: {DEMO_PASSWORD}")
+
+
+commands = [demo_command]

@@ -1,0 +1,56 @@
+"""The one writer of the demo city: builds it, bulk-writes it into an empty database, adds demo accounts.
+
+Like every operation it flushes and never commits; `caseapp demo` (or a test) commits.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from time import perf_counter
+
+from caseapp.demo.accounts import DEMO_PASSWORD, create_demo_accounts
+from caseapp.demo.generator import build_city
+from caseapp.demo.rows import DEMO_ACTOR, city_rows
+from caseapp.demo.writer import NotEmpty, ensure_empty, write_rows
+from caseapp.extensions import db
+
+__all__ = ["DemoSummary", "NotEmpty", "create_demo_city", "DEMO_PASSWORD"]
+
+
+@dataclass
+class DemoSummary:
+    persons: int
+    seed: int
+    today: date
+    counts: dict[str, int]
+    states: dict[str, int]
+    seconds_build: float
+    seconds_write: float
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def create_demo_city(*, persons: int, seed: int, today: date, accounts: bool = True) -> DemoSummary:
+    """Fill an empty database with a deterministic synthetic city; raises NotEmpty otherwise."""
+    connection = db.session.connection()
+    ensure_empty(connection)
+    started = perf_counter()
+    city = build_city(persons, seed, today)
+    rows = city_rows(city, random.Random(f"{seed}:offices"))
+    built = perf_counter()
+    write_rows(connection, rows)
+    made = create_demo_accounts() if accounts else []
+    _audit(persons, seed, today)
+    db.session.flush()
+    states: dict[str, int] = {}
+    for p in city.persons:
+        states[p.state] = states.get(p.state, 0) + 1
+    return DemoSummary(persons, seed, today, {t: len(r) for t, r in rows.items()}, states,
+                       built - started, perf_counter() - built, made)
+
+
+def _audit(persons: int, seed: int, today: date) -> None:
+    from caseapp.audit.operations import record
+
+    record("create", "demo_city", None, actor=DEMO_ACTOR, channel="cli",
+           detail=f"persons={persons} seed={seed} today={today.isoformat()}")

@@ -1,0 +1,196 @@
+"""Synthetic households and persons for the demo city: who they are, where from, since when.
+
+The lifecycle (shelter stays, moves, departures) is added afterwards by caseapp/demo/history.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from caseapp.demo import names, origins, places
+
+SETTLED, FLOW, DIRECT = "settled", "flow", "direct"
+
+
+@dataclass(slots=True, eq=False)
+class Person:
+    id: int
+    hh: "Household"
+    sex: str
+    birth: date
+    given: str
+    family: str
+    nats: tuple[str, ...]
+    precision: str = "day"
+    azr: str | None = None
+    status: str = "AE"
+    basis: str | None = None
+    entry: date | None = None
+    move_in: date | None = None     # arrival in the city; the birth date for children born here
+    move_out: date | None = None
+    needs: str | None = None
+    state: str | None = None
+    addr: tuple | None = None       # (street, house number, postcode, district)
+
+
+@dataclass(slots=True, eq=False)
+class Household:
+    key: int
+    segment: str
+    code: str
+    group: str
+    arrival: date
+    members: list[Person] = field(default_factory=list)
+    db_id: int | None = None
+    addr: tuple | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def present_on(self, day: date) -> list[Person]:
+        return [p for p in self.members if p.move_in <= day]
+
+
+_ADULT_AGES = {
+    SETTLED: ((20, 29, 18), (30, 39, 25), (40, 49, 22), (50, 59, 16), (60, 69, 11), (70, 88, 8)),
+    FLOW: ((18, 24, 30), (25, 34, 35), (35, 44, 20), (45, 54, 9), (55, 72, 6)),
+    DIRECT: ((18, 24, 20), (25, 34, 40), (35, 44, 25), (45, 54, 10), (55, 72, 5)),
+}
+_TYPES = {  # single, couple, family, single parent, extended family
+    SETTLED: (30, 15, 38, 10, 7),
+    FLOW: (42, 5, 38, 11, 4),
+    DIRECT: (45, 18, 28, 7, 2),
+}
+_KIDS = (1, 2, 3, 4, 5, 6)
+_KID_WEIGHTS = (28, 34, 21, 10, 5, 2)
+
+
+class PopulationBuilder:
+    def __init__(self, rng, today: date):
+        self.rng = rng
+        self.today = today
+        self.persons: list[Person] = []
+        self.households: list[Household] = []
+        self._azr: set[str] = set()
+
+    # -- households -------------------------------------------------------------------------
+    def add_households(self, segment: str, weights: dict[str, float], target: int, arrival) -> None:
+        """Households of one segment until `target` persons exist in it; `arrival(code)` dates them."""
+        rng = self.rng
+        codes, w = list(weights), list(weights.values())
+        made = 0
+        while made < target:
+            code = rng.choices(codes, w)[0]
+            hh = Household(len(self.households) + 1, segment, code, origins.name_group(code, rng), arrival(code))
+            self._members(hh, target - made)
+            self.households.append(hh)
+            made += hh.size
+
+    def _members(self, hh: Household, room_left: int) -> None:
+        rng = self.rng
+        kind = rng.choices(range(5), _TYPES[hh.segment])[0]
+        ukr_flight = hh.code == "UKR" and hh.segment != SETTLED or hh.code == "UKR" and hh.arrival.year >= 2022
+        head_age = self._adult_age(hh.segment)
+        if kind == 0:  # single
+            male = 0.72 if hh.segment == FLOW else 0.55
+            if ukr_flight:
+                male = 0.25
+            specs = [("m" if rng.random() < male else "w", head_age)]
+        else:
+            if kind in (2, 4) and head_age > 55 and hh.segment == SETTLED:
+                kind = 1
+            mother_age = max(18, min(head_age + rng.randint(-6, 2), 60))
+            father_age = max(18, head_age + rng.randint(-1, 6))
+            if kind == 3 or (ukr_flight and kind in (2, 4) and rng.random() < 0.7):
+                specs = [("w", mother_age)]  # single parent (Ukraine: fathers mostly stayed behind)
+            else:
+                specs = [("m", father_age), ("w", mother_age)]
+            if kind in (2, 3, 4):
+                n = rng.choices(_KIDS, _KID_WEIGHTS)[0]
+                oldest = max(0, min(mother_age - 17, 24 if hh.segment == SETTLED else 19))
+                for _ in range(n):
+                    age = min(int(rng.triangular(0, oldest + 1, 0)), oldest) if oldest > 0 else 0
+                    specs.append(("m" if rng.random() < 0.51 else "w", age))
+            if kind == 4:
+                for _ in range(rng.choice((1, 1, 2))):
+                    specs.append(("w" if rng.random() < 0.6 else "m", min(mother_age + rng.randint(20, 30), 92)))
+        for i, (sex, age) in enumerate(specs[:room_left]):
+            self._person(hh, sex, age, is_head=i == 0)
+
+    def _adult_age(self, segment: str) -> int:
+        lo, hi, _ = self.rng.choices(_ADULT_AGES[segment], [w for *_, w in _ADULT_AGES[segment]])[0]
+        return self.rng.randint(lo, hi)
+
+    # -- persons ----------------------------------------------------------------------------
+    def _person(self, hh: Household, sex: str, age: int, is_head: bool) -> None:
+        rng = self.rng
+        if age >= 16 and rng.random() < 0.004:
+            sex = "x" if rng.random() < 0.8 else "d"
+        birth = self.today - timedelta(days=int(age * 365.25) + rng.randint(0, 364))
+        head = hh.members[0] if hh.members else None
+        family = self._family_name(hh, sex, head)
+        p = Person(len(self.persons) + 1, hh, sex, birth, names.given_name(hh.group, rng.choice, sex), family,
+                   head.nats if head and rng.random() < 0.9 else origins.nationalities(hh.code, hh.group, rng))
+        born_here = birth > hh.arrival
+        p.move_in = birth if born_here else hh.arrival
+        if not born_here:
+            p.entry = hh.arrival if rng.random() < 0.8 else hh.arrival - timedelta(days=rng.randint(60, 3000))
+            if p.entry < birth:
+                p.entry = hh.arrival
+            day_unknown, all_unknown = origins.unsure_birth_dates(hh.code)
+            r = rng.random()
+            if r < all_unknown:
+                p.precision, p.birth = "year", date(birth.year, 7, 1)
+            elif r < all_unknown + day_unknown:
+                p.precision, p.birth = "month", date(birth.year, birth.month, 15)
+            if p.birth > hh.arrival:  # a rounded date must not fall after the arrival
+                p.precision, p.birth = "day", birth
+        if age >= 70 and rng.random() < 0.12:
+            p.needs = "pflegebedarf"
+        elif rng.random() < 0.006:
+            p.needs = "rollstuhl"
+        if rng.random() < (0.65 if born_here and p.move_in > self.today - timedelta(days=120) else 0.95):
+            p.azr = self._azr_number()
+        hh.members.append(p)
+        self.persons.append(p)
+
+    def _family_name(self, hh: Household, sex: str, head: Person | None) -> str:
+        rng = self.rng
+        if head is None or (hh.group in ("ti", "so", "ka") and len(hh.members) == 1 and rng.random() < 0.8):
+            return names.family_name(hh.group, rng.choice, sex)
+        if hh.group == "ti" and head.sex == "m":
+            return head.given.split()[0]  # Eritrean custom: the father's given name
+        return names.gendered(self._stem(hh, head), sex)
+
+    @staticmethod
+    def _stem(hh: Household, head: Person) -> str:
+        # Re-derive the raw (possibly gendered) entry of the head's family name.
+        for raw in names.NAME_GROUPS[hh.group]["family"]:
+            if names.gendered(raw, head.sex) == head.family:
+                return raw
+        return head.family
+
+    def _azr_number(self) -> str:
+        while True:
+            number = f"{self.rng.randrange(10**11, 10**12):012d}"
+            if number not in self._azr:
+                self._azr.add(number)
+                return number
+
+    # -- addresses and statuses -------------------------------------------------------------
+    def flat_address(self) -> tuple:
+        rng = self.rng
+        district = rng.choices(places.district_numbers(), places.district_weights())[0]
+        _, postcode, streets = places.DISTRICTS[district]
+        number = str(rng.randint(1, 140)) + (rng.choice("abc") if rng.random() < 0.08 else "")
+        return rng.choice(streets), number, postcode, district
+
+    def assign_statuses(self) -> None:
+        rng = self.rng
+        for hh in self.households:
+            head = hh.members[0]
+            asylum = hh.segment == FLOW
+            status = origins.residence(hh.code, min(hh.arrival, self.today), self.today, asylum, rng)
+            for p in hh.members:
+                p.status, p.basis = status
