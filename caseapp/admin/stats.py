@@ -1,6 +1,228 @@
-"""Admin views for stats."""
+"""Admin pages "Statistik", "Belegung" and "Prognose": tables with totals, charts, the district map and
+the forecast with its backtest error, each exportable as CSV and XLSX.
+
+Who: everyone who may read aggregates (analyst, admin, caseworker, shelter_manager, auditor). The
+figures are published through caseapp/stats/publish.py: protected for aggregate readers, exact for a
+caseworker's own offices.
+"""
 from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import request
+from flask_admin import expose
+from flask_security import current_user
+from markupsafe import Markup
+
+from caseapp.admin.base import SecureBaseView
+from caseapp.auth.roles import READ_AGGREGATES
+from caseapp.charts import bar_chart, district_map, line_chart, pyramid
+from caseapp.charts.base import number_de
+from caseapp.districts.models import District
+from caseapp.extensions import db
+from caseapp.stats import occupancy
+from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label
+from caseapp.stats.exports import download
+from caseapp.stats.publish import k_value, population_for, table_with_totals
+from caseapp.stats.suppression import SUPPRESSED_NOTE_DE, publication
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _as_of():
+    value = request.args.get("as_of")
+    if not value:
+        return None, None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None, f"'{value}' ist kein Datum; es gilt der heutige Stand."
+    if day > date.today():
+        return None, "Das Datum liegt in der Zukunft; es gilt der heutige Stand."
+    return day, None
+
+
+def district_info() -> tuple[dict, dict]:
+    """(number -> name, number -> geometry or None)."""
+    rows = db.session.scalars(db.select(District).order_by(District.number)).all()
+    return {d.number: d.name for d in rows}, {d.number: d.geometry for d in rows}
+
+
+def mask_small(value, k):
+    return None if value is not None and 0 < value < k else value
+
+
+class StatsView(SecureBaseView):
+    allowed_roles = READ_AGGREGATES
+
+    @expose("/")
+    def index(self):
+        day, warning = _as_of()
+        rows_dim = request.args.get("rows", "district")
+        cols_dim = request.args.get("cols", "age_group")
+        if rows_dim not in DIMS or cols_dim not in DIMS or rows_dim == cols_dim:
+            rows_dim, cols_dim, warning = "district", "age_group", "Unbekannte Auswahl; Standardtabelle gezeigt."
+        user = _user()
+        names, geometries = district_info()
+        table = table_with_totals(user, day, rows_dim, cols_dim)
+        label = lambda dim, v: value_label(dim, v, names)
+        row_keys = list(table["row_totals"])
+        col_keys = list(table["col_totals"])
+        order = {v: i for i, v in enumerate(_ordered(cols_dim))}
+        col_keys.sort(key=lambda v: (v is None, order.get(v, 0), str(v)))
+        row_keys.sort(key=lambda v: (v is None, str(v)))
+        fmt = request.args.get("export")
+        if fmt:
+            header = [DIM_LABELS_DE[rows_dim]] + [label(cols_dim, c) for c in col_keys] + ["Summe"]
+            body = [[label(rows_dim, r)] + [table["cells"].get((r, c), 0) for c in col_keys]
+                    + [table["row_totals"][r]] for r in row_keys]
+            body.append(["Summe"] + [table["col_totals"][c] for c in col_keys] + [table["total"]])
+            note = SUPPRESSED_NOTE_DE.format(k=k_value()) if table["protected"] else None
+            return download(fmt, f"bevoelkerung-{rows_dim}-{cols_dim}-{table['as_of']}", header, body, note)
+        by_district = population_for(user, day, ("district",))
+        values = {r["district"]: r["count"] for r in by_district["rows"] if r["district"]}
+        values.update({n: values.get(n, 0) for n in names if n not in values})
+        shelters = _map_shelters(day, table["protected"])
+        pyramid_rows = population_for(user, day, ("age_group", "sex"))["rows"]
+        groups = _ordered("age_group")
+        male = [_cell(pyramid_rows, ("age_group", g), ("sex", "m")) for g in groups]
+        female = [_cell(pyramid_rows, ("age_group", g), ("sex", "w")) for g in groups]
+        charts = {
+            "map": Markup(district_map(values, shelters, title="Personen nach Stadtteil", names=names,
+                                       geometries=geometries)),
+            "pyramid": Markup(pyramid(groups, male, female, title="Altersaufbau")),
+        }
+        return self.render(
+            "admin/stats/index.html", table=table, row_keys=row_keys, col_keys=col_keys, label=label,
+            rows_dim=rows_dim, cols_dim=cols_dim, dims=DIMS, dim_labels=DIM_LABELS_DE, charts=charts,
+            number=number_de, warning=warning, as_of=table["as_of"], k=k_value(),
+            note=SUPPRESSED_NOTE_DE.format(k=k_value()),
+        )
+
+
+def _ordered(dim):
+    if dim == "age_group":
+        from caseapp.stats.agegroups import configured_groups
+
+        return [g.label for g in configured_groups()]
+    return []
+
+
+def _cell(rows, *conditions):
+    for r in rows:
+        if all(r[d] == v for d, v in conditions):
+            return r["count"]
+    return 0
+
+
+def _map_shelters(day, protected):
+    k = k_value()
+    out = []
+    for s in occupancy.shelter_overview(day):
+        if s["state"] != "open":
+            continue
+        occupied = mask_small(s["occupied"], k) if protected else s["occupied"]
+        out.append({"district": s["district"], "name": s["name"], "occupied": occupied or 0,
+                    "capacity": s["capacity"]})
+    return out
+
+
+class OccupancyView(SecureBaseView):
+    allowed_roles = READ_AGGREGATES
+
+    @expose("/")
+    def index(self):
+        day, warning = _as_of()
+        day = day or date.today()
+        protected = publication(_user())["protected"]
+        k = k_value()
+        rows = occupancy.shelter_overview(day)
+        if protected:
+            for r in rows:
+                if mask_small(r["occupied"], k) is None:
+                    r["occupied"] = r["free"] = r["rate"] = None
+        totals = occupancy.overview_totals([{**r, "occupied": r["occupied"] or 0, "free": r["free"] or 0}
+                                            for r in occupancy.shelter_overview(day)])
+        freq = request.args.get("freq", "week")
+        freq = freq if freq in ("week", "month") else "week"
+        start = day - timedelta(weeks=12) if freq == "week" else (day - timedelta(days=365)).replace(day=1)
+        moves = occupancy.movements(start, day, freq)
+        if protected:
+            for m in moves:
+                for key in occupancy.MOVEMENT_LABELS_DE:
+                    m[key] = mask_small(m[key], k)
+        export = request.args.get("export")
+        if export == "csv" or export == "xlsx":
+            what = request.args.get("table", "shelters")
+            if what == "movements":
+                header = ["Zeitraum"] + list(occupancy.MOVEMENT_LABELS_DE.values())
+                body = [[m["period"]] + [m[key] for key in occupancy.MOVEMENT_LABELS_DE] for m in moves]
+                return download(export, f"bewegungen-{freq}-{day}", header, body)
+            header = ["Unterkunft", "Stadtteil", "Zustand", "Betten", "gesperrt", "Kapazität", "belegt", "frei"]
+            body = [[r["name"], r["district"], r["state"], r["beds"], r["blocked"], r["capacity"], r["occupied"],
+                     r["free"]] for r in rows]
+            return download(export, f"belegung-{day}", header, body)
+        series = occupancy.daily_occupancy(day - timedelta(days=90), day)
+        values = [mask_small(s["occupied"], k) if protected else s["occupied"] for s in series]
+        chart = Markup(line_chart([s["day"] for s in series], {"belegt": values},
+                                  title="Belegte Plätze in allen Unterkünften, letzte 90 Tage"))
+        move_chart = Markup(bar_chart([m["period"] for m in moves], [m["arrivals"] for m in moves],
+                                      title="Zuzüge je " + ("Woche" if freq == "week" else "Monat")))
+        return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
+                           labels=occupancy.MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
+                           number=number_de, warning=warning, protected=protected, k=k)
+
+
+class ForecastView(SecureBaseView):
+    allowed_roles = READ_AGGREGATES
+
+    @expose("/")
+    def index(self):
+        from caseapp.forecast.service import backtest_summary, forecast_for
+
+        names, _geo = district_info()
+        district = request.args.get("district") or None
+        if district not in names:
+            district = None
+        result = forecast_for(_user(), None, 6, district=district)
+        table = result["rows"] if district else result["city"]
+        export = request.args.get("export")
+        if export in ("csv", "xlsx"):
+            header = ["Stadtteil", "Jahr", "Gruppe", "niedrig", "mittel", "hoch", "in Unterkünften", "Plätze"]
+            body = [[r.get("district") or "Stadt", r["year"], r["label"], r["low"], r["middle"], r["high"],
+                     r["shelter"], r.get("places")] for r in (result["rows"] if district else _all(result))]
+            return download(export, f"prognose-{district or 'stadt'}-{result['base_date']}", header, body,
+                            result["suppression"])
+        chart = _forecast_chart(result, table)
+        try:
+            bt = backtest_summary()
+        except (ValueError, ZeroDivisionError, DimensionError):
+            bt = None
+        return self.render("admin/stats/forecast.html", result=result, table=table, district=district,
+                           names=names, chart=chart, backtest=bt, number=number_de)
+
+
+def _all(result):
+    return [{**r, "district": "Stadt"} for r in result["city"]] + result["rows"]
+
+
+def _forecast_chart(result, table):
+    years = result["years"]
+    series, bands = {}, {}
+    for g in result["groups"]:
+        rows = [next((r for r in table if r["group"] == g["key"] and r["year"] == y), None) for y in years]
+        series[g["label"]] = [r["middle"] if r else None for r in rows]
+        bands[g["label"]] = ([(r["low"] or 0) if r else 0 for r in rows], [(r["high"] or 0) if r else 0 for r in rows])
+    return Markup(line_chart([str(y) for y in years], series, bands=bands, title="Kinder nach Einrichtungsart "
+                             "(mittel, Band: niedrig bis hoch)"))
 
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
+    admin.add_view(StatsView(name="Statistik", endpoint="stats", url="/admin/stats", category="Auswertungen"))
+    admin.add_view(OccupancyView(name="Belegung", endpoint="stats_occupancy", url="/admin/stats/belegung",
+                                 category="Auswertungen"))
+    admin.add_view(ForecastView(name="Prognose", endpoint="stats_forecast", url="/admin/stats/prognose",
+                                category="Auswertungen"))

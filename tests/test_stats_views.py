@@ -1,0 +1,125 @@
+"""Statistics pages, exports and API: who may see them, protected for analysts, exact for caseworkers."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+PAGES = ("/admin/stats/", "/admin/stats/belegung/", "/admin/stats/prognose/")
+
+
+@pytest.fixture()
+def small_city(db, factory):
+    """District 07: 5 persons of 25-44 (publishable); district 08: 1 person (must be suppressed);
+    district 09: 4 persons. Everyone known to the abh office; one more in 09 known to soz only."""
+    for _ in range(5):
+        factory.person(district="07", birth="1990-01-01", state="housed")
+    factory.person(district="08", birth="1990-01-01", state="housed", family_name="=HYPERLINK(\"x\")")
+    for _ in range(4):
+        factory.person(district="09", birth="1990-01-01", state="arrived")
+    factory.person(district="09", birth="1990-01-01", state="arrived", office="soz")
+    shelter = factory.shelter(district="07", rooms=(("1.01", 4),))
+    return shelter
+
+
+@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("role", ["analyst", "admin", "caseworker", "shelter_manager", "auditor"])
+def test_pages_open_for_aggregate_readers(login_as, small_city, path, role):
+    resp = login_as(role).get(path)
+    assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_closed_without_a_role(login_as, client, path):
+    assert login_as(None).get(path).status_code == 403
+    assert client.get(path).status_code in (302, 401)
+
+
+def test_analyst_page_suppresses_the_single_person(login_as, small_city):
+    html = login_as("analyst").get("/admin/stats/?rows=district&cols=housing").get_data(as_text=True)
+    assert "Schematische Darstellung, keine echten Grenzen" in html
+    table = html[html.index('id="population-table"'):html.index("</table>")]
+    row_08 = table[table.index("08 Dodesheide"):].split("</tr>")[0]
+    assert "•" in row_08 and ">1<" not in row_08
+
+
+def test_caseworker_sees_exact_counts_of_own_offices(login_as, small_city):
+    html = login_as("caseworker", offices=("abh",)).get("/admin/stats/?rows=district&cols=housing")
+    table = html.get_data(as_text=True)
+    table = table[table.index('id="population-table"'):table.index("</table>")]
+    row_08 = table[table.index("08 Dodesheide"):].split("</tr>")[0]
+    row_09 = table[table.index("09 Gartlage"):].split("</tr>")[0]
+    assert "•" not in table and ">1</td>" in row_08
+    assert ">4</td>" in row_09  # the soz-only person is not counted for an abh caseworker
+
+
+def test_api_population_as_interfaces_md(login_as, small_city):
+    c = login_as("analyst")
+    resp = c.get("/api/v1/stats/population?by=district,age_group", headers={"Authentication-Token": c.auth_token})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    rows = {r["district"]: r["count"] for r in body["rows"]}
+    # 08 (one person) is suppressed; the city total (11) is published, so one more district must go too,
+    # or 08 = 11 - 07 - 09. The tie 07/09 (5 each) goes to the lower key.
+    assert rows == {"07": None, "08": None, "09": 5}
+    assert body["as_of"] and all(r["age_group"] == "25-44" for r in body["rows"])
+
+
+def test_api_caseworker_exact(login_as, small_city):
+    c = login_as("caseworker", offices=("abh",))
+    body = c.get("/api/v1/stats/population?by=district", headers={"Authentication-Token": c.auth_token}).get_json()
+    assert {r["district"]: r["count"] for r in body["rows"]} == {"07": 5, "08": 1, "09": 4}
+    assert body["protected"] is False
+
+
+@pytest.mark.parametrize("query,message", [
+    ("by=district,religion", "religion"),
+    ("by=district&as_of=2026-13-01", "as_of"),
+    ("by=district&as_of=gestern", "as_of"),
+    ("by=district&as_of=2999-01-01", "Zukunft"),
+])
+def test_api_bad_requests_get_400(login_as, query, message):
+    c = login_as("analyst")
+    resp = c.get(f"/api/v1/stats/population?{query}", headers={"Authentication-Token": c.auth_token})
+    assert resp.status_code == 400 and message in resp.get_json()["error"]
+
+
+def test_api_needs_login_and_a_role(client, login_as):
+    assert client.get("/api/v1/stats/population").status_code == 401
+    assert client.get("/api/v1/stats/forecast").status_code == 401
+    c = login_as(None)
+    resp = c.get("/api/v1/stats/population", headers={"Authentication-Token": c.auth_token})
+    assert resp.status_code == 403
+
+
+def test_api_forecast_answers(login_as, small_city):
+    c = login_as("analyst")
+    resp = c.get("/api/v1/stats/forecast?years=2&district=07", headers={"Authentication-Token": c.auth_token})
+    assert resp.status_code == 200
+    body = resp.get_json()
+    assert {r["group"] for r in body["rows"]} == {"krippe", "kita", "einschulung", "grundschule", "sek1"}
+    assert len(body["years"]) == 2
+    bad = c.get("/api/v1/stats/forecast?years=9", headers={"Authentication-Token": c.auth_token})
+    assert bad.status_code == 400
+
+
+def test_exports_are_formula_safe_and_protected(login_as, small_city):
+    c = login_as("analyst")
+    resp = c.get("/admin/stats/?rows=district&cols=housing&export=csv")
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    text = resp.get_data().decode("utf-8-sig")
+    line_08 = next(line for line in text.splitlines() if line.startswith("08"))
+    assert "•" in line_08
+    resp = c.get("/admin/stats/?rows=district&cols=housing&export=xlsx")
+    ws = load_workbook(io.BytesIO(resp.get_data())).active
+    values = [[cell.value for cell in row] for row in ws.iter_rows()]
+    assert values[0][0] == "Stadtteil" and any(row[0] == "08 Dodesheide" and "•" in row for row in values)
+
+
+def test_safe_cell_defuses_formulas():
+    from caseapp.stats.exports import safe_cell, to_csv
+
+    assert safe_cell("=1+1") == "'=1+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("-2") == "'-2"
+    assert safe_cell(-2) == -2 and safe_cell(None) == "•"
+    assert "'=HYPERLINK" in to_csv(["Name"], [['=HYPERLINK("x")']]).decode("utf-8-sig")
