@@ -13,8 +13,8 @@ from caseapp.audit.operations import record
 from caseapp.extensions import db
 from caseapp.people.models import Person
 from caseapp.privacy import journal
+from caseapp.privacy import record as processing_record
 from caseapp.privacy.operations import access_report_pdf, reapply_erasures, run_retention
-from caseapp.privacy.record import missing_entries
 
 
 def _as_of(value: str | None) -> date:
@@ -115,11 +115,19 @@ def restore_drill(dump: str, keep: bool, upgrade_schema: bool, as_json: bool):
 
 
 @privacy_group.command("record-check", help="Prüft, ob das Verzeichnis der Verarbeitungstätigkeiten jede Spalte nennt.")
+@click.option("--add-missing", is_flag=True, help="Fehlende Spalten als „ZU PRÜFEN“ eintragen (danach von Hand prüfen).")
 @with_appcontext
-def record_check():
-    missing = missing_entries(db.metadata)
+def record_check(add_missing: bool):
+    record = processing_record.load()
+    missing = processing_record.missing_entries(db.metadata, record)
     for table, column in missing:
         click.echo(f"fehlt im Verzeichnis: {table}.{column}", err=True)
+    for table, column in processing_record.stale_entries(db.metadata, record):
+        click.echo(f"im Verzeichnis, aber nicht mehr in der Datenbank: {table}.{column}", err=True)
+    if missing and add_missing:
+        processing_record.add_missing(db.metadata, record)
+        processing_record.RECORD_PATH.write_text(processing_record.dumps(record), encoding="utf-8")
+        click.echo(f"{len(missing)} Einträge als „ZU PRÜFEN“ ergänzt: {processing_record.RECORD_PATH}")
     if missing:
         sys.exit(1)
     click.echo("Verzeichnis der Verarbeitungstätigkeiten vollständig.")

@@ -202,3 +202,8 @@ def access_report_pdf(person: Person, *, by=None, actor: str | None = None, chan
            channel=channel, detail="format=pdf")
     who = getattr(by, "email", None) or actor or "System"
     return render_pdf("privacy/access_report.html", collect(person, generated_by=who, now=_now()))
+
+
+def record_access_report_view(person: Person, *, by=None, channel: str | None = None) -> None:
+    """The report shown on screen instead of as PDF: audited just the same."""
+    record("access_report", "person", person.id, by=by, channel=channel, detail="format=html")

@@ -37,3 +37,27 @@ def stale_entries(metadata, record: dict | None = None) -> list[tuple[str, str]]
             if known is None or column not in known.columns:
                 stale.append((name, column))
     return sorted(stale)
+
+
+def dumps(record: dict) -> str:
+    """JSON with one line per column, so a review diff shows exactly the entries that changed."""
+    head = {k: v for k, v in record.items() if k != "tables"}
+    text = json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "tables": {\n'
+    tables = []
+    for name, table in record.get("tables", {}).items():
+        cols = ",\n".join(f"        {json.dumps(c, ensure_ascii=False)}: {json.dumps(e, ensure_ascii=False)}"
+                          for c, e in table["columns"].items())
+        purpose = json.dumps(table["purpose"], ensure_ascii=False)
+        tables.append(f'    {json.dumps(name)}: {{\n      "purpose": {purpose},\n'
+                      f'      "columns": {{\n{cols}\n      }}\n    }}')
+    return text + ",\n".join(tables) + "\n  }\n}\n"
+
+
+def add_missing(metadata, record: dict) -> list[tuple[str, str]]:
+    """Adds an entry marked „ZU PRÜFEN“ for every missing column (for review by hand); returns them."""
+    missing = missing_entries(metadata, record)
+    for table, column in missing:
+        entry = record["tables"].setdefault(table, {"purpose": "ZU PRÜFEN: Zweck der Tabelle", "columns": {}})
+        entry["columns"][column] = {"purpose": "ZU PRÜFEN", "category": "technical", "source_offices": ["intern"],
+                                    "retention": "person", "readable_by": ["auditor"]}
+    return missing
