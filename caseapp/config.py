@@ -126,6 +126,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_NAME": "caseapp_session",
         "SESSION_REFRESH_EACH_REQUEST": False,
         "SECURITY_DEFAULT_REMEMBER_ME": False,
+        "SECURITY_LOGOUT_CSRF": True,
         "SECURITY_TWO_FACTOR_ALWAYS_VALIDATE": True,
         # Login throttling (caseapp/auth/throttle.py): failures per account name and per client address
         # within the window; once reached, logins are refused until the window has passed.

@@ -38,21 +38,17 @@ def init_sessions(app: Flask) -> None:
     user_logged_out.connect(_on_logout, app)
 
 
-IDENTITY_KEYS = ("_login_user", "identity", "csp_nonce", "caseapp_logout_reason")
-
-
 def forget_previous_identity() -> None:
-    """Drop a user cached in g by an earlier request.
+    """Start every request with an empty g, as production does.
 
-    Flask reuses an application context that is already pushed (as the test fixtures do for a whole
-    test), and Flask-Login caches the user in g: without this, the next request would run as that
-    user whatever cookie or token it carries.
+    Flask reuses an application context that is already pushed (the test fixtures keep one for a
+    whole test). Flask-Login caches the user in g, Flask-WTF its "CSRF already checked" mark and
+    token: left over, the next request would run as the earlier user and skip its CSRF check.
     """
     from flask import g
 
     for key in list(vars(g)):
-        if key in IDENTITY_KEYS or key.startswith("fs_"):
-            g.pop(key, None)
+        g.pop(key, None)
 
 
 def _interface():

@@ -1,0 +1,119 @@
+"""The audit trail is append-only and hash-chained: `caseapp audit verify` finds altered, deleted, reordered rows."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from caseapp.audit.operations import record
+
+
+def _events(db, factory, n=4):
+    user = factory.user(role="caseworker")
+    ids = [record("read", "person", 1000 + i, by=user, channel="admin").id for i in range(n)]
+    db.session.flush()
+    return ids
+
+
+def _verify(app):
+    return app.test_cli_runner().invoke(args=["audit", "verify"])
+
+
+def _as_superuser_without_triggers(db, *statements, **params):
+    """What an attacker with the database superuser could do: switch the triggers off and write."""
+    db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    for sql in statements:
+        db.session.execute(text(sql), params)
+    db.session.execute(text("SET LOCAL session_replication_role = origin"))
+    db.session.expire_all()
+
+
+def test_intact_chain_verifies(app, db, factory):
+    _events(db, factory)
+    result = _verify(app)
+    assert result.exit_code == 0, result.output
+    assert "intakt" in result.output
+
+
+def test_altered_row_is_named(app, db, factory):
+    ids = _events(db, factory)
+    _as_superuser_without_triggers(db, "UPDATE audit_event SET object_id = '999' WHERE id = :id", id=ids[2])
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert f"Eintrag {ids[2]}" in result.output and "verändert" in result.output
+
+
+def test_altered_row_with_recomputed_hash_breaks_the_next_link(app, db, factory):
+    from caseapp.audit.models import AuditEvent
+    from caseapp.audit.operations import FIELDS, row_hash
+
+    ids = _events(db, factory)
+    row = db.session.get(AuditEvent, ids[1])
+    values = {f: getattr(row, f) for f in FIELDS} | {"action": "update"}
+    forged = row_hash(row.prev_hash, values)
+    _as_superuser_without_triggers(
+        db, "UPDATE audit_event SET action = 'update', hash = :h WHERE id = :id", h=forged, id=ids[1]
+    )
+    result = _verify(app)
+    assert result.exit_code == 1 and f"Eintrag {ids[2]}" in result.output
+
+
+def test_deleted_row_is_found_at_its_successor(app, db, factory):
+    ids = _events(db, factory)
+    _as_superuser_without_triggers(db, "DELETE FROM audit_event WHERE id = :id", id=ids[1])
+    result = _verify(app)
+    assert result.exit_code == 1
+    assert f"Eintrag {ids[2]}" in result.output and "Verkettung" in result.output
+
+
+def test_reordered_rows_are_found(app, db, factory):
+    ids = _events(db, factory)
+    a, b = ids[1], ids[2]
+    # Swap the two rows' contents, each keeping its own (valid) hash.
+    _as_superuser_without_triggers(
+        db,
+        "UPDATE audit_event SET id = -1 WHERE id = :a",
+        "UPDATE audit_event SET id = :a WHERE id = :b",
+        "UPDATE audit_event SET id = :b WHERE id = -1",
+        a=a, b=b,
+    )
+    result = _verify(app)
+    assert result.exit_code == 1 and f"Eintrag {a}" in result.output
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE audit_event SET detail = 'x'",
+    "DELETE FROM audit_event",
+    "TRUNCATE audit_event",
+])
+def test_the_database_refuses_changes_to_the_trail(db, factory, sql):
+    _events(db, factory, n=1)
+    with pytest.raises(DBAPIError, match="unveränderlich"):
+        with db.session.begin_nested():
+            db.session.execute(text(sql))
+
+
+def test_application_role_may_append_but_not_change(db, factory):
+    exists = db.session.scalar(text("SELECT count(*) FROM pg_roles WHERE rolname = 'caseapp_app'"))
+    if not exists:
+        pytest.skip("role caseapp_app could not be created on this server")
+    user = factory.user(role="caseworker")
+    with db.session.begin_nested():
+        db.session.execute(text("SET LOCAL ROLE caseapp_app"))
+        record("read", "person", 7, by=user, channel="api")
+        for sql in ("UPDATE audit_event SET detail = 'x'", "DELETE FROM audit_event"):
+            with pytest.raises(DBAPIError, match="permission denied|keine Berechtigung"):
+                with db.session.begin_nested():
+                    db.session.execute(text(sql))
+        db.session.execute(text("RESET ROLE"))
+
+
+def test_rows_carry_no_personal_data_and_link_up(db, factory):
+    person = factory.person(family_name="Zyxwvutsson", azr_number="987654321098")
+    user = factory.user(role="caseworker")
+    first = record("read", "person", person.id, by=user, channel="api")
+    second = record("update", "person", person.id, by=user, channel="admin", detail="fields=state")
+    assert second.prev_hash == first.hash
+    row = " ".join(str(v) for v in vars(second).values())
+    assert "Zyxwvutsson" not in row and "987654321098" not in row
+    assert first.office == "abh" and first.user_email == user.email
