@@ -16,3 +16,9 @@ BEAT_SCHEDULE["sync-scan-inbox"] = {
     "task": "caseapp.sync.scan",
     "schedule": 60.0,
 }
+
+# Retention (issue 8): anonymise expired cases and purge expired raw delivery content, nightly at 02:15.
+BEAT_SCHEDULE["privacy-retention-nightly"] = {
+    "task": "caseapp.privacy.retention",
+    "schedule": crontab(minute=15, hour=2),
+}
