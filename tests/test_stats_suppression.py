@@ -1,0 +1,82 @@
+"""Suppressed counts cannot be worked out from what is published alongside them (hypothesis)."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from caseapp.stats.lattice import Lattice
+from caseapp.stats.suppression import protect, protect_with_margins
+
+K = 3
+
+
+def tables(max_rows=4, max_cols=4):
+    return st.tuples(st.integers(1, max_rows), st.integers(1, max_cols)).flatmap(
+        lambda shape: st.lists(st.integers(0, 12), min_size=shape[0] * shape[1], max_size=shape[0] * shape[1])
+        .map(lambda values: [{"r": f"r{i // shape[1]}", "c": f"c{i % shape[1]}", "count": v}
+                             for i, v in enumerate(values)]))
+
+
+def recoverable(rows, published: dict) -> list:
+    """Unknown cells an attacker can solve for from every published cell and margin (linear algebra)."""
+    lattice = Lattice(rows, ("r", "c"))
+    unknown = [(s, key) for s, table in published.items() for key, v in table.items() if v is None]
+    if not unknown:
+        return []
+    index = {u: i for i, u in enumerate(unknown)}
+    equations = []
+    for subset in lattice.subsets:
+        for parent, pk, children in lattice.relations_into(subset):
+            row = np.zeros(len(unknown))
+            for c in children:
+                if (subset, c) in index:
+                    row[index[(subset, c)]] -= 1
+            if (parent, pk) in index:
+                row[index[(parent, pk)]] += 1
+            if row.any():
+                equations.append(row)
+    if not equations:
+        return unknown
+    a = np.array(equations)
+    rank = np.linalg.matrix_rank(a)
+    out = []
+    for u, i in index.items():
+        e = np.zeros(len(unknown))
+        e[i] = 1
+        if np.linalg.matrix_rank(np.vstack([a, e])) == rank:
+            out.append(u)
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(tables())
+def test_no_suppressed_cell_can_be_solved_for(rows):
+    published = protect_with_margins(rows, ("r", "c"), K)
+    assert recoverable(rows, published) == []
+    # Every count from 1 to k-1 is hidden, wherever it appears (cell or margin).
+    for table in published.values():
+        for key, value in table.items():
+            true = Lattice(rows, ("r", "c")).tables[next(s for s in published if published[s] is table)][key]
+            if 0 < true < K:
+                assert value is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(tables())
+def test_a_margin_is_suppressed_alike_alone_and_inside_a_bigger_table(rows):
+    """by=r alone hides the same rows as the r-margin of by=r,c: combining answers reveals nothing."""
+    by_r = {}
+    for row in rows:
+        by_r[row["r"]] = by_r.get(row["r"], 0) + row["count"]
+    alone = protect([{"r": r, "count": n} for r, n in by_r.items() if n], ("r",), K)
+    inside = protect_with_margins(rows, ("r", "c"), K)[("r",)]
+    assert {r["r"]: r["count"] for r in alone} == {k[0]: v for k, v in inside.items()}
+
+
+def test_worked_example():
+    rows = [{"r": "a", "c": "x", "count": 1}, {"r": "a", "c": "y", "count": 9},
+            {"r": "b", "c": "x", "count": 7}, {"r": "b", "c": "y", "count": 8}]
+    out = {(r["r"], r["c"]): r["count"] for r in protect(rows, ("r", "c"), K)}
+    # (a,x)=1 is primary; row a and column x would give it away, so (a,y), (b,x) and (b,y) go too.
+    assert out == {("a", "x"): None, ("a", "y"): None, ("b", "x"): None, ("b", "y"): None}
