@@ -10,6 +10,7 @@ from flask_admin.theme import Bootstrap4Theme
 from caseapp.admin.base import SecureIndexView
 
 VIEW_MODULES = (
+    "caseapp.admin.i18n",
     "caseapp.admin.people",
     "caseapp.admin.shelters",
     "caseapp.admin.sources",

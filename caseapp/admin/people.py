@@ -1,6 +1,297 @@
-"""Admin views for people."""
+"""Person and household views: lists narrowed by the access rules, detail with timeline, transitions, export."""
 from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_security import current_user
+from sqlalchemy import exists, func, literal_column, select
+
+from caseapp.admin import people_detail as detail
+from caseapp.admin.base import SecureModelView
+from caseapp.admin.i18n import code_label
+from caseapp.admin.people_filters import allocation_filters, filter_groups, full_filters
+from caseapp.admin.people_forms import PersonForm
+from caseapp.audit.operations import record
+from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
+from caseapp.extensions import db
+from caseapp.people.access import visible_persons
+from caseapp.people.models import Household, Person, PersonOffice
+from caseapp.shelters.models import Shelter
+from caseapp.workflows import allowed_events
+from caseapp.workflows.errors import InvalidInput
+
+# Written out as literals (not bound parameters) so PostgreSQL recognises the index expression.
+NAME_EXPRESSION = (func.coalesce(Person.family_name, literal_column("''")).op("||")(literal_column("' '"))
+                   .op("||")(func.coalesce(Person.given_names, literal_column("''"))))
+
+
+def _name(view, context, person, name):
+    return person.display_name
+
+
+class PersonBaseView(SecureModelView):
+    """What both person views share: narrowing, batched page data, 404 for what the user may not see."""
+
+    can_create = can_edit = can_delete = False
+    column_default_sort = [("family_name", False), ("given_names", False), ("id", False)]
+    column_sortable_list = (("name", ("family_name", "given_names")), ("birth", "birth_date"))
+    # Enables the search box; the search itself is _apply_search below (trigram-indexed expression).
+    column_searchable_list = ("family_name",)
+    details_template = "admin/people/details.html"
+    column_formatters = {
+        "name": _name,
+        "birth": lambda v, c, p, n: p.birth.german,
+        "sex": lambda v, c, p, n: code_label("sex", p.sex),
+        "state": lambda v, c, p, n: code_label("state", p.state),
+        "shelter": lambda v, c, p, n: g.get("caseapp_rooms", {}).get(p.id, ""),
+    }
+    column_labels = {
+        "name": _l("Name"), "birth": _l("Date of birth"), "sex": _l("Sex"), "state": _l("State"),
+        "shelter": _l("Shelter / room"), "nationality": _l("Nationality"),
+        "residence_status": _l("Residence status"), "district": _l("District"), "household": _l("Household"),
+        "needs": _l("Needs"),
+    }
+
+    def search_placeholder(self) -> str:
+        return _("Search by name")
+
+    def narrowed(self, stmt):
+        return visible_persons(current_user, stmt)
+
+    def get_query(self):
+        return db.session.query(Person).filter(self.narrowed(select(Person)).whereclause)
+
+    def get_count_query(self):
+        return db.session.query(func.count(Person.id)).filter(self.narrowed(select(Person)).whereclause)
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        # One expression, matched term by term; PostgreSQL answers it from the trigram index
+        # ix_person_name_trgm (migration 0004), other databases scan.
+        expression = NAME_EXPRESSION
+        for term in search.split():
+            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.filter(expression.ilike(pattern))
+            if count_query is not None:
+                count_query = count_query.filter(expression.ilike(pattern))
+        return query, count_query, joins, count_joins
+
+    def get_list(self, *args, **kwargs):
+        count, data = super().get_list(*args, **kwargs)
+        g.caseapp_rooms = detail.current_rooms(p.id for p in data)
+        return count, data
+
+    def _get_filter_groups(self):
+        return filter_groups(self)
+
+    def get_one(self, id):
+        try:
+            person_id = int(id)
+        except (TypeError, ValueError):
+            abort(404)
+        person = db.session.scalar(self.narrowed(select(Person)).where(Person.id == person_id))
+        if person is None:
+            abort(404)  # exactly as for an id that does not exist
+        return person
+
+    @expose("/details/")
+    def details_view(self):
+        person = self.get_one(request.args.get("id"))
+        full = self.full_record
+        record("read", "person", person.id, by=current_user, channel="admin")
+        page = {
+            "person": person,
+            "fields": detail.field_rows(current_user, person),
+            "stays": detail.stays_of(person.id),
+            "transitions": detail.transitions_of(person.id, with_reasons=full),
+            "sources": detail.sources_of(person.id) if full else None,
+            "events": self.offered_events(person),
+            "shelters": self.open_shelters(),
+            "today": date.today().isoformat(),
+        }
+        db.session.commit()
+        return self.render(self.details_template, return_url=self.get_url(".index_view"), **page)
+
+    full_record = False
+
+    def offered_events(self, person) -> list[tuple[str, str]]:
+        return []
+
+    def open_shelters(self):
+        return []
+
+
+class PersonView(PersonBaseView):
+    """The caseworker's persons: known to one of the user's offices, every field, transitions, export."""
+
+    allowed_roles = WRITE_PERSONS
+    full_record = True
+    can_create = True
+    form = PersonForm
+    column_list = ("name", "birth", "sex", "nationality", "residence_status", "state", "district", "shelter")
+    column_formatters = {
+        **PersonBaseView.column_formatters,
+        "nationality": lambda v, c, p, n: code_label("nationality", p.nationality),
+        "residence_status": lambda v, c, p, n: code_label("residence_status", p.residence_status),
+        "district": lambda v, c, p, n: detail.format_field(p, "district_number", "district"),
+    }
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 1000  # every exported person is one audit row
+    column_export_list = ("id", "family_name", "given_names", "birth", "sex", "nationalities",
+                          "residence_status", "legal_basis", "azr_number", "state", "district", "shelter")
+    column_formatters_export = {
+        "birth": lambda v, c, p, n: p.birth.german,
+        "sex": lambda v, c, p, n: code_label("sex", p.sex),
+        "nationalities": lambda v, c, p, n: ", ".join(code_label("nationality", x) for x in p.nationality_codes),
+        "residence_status": lambda v, c, p, n: code_label("residence_status", p.residence_status),
+        "state": lambda v, c, p, n: code_label("state", p.state),
+        "district": lambda v, c, p, n: p.district_number or "",
+        "shelter": lambda v, c, p, n: g.get("caseapp_rooms", {}).get(p.id, ""),
+    }
+
+    def __init__(self, *args, age_groups=(), **kwargs):
+        self.column_filters = full_filters(list(age_groups))
+        super().__init__(*args, **kwargs)
+
+    def narrowed(self, stmt):
+        stmt = visible_persons(current_user, stmt)
+        if has_any(current_user, {SHELTER_MANAGER}):
+            # Also a shelter manager: this view still shows only the persons of the user's own offices,
+            # whose every field the user may read.
+            codes = sorted(current_user.office_codes)
+            stmt = stmt.where(exists().where(PersonOffice.person_id == Person.id,
+                                             PersonOffice.office_code.in_(codes)))
+        return stmt
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        form.office.choices = [(o.code, o.name) for o in sorted(current_user.offices, key=lambda o: o.code)]
+        return form
+
+    def create_model(self, form):
+        from caseapp.people.operations import register_person
+
+        try:
+            person = register_person(by=current_user, channel="admin", **form.operation_arguments())
+        except InvalidInput as exc:
+            db.session.rollback()
+            flash(_("Not saved: %(message)s", message=str(exc)), "error")
+            return False
+        db.session.commit()
+        return person
+
+    def get_column_names(self, only_columns, excluded_columns):
+        names = super().get_column_names(only_columns, excluded_columns)
+        labels = {"id": "ID", "family_name": _l("Family name"), "given_names": _l("Given names"),
+                  "nationalities": _l("Nationalities"), "legal_basis": _l("Legal basis"),
+                  "azr_number": _l("AZR number")}
+        return [(c, labels.get(c, label)) for c, label in names]
+
+    def _export_data(self):
+        count, data = super()._export_data()
+        g.caseapp_rooms = detail.current_rooms(p.id for p in data)
+        fmt = request.view_args.get("export_type", "")
+        for person in data:
+            record("export", "person", person.id, by=current_user, channel="admin", detail=f"format={fmt}")
+        db.session.commit()
+        return count, data
+
+    def offered_events(self, person):
+        return [(e, code_label("event", e)) for e in allowed_events(person)]
+
+    def open_shelters(self):
+        return db.session.execute(select(Shelter.id, Shelter.name).where(Shelter.state == "open")
+                                  .order_by(Shelter.name)).all()
+
+    @expose("/transition/<int:person_id>/", methods=("POST",))
+    def transition_view(self, person_id: int):
+        from caseapp.admin.people_actions import run_from_form
+
+        person = self.get_one(person_id)
+        run_from_form(person, request.form, by=current_user)
+        return redirect(url_for(".details_view", id=person.id))
+
+
+class ResidentView(PersonBaseView):
+    """The shelter manager's persons: only what allocation needs (name, birth date, sex, household, needs)."""
+
+    allowed_roles = frozenset({SHELTER_MANAGER})
+    column_list = ("name", "birth", "sex", "household", "needs", "state", "shelter")
+    column_formatters = {**PersonBaseView.column_formatters,
+                         "household": lambda v, c, p, n: str(p.household) if p.household_id else ""}
+
+    def __init__(self, *args, **kwargs):
+        self.column_filters = allocation_filters()
+        super().__init__(*args, **kwargs)
+
+    def get_query(self):
+        from sqlalchemy.orm import joinedload
+
+        return super().get_query().options(joinedload(Person.household))
+
+
+class HouseholdView(SecureModelView):
+    """Households with at least one member the user may see; members beyond that stay hidden."""
+
+    allowed_roles = READ_PERSONS
+    can_create = can_edit = can_delete = False
+    column_list = ("label", "members", "created_at")
+    column_labels = {"label": _l("Household"), "members": _l("Members you may see"),
+                     "created_at": _l("Created")}
+    column_default_sort = ("id", False)
+    column_formatters = {
+        "members": lambda v, c, h, n: g.get("caseapp_members", {}).get(h.id, 0),
+        "created_at": lambda v, c, h, n: detail.german_date(h.created_at),
+    }
+    details_template = "admin/people/household.html"
+
+    def _visible_household_ids(self):
+        return visible_persons(current_user, select(Person.household_id)).where(Person.household_id.isnot(None))
+
+    def get_query(self):
+        return db.session.query(Household).filter(Household.id.in_(self._visible_household_ids()))
+
+    def get_count_query(self):
+        return db.session.query(func.count(Household.id)).filter(Household.id.in_(self._visible_household_ids()))
+
+    def get_list(self, *args, **kwargs):
+        count, data = super().get_list(*args, **kwargs)
+        ids = [h.id for h in data]
+        stmt = visible_persons(current_user, select(Person.household_id, func.count(Person.id))) \
+            .where(Person.household_id.in_(ids)).group_by(Person.household_id)
+        g.caseapp_members = dict(db.session.execute(stmt).all()) if ids else {}
+        return count, data
+
+    def get_one(self, id):
+        household = self.get_query().filter(Household.id == (int(id) if str(id).isdigit() else -1)).first()
+        if household is None:
+            abort(404)
+        return household
+
+    @expose("/details/")
+    def details_view(self):
+        household = self.get_one(request.args.get("id"))
+        members = db.session.scalars(visible_persons(current_user).where(Person.household_id == household.id)
+                                     .order_by(Person.family_name, Person.given_names)).all()
+        record("read", "household", household.id, by=current_user, channel="admin",
+               detail=f"members={len(members)}")
+        db.session.commit()
+        endpoint = "person" if has_any(current_user, {CASEWORKER}) else "resident"
+        return self.render(self.details_template, household=household, members=members,
+                           person_endpoint=endpoint, return_url=self.get_url(".index_view"))
 
 
 def register(admin) -> None:
-    """Adds this area's views to the admin."""
+    """Adds the person, resident and household views to the admin."""
+    age_groups = [g.strip() for g in admin.app.config["CASEAPP_AGE_GROUPS"].split(",") if g.strip()]
+    category = _l("Persons")
+    admin.add_view(PersonView(Person, db, name=_l("Persons"), endpoint="person", category=category,
+                              age_groups=age_groups))
+    admin.add_view(ResidentView(Person, db, name=_l("Residents (allocation)"), endpoint="resident",
+                                category=category))
+    admin.add_view(HouseholdView(Household, db, name=_l("Households"), endpoint="household",
+                                 category=category))

@@ -110,11 +110,19 @@ def upgrade():
         _run(SQLITE_UPGRADE)
 
     # --- BEGIN C1: person name search (trigram index) ---
+    # The admin's name search matches this exact expression with ILIKE '%term%' (caseapp/admin/people.py).
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE INDEX IF NOT EXISTS ix_person_name_trgm ON person USING gin "
+            "((coalesce(family_name, '') || ' ' || coalesce(given_names, '')) gin_trgm_ops)"
+        )
     # --- END C1 ---
 
 
 def downgrade():
     # --- BEGIN C1 downgrade: person name search (trigram index) ---
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_person_name_trgm")
     # --- END C1 downgrade ---
 
     dialect = op.get_bind().dialect.name

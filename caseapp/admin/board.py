@@ -1,0 +1,120 @@
+"""The occupancy board: every shelter's fill level, and per shelter a room x bed grid to allocate from."""
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_admin import expose
+from flask_security import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from caseapp.admin.base import SecureBaseView
+from caseapp.admin.people_actions import run_from_form
+from caseapp.auth.roles import ADMIN, ALLOCATE, CASEWORKER, SHELTER_MANAGER, has_any
+from caseapp.extensions import db
+from caseapp.people.access import get_visible_person, visible_persons
+from caseapp.people.models import Person
+from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.shelters.queries import capacity, rooms_capacity
+
+# How many allocation candidates a select offers (sorted by name); more means searching the person list.
+CANDIDATE_LIMIT = 300
+
+
+def fill_class(figures: dict) -> str:
+    """Bootstrap colour of a shelter by fill level: green below 80 %, yellow up to full, red when full."""
+    if figures["capacity"] <= 0 or figures["free"] <= 0:
+        return "danger"
+    if figures["occupied"] / figures["capacity"] >= 0.8:
+        return "warning"
+    return "success"
+
+
+def bed_grid(room: Room, figures: dict, occupants: list[dict]) -> list[dict]:
+    """One cell per bed: occupants first, then blocked beds, then free ones."""
+    cells = [{"kind": "occupied", **o} for o in occupants]
+    cells += [{"kind": "blocked"} for _ in range(room.blocked_beds)]
+    cells += [{"kind": "free"} for _ in range(max(room.beds - len(cells), 0))]
+    return cells
+
+
+class BoardView(SecureBaseView):
+    allowed_roles = frozenset({ADMIN, SHELTER_MANAGER, CASEWORKER})
+
+    @property
+    def may_allocate(self) -> bool:
+        return has_any(current_user, ALLOCATE)
+
+    @expose("/")
+    def index(self):
+        shelters = db.session.scalars(select(Shelter).where(Shelter.state != "closed")
+                                      .options(selectinload(Shelter.rooms)).order_by(Shelter.name)).all()
+        rows = []
+        for shelter in shelters:
+            figures = capacity(shelter)
+            rows.append({"shelter": shelter, "figures": figures, "fill": fill_class(figures)})
+        totals = {k: sum(r["figures"][k] for r in rows) for k in ("beds", "blocked", "occupied", "free")}
+        return self.render("admin/board/index.html", rows=rows, totals=totals)
+
+    @expose("/<int:shelter_id>/")
+    def shelter(self, shelter_id: int):
+        shelter = db.session.get(Shelter, shelter_id) or abort(404)
+        figures = rooms_capacity(shelter)
+        stays = db.session.execute(
+            select(Stay.room_id, Person).join(Person, Person.id == Stay.person_id)
+            .join(Room, Room.id == Stay.room_id)
+            .where(Room.shelter_id == shelter.id, Stay.end_date.is_(None)).order_by(Stay.start_date, Stay.id)
+        ).all()
+        # Names only for persons this user may see; everyone else is just an occupied bed.
+        ids = [p.id for _, p in stays]
+        visible = set(db.session.scalars(visible_persons(current_user, select(Person.id))
+                                         .where(Person.id.in_(ids)))) if ids else set()
+        by_room: dict[int, list[dict]] = {}
+        for room_id, person in stays:
+            seen = person.id in visible
+            by_room.setdefault(room_id, []).append({
+                "person_id": person.id if seen else None,
+                "name": person.display_name if seen else None,
+                "relocatable": seen and person.state == "accommodated",
+            })
+        rooms = [{"room": r, "figures": figures[r.id], "cells": bed_grid(r, figures[r.id], by_room.get(r.id, []))}
+                 for r in shelter.rooms]
+        return self.render("admin/board/shelter.html", shelter=shelter, total=capacity(shelter), rooms=rooms,
+                           candidates=self._candidates() if self.may_allocate else [],
+                           targets=self._targets() if self.may_allocate else [],
+                           may_allocate=self.may_allocate)
+
+    def _candidates(self):
+        """Arrived persons the user may see, waiting for a bed."""
+        stmt = (visible_persons(current_user).where(Person.state == "arrived")
+                .order_by(Person.family_name, Person.given_names, Person.id).limit(CANDIDATE_LIMIT))
+        return db.session.scalars(stmt).all()
+
+    def _targets(self):
+        """Rooms of open shelters that have a free bed now, for relocations."""
+        shelters = db.session.scalars(select(Shelter).where(Shelter.state == "open")
+                                      .options(selectinload(Shelter.rooms)).order_by(Shelter.name)).all()
+        targets = []
+        for shelter in shelters:
+            for room_id, fig in rooms_capacity(shelter).items():
+                if fig["free"] > 0:
+                    room = next(r for r in shelter.rooms if r.id == room_id)
+                    targets.append((room.id, f"{shelter.name} / {room.name}"))
+        return targets
+
+    @expose("/allocate/", methods=("POST",))
+    def allocate(self):
+        """Allocate (or relocate) a visible person into the chosen room; the operation checks the bed."""
+        if not self.may_allocate:
+            abort(403)
+        person_id = request.form.get("person_id", "")
+        person = get_visible_person(db.session, current_user, int(person_id)) if person_id.isdigit() else None
+        if person is None:
+            abort(404)
+        event = request.form.get("event", "allocate")
+        if event not in ("allocate", "relocate"):
+            abort(400)
+        run_from_form(person, request.form, by=current_user)
+        back = request.form.get("shelter_id_back", "")
+        if back.isdigit():
+            return redirect(url_for(".shelter", shelter_id=int(back)))
+        return redirect(url_for(".index"))

@@ -1,0 +1,155 @@
+"""Read side of the person pages: current rooms for a page of persons, field rows and the timeline."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from caseapp.admin.i18n import code_label
+from caseapp.extensions import db
+from caseapp.people.access import field_allowed
+from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.workflows.history import history
+
+# (attribute, label, kind for code_label or None) in the order the detail page shows them.
+DETAIL_FIELDS = (
+    ("family_name", _l("Family name"), None),
+    ("given_names", _l("Given names"), None),
+    ("birth_date", _l("Date of birth"), "birth"),
+    ("sex", _l("Sex"), "sex"),
+    ("nationality", _l("Nationalities"), "nationalities"),
+    ("residence_status", _l("Residence status"), "residence_status"),
+    ("legal_basis", _l("Legal basis"), None),
+    ("azr_number", _l("AZR number"), None),
+    ("state", _l("State"), "state"),
+    ("household_id", _l("Household"), "household"),
+    ("needs", _l("Needs"), None),
+    ("entry_date", _l("Date of entry"), "date"),
+    ("move_in_date", _l("Moved to the city"), "date"),
+    ("move_out_date", _l("Moved away"), "date"),
+    ("street", _l("Address"), "address"),
+    ("district_number", _l("District"), "district"),
+    ("registered_by_office", _l("Registered by office"), None),
+    ("flagged_missing_since", _l("Missing from its source since"), "date"),
+)
+
+
+def german_date(d: date | None) -> str:
+    return d.strftime("%d.%m.%Y") if d else ""
+
+
+def current_rooms(person_ids) -> dict[int, str]:
+    """person id -> 'Shelter / Room' of the current stay, for a whole page in one query."""
+    ids = list(person_ids)
+    if not ids:
+        return {}
+    stmt = (select(Stay.person_id, Shelter.name, Room.name).join(Room, Room.id == Stay.room_id)
+            .join(Shelter, Shelter.id == Room.shelter_id)
+            .where(Stay.person_id.in_(ids), Stay.end_date.is_(None)))
+    return {pid: f"{shelter} / {room}" for pid, shelter, room in db.session.execute(stmt)}
+
+
+def district_names() -> dict[str, str]:
+    """number -> name; 23 rows, read once per request."""
+    if "caseapp_districts" not in g:
+        from caseapp.districts.models import District
+
+        g.caseapp_districts = dict(db.session.execute(select(District.number, District.name)).all())
+    return g.caseapp_districts
+
+
+def format_field(person, attr: str, kind: str | None) -> str:
+    value = getattr(person, attr)
+    if kind == "birth":
+        return person.birth.german
+    if kind == "nationalities":
+        return ", ".join(code_label("nationality", c) for c in person.nationality_codes)
+    if kind in ("sex", "residence_status", "state"):
+        return code_label(kind, value)
+    if kind == "date":
+        return german_date(value)
+    if kind == "household":
+        return str(person.household) if person.household else ""
+    if kind == "district":
+        return f"{value} {district_names().get(value, '')}" if value else ""
+    if kind == "address":
+        parts = [" ".join(p for p in (person.street, person.house_number) if p),
+                 " ".join(p for p in (person.postcode, person.city) if p)]
+        return ", ".join(p for p in parts if p)
+    return "" if value is None else str(value)
+
+
+def field_rows(user, person) -> list[tuple[str, str]]:
+    """(label, text) for every field this user may read of this person; nothing else is even loaded."""
+    return [(str(label), format_field(person, attr, kind)) for attr, label, kind in DETAIL_FIELDS
+            if field_allowed(user, person, attr)]
+
+
+def stays_of(person_id: int) -> list[dict]:
+    stmt = (select(Stay, Room.name, Shelter.name, Shelter.id).join(Room, Room.id == Stay.room_id)
+            .join(Shelter, Shelter.id == Room.shelter_id)
+            .where(Stay.person_id == person_id).order_by(Stay.start_date, Stay.id))
+    return [{"start": german_date(stay.start_date), "end": german_date(stay.end_date), "room": room,
+             "shelter": shelter, "shelter_id": sid} for stay, room, shelter, sid in db.session.execute(stmt)]
+
+
+def transitions_of(person_id: int, with_reasons: bool) -> list[dict]:
+    rows = []
+    for t in history("person", person_id):
+        rows.append({
+            "date": german_date(t.occurred_on),
+            "recorded": t.recorded_at.strftime("%d.%m.%Y %H:%M") if t.recorded_at else "",
+            "event": code_label("event", t.event) if t.event in _EVENTS else t.event,
+            "from": code_label("state", t.from_state) if t.from_state else "",
+            "to": code_label("state", t.to_state),
+            "by": (t.by_user.email if t.by_user else t.by_label) if with_reasons else "",
+            "reason": (t.reason or "") if with_reasons else "",
+        })
+    return rows
+
+
+_EVENTS = {"arrive", "allocate", "relocate", "move_out", "depart"}
+
+
+def sources_of(person_id: int) -> dict:
+    """Which source delivered the person (and when), and which source set each field; empty when none."""
+    from caseapp.sources.models import Delivery, SourceRecord
+
+    records = []
+    stmt = select(SourceRecord).where(SourceRecord.person_id == person_id).order_by(SourceRecord.id)
+    for rec in db.session.scalars(stmt):
+        first, last = rec.created_delivery, rec.updated_delivery
+        records.append({
+            "source": rec.source.name if rec.source else rec.source_code, "key": rec.key,
+            "first": _delivery_text(first), "last": _delivery_text(last or first),
+            "missing_since": german_date(rec.missing_since),
+        })
+    fields = []
+    try:
+        from caseapp.sources.queries import provenance
+    except ImportError:  # the sources area has not published its read side yet
+        provenance = None
+    if provenance is not None:
+        for field, info in sorted(provenance(person_id).items()):
+            fields.append({"field": field, **_provenance_text(info, Delivery)})
+    return {"records": records, "fields": fields}
+
+
+def _delivery_text(delivery) -> str:
+    if delivery is None:
+        return ""
+    return _("%(file)s (as of %(date)s)", file=delivery.file_name, date=german_date(delivery.as_of))
+
+
+def _provenance_text(info, delivery_model) -> dict:
+    """Accepts the mapping or object sources.queries.provenance returns for one field."""
+    get = info.get if isinstance(info, dict) else (lambda k, d=None: getattr(info, k, d))
+    delivery = get("delivery")
+    if delivery is None and get("delivery_id"):
+        delivery = db.session.get(delivery_model, get("delivery_id"))
+    when = get("set_at") or get("at")
+    return {"source": get("source_code") or get("source") or "", "delivery": _delivery_text(delivery),
+            "when": when.strftime("%d.%m.%Y %H:%M") if hasattr(when, "strftime") else (when or "")}

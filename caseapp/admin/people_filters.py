@@ -1,0 +1,163 @@
+"""List filters of the person views: district, age group, nationality, status, state, shelter, office."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import has_request_context
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import exists, select
+
+from caseapp.admin.i18n import code_options
+from caseapp.extensions import db
+from caseapp.offices.models import OFFICES
+from caseapp.people.codes import RESIDENCE_STATUSES, nationality_names
+from caseapp.people.models import Person, PersonOffice
+from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.workflows.states import PersonState
+
+
+class DynamicOptionsFilter(BaseSQLAFilter):
+    """A filter whose choices come from the database; read again on every request (see refresh below)."""
+
+    dynamic_options = True
+
+    def get_options(self, view):
+        # Flask-Admin asks once at start-up, outside any request: the real choices come per request.
+        if not has_request_context():
+            return None
+        return self.load_options()
+
+    def load_options(self) -> list:
+        raise NotImplementedError
+
+    def clean(self, value):
+        return int(value)
+
+    def validate(self, value) -> bool:
+        return str(value).isdigit()
+
+
+class AgeGroupFilter(BaseSQLAFilter):
+    """Age on today's date within a group like '6-9' or '65+' (partial birth dates use their reference)."""
+
+    def apply(self, query, value, alias=None):
+        low, high = _age_bounds(value)
+        today = date.today()
+        query = query.filter(Person.birth_date <= _years_before(today, low))
+        if high is not None:
+            query = query.filter(Person.birth_date > _years_before(today, high + 1))
+        return query
+
+    def validate(self, value) -> bool:
+        try:
+            _age_bounds(value)
+        except ValueError:
+            return False
+        return True
+
+    def operation(self):
+        return _l("equals")
+
+
+def _age_bounds(value: str) -> tuple[int, int | None]:
+    if value.endswith("+"):
+        return int(value[:-1]), None
+    low, high = value.split("-")
+    return int(low), int(high)
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+class ShelterFilter(DynamicOptionsFilter):
+    def apply(self, query, value, alias=None):
+        current = (
+            select(Stay.id).join(Room, Room.id == Stay.room_id)
+            .where(Stay.person_id == Person.id, Stay.end_date.is_(None), Room.shelter_id == value)
+        )
+        return query.filter(current.exists())
+
+    def operation(self):
+        return _l("equals")
+
+    def load_options(self):
+        return [(str(i), name) for i, name in db.session.execute(select(Shelter.id, Shelter.name)
+                                                                  .order_by(Shelter.name))]
+
+
+class OfficeFilter(BaseSQLAFilter):
+    def apply(self, query, value, alias=None):
+        return query.filter(exists().where(PersonOffice.person_id == Person.id,
+                                           PersonOffice.office_code == value))
+
+    def operation(self):
+        return _l("equals")
+
+
+def _district_options():
+    from caseapp.districts.models import District
+
+    return [(d.number, f"{d.number} {d.name}") for d in db.session.scalars(select(District)
+                                                                           .order_by(District.number))]
+
+
+class DistrictFilter(DynamicOptionsFilter):
+    def clean(self, value):
+        return value
+
+    def validate(self, value) -> bool:
+        return len(value) == 2 and value.isdigit()
+
+    def apply(self, query, value, alias=None):
+        return query.filter(Person.district_number == value)
+
+    def operation(self):
+        return _l("equals")
+
+    def load_options(self):
+        return _district_options()
+
+
+def full_filters(age_groups: list[str]) -> list:
+    """Everything a caseworker may narrow by."""
+    german_order = sorted(nationality_names("de").items(), key=lambda kv: kv[1])
+    return [
+        DistrictFilter(Person.district_number, _l("District")),
+        AgeGroupFilter(Person.birth_date, _l("Age group"), options=[(g, g) for g in age_groups]),
+        FilterEqual(Person.nationality, _l("Nationality"),
+                    options=code_options("nationality", [code for code, _ in german_order])),
+        FilterEqual(Person.residence_status, _l("Residence status"),
+                    options=code_options("residence_status", RESIDENCE_STATUSES)),
+        FilterEqual(Person.state, _l("State"), options=code_options("state", [s.value for s in PersonState])),
+        ShelterFilter(Person.id, _l("Shelter")),
+        OfficeFilter(Person.id, _l("Office"), options=list(OFFICES.items())),
+    ]
+
+
+def allocation_filters() -> list:
+    """What a shelter manager may narrow by: nothing beyond the allocation fields."""
+    return [
+        FilterEqual(Person.state, _l("State"), options=code_options("state", [s.value for s in PersonState])),
+        ShelterFilter(Person.id, _l("Shelter")),
+    ]
+
+
+def filter_groups(view):
+    """Like Flask-Admin's cached groups, but choices of database-backed filters are read per request."""
+    groups = view._filter_groups
+    if not groups:
+        return None
+    result = {}
+    for group in groups.values():
+        label, items = group.non_lazy()
+        for item in items:
+            flt = view._filters[item["index"]]
+            if getattr(flt, "dynamic_options", False):
+                item["options"] = [(k, str(v)) for k, v in flt.get_options(view)]
+        result[label] = items
+    return result

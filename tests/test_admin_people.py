@@ -1,0 +1,232 @@
+"""Person admin: who sees which persons and fields, German labels, transitions by POST, safe exports."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from sqlalchemy import select
+
+XSS = "<script>alert(1)</script>"
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def listed(html: str) -> set[int]:
+    """Ids of the persons shown as rows of a list page (their detail links)."""
+    return {int(i) for i in re.findall(r"details/\?id=(\d+)", html)}
+
+
+def audit_rows(db, action, object_id=None):
+    from caseapp.audit.models import AuditEvent
+
+    stmt = select(AuditEvent).where(AuditEvent.action == action, AuditEvent.object_type == "person")
+    if object_id is not None:
+        stmt = stmt.where(AuditEvent.object_id == str(object_id))
+    return db.session.scalars(stmt).all()
+
+
+def test_caseworker_list_shows_only_persons_of_own_offices(login_as, factory):
+    factory.person(family_name="Abhperson", office="abh")
+    factory.person(family_name="Sozperson", office="soz")
+    html = login_as("caseworker", offices=("abh",)).get("/admin/person/").get_data(as_text=True)
+    assert "Abhperson" in html
+    assert "Sozperson" not in html
+
+
+def test_person_of_another_office_answers_like_a_missing_one(login_as, factory):
+    other = factory.person(family_name="Fremdamt", office="soz")
+    c = login_as("caseworker", offices=("abh",))
+    hidden = c.get(f"/admin/person/details/?id={other.id}")
+    missing = c.get("/admin/person/details/?id=99999999")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_data() == missing.get_data()
+    assert c.get(f"/admin/person/details/?id={other.id}&x=1").status_code == 404
+    assert other.id not in listed(c.get("/admin/person/?search=Fremdamt").get_data(as_text=True))
+
+
+@pytest.mark.parametrize("role", ["analyst", "auditor", "admin", None])
+@pytest.mark.parametrize("url", ["/admin/person/", "/admin/resident/", "/admin/household/",
+                                 "/admin/person/export/csv/"])
+def test_roles_without_person_access_get_403(login_as, role, url):
+    assert login_as(role).get(url).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client):
+    resp = client.get("/admin/person/")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_shelter_manager_sees_allocation_fields_only(login_as, factory):
+    p = factory.person(family_name="Bewohnerin", nationalities=("AFG",), residence_status="DULDUNG",
+                       azr_number="123456789012", needs="rollstuhl", sex="w")
+    factory.person(family_name="Weggezogen", state="departed")
+    c = login_as("shelter_manager", offices=())
+    listing = c.get("/admin/resident/").get_data(as_text=True)
+    assert "Bewohnerin" in listing and "rollstuhl" in listing
+    assert "Weggezogen" not in listing
+    assert "Afghanistan" not in listing and "Duldung" not in listing
+    page = c.get(f"/admin/resident/details/?id={p.id}").get_data(as_text=True)
+    assert "Bewohnerin" in page and "weiblich" in page
+    for secret in ("Afghanistan", "Duldung", "123456789012", "Aufenthaltsstatus"):
+        assert secret not in page
+    # The full view is the caseworker's only.
+    assert c.get("/admin/person/").status_code == 403
+
+
+def test_list_and_detail_speak_german_with_umlauts(login_as, factory):
+    p = factory.person(family_name="Özdemir", nationalities=("TUR",))
+    c = login_as("caseworker")
+    listing = c.get("/admin/person/").get_data(as_text=True)
+    for word in ("Geburtsdatum", "Staatsangehörigkeit", "Aufenthaltsstatus", "Türkei", "Özdemir",
+                 "Nach Namen suchen", "Stadtteil"):
+        assert word in listing, word
+    # Flask-Admin's own strings come from its bundled German catalog.
+    assert "Liste" in listing and "Filter hinzufügen" in listing
+    page = c.get(f"/admin/person/details/?id={p.id}").get_data(as_text=True)
+    assert "Ankunft" in page and "Zeitachse" in page and "angekündigt" in page
+
+
+def test_english_switch_and_no_open_redirect(login_as):
+    c = login_as("caseworker")
+    resp = c.get("/lang/en?next=/admin/person/")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/admin/person/")
+    english = c.get("/admin/person/").get_data(as_text=True)
+    assert "Nationality" in english and "Date of birth" in english and "List" in english
+    assert c.get("/lang/de?next=https://evil.example/").headers["Location"].endswith("/admin/")
+    assert "Geburtsdatum" in c.get("/admin/person/").get_data(as_text=True)
+
+
+def test_name_search_and_filters_narrow_the_list(login_as, factory):
+    a = factory.person(family_name="Haddad", given_names="Lina", nationalities=("SYR",))
+    b = factory.person(family_name="Popescu", given_names="Ana", nationalities=("ROU",), residence_status="EU")
+    c = login_as("caseworker")
+    assert listed(c.get("/admin/person/?search=hadd lin").get_data(as_text=True)) == {a.id}
+    assert listed(c.get("/admin/person/?search=100%25").get_data(as_text=True)) == set()
+    # Filters by position: 2 = nationality, 3 = residence status.
+    assert listed(c.get("/admin/person/?flt1_2=ROU").get_data(as_text=True)) == {b.id}
+    assert listed(c.get("/admin/person/?flt1_3=EU").get_data(as_text=True)) == {b.id}
+
+
+def test_detail_page_is_audited_and_shows_the_timeline(login_as, factory, db):
+    shelter = factory.shelter(name="GU Zeitachse")
+    p = factory.person(family_name="Verlauf", state="accommodated")
+    factory.stay(p, shelter.rooms[0])
+    c = login_as("caseworker")
+    page = c.get(f"/admin/person/details/?id={p.id}").get_data(as_text=True)
+    assert "GU Zeitachse" in page
+    rows = audit_rows(db, "read", p.id)
+    assert len(rows) == 1 and rows[0].user_id == c.user.id and rows[0].channel == "admin"
+
+
+def test_transition_buttons_post_with_csrf_and_run_the_operation(login_as, factory, db):
+    from caseapp.workflows.models import Transition
+
+    p = factory.person(family_name="Neuankunft", state="announced")
+    c = login_as("caseworker")
+    page = c.get(f"/admin/person/details/?id={p.id}").get_data(as_text=True)
+    # Exactly the steps allowed now: arrival and departure, no allocation.
+    assert set(re.findall(r'data-event="(\w+)"', page)) == {"arrive", "depart"}
+    form = {"event": "arrive", "date": "2026-11-20", "reason": "Bus aus Friedland"}
+    assert c.post(f"/admin/person/transition/{p.id}/", data=form).status_code == 400  # no token
+    db.session.refresh(p)
+    assert p.state == "announced"
+    resp = c.post(f"/admin/person/transition/{p.id}/", data={**form, "csrf_token": csrf_from(page)})
+    assert resp.status_code == 302
+    db.session.refresh(p)
+    assert p.state == "arrived"
+    step = db.session.scalars(select(Transition).where(Transition.entity_id == p.id,
+                                                       Transition.event == "arrive")).one()
+    assert step.reason == "Bus aus Friedland" and step.occurred_on.isoformat() == "2026-11-20"
+    after = c.get(f"/admin/person/details/?id={p.id}").get_data(as_text=True)
+    assert "Bus aus Friedland" in after and "angekommen" in after
+    # A step not allowed now is refused with a German message, nothing changes.
+    c.post(f"/admin/person/transition/{p.id}/", data={"event": "arrive", "csrf_token": csrf_from(after)})
+    db.session.refresh(p)
+    assert p.state == "arrived"
+    assert "nicht möglich" in c.get(f"/admin/person/details/?id={p.id}").get_data(as_text=True)
+
+
+def test_caseworker_cannot_run_a_transition_on_a_hidden_person(login_as, factory, db):
+    p = factory.person(office="soz")
+    mine = factory.person(office="abh")
+    c = login_as("caseworker", offices=("abh",))
+    token = csrf_from(c.get(f"/admin/person/details/?id={mine.id}").get_data(as_text=True))
+    resp = c.post(f"/admin/person/transition/{p.id}/", data={"event": "arrive", "csrf_token": token})
+    assert resp.status_code == 404
+    db.session.refresh(p)
+    assert p.state == "announced"
+
+
+def test_xss_name_is_escaped_in_list_detail_and_export(login_as, factory):
+    p = factory.person(family_name=XSS)
+    c = login_as("caseworker")
+    for url in ("/admin/person/", f"/admin/person/details/?id={p.id}"):
+        html = c.get(url).get_data(as_text=True)
+        assert XSS not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    export = c.get("/admin/person/export/csv/")
+    assert export.mimetype == "text/csv" and "attachment" in export.headers["Content-Disposition"]
+    assert XSS in export.get_data(as_text=True)  # data, delivered as a download, never as HTML
+
+
+def test_export_neutralises_formulas_and_is_audited(login_as, factory, db):
+    p = factory.person(family_name="=HYPERLINK(\"http://x\")", given_names="@SUM(A1)", legal_basis="-1+1")
+    c = login_as("caseworker")
+    rows = list(csv.reader(io.StringIO(c.get("/admin/person/export/csv/").get_data(as_text=True))))
+    header, data = rows[0], [r for r in rows[1:] if r[0] == str(p.id)][0]
+    assert header[:3] == ["ID", "Familienname", "Vornamen"]
+    assert data[1] == "'=HYPERLINK(\"http://x\")" and data[2] == "'@SUM(A1)"
+    assert data[header.index("Rechtsgrundlage")] == "'-1+1"
+    assert [r.detail for r in audit_rows(db, "export", p.id)] == ["format=csv"]
+
+
+def test_xlsx_export_holds_text_not_formulas(login_as, factory):
+    from openpyxl import load_workbook
+
+    p = factory.person(family_name="+4915112345", given_names="=1+1")
+    resp = login_as("caseworker").get("/admin/person/export/xlsx/")
+    assert resp.status_code == 200
+    sheet = load_workbook(io.BytesIO(resp.get_data())).active
+    row = [r for r in sheet.iter_rows(values_only=True) if r[0] in (p.id, str(p.id))][0]
+    assert row[1] == "'+4915112345" and row[2] == "'=1+1"
+
+
+def test_shelter_manager_cannot_export(login_as, factory):
+    factory.person(family_name="Kein Export")
+    resp = login_as("shelter_manager", offices=()).get("/admin/resident/export/csv/")
+    assert "Kein Export" not in resp.get_data(as_text=True)
+    assert resp.mimetype != "text/csv"
+
+
+def test_caseworker_registers_a_person_through_the_operation(login_as, db):
+    from caseapp.people.models import Person
+
+    c = login_as("caseworker", offices=("int",))
+    token = csrf_from(c.get("/admin/person/new/").get_data(as_text=True))
+    form = {"csrf_token": token, "family_name": "Ahmadi", "given_names": "Sara", "birth": "2001-00-00",
+            "sex": "w", "nationalities": "afg, irn", "residence_status": "GESTATTUNG", "office": "int"}
+    assert c.post("/admin/person/new/", data=form).status_code == 302
+    p = db.session.scalars(select(Person).where(Person.family_name == "Ahmadi")).one()
+    assert p.state == "announced" and p.registered_by_office == "int"
+    assert p.nationality_codes == ["AFG", "IRN"] and p.birth.german == "00.00.2001"
+    assert audit_rows(db, "create", p.id)
+    bad = c.post("/admin/person/new/", data={**form, "family_name": "Zweite", "birth": "2001-13-00"})
+    assert "Monat 13" in bad.get_data(as_text=True)
+
+
+def test_households_show_only_visible_members(login_as, factory):
+    h = factory.household(label="Familie Sichtbar")
+    factory.person(family_name="Mitglied", household=h, office="abh")
+    factory.person(family_name="Versteckt", household=h, office="soz")
+    factory.household(label="Familie Fremd")
+    c = login_as("caseworker", offices=("abh",))
+    listing = c.get("/admin/household/").get_data(as_text=True)
+    assert "Familie Sichtbar" in listing and "Familie Fremd" not in listing
+    page = c.get(f"/admin/household/details/?id={h.id}").get_data(as_text=True)
+    assert "Mitglied" in page and "Versteckt" not in page
