@@ -11,7 +11,9 @@ def pdf_text(data: bytes) -> str:
     reader = PdfReader(io.BytesIO(data))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     # Hyphenation splits words at line ends ("Gemein-\nschaft"); join them for searching.
-    return re.sub(r"[\u2010-]\n", "", text)
+    text = re.sub(r"[\u2010-]\n", "", text)
+    # Narrow and normal no-break spaces ("67 %", "§ 25") read as plain spaces in the assertions.
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
 def pdf_pages(data: bytes) -> int:

@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from markupsafe import Markup
 
 _XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
+# The charts name DejaVu Sans; the report points that text at the shipped copy of the same font
+# ("Bericht Sans", see static/report.css), so no system font is ever embedded.
+_CHART_FONT = re.compile(r"""(['"]?)DejaVu Sans\1""")
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+_ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 
 
 @dataclass
@@ -28,7 +33,10 @@ class Chart:
     @classmethod
     def from_svg(cls, svg: str, caption: str) -> "Chart":
         """Inline our own chart renderer's SVG (trusted markup) without its XML prologue."""
-        return cls(Markup(_XML_PROLOGUE.sub("", svg, count=1)), caption)
+        svg = _XML_PROLOGUE.sub("", svg, count=1)
+        svg = _TITLE.sub("", _CHART_FONT.sub("'Bericht Sans'", svg))  # the caption carries the title
+        svg = _ISO_DATE.sub(r"\3.\2.\1", svg)  # date axes in German form: 30.09.2026
+        return cls(Markup(svg), caption)
 
 
 @dataclass

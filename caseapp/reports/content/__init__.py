@@ -1,0 +1,1 @@
+"""One module per committee; each exposes build(inputs) -> Content (sections of tables, charts, text)."""

@@ -1,0 +1,153 @@
+"""Ausschuss für Feuerwehr und Ordnung: occupancy of every shelter against beds and fire-safety maximum,
+the trend over the period, arrivals and departures, and the map of shelters and districts."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from caseapp.extensions import db
+from caseapp.reports import tables
+from caseapp.reports.blocks import NoData, Section, Table, Text
+from caseapp.reports.compose import Content
+from caseapp.reports.content import common
+from caseapp.reports.typography import SUPPRESSED, number, percent
+from caseapp.shelters.models import Shelter
+from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, daily_occupancy, movements, shelter_overview
+from caseapp.workflows.states import STATE_LABELS_DE
+
+
+def build(inputs) -> Content:
+    shelters = [r for r in shelter_overview(inputs.data_date) if r["state"] != "planned" or r["occupied"]]
+    sections = [_occupancy(inputs, shelters)]
+    inputs.progress(0.3, "Belegungsverlauf")
+    sections.append(_trend(inputs))
+    inputs.progress(0.55, "Zu- und Fortzüge")
+    sections.append(_movements(inputs))
+    inputs.progress(0.8, "Karte")
+    sections.append(_map(inputs, shelters))
+    return Content(sections=sections, notes=[
+        "Belegung: Personen mit einer Belegung (Zimmerzuweisung) am Stichtag. Plätze: Betten abzüglich "
+        "gesperrter Betten, höchstens so viele, wie die Brandschutzauflage zulässt. Gesperrte Betten und "
+        "Brandschutzgrenzen sind nur im heutigen Stand bekannt und werden für frühere Tage so verwendet.",
+        "Zu- und Fortzüge werden aus der Verlaufsgeschichte der Fälle gezählt (Ankunft, Wegzug, Aufnahme in "
+        "eine Unterkunft, Auszug aus einer Unterkunft); Verlegungen zwischen Unterkünften zählen nicht.",
+    ], population="Alle Gemeinschaftsunterkünfte der Stadt (geöffnet oder geschlossen, mit Belegung) und "
+                  "die Fälle, die in ihnen wohnen oder im Berichtszeitraum zu- oder fortgezogen sind.")
+
+
+def _fire_limits() -> dict[int, int | None]:
+    return dict(db.session.execute(select(Shelter.id, Shelter.fire_safety_max)).all())
+
+
+def _occupancy(inputs, shelters: list[dict]) -> Section:
+    section = Section("belegung", "Belegung der Gemeinschaftsunterkünfte")
+    if not shelters:
+        return section.add(NoData("Es ist keine Gemeinschaftsunterkunft erfasst."))
+    limits, names = _fire_limits(), common.district_names()
+    rows = [{"shelter": r["id"], "count": r["occupied"]} for r in shelters]
+    occupied = tables.protected_lattice(rows, ("shelter",), inputs.k)
+    body, over = [], 0
+    for r in shelters:
+        shown = tables.printed(occupied[("shelter",)], (r["id"],))
+        limit = limits.get(r["id"])
+        exact_ok = shown not in (SUPPRESSED, None)
+        if limit is not None and r["occupied"] > limit:
+            over += 1
+        body.append([
+            r["name"], names.get(r["district"], r["district"]), STATE_LABELS_DE.get(r["state"], r["state"]),
+            r["beds"], limit if limit is not None else "keine", shown,
+            percent(r["occupied"] / r["beds"]) if r["beds"] and exact_ok else "",
+            percent(r["occupied"] / limit) if limit and exact_ok else "",
+        ])
+    total_beds = sum(r["beds"] for r in shelters)
+    total_occ = tables.printed(occupied[()], ())
+    count = "1 Gemeinschaftsunterkunft" if len(shelters) == 1 else f"{len(shelters)} Gemeinschaftsunterkünfte"
+    verdict = ("Keine Unterkunft überschreitet ihre Brandschutzgrenze." if not over else
+               "1 Unterkunft überschreitet die Brandschutzgrenze." if over == 1 else
+               f"{over} Unterkünfte überschreiten die Brandschutzgrenze.")
+    section.add(Text(f"Am {inputs.data_date:%d.%m.%Y} war{'en' if len(shelters) != 1 else ''} {count} erfasst "
+                     f"mit zusammen {number(total_beds)} Betten; belegt waren {number(total_occ)} Plätze. "
+                     + verdict))
+    section.add(Table(
+        caption=f"Belegung je Unterkunft am {inputs.data_date:%d.%m.%Y}",
+        columns=["Unterkunft", "Stadtteil", "Status", "Betten", "Brandschutz max.", "belegt", "% der Betten",
+                 "% Brandschutz"],
+        rows=body, total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""],
+        note="Brandschutz max.: höchstzulässige Zahl der Bewohnerinnen und Bewohner laut Brandschutzauflage.",
+    ))
+    labels = [r["name"] for r in shelters]
+    values = [tables.printed_values(occupied[("shelter",)]).get(r["id"], 0) for r in shelters]
+    section.add(common.bar_chart(labels, values, "Belegte Plätze je Unterkunft", horizontal=True))
+    return section
+
+
+def _trend(inputs) -> Section:
+    section = Section("verlauf", "Entwicklung der Belegung im Berichtszeitraum")
+    days = daily_occupancy(inputs.period.start, inputs.data_date)
+    if not any(d["occupied"] for d in days):
+        return section.add(NoData("Im Berichtszeitraum war keine Unterkunft belegt."))
+    values = [d["occupied"] for d in days]
+    # Totals over all shelters are large; a day with 1..k-1 residents city-wide is still suppressed.
+    shown = [None if 0 < v < inputs.k else v for v in values]
+    section.add(common.line_chart([d["day"] for d in days], {"belegt": shown},
+                                  caption="Belegte Plätze in allen Unterkünften, täglich"))
+    first, last, peak = values[0], values[-1], max(values)
+    section.add(Table(
+        caption="Belegung: Anfang, Ende und Höchststand",
+        columns=["", "belegte Plätze"],
+        rows=[[f"Beginn ({days[0]['day']:%d.%m.%Y})", _safe(first, inputs.k)],
+              [f"Ende ({days[-1]['day']:%d.%m.%Y})", _safe(last, inputs.k)],
+              ["Höchststand", _safe(peak, inputs.k)]],
+    ))
+    return section
+
+
+def _safe(value: int, k: int):
+    return SUPPRESSED if 0 < value < k else value
+
+
+def _movements(inputs) -> Section:
+    section = Section("bewegungen", "Zu- und Fortzüge")
+    freq = "month" if inputs.period.is_quarter else "week"
+    rows = movements(inputs.period.start, inputs.data_date, freq)
+    if not any(r[key] for r in rows for key in MOVEMENT_LABELS_DE):
+        return section.add(NoData("Im Berichtszeitraum sind keine Zu- oder Fortzüge erfasst."))
+    keys = list(MOVEMENT_LABELS_DE)
+    protected = {
+        key: tables.protected_lattice([{"p": r["period"], "count": r[key]} for r in rows], ("p",), inputs.k)
+        for key in keys
+    }
+    body = [[_period_label(r, freq)] + [tables.printed(protected[k][("p",)], (r["period"],)) for k in keys]
+            for r in rows]
+    total = ["Insgesamt"] + [tables.printed(protected[k][()], ()) for k in keys]
+    section.add(Table(caption="Zu- und Fortzüge je " + ("Monat" if freq == "month" else "Kalenderwoche"),
+                      columns=["Zeitraum"] + list(MOVEMENT_LABELS_DE.values()), rows=body, total=total))
+    labels = [_period_label(r, freq) for r in rows]
+    series = {MOVEMENT_LABELS_DE[k]: [tables.printed_values(protected[k][("p",)]).get(r["period"], 0) for r in rows]
+              for k in ("arrivals", "departures")}
+    section.add(common.line_chart(labels, series, caption="Zuzüge und Wegzüge"))
+    return section
+
+
+def _period_label(row: dict, freq: str) -> str:
+    if freq == "week":
+        return f"KW {row['period'][-2:]} (ab {row['start']:%d.%m.})"
+    from caseapp.reports.periods import MONTHS_DE
+
+    return f"{MONTHS_DE[row['start'].month - 1]} {row['start'].year}"
+
+
+def _map(inputs, shelters: list[dict]) -> Section:
+    section = Section("karte", "Karte: Unterkünfte und Stadtteile")
+    rows = common.population_query(inputs.data_date, ("district",))
+    protected = tables.protected_lattice(rows, ("district",), inputs.k) if rows else {("district",): {}}
+    values = tables.printed_values(protected[("district",)])
+    occupied = tables.protected_lattice([{"shelter": r["id"], "count": r["occupied"]} for r in shelters],
+                                        ("shelter",), inputs.k)[("shelter",)] if shelters else {}
+    # A suppressed occupancy is drawn as an empty circle, never by its fill level.
+    marks = [{"name": r["name"], "district": r["district"], "capacity": r["capacity"],
+              "occupied": occupied.get((r["id"],)) or 0} for r in shelters if r["state"] == "open"]
+    section.add(Text("Die Karte zeigt die Zahl der erfassten Personen je Stadtteil (Farbe) und die Lage der "
+                     "Gemeinschaftsunterkünfte (Punkte) nach ihrem Stadtteil."))
+    section.add(common.district_map(values, "Personen je Stadtteil und geöffnete Gemeinschaftsunterkünfte",
+                                    shelters=marks))
+    return section

@@ -1,0 +1,54 @@
+"""Jugendhilfeausschuss: minors by age group and district, minors without an adult at home, Kita forecast."""
+from __future__ import annotations
+
+from caseapp.reports import tables
+from caseapp.reports.blocks import Heading, NoData, Section, Text
+from caseapp.reports.compose import Content
+from caseapp.reports.content import common, forecasts
+from caseapp.reports.queries import minors_without_adult
+
+
+def build(inputs) -> Content:
+    sections = [_minors(inputs)]
+    inputs.progress(0.35, "Minderjährige ohne Erwachsene im Haushalt")
+    sections.append(_unaccompanied(inputs))
+    inputs.progress(0.65, "Prognose Krippe und Kindergarten")
+    sections.append(forecasts.daycare_section(inputs))
+    return Content(sections=sections, notes=[
+        "Minderjährige ohne Erwachsene im Haushalt: Personen unter 18 Jahren, denen kein Haushalt "
+        "zugeordnet ist oder in deren Haushalt keine volljährige Person der Grundgesamtheit lebt. Die Zahl "
+        "ist ein Hinweis auf unbegleitete Minderjährige, ersetzt aber nicht die Fallzahlen des Jugendamts.",
+        forecasts.METHOD_NOTE,
+    ])
+
+
+def _minors(inputs) -> Section:
+    section = Section("minderjaehrige", "Minderjährige nach Altersgruppe und Stadtteil")
+    table, lattice = common.district_age(
+        inputs, caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
+    section.add(table)
+    if lattice:
+        values = tables.printed_values(lattice[("district",)])
+        section.add(common.district_map(values, "Minderjährige je Stadtteil"))
+        ages = tables.printed_values(lattice[("age_group",)])
+        labels = common.minor_labels()
+        section.add(common.bar_chart([tables.age_label(a) for a in labels], [ages.get(a, 0) for a in labels],
+                                     "Minderjährige nach Altersgruppe (• = unterdrückt)"))
+    return section
+
+
+def _unaccompanied(inputs) -> Section:
+    section = Section("ohne-erwachsene", "Minderjährige ohne Erwachsene im Haushalt")
+    section.add(Text("Die Tabelle zählt Minderjährige, in deren Haushalt zum Datenstand keine volljährige "
+                     "Person lebt. Sie zeigt, in welchen Stadtteilen besondere Unterstützung durch die "
+                     "Jugendhilfe nötig sein kann."))
+
+    def query(as_of, by, filters):
+        return minors_without_adult(as_of, by)
+
+    table, _ = common.district_age(inputs, query=query,
+                                   caption="Minderjährige ohne Erwachsene im Haushalt nach Stadtteil")
+    if isinstance(table, NoData):
+        table = NoData("Zum Datenstand ist keine minderjährige Person ohne Erwachsene im Haushalt erfasst.")
+    section.add(Heading("Nach Stadtteil und Altersgruppe"), table)
+    return section

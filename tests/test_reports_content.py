@@ -1,0 +1,127 @@
+"""What the committees read: headings, figures of a small fixture city, protection, never a name."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from caseapp.reports.committees import COMMITTEES
+from tests.test_reports_helpers import pdf_fonts, pdf_text
+
+TODAY = date.today()
+PERIOD = f"{TODAY:%Y-%m}"  # the running month: figures are today's, on every day the suite runs
+NAMES = ("Quaxbrunner", "Zilinskaite", "Oberwimmer", "Haddadin-Test", "Yusufzai-Test")
+
+
+def _born(years: int, days: int = 40) -> date:
+    """A birth date `years` (and a few weeks) before today: safely inside one age group."""
+    from datetime import timedelta
+
+    return date(TODAY.year - years, TODAY.month, min(TODAY.day, 28)) - timedelta(days=days)
+
+
+@pytest.fixture()
+def city(db, factory):
+    """District 07: a family with seven children in a shelter; 12: one boy of 12 without adults;
+    07: three 16-17-year-olds without a household. k = 3: the 1 in district 12 is suppressed."""
+    from caseapp.workflows.history import record_transition
+
+    shelter = factory.shelter(name="GU Am Hafen", district="07", rooms=(("1.01", 6), ("1.02", 6)),
+                              fire_safety_max=10)
+    family = factory.household("Familie Q")
+    people = [factory.person(family_name=NAMES[0], given_names="Amira", birth=_born(35), state="accommodated",
+                             household=family, sex="w")]
+    for i, years in enumerate((4, 4, 5, 7, 7, 8, 8)):  # 3-5: three, 6-9: four
+        people.append(factory.person(family_name=NAMES[1 + i % 2], birth=_born(years), state="accommodated",
+                                     household=family, sex="m" if i % 2 else "w"))
+    for i, p in enumerate(people[:10]):
+        factory.stay(p, shelter.rooms[i % 2], start=TODAY.replace(day=1))
+        record_transition("person", p.id, "arrive", "announced", "arrived", TODAY.replace(day=1), actor="test")
+    alone = factory.person(family_name=NAMES[3], birth=_born(12), district="12", state="housed")
+    teens = [factory.person(family_name=NAMES[4], birth=_born(16), district="07", state="housed")
+             for _ in range(3)]
+    return {"shelter": shelter, "family": people, "alone": alone, "teens": teens}
+
+
+def _render(committee: str) -> tuple[bytes, str]:
+    from flask import current_app
+
+    from caseapp.reports.compose import compose
+    from caseapp.reports.periods import parse_period
+    from caseapp.reports.render import render_document
+
+    period = parse_period(PERIOD)
+    with current_app.test_request_context():
+        ctx = compose(COMMITTEES[committee], period, period.data_date(TODAY))
+    rendered = render_document("reports/committee.html", ctx)
+    assert rendered.refused == ()
+    return rendered.data, pdf_text(rendered.data)
+
+
+def _rows(text: str, start: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(start)]
+
+
+def test_schule_sport_shows_children_by_district_and_age(app, city):
+    data, text = _render("schule-sport")
+    for heading in ("Ausschuss für Schule und Sport", "Inhalt", "Kinder und Jugendliche nach Stadtteil",
+                    "Prognose", "Kinder in Gemeinschaftsunterkünften", "Hinweise zur Methode", "Datenstand"):
+        assert heading in text, heading
+    # District 07: 3-5 = 3, 6-9 = 4; its 16-17 (3) and total (10) are hidden as partners of district 12's
+    # lone boy (else 12's figures would follow by subtraction). City: 11 minors.
+    assert "07 Haste – 3 4 – • •" in text
+    assert "Insgesamt – 3 4 • • 11" in text
+    assert "Seite 3 von" in text
+
+
+def test_no_name_or_personal_detail_in_any_report(app, city):
+    for slug in COMMITTEES:
+        data, text = _render(slug)
+        for name in NAMES + ("Amira",):
+            assert name not in text, (slug, name)
+        assert "Familie Q" not in text
+        assert all(f.startswith("Bericht-Sans") for f in pdf_fonts(data)), pdf_fonts(data)
+
+
+def test_a_suppressed_cell_never_shows(app, city):
+    """The lone 12-year-old of district 12 is one person: '•' wherever he would be counted, and the
+    10-15 column total (his 1 alone) too."""
+    for slug in ("schule-sport", "jugendhilfe"):
+        _, text = _render(slug)
+        rows = [row for row in _rows(text, "12 Schinkel-Ost") if len(row.split()) > 3]  # table rows
+        assert rows, slug
+        for row in rows:
+            figures = row.split()[2:]
+            assert "1" not in figures and "•" in figures, (slug, row)
+        assert all(row.split()[4] in ("•", "–") for row in _rows(text, "Insgesamt") if len(row.split()) == 7), slug
+
+
+def test_jugendhilfe_counts_minors_without_an_adult(app, city):
+    _, text = _render("jugendhilfe")
+    assert "Minderjährige ohne Erwachsene im Haushalt" in text
+    assert "Prognose Krippe und Kindergarten" in text
+    section = text.split("Nach Stadtteil und Altersgruppe", 1)[1]
+    # The three teenagers and the lone boy: 4. The family's seven children live with their mother.
+    assert _rows(section, "Insgesamt")[0] == "Insgesamt – – – • • 4"
+
+
+def test_feuerwehr_ordnung_compares_occupancy_with_fire_safety_limit(app, city):
+    _, text = _render("feuerwehr-ordnung")
+    for heading in ("Belegung der Gemeinschaftsunterkünfte", "Entwicklung der Belegung", "Zu- und Fortzüge",
+                    "Karte"):
+        assert heading in text
+    # 12 beds, fire-safety maximum 10, 8 residents: 67 % of the beds, 80 % of the fire-safety limit.
+    assert "geöffnet 12 10 8 67 % 80 %" in text
+    flat = " ".join(text.split())
+    assert "1 Gemeinschaftsunterkunft erfasst" in flat and "Keine Unterkunft überschreitet" in flat
+    assert "KW " in text and "Zuzüge" in text
+    weeks = [line for line in _rows(text, "KW ") if len(line.split()) > 4 and line.split()[-4:] != ["–"] * 4]
+    assert len(weeks) == 1 and weeks[0].split()[-4:] == ["8", "–", "–", "–"]  # the eight arrivals
+
+
+@pytest.mark.parametrize("slug", sorted(COMMITTEES))
+def test_every_report_renders_for_an_empty_city(app, db, slug):
+    data, text = _render(slug)
+    assert data.startswith(b"%PDF-")
+    assert "Keine Daten" in text
+    assert "Hinweise zur Methode" in text
