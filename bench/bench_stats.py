@@ -1,0 +1,117 @@
+"""Benchmark: population statistics and the dashboard on PostgreSQL with the demo city.
+
+    .venv/bin/python bench/bench_stats.py --persons 200000 [--keep DBNAME]
+
+Creates a throw-away database, migrates it, fills it with `caseapp demo`, then measures
+(1) district x age group x nationality for today, median of 20 runs, with a committed write between
+runs and a check that the figure moved; (2) GET /admin/stats/ for an analyst, median of 10;
+(3) the forecast backtest error on the demo city. Prints one JSON object.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+
+import psycopg
+
+SERVER = os.environ.get("BENCH_PG", "postgresql://root@127.0.0.1:5432/postgres")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=200_000)
+    ap.add_argument("--keep", help="reuse this existing database (already filled) and keep it")
+    args = ap.parse_args()
+    name = args.keep or f"caseapp_bench_{uuid.uuid4().hex[:8]}"
+    url = SERVER.rsplit("/", 1)[0] + "/" + name
+    env = {**os.environ, "DATABASE_URL": url, "CASEAPP_DEMO": "1", "SECRET_KEY": "bench-secret-key"}
+    caseapp = os.path.join(os.path.dirname(sys.executable), "caseapp")
+    if not args.keep:
+        with psycopg.connect(SERVER, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        subprocess.run([caseapp, "db", "upgrade"], env=env, check=True, capture_output=True)
+        t = time.perf_counter()
+        subprocess.run([caseapp, "demo", "--persons", str(args.persons), "--seed", "1", "--no-accounts"],
+                       env=env, check=True, capture_output=True)
+        fill = time.perf_counter() - t
+    else:
+        fill = None
+    try:
+        print(json.dumps(measure(url, fill), indent=2, default=str))
+    finally:
+        if not args.keep:
+            with psycopg.connect(SERVER, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def measure(url: str, fill) -> dict:
+    from caseapp import create_app
+    from caseapp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key", "TESTING": True,
+                      "SECURITY_TWO_FACTOR_REQUIRED": False, "WTF_CSRF_ENABLED": False})
+    out: dict = {"persons_filled_in_s": fill}
+    with app.app_context():
+        from caseapp.stats.queries import population
+
+        persons = db.session.scalar(db.text("SELECT count(*) FROM person"))
+        out["persons"] = persons
+        by = ("district", "age_group", "nationality")
+        times, moved = [], []
+        pid = db.session.scalar(db.text(
+            "SELECT id FROM person WHERE state IN ('arrived','accommodated','housed') AND district_number='07' "
+            "LIMIT 1"))
+        for i in range(21):
+            # A committed write between measurements: one person moves between districts 07 and 08.
+            target = "08" if i % 2 == 0 else "07"
+            db.session.execute(db.text("UPDATE person SET district_number=:d WHERE id=:id"), {"d": target, "id": pid})
+            db.session.commit()
+            t = time.perf_counter()
+            rows = population(None, by)
+            times.append((time.perf_counter() - t) * 1000)
+            moved.append(sum(r["count"] for r in rows if r["district"] == "08"))
+            db.session.rollback()
+        out["population_district_age_nationality_ms"] = {
+            "median": round(statistics.median(times[1:]), 1), "min": round(min(times[1:]), 1),
+            "max": round(max(times[1:]), 1), "cells": len(rows)}
+        out["current_after_each_write"] = all(abs(a - b) == 1 for a, b in itertools.pairwise(moved))
+        from flask_security import hash_password
+
+        from caseapp.auth.setup import user_datastore
+
+        email = f"bench-{uuid.uuid4().hex[:6]}@stadt-osnabrueck.de"
+        user = user_datastore.create_user(email=email, password=hash_password("Kaffeetasse-Bruecke-42"), active=True)
+        user_datastore.add_role_to_user(user, "analyst")
+        db.session.commit()
+    client = app.test_client()
+    client.post("/login", json={"email": email, "password": "Kaffeetasse-Bruecke-42"})
+    page = []
+    for _ in range(11):
+        t = time.perf_counter()
+        resp = client.get("/admin/stats/")
+        page.append((time.perf_counter() - t) * 1000)
+        assert resp.status_code == 200, resp.status_code
+    out["dashboard_ms"] = {"first": round(page[0], 1), "median": round(statistics.median(page[1:]), 1)}
+    with app.app_context():
+        from caseapp.forecast.model import backtest
+
+        t = time.perf_counter()
+        bt = backtest()
+        out["backtest"] = {"fit_date": bt["fit_date"], "target_date": bt["target_date"],
+                           "wape": round(bt["wape"], 4) if bt["wape"] is not None else None,
+                           "total_error": round(bt["total_error"], 4) if bt["total_error"] is not None else None,
+                           "by_group": {k: round(v["error"], 4) if v["error"] is not None else None
+                                        for k, v in bt["by_group"].items()},
+                           "seconds": round(time.perf_counter() - t, 2)}
+    return out
+
+
+if __name__ == "__main__":
+    main()
