@@ -1,9 +1,9 @@
 """Population counts by any combination of dimensions, for today or any past date (exact figures).
 
-`population()` is the one entry point. Today's figures on PostgreSQL come from the materialised cube
-(caseapp/stats/cube.py, kept current by triggers in the writing transaction); everything else - past
-dates, office restrictions, SQLite - is counted from the person table directly. Both give the same
-answer; tests/test_stats_cube.py holds them against each other.
+`population()` is the one entry point. Every figure is counted from the person table in the request's
+own transaction, so it is current by construction (but slow at 200,000 persons: see
+docs/benchmarks.md). caseapp/stats/cube.py is the hook for a materialised path for today's figures;
+it is not built yet and always defers to the plain count.
 
 A past date uses the transition history: a person's state on day D is the target state of their last
 transition on or before D. Only the lifecycle state has a history; district, nationality, residence
