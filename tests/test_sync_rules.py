@@ -205,3 +205,11 @@ def test_families_become_households(db):
     _import(csv_bytes([row("F-1", familien_id="F9"), row("F-2", familien_id="F9"), row("F-3")]))
     a, b, c = (_person(db, k) for k in ("F-1", "F-2", "F-3"))
     assert a.household_id is not None and a.household_id == b.household_id and c.household_id is None
+
+
+def test_first_line_of_a_key_counts_even_when_a_later_copy_is_identical_to_last_time(db):
+    _import(csv_bytes([row("R-1", familienname="Alt")]))
+    s = _import(csv_bytes([row("R-1", familienname="Neu"), row("R-1", familienname="Alt")]), name="ABH_20261031.csv")
+    assert (s.updated, s.unchanged, s.rejected) == (1, 0, 1)
+    assert s.errors[0]["line"] == 3 and "Zeile 2" in s.errors[0]["message"]
+    assert _person(db, "R-1").family_name == "Neu"

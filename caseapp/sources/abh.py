@@ -59,9 +59,6 @@ class AbhAdapter:
         joined = "\x1f".join(values.get(c) or "" for c in HASHED)
         return hashlib.md5(joined.encode("utf-8"), usedforsecurity=False).hexdigest()
 
-    def raw_hash(self, header_line: str, raw: str) -> str:
-        return hashlib.md5((header_line + "\n" + raw).encode("utf-8"), usedforsecurity=False).hexdigest()
-
     def key_of(self, values: dict) -> str | None:
         key = values.get("abh_id")
         return key if key and _KEY.match(key) else None

@@ -60,6 +60,21 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> i
     return len(rows)
 
 
+def fetch_all(sql: str, params: dict) -> list[tuple]:
+    """Many rows, fast: the driver's own tuples, without SQLAlchemy's row processing."""
+    return [tuple(r) for r in connection().execute(text(sql), params).all()] if dialect() != "postgresql" \
+        else _driver_fetch(sql, params)
+
+
+def _driver_fetch(sql: str, params: dict) -> list[tuple]:
+    import re
+
+    psql = re.sub(r":(\w+)", r"%(\1)s", sql)
+    with connection().connection.driver_connection.cursor() as cur:
+        cur.execute(psql, params)
+        return cur.fetchall()
+
+
 def execute_many(sql: str, params: list[dict]) -> None:
     if not params:
         return
@@ -73,8 +88,12 @@ def select_in(sql: str, name: str, values: Iterable, extra: dict | None = None) 
     """Run `sql` (with `IN :name`) over the values in chunks; returns all rows."""
     values = list(values)
     out: list = []
-    stmt = text(sql).bindparams(bindparam(name, expanding=True))
     conn = connection()
+    if dialect() == "postgresql":
+        # One array parameter instead of thousands of placeholders.
+        stmt = text(sql.replace(f"IN :{name}", f"= ANY(:{name})"))
+        return conn.execute(stmt, {name: values, **(extra or {})}).all()
+    stmt = text(sql).bindparams(bindparam(name, expanding=True))
     for start in range(0, len(values), CHUNK):
         params = {name: values[start:start + CHUNK], **(extra or {})}
         out.extend(conn.execute(stmt, params).all())

@@ -87,23 +87,25 @@ def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], so
         names = ", ".join(missing)
         raise FileRejected(f"Pflichtspalte fehlt: {names}. Die Kopfzeile muss alle Pflichtspalten enthalten.")
     positions = [(i, h) for i, h in enumerate(header) if h in known]
-    width = len(header)
-    records = []
-    for number, line in enumerate(lines[1:], start=2):
-        line = line.rstrip("\r")
-        if not line.strip():
-            continue
-        errors: list[tuple[str | None, str]] = []
-        try:
-            fields = split_line(line)
-        except csv.Error:
-            fields = []
-            errors.append((None, "Die Zeile ist kein gültiger CSV-Datensatz: Anführungszeichen prüfen "
-                                 "(ein \" innerhalb eines Werts muss verdoppelt werden)."))
-        if len(fields) > width and any(f.strip() for f in fields[width:]):
-            errors.append((None, f"Die Zeile hat {len(fields)} Felder, die Kopfzeile {width}: ein Semikolon "
-                                 "innerhalb eines Werts muss in Anführungszeichen stehen."))
-        records.append(RawRecord(number, line, fields, errors))
-    if not records:
+    raw_lines = data.split(b"\n")
+    if len(raw_lines) != len(lines):  # cannot happen for UTF-8 / Windows-1252; guards the numbering
+        raise FileRejected("Die Zeilen der Datei lassen sich nicht eindeutig trennen.")
+    indexes = [i for i in range(1, len(lines)) if lines[i].strip()]
+    if not indexes:
         raise FileRejected("Die Datei enthält keine Datensätze (nur die Kopfzeile).")
-    return ReadFile(encoding, header, header_line, records, positions)
+    return ReadFile(encoding, header, lines, raw_lines, indexes, positions)
+
+
+def split_record(number: int, line: str, width: int) -> RawRecord:
+    """One data line as fields, with the errors of its CSV form (broken quotes, too many fields)."""
+    errors: list[tuple[str | None, str]] = []
+    try:
+        fields = split_line(line)
+    except csv.Error:
+        fields = []
+        errors.append((None, "Die Zeile ist kein gültiger CSV-Datensatz: Anführungszeichen prüfen "
+                             "(ein \" innerhalb eines Werts muss verdoppelt werden)."))
+    if len(fields) > width and any(f.strip() for f in fields[width:]):
+        errors.append((None, f"Die Zeile hat {len(fields)} Felder, die Kopfzeile {width}: ein Semikolon "
+                             "innerhalb eines Werts muss in Anführungszeichen stehen."))
+    return RawRecord(number, line, fields, errors)

@@ -7,10 +7,9 @@ normalised values. Only new and changed records are validated, so a nightly re-d
 from __future__ import annotations
 
 from collections.abc import Callable
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
-
-from sqlalchemy import text
 
 from caseapp.sources import bulk
 from caseapp.sources.registry import Adapter, Parsed, RawRecord, ReadFile
@@ -20,6 +19,7 @@ PROGRESS_EVERY = 5000
 
 @dataclass(slots=True)
 class Known:
+    key: str
     record_id: int
     person_id: int
     raw_hash: str | None
@@ -62,10 +62,16 @@ class Plan:
 
 
 def load_known(source_code: str) -> dict[str, Known]:
-    rows = bulk.connection().execute(
-        text("SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM source_record "
-             "WHERE source_code = :c"), {"c": source_code})
-    return {r[0]: Known(r[1], r[2], r[3], r[4], r[5]) for r in rows}
+    rows = bulk.fetch_all("SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM source_record "
+                          "WHERE source_code = :c", {"c": source_code})
+    return {r[0]: Known(*r) for r in rows}
+
+
+def raw_hashes(read: ReadFile) -> list[str]:
+    """Per line (by index) the hash of its bytes plus the column order, the fast path's fingerprint."""
+    tag = hashlib.md5(";".join(read.header).encode(), usedforsecurity=False).hexdigest()[:8]
+    md5 = hashlib.md5
+    return [md5(line.rstrip(b"\r"), usedforsecurity=False).hexdigest()[:24] + tag for line in read.raw_lines]
 
 
 def _reject(plan: Plan, rec: RawRecord, key, values, errors) -> None:
@@ -74,45 +80,56 @@ def _reject(plan: Plan, rec: RawRecord, key, values, errors) -> None:
     ]))
 
 
+def _duplicate(adapter: Adapter, plan: Plan, rec: RawRecord, key: str, values: dict, first: int) -> None:
+    _reject(plan, rec, key, values, [(adapter.key_column, (
+        f"Die {adapter.key_column} '{key}' kommt in dieser Datei schon in Zeile {first} vor; nur die erste "
+        "Zeile zählt. Bitte die doppelte Zeile im Fachverfahren bereinigen."))])
+
+
 def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: date,
              progress: Callable[[int], None] | None = None) -> Plan:
-    plan = Plan(records=len(read.records))
-    first_line: dict[str, int] = {}
-    azr_line: dict[str, tuple[int, str]] = {}
-    key_pos = next(i for i, c in read.positions if c == adapter.key_column)
-    azr_pos = next((i for i, c in read.positions if c == "azr_nr"), None)
-    header = read.header_line
-    for n, rec in enumerate(read.records, start=1):
-        if progress and n % PROGRESS_EVERY == 0:
-            progress(n)
-        fields = rec.fields
-        key = fields[key_pos].strip() if key_pos < len(fields) else ""
-        raw_hash = adapter.raw_hash(header, rec.raw)
-        k = known.get(key)
-        if key in first_line:
-            values = read.values(rec)
-            _reject(plan, rec, key, values, [(adapter.key_column, (
-                f"Die {adapter.key_column} '{key}' kommt in dieser Datei schon in Zeile {first_line[key]} vor; "
-                "nur die erste Zeile zählt. Bitte die doppelte Zeile im Fachverfahren bereinigen."))])
+    plan = Plan(records=read.count)
+    hashes = raw_hashes(read)
+    by_raw = {k.raw_hash: k for k in known.values() if k.raw_hash}
+    used: dict[str, int] = {}
+    slow: list[int] = []
+    # Fast path: a line identical to the one last delivered is unchanged; no parsing at all.
+    for index in read.indexes:
+        k = by_raw.get(hashes[index])
+        if k is None or k.key in used:
+            slow.append(index)
             continue
-        if key and not rec.errors:
+        used[k.key] = index
+        plan.unchanged += 1
+        if k.missing_since is not None:
+            plan.reappeared.append(k)
+    plan.seen |= used.keys()
+    first_line: dict[str, int] = {key: index + 1 for key, index in used.items()}
+    azr_line: dict[str, tuple[int, str]] = {}
+    for n, index in enumerate(slow, start=1):
+        if progress and n % PROGRESS_EVERY == 0:
+            progress(plan.unchanged + n)
+        rec = read.record(index)
+        values = read.values(rec)
+        key = values.get(adapter.key_column) or ""
+        k = known.get(key)
+        if key in used and used[key] > index:
+            # A later identical line took the fast path, but the first line of a key counts.
+            later = read.record(used.pop(key))
+            plan.unchanged -= 1
+            plan.reappeared = [r for r in plan.reappeared if r.key != key]
+            _duplicate(adapter, plan, later, key, read.values(later), rec.line)
+            first_line.pop(key)
+        if key in first_line:
+            _duplicate(adapter, plan, rec, key, values, first_line[key])
+            continue
+        if key:
             first_line[key] = rec.line
             plan.seen.add(key)
-        azr = fields[azr_pos].strip() if azr_pos is not None and azr_pos < len(fields) else ""
-        if k is not None and k.raw_hash == raw_hash and not rec.errors:
-            plan.unchanged += 1
-            if azr:
-                azr_line.setdefault(azr, (rec.line, key))
-            if k.missing_since is not None:
-                plan.reappeared.append(k)
-            continue
-        values = read.values(rec)
         values_hash = adapter.values_hash(values)
         if k is not None and k.values_hash == values_hash and not rec.errors:
             plan.unchanged += 1
-            plan.rehash.append((k.record_id, raw_hash))
-            if values.get("azr_nr"):
-                azr_line.setdefault(values["azr_nr"], (rec.line, key))
+            plan.rehash.append((k.record_id, hashes[index]))
             if k.missing_since is not None:
                 plan.reappeared.append(k)
             continue
@@ -129,12 +146,9 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
             else:
                 azr_line.setdefault(azr, (rec.line, key))
         if errors:
-            if key and key not in first_line:
-                first_line[key] = rec.line
-                plan.seen.add(key)
             _reject(plan, rec, adapter.key_of(values), values, errors)
             continue
-        item = Item(rec, values, parsed, values_hash, raw_hash, known=k)
+        item = Item(rec, values, parsed, values_hash, hashes[index], known=k)
         (plan.updates if k is not None else plan.creates).append(item)
     return plan
 

@@ -33,12 +33,33 @@ class RawRecord:
 
 @dataclass
 class ReadFile:
+    """A decoded file: its lines as text and as bytes (same numbering; index 0 is the header)."""
+
     encoding: str
     header: list[str]
-    header_line: str
-    records: list[RawRecord]
+    lines: list[str]
+    raw_lines: list[bytes]
+    # Indexes of the non-blank data lines, i.e. the records.
+    indexes: list[int]
     # (position in the line, column name) of every known column present.
     positions: list[tuple[int, str]]
+
+    @property
+    def header_line(self) -> str:
+        return self.lines[0].rstrip("\r")
+
+    @property
+    def count(self) -> int:
+        return len(self.indexes)
+
+    def record(self, index: int) -> RawRecord:
+        from caseapp.sources.csvfile import split_record
+
+        return split_record(index + 1, self.lines[index].rstrip("\r"), len(self.header))
+
+    @property
+    def records(self) -> list[RawRecord]:
+        return [self.record(i) for i in self.indexes]
 
     def values(self, record: RawRecord) -> dict[str, str | None]:
         """The record's values by column name, normalised (NFC, stripped, empty = None)."""
@@ -47,12 +68,6 @@ class ReadFile:
         fields = record.fields
         n = len(fields)
         return {name: normalise(fields[i]) if i < n else None for i, name in self.positions}
-
-    def raw_value(self, record: RawRecord, column: str) -> str | None:
-        for i, name in self.positions:
-            if name == column:
-                return record.fields[i].strip() if i < len(record.fields) else None
-        return None
 
 
 @dataclass
@@ -72,11 +87,7 @@ class Adapter(Protocol):
 
     def read(self, data: bytes) -> ReadFile: ...
 
-    def normalise(self, values: dict) -> dict: ...
-
     def values_hash(self, values: dict) -> str: ...
-
-    def raw_hash(self, header_line: str, raw: str) -> str: ...
 
     def key_of(self, values: dict) -> str | None: ...
 

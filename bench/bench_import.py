@@ -1,0 +1,126 @@
+"""Benchmark: abh import of a 50,000-record delivery against a raw COPY of the same rows (PostgreSQL).
+
+Run: .venv/bin/python bench/bench_import.py [--records 50000] [--server postgresql://root@127.0.0.1:5432/postgres]
+Creates and drops its own database. Targets (issue 5): first import <= 4x COPY, re-import with 2 %
+of the records changed <= 1.5x COPY. COPY is measured in the same run, on the same server.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests import services  # noqa: E402
+from tests.test_sync_support import HEADER  # noqa: E402
+
+FAMILY = ["Haddad", "Al-Hassan", "Ibrahim", "Kidane", "Bondarenko", "Petrova", "Öztürk", "Wiśniewski", "Stan",
+          "Rahimi", "Popescu", "Nowak", "Demir", "Yilmaz", "Hosseini", "Abdi", "Tesfay", "Kovalenko"]
+GIVEN = ["Samir", "Leila", "Omar", "Fatima", "Iryna", "Daniel", "Maria", "Hüseyin", "Zainab", "Ahmad", "Olena",
+         "Mehmet", "Amina", "Yusuf", "Sara", "Ali", "Nour", "Dmytro"]
+NATIONS = ["SYR", "AFG", "UKR", "IRQ", "TUR", "ERI", "ROU", "POL", "BGR", "RUS", "SOM", "IRN", "XKX", "XXA"]
+STATUS = ["ANKUNFT", "GESTATTUNG", "DULDUNG", "AE", "NE", "EU", "FIKTION", "OHNE"]
+STREETS = ["Iburger Straße", "Sutthauser Straße", "Bramscher Straße", "Hasestraße", "Meller Straße",
+           "Rheiner Landstraße", "Am Schölerberg", "Pagenstecherstraße"]
+
+
+def record(rng: random.Random, i: int) -> list[str]:
+    day = rng.choice(["00", f"{rng.randint(1, 28):02d}"])
+    month = "00" if day == "00" and rng.random() < 0.5 else f"{rng.randint(1, 12):02d}"
+    nat = rng.choice(NATIONS) + ("," + rng.choice(NATIONS) if rng.random() < 0.1 else "")
+    has_address = rng.random() < 0.8
+    return [
+        f"S-{i:06d}", f"{100000000000 + i * 7919 % 899999999999:012d}" if rng.random() < 0.9 else "",
+        rng.choice(FAMILY), rng.choice(GIVEN) + (" " + rng.choice(GIVEN) if rng.random() < 0.3 else ""),
+        f"{day}.{month}.{rng.randint(1950, 2025)}", rng.choice("mwdx"), nat, rng.choice(STATUS),
+        "§ 25 Abs. 2 AufenthG" if rng.random() < 0.3 else "",
+        f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(2014, 2022)}",
+        f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.2023", "",
+        rng.choice(STREETS) if has_address else "", str(rng.randint(1, 200)) if has_address else "",
+        f"490{rng.randint(74, 90)}" if has_address else "", "Osnabrück" if has_address else "",
+        f"{rng.randint(1, 23):02d}", f"F{i // 3:05d}" if rng.random() < 0.5 else "",
+    ]
+
+
+def to_bytes(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    out.write(";".join(HEADER) + "\r\n")
+    for r in rows:
+        out.write(";".join(r) + "\r\n")
+    return out.getvalue().encode("utf-8")
+
+
+def time_copy(url: str, data: bytes) -> float:
+    """Raw COPY of the same file's rows into a plain table of text columns (server parses the CSV)."""
+    with psycopg.connect(url) as conn:
+        cols = ", ".join(f"{c} text" for c in HEADER)
+        conn.execute(f"DROP TABLE IF EXISTS bench_plain; CREATE TABLE bench_plain ({cols})")
+        conn.commit()
+        start = time.perf_counter()
+        with conn.cursor() as cur:
+            with cur.copy("COPY bench_plain FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as copy:
+                copy.write(data)
+        conn.commit()
+        elapsed = time.perf_counter() - start
+        conn.execute("DROP TABLE bench_plain")
+        conn.commit()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=50_000)
+    parser.add_argument("--server", default=services.DEFAULT_PG)
+    parser.add_argument("--changed", type=float, default=0.02)
+    args = parser.parse_args()
+
+    rng = random.Random(5)
+    rows = [record(rng, i) for i in range(args.records)]
+    first = to_bytes(rows)
+    changed = rng.sample(range(args.records), int(args.records * args.changed))
+    for i in changed:
+        rows[i][7] = "AE" if rows[i][7] != "AE" else "NE"
+        rows[i][13] = str(int(rows[i][13] or 0) + 1)
+    second = to_bytes(rows)
+
+    url, name = services.create_database(args.server)
+    try:
+        from flask_migrate import upgrade
+
+        from caseapp import create_app
+        from caseapp.extensions import db
+        import caseapp.sources.operations as _ops; import_file = _ops.import_file
+
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "REDIS_URL": None,
+                          "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://")})
+        with app.app_context():
+            upgrade()
+            results = {}
+            for label, data, file_name in (("first", first, "ABH_20260930.csv"),
+                                           ("changed", second, "ABH_20261031.csv"),
+                                           ("identical", second, "ABH_20261101.csv")):
+                copy_s = min(time_copy(url, data) for _ in range(3))
+                start = time.perf_counter()
+                summary = import_file("abh", data, file_name=file_name, channel="cli")
+                db.session.commit()
+                elapsed = time.perf_counter() - start
+                results[label] = (elapsed, copy_s, summary)
+                s = summary
+                print(f"{label:9s} import {elapsed:6.2f} s  COPY {copy_s:5.2f} s  ratio {elapsed / copy_s:5.2f}  "
+                      f"(created {s.created}, updated {s.updated}, unchanged {s.unchanged}, rejected {s.rejected})")
+            db.session.remove()
+            db.engine.dispose()
+        ok = results["first"][0] <= 4 * results["first"][1] and results["changed"][0] <= 1.5 * results["changed"][1]
+        print("targets met" if ok else "targets NOT met")
+    finally:
+        services.drop_database(args.server, name)
+
+
+if __name__ == "__main__":
+    main()
