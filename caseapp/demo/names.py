@@ -179,12 +179,6 @@ NAME_GROUPS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def family_name(group: str, pick, sex: str) -> str:
-    """A family name of the group in the form for this sex ('w' takes the female ending)."""
-    raw = pick(NAME_GROUPS[group]["family"])
-    return gendered(raw, sex)
-
-
 def gendered(raw: str, sex: str) -> str:
     if "|" not in raw:
         return raw

@@ -4,6 +4,7 @@ The lifecycle (shelter stays, moves, departures) is added afterwards by caseapp/
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,6 +22,7 @@ class Person:
     given: str
     family: str
     nats: tuple[str, ...]
+    family_raw: str = ""            # the name list's entry (with gendered endings) the family name came from
     precision: str = "day"
     azr: str | None = None
     status: str = "AE"
@@ -58,12 +60,14 @@ _ADULT_AGES = {
     DIRECT: ((18, 24, 20), (25, 34, 40), (35, 44, 25), (45, 54, 10), (55, 72, 5)),
 }
 _TYPES = {  # single, couple, family, single parent, extended family
-    SETTLED: (30, 15, 38, 10, 7),
+    SETTLED: (32, 16, 35, 10, 7),
     FLOW: (42, 5, 38, 11, 4),
     DIRECT: (45, 18, 28, 7, 2),
 }
+_DISTRICTS = places.district_numbers()
+_DISTRICT_CUM = list(itertools.accumulate(places.district_weights()))
 _KIDS = (1, 2, 3, 4, 5, 6)
-_KID_WEIGHTS = (28, 34, 21, 10, 5, 2)
+_KID_WEIGHTS = (34, 34, 18, 8, 4, 2)
 
 
 class PopulationBuilder:
@@ -73,15 +77,16 @@ class PopulationBuilder:
         self.persons: list[Person] = []
         self.households: list[Household] = []
         self._azr: set[str] = set()
+        self._unplaced = list(_DISTRICTS)  # the first flats go one to each district: none stays empty
 
     # -- households -------------------------------------------------------------------------
     def add_households(self, segment: str, weights: dict[str, float], target: int, arrival) -> None:
         """Households of one segment until `target` persons exist in it; `arrival(code)` dates them."""
         rng = self.rng
-        codes, w = list(weights), list(weights.values())
+        codes, cum = list(weights), list(itertools.accumulate(weights.values()))
         made = 0
         while made < target:
-            code = rng.choices(codes, w)[0]
+            code = rng.choices(codes, cum_weights=cum)[0]
             hh = Household(len(self.households) + 1, segment, code, origins.name_group(code, rng), arrival(code))
             self._members(hh, target - made)
             self.households.append(hh)
@@ -129,9 +134,11 @@ class PopulationBuilder:
             sex = "x" if rng.random() < 0.8 else "d"
         birth = self.today - timedelta(days=int(age * 365.25) + rng.randint(0, 364))
         head = hh.members[0] if hh.members else None
-        family = self._family_name(hh, sex, head)
-        p = Person(len(self.persons) + 1, hh, sex, birth, names.given_name(hh.group, rng.choice, sex), family,
-                   head.nats if head and rng.random() < 0.9 else origins.nationalities(hh.code, hh.group, rng))
+        raw = self._family_raw(hh, head)
+        p = Person(len(self.persons) + 1, hh, sex, birth, names.given_name(hh.group, rng.choice, sex),
+                   names.gendered(raw, sex),
+                   head.nats if head and rng.random() < 0.9 else origins.nationalities(hh.code, hh.group, rng),
+                   raw)
         born_here = birth > hh.arrival
         p.move_in = birth if born_here else hh.arrival
         if not born_here:
@@ -155,21 +162,13 @@ class PopulationBuilder:
         hh.members.append(p)
         self.persons.append(p)
 
-    def _family_name(self, hh: Household, sex: str, head: Person | None) -> str:
+    def _family_raw(self, hh: Household, head: Person | None) -> str:
         rng = self.rng
-        if head is None or (hh.group in ("ti", "so", "ka") and len(hh.members) == 1 and rng.random() < 0.8):
-            return names.family_name(hh.group, rng.choice, sex)
+        if head is None or (hh.group in ("ti", "so") and len(hh.members) == 1 and rng.random() < 0.8):
+            return rng.choice(names.NAME_GROUPS[hh.group]["family"])  # own name (or the spouse keeps hers)
         if hh.group == "ti" and head.sex == "m":
-            return head.given.split()[0]  # Eritrean custom: the father's given name
-        return names.gendered(self._stem(hh, head), sex)
-
-    @staticmethod
-    def _stem(hh: Household, head: Person) -> str:
-        # Re-derive the raw (possibly gendered) entry of the head's family name.
-        for raw in names.NAME_GROUPS[hh.group]["family"]:
-            if names.gendered(raw, head.sex) == head.family:
-                return raw
-        return head.family
+            return head.given.split()[0]  # Eritrean custom: children carry the father's given name
+        return head.family_raw
 
     def _azr_number(self) -> str:
         while True:
@@ -181,7 +180,10 @@ class PopulationBuilder:
     # -- addresses and statuses -------------------------------------------------------------
     def flat_address(self) -> tuple:
         rng = self.rng
-        district = rng.choices(places.district_numbers(), places.district_weights())[0]
+        if self._unplaced:
+            district = self._unplaced.pop(0)
+        else:
+            district = rng.choices(_DISTRICTS, cum_weights=_DISTRICT_CUM)[0]
         _, postcode, streets = places.DISTRICTS[district]
         number = str(rng.randint(1, 140)) + (rng.choice("abc") if rng.random() < 0.08 else "")
         return rng.choice(streets), number, postcode, district
@@ -189,7 +191,6 @@ class PopulationBuilder:
     def assign_statuses(self) -> None:
         rng = self.rng
         for hh in self.households:
-            head = hh.members[0]
             asylum = hh.segment == FLOW
             status = origins.residence(hh.code, min(hh.arrival, self.today), self.today, asylum, rng)
             for p in hh.members:
