@@ -1,6 +1,130 @@
-"""Admin views for sources."""
+"""Admin screens of the source syncs (German): runs with progress, quarantine with re-processing, missing list.
+
+Who: runs and quarantine = admin and caseworker, a caseworker only for the sources of their own
+offices (another office's run or record answers 404, as if it did not exist); the list of persons
+missing from their source's latest snapshot = caseworker of the source's office (it names persons,
+and admin alone reads no person records). Every other role gets 403.
+"""
 from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_security import current_user
+from sqlalchemy import select
+
+from caseapp.admin.base import SecureBaseView
+from caseapp.audit.operations import record
+from caseapp.auth.roles import ADMIN, CASEWORKER, has_any
+from caseapp.extensions import db
+from caseapp.sources.models import REJECTED_STATUS_LABELS_DE, RUN_STATUS_LABELS_DE, RejectedRecord, SyncRun
+from caseapp.sources.operations import dismiss_rejected, reprocess_rejected
+from caseapp.sources.queries import missing_records
+from caseapp.sources.registry import get_adapter
+from caseapp.workflows.states import STATE_LABELS_DE
+
+CATEGORY = "Datenquellen"
+SYNC_ROLES = frozenset({ADMIN, CASEWORKER})
+
+
+def visible_sources() -> set[str] | None:
+    """None = every source (admin); else the codes of the user's offices."""
+    if has_any(current_user, {ADMIN}):
+        return None
+    return set(current_user.office_codes)
+
+
+def _scoped(stmt, column):
+    codes = visible_sources()
+    return stmt if codes is None else stmt.where(column.in_(sorted(codes)))
+
+
+class SyncRunsView(SecureBaseView):
+    allowed_roles = SYNC_ROLES
+
+    @expose("/")
+    def index(self):
+        runs = db.session.scalars(_scoped(select(SyncRun), SyncRun.source_code)
+                                  .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(200)).all()
+        return self.render("admin/sources/runs.html", runs=runs, labels=RUN_STATUS_LABELS_DE)
+
+
+class QuarantineView(SecureBaseView):
+    allowed_roles = SYNC_ROLES
+
+    def _get(self, record_id: int) -> RejectedRecord:
+        rejected = db.session.scalar(_scoped(select(RejectedRecord), RejectedRecord.source_code)
+                                     .where(RejectedRecord.id == record_id))
+        if rejected is None:
+            abort(404)
+        return rejected
+
+    @expose("/")
+    def index(self):
+        stmt = _scoped(select(RejectedRecord), RejectedRecord.source_code)
+        run_id = request.args.get("run", type=int)
+        run = None
+        if run_id is not None:
+            run = db.session.scalar(_scoped(select(SyncRun), SyncRun.source_code).where(SyncRun.id == run_id))
+            if run is None:
+                abort(404)
+            stmt = stmt.where(RejectedRecord.run_id == run_id)
+        else:
+            stmt = stmt.where(RejectedRecord.status == "open")
+        records = db.session.scalars(stmt.order_by(RejectedRecord.run_id.desc(), RejectedRecord.line)
+                                     .limit(500)).all()
+        return self.render("admin/sources/quarantine.html", records=records, run=run,
+                           labels=REJECTED_STATUS_LABELS_DE)
+
+    @expose("/<int:record_id>", methods=("GET", "POST"))
+    def edit(self, record_id: int):
+        rejected = self._get(record_id)
+        adapter = get_adapter(rejected.source_code)
+        errors = rejected.errors
+        values = dict(rejected.values or {})
+        if request.method == "POST":
+            if not has_any(current_user, {CASEWORKER, ADMIN}):
+                abort(403)
+            if request.form.get("action") == "dismiss":
+                dismiss_rejected(rejected, by=current_user)
+                db.session.commit()
+                flash("Der Datensatz wurde verworfen.", "info")
+                return redirect(url_for(".index", run=rejected.run_id))
+            values = {c: request.form.get(c, "") for c in adapter.columns}
+            errors = reprocess_rejected(rejected, values, by=current_user)
+            db.session.commit()
+            if not errors:
+                flash("Der korrigierte Datensatz wurde übernommen.", "success")
+                return redirect(url_for(".index", run=rejected.run_id))
+            flash("Der Datensatz enthält noch Fehler; bitte die markierten Felder korrigieren.", "error")
+            rejected = self._get(record_id)
+        else:
+            record("read", "rejected_record", rejected.id, by=current_user, channel="admin")
+            db.session.commit()
+        by_column: dict[str | None, list[str]] = {}
+        for e in errors or []:
+            by_column.setdefault(e.get("column"), []).append(e.get("message"))
+        return self.render("admin/sources/quarantine_edit.html", rejected=rejected, columns=adapter.columns,
+                           required=set(getattr(adapter, "required", ())), values=values, by_column=by_column,
+                           labels=REJECTED_STATUS_LABELS_DE)
+
+
+class MissingView(SecureBaseView):
+    allowed_roles = frozenset({CASEWORKER})
+
+    @expose("/")
+    def index(self):
+        codes = set(current_user.office_codes)
+        records = db.session.scalars(missing_records(codes).limit(500)).all()
+        record("read", "missing_list", None, by=current_user, channel="admin", detail=f"rows={len(records)}")
+        db.session.commit()
+        return self.render("admin/sources/missing.html", records=records, states=STATE_LABELS_DE)
 
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
+    admin.add_view(SyncRunsView(name="Abgleiche", endpoint="sync_runs", url="/admin/sync-runs", category=CATEGORY))
+    admin.add_view(QuarantineView(name="Quarantäne", endpoint="sync_quarantine", url="/admin/sync-quarantine",
+                                  category=CATEGORY))
+    admin.add_view(MissingView(name="Fehlende Personen", endpoint="sync_missing", url="/admin/sync-missing",
+                               category=CATEGORY))
+

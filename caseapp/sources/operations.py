@@ -244,3 +244,60 @@ def import_file(source_code: str, data: bytes, *, file_name: str, as_of: date | 
         return rejected_summary(source_code, as_of, file_name, str(exc))
     run = start_run(prepared, channel=channel)
     return import_delivery(prepared, run, progress=progress)
+
+
+def _line_of(columns, values: dict) -> str:
+    def cell(v):
+        v = v or ""
+        return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ';"') else v
+    return ";".join(cell(values.get(c)) for c in columns)
+
+
+def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[dict]:
+    """Run one quarantined record again with a caseworker's corrected values, through the same rules.
+
+    Returns the errors that remain ([] when the record went in; it is then marked resolved)."""
+    from caseapp.sources.csvfile import normalise
+
+    adapter = get_adapter(rejected.source_code)
+    run = rejected.run
+    clean = {c: normalise(values.get(c)) for c in adapter.columns}
+    line = _line_of(adapter.columns, clean)
+    header = ";".join(adapter.columns)
+    read = ReadFile("utf-8", list(adapter.columns), [header, line], [header.encode(), line.encode()], [1],
+                    list(enumerate(adapter.columns)))
+    bulk.lock_source(rejected.source_code)
+    key = clean.get(adapter.key_column) or ""
+    known = {r[0]: importer.Known(*r) for r in bulk.fetch_all(
+        "SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM source_record "
+        "WHERE source_code = :c AND key = :k", {"c": rejected.source_code, "k": key})}
+    plan = importer.classify(adapter, read, known, run.as_of)
+    importer.check_azr_owners(adapter, rejected.source_code, plan)
+    if plan.rejects:
+        errors = [{**e, "line": rejected.line} for r in plan.rejects for e in r.errors]
+        rejected.values, rejected.errors = clean, errors
+        db.session.flush()
+        return errors
+    ctx = apply.Context(rejected.source_code, run.delivery_id, run.as_of, f"source:{rejected.source_code}")
+    created, updated = _apply(ctx, plan, run.id)
+    if known:
+        apply.mark_missing_and_returned(ctx, plan, {})
+    rejected_id = rejected.id
+    db.session.expire_all()
+    _run_steps(ctx, channel="admin")
+    rejected = db.session.get(RejectedRecord, rejected_id)
+    rejected.values, rejected.errors, rejected.status = clean, [], "resolved"
+    rejected.resolved_at, rejected.resolved_by_id = now(), getattr(by, "id", None)
+    rejected.person_id = db.session.scalar(text(
+        "SELECT person_id FROM source_record WHERE source_code = :c AND key = :k"),
+        {"c": rejected.source_code, "k": key})
+    outcome = "created" if created else ("updated" if updated else "unchanged")
+    record("reprocess", "rejected_record", rejected_id, by=by, channel="admin", detail=f"result={outcome}")
+    return []
+
+
+def dismiss_rejected(rejected: RejectedRecord, *, by) -> None:
+    """Close a quarantined record without importing it (e.g. the source corrects it in its next file)."""
+    rejected.status, rejected.resolved_at, rejected.resolved_by_id = "dismissed", now(), getattr(by, "id", None)
+    db.session.flush()
+    record("dismiss", "rejected_record", rejected.id, by=by, channel="admin")
