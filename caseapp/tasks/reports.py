@@ -51,9 +51,8 @@ def monthly_reports(today: str | None = None) -> list[int]:
     period = previous_month(date.fromisoformat(today) if today else date.today())
     ids = []
     for slug in COMMITTEES:
-        job = request_report(slug, period.code, actor="beat", channel="task")
-        db.session.commit()
-        ids.append(job.id)
+        ids.append(request_report(slug, period.code, actor="beat", channel="task").id)
+        db.session.commit()  # each request is kept even if a later one fails
     for job_id in ids:
         render_report.delay(job_id)
     return ids

@@ -45,7 +45,8 @@ def _forecast_blocks(section: Section, inputs, measures) -> Section:
         section.add(Table(caption="Stadt insgesamt, nach Jahr", columns=["Jahr", "erwartet", "Spanne"],
                           rows=[[str(r["year"]), _shown(_expected(r), inputs.k), _range(r, inputs.k)]
                                 for r in rows]))
-        section.add(_chart(rows, label, inputs.k))
+        if any(_expected(r) >= inputs.k for r in rows):  # else every point is suppressed
+            section.add(_chart(rows, label, inputs.k))
     section.add(_by_district(result, measures, inputs))
     return section
 
