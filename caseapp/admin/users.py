@@ -6,6 +6,7 @@ from flask_admin.actions import action
 from flask_admin.helpers import get_form_data
 from flask_security import current_user
 from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.admin.base import CsrfForm, SecureModelView
@@ -19,12 +20,12 @@ from caseapp.offices.models import Office
 class UserForm(CsrfForm):
     email = StringField("E-Mail-Adresse", [DataRequired(), Length(max=255)])
     password = PasswordField("Passwort (mindestens 12 Zeichen)", [Optional()])
-    role_names = SelectMultipleField("Rollen", choices=[(name, name) for name in ROLES])
+    role_names = SelectMultipleField("Rollen", choices=[SelectChoice(name, name) for name in ROLES])
     office_codes = SelectMultipleField("Ämter", choices=[])
 
 
 def _office_choices():
-    return [(o.code, f"{o.name} ({o.code})") for o in db.session.scalars(db.select(Office).order_by(Office.code))]
+    return [SelectChoice(o.code, f"{o.name} ({o.code})") for o in db.session.scalars(db.select(Office).order_by(Office.code))]
 
 
 def _run(change) -> bool:
@@ -57,9 +58,10 @@ class UserView(SecureModelView):
     form = UserForm
 
     def _form(self, user=None):
-        form = UserForm(get_form_data())
+        data = get_form_data()
+        form = UserForm(data)
         form.office_codes.choices = _office_choices()
-        if user is not None and not form.is_submitted():
+        if user is not None and not data:
             form.email.data = user.email
             form.role_names.data = [r.name for r in user.roles]
             form.office_codes.data = sorted(user.office_codes)

@@ -1,0 +1,103 @@
+"""Admins manage users, roles and offices in the admin; deactivating a user ends their sessions."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from tests.conftest import TEST_PASSWORD
+
+
+def _token(client, url):
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_admin_creates_a_user_who_can_log_in(app, db, login_as):
+    from caseapp.auth.models import User
+
+    admin = login_as("admin")
+    token = _token(admin, "/admin/users/new/")
+    resp = admin.post("/admin/users/new/", data={
+        "email": "neue.kollegin@stadt-osnabrueck.de", "password": "Rathaus-Markt-Linde-97",
+        "role_names": ["caseworker"], "office_codes": ["jug"], "csrf_token": token,
+    })
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.email == "neue.kollegin@stadt-osnabrueck.de"))
+    assert [r.name for r in user.roles] == ["caseworker"] and user.office_codes == {"jug"}
+    login = app.test_client().post("/login", json={"email": user.email, "password": "Rathaus-Markt-Linde-97"})
+    assert login.status_code == 200
+
+
+def test_weak_password_is_refused_in_german(app, db, login_as):
+    admin = login_as("admin")
+    token = _token(admin, "/admin/users/new/")
+    resp = admin.post("/admin/users/new/", data={
+        "email": "schwach@stadt-osnabrueck.de", "password": "passwort12345678",
+        "role_names": ["caseworker"], "csrf_token": token,
+    }, follow_redirects=True)
+    body = resp.get_data(as_text=True)
+    assert "Passwort" in body
+    from caseapp.auth.models import User
+    assert db.session.scalar(select(User).where(User.email == "schwach@stadt-osnabrueck.de")) is None
+
+
+def test_deactivation_from_the_list_ends_the_users_session(app, db, login_as, factory):
+    admin = login_as("admin")
+    victim = login_as("caseworker")
+    assert victim.get("/admin/").status_code == 200
+    token = _token(admin, "/admin/users/")
+    resp = admin.post("/admin/users/action/", data={
+        "action": "deactivate", "rowid": [str(victim.user.id)], "csrf_token": token,
+    })
+    assert resp.status_code == 302
+    assert victim.get("/admin/").status_code == 302
+    api = app.test_client().get("/api/v1/shelters/1", headers={"Authentication-Token": victim.auth_token})
+    assert api.status_code == 401  # the API token died with the session
+    assert not victim.user.active
+
+
+def test_admin_cannot_deactivate_themselves(app, db, login_as):
+    admin = login_as("admin")
+    token = _token(admin, "/admin/users/")
+    admin.post("/admin/users/action/", data={"action": "deactivate", "rowid": [str(admin.user.id)],
+                                             "csrf_token": token})
+    assert admin.user.active and admin.get("/admin/").status_code == 200
+
+
+def test_user_pages_never_show_secrets(app, db, login_as):
+    admin = login_as("admin")
+    other = login_as("caseworker")
+    for url in ("/admin/users/", f"/admin/users/details/?id={other.user.id}", f"/admin/users/edit/?id={other.user.id}"):
+        body = admin.get(url).get_data(as_text=True)
+        assert other.user.email in body
+        assert other.user.password not in body and other.user.fs_uniquifier not in body
+
+
+def test_offices_can_be_added_and_renamed(app, db, login_as):
+    from caseapp.offices.models import Office
+
+    admin = login_as("admin")
+    token = _token(admin, "/admin/offices/new/")
+    admin.post("/admin/offices/new/", data={"code": "gesu", "name": "Gesundheitsdienst", "csrf_token": token})
+    assert db.session.get(Office, "gesu").name == "Gesundheitsdienst"
+    token = _token(admin, "/admin/offices/edit/?id=gesu")
+    admin.post("/admin/offices/edit/?id=gesu", data={"code": "anders", "name": "Gesundheitsamt",
+                                                     "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(Office, "gesu").name == "Gesundheitsamt"
+    assert db.session.get(Office, "anders") is None
+
+
+def test_changes_to_users_are_audited(app, db, login_as, factory):
+    from caseapp.audit.models import AuditEvent
+
+    admin = login_as("admin")
+    victim = factory.user(role="caseworker", password=TEST_PASSWORD)
+    token = _token(admin, "/admin/users/")
+    admin.post("/admin/users/action/", data={"action": "deactivate", "rowid": [str(victim.id)],
+                                             "csrf_token": token})
+    row = db.session.scalars(select(AuditEvent).where(AuditEvent.object_type == "user",
+                                                      AuditEvent.object_id == str(victim.id))
+                             .order_by(AuditEvent.id.desc())).first()
+    assert row.action == "deactivate" and row.user_id == admin.user.id
