@@ -36,7 +36,7 @@ def test_other_roles_get_403_everywhere_on_the_reports_page(login_as, db, role):
     assert c.get(f"/admin/reports/download/{job.id}").status_code == 403
     assert c.post("/admin/reports/request", data={"committee": "jugendhilfe", "period": "2026-09"}).status_code \
         in (400, 403)
-    assert db.session.scalar(db.select(db.func.count()).select_from(ReportJob)) == 1
+    assert db.session.scalars(db.select(ReportJob.id)).all() == [job.id]
 
 
 def test_anonymous_is_sent_to_login(client):
