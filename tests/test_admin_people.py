@@ -230,3 +230,27 @@ def test_households_show_only_visible_members(login_as, factory):
     assert "Familie Sichtbar" in listing and "Familie Fremd" not in listing
     page = c.get(f"/admin/household/details/?id={h.id}").get_data(as_text=True)
     assert "Mitglied" in page and "Versteckt" not in page
+
+
+def test_timeline_names_which_source_said_what_and_when(login_as, factory, db):
+    from datetime import date
+
+    from caseapp.sources.models import Delivery, FieldProvenance, SourceRecord
+
+    p = factory.person(family_name="Geliefert")
+    first = Delivery(source_code="abh", file_name="ABH_20260930.csv", checksum="a" * 64, as_of=date(2026, 9, 30))
+    later = Delivery(source_code="abh", file_name="ABH_20261031.csv", checksum="b" * 64, as_of=date(2026, 10, 31))
+    db.session.add_all([first, later])
+    db.session.flush()
+    db.session.add(SourceRecord(source_code="abh", key="A-4711", person_id=p.id, values_hash="x",
+                                created_delivery_id=first.id, updated_delivery_id=later.id))
+    db.session.add(FieldProvenance(person_id=p.id, field="residence_status", source_code="abh",
+                                   delivery_id=later.id))
+    db.session.flush()
+    page = login_as("caseworker").get(f"/admin/person/details/?id={p.id}").get_data(as_text=True)
+    sources = page[page.index('id="person-sources"'):]
+    assert "A-4711" in sources and "ABH_20260930.csv (Stichtag 30.09.2026)" in sources
+    provenance = page[page.index('id="person-provenance"'):]
+    status_row = re.search(r"<tr><td>Aufenthaltsstatus</td><td>abh</td><td>([^<]*)</td>", provenance)
+    assert status_row and status_row.group(1) == "ABH_20261031.csv (Stichtag 31.10.2026)"
+    assert re.search(r"<tr><td>Familienname</td><td>abh</td><td>ABH_20260930.csv", provenance)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -52,13 +51,16 @@ def current_rooms(person_ids) -> dict[int, str]:
     return {pid: f"{shelter} / {room}" for pid, shelter, room in db.session.execute(stmt)}
 
 
+_DISTRICTS: dict[str, str] = {}
+
+
 def district_names() -> dict[str, str]:
-    """number -> name; 23 rows, read once per request."""
-    if "caseapp_districts" not in g:
+    """number -> name of the 23 districts; seeded with the schema and read once per process."""
+    if not _DISTRICTS:
         from caseapp.districts.models import District
 
-        g.caseapp_districts = dict(db.session.execute(select(District.number, District.name)).all())
-    return g.caseapp_districts
+        _DISTRICTS.update(db.session.execute(select(District.number, District.name)).all())
+    return _DISTRICTS
 
 
 def format_field(person, attr: str, kind: str | None) -> str:
@@ -115,26 +117,22 @@ _EVENTS = {"arrive", "allocate", "relocate", "move_out", "depart"}
 
 
 def sources_of(person_id: int) -> dict:
-    """Which source delivered the person (and when), and which source set each field; empty when none."""
-    from caseapp.sources.models import Delivery, SourceRecord
+    """Which source delivers the person under which key (and since which delivery), and which source
+    and delivery said each field."""
+    from caseapp.sources.queries import provenance, source_records
 
-    records = []
-    stmt = select(SourceRecord).where(SourceRecord.person_id == person_id).order_by(SourceRecord.id)
-    for rec in db.session.scalars(stmt):
-        first, last = rec.created_delivery, rec.updated_delivery
-        records.append({
-            "source": rec.source.name if rec.source else rec.source_code, "key": rec.key,
-            "first": _delivery_text(first), "last": _delivery_text(last or first),
-            "missing_since": german_date(rec.missing_since),
-        })
-    fields = []
-    try:
-        from caseapp.sources.queries import provenance
-    except ImportError:  # the sources area has not published its read side yet
-        provenance = None
-    if provenance is not None:
-        for field, info in sorted(provenance(person_id).items()):
-            fields.append({"field": field, **_provenance_text(info, Delivery)})
+    records = [{
+        "source": rec.source.name if rec.source else rec.source_code, "key": rec.key,
+        "first": _delivery_text(rec.created_delivery), "last": _delivery_text(rec.updated_delivery
+                                                                              or rec.created_delivery),
+        "missing_since": german_date(rec.missing_since),
+    } for rec in source_records(person_id)]
+    labels = {attr: str(label) for attr, label, _kind in DETAIL_FIELDS}
+    labels.update(birth_precision=labels["birth_date"], nationalities=str(_l("Nationalities")))
+    fields = [{"field": labels.get(name, name), "source": info["source"],
+               "delivery": _("%(file)s (as of %(date)s)", file=info.get("file_name") or "",
+                             date=german_date(info.get("as_of")))}
+              for name, info in sorted(provenance(person_id).items())]
     return {"records": records, "fields": fields}
 
 
@@ -142,14 +140,3 @@ def _delivery_text(delivery) -> str:
     if delivery is None:
         return ""
     return _("%(file)s (as of %(date)s)", file=delivery.file_name, date=german_date(delivery.as_of))
-
-
-def _provenance_text(info, delivery_model) -> dict:
-    """Accepts the mapping or object sources.queries.provenance returns for one field."""
-    get = info.get if isinstance(info, dict) else (lambda k, d=None: getattr(info, k, d))
-    delivery = get("delivery")
-    if delivery is None and get("delivery_id"):
-        delivery = db.session.get(delivery_model, get("delivery_id"))
-    when = get("set_at") or get("at")
-    return {"source": get("source_code") or get("source") or "", "delivery": _delivery_text(delivery),
-            "when": when.strftime("%d.%m.%Y %H:%M") if hasattr(when, "strftime") else (when or "")}

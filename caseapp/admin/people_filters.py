@@ -100,10 +100,9 @@ class OfficeFilter(BaseSQLAFilter):
 
 
 def _district_options():
-    from caseapp.districts.models import District
+    from caseapp.admin.people_detail import district_names
 
-    return [(d.number, f"{d.number} {d.name}") for d in db.session.scalars(select(District)
-                                                                           .order_by(District.number))]
+    return [(number, f"{number} {name}") for number, name in sorted(district_names().items())]
 
 
 class DistrictFilter(DynamicOptionsFilter):

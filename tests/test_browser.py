@@ -1,0 +1,146 @@
+"""Real browser (Debian's Chromium via Playwright) against a live server: login, search, board, transition."""
+from __future__ import annotations
+
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests import services
+from tests.conftest import TEST_PASSWORD, make_app
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def _seed(db):
+    """Committed data the browser works on: two users, an open shelter, three persons."""
+    from caseapp.people.models import Person
+    from tests.factories import Factory
+
+    f = Factory(db)
+    f.user(role="caseworker", offices=("abh",), email="sachbearbeitung@stadt-osnabrueck.de")
+    f.user(role="shelter_manager", offices=(), email="unterkunft@stadt-osnabrueck.de")
+    shelter = f.shelter(name="GU Sedanstraße", rooms=(("1.01", 2), ("1.02", 4, {"blocked_beds": 1})))
+    f.person(family_name="Haddad", given_names="Lina", state="arrived", birth="1994-03-00")
+    f.person(family_name="Müller-Lüdenscheidt", given_names="Jörg", state="announced")
+    resident = f.person(family_name="Okafor", given_names="Grace", state="accommodated", sex="w")
+    f.stay(resident, shelter.rooms[0], start=date(2026, 10, 1))
+    db.session.commit()
+    return {"shelter": shelter.id, "announced": db.session.query(Person.id)
+            .filter_by(family_name="Müller-Lüdenscheidt").scalar()}
+
+
+@pytest.fixture(scope="module")
+def live_server(pg_server, tmp_path_factory):
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    url, name = services.create_database(pg_server)
+    app = make_app(url.replace("postgresql://", "postgresql+psycopg://"),
+                   CASEAPP_SESSION_DIR=str(tmp_path_factory.mktemp("sessions")))
+    from caseapp.extensions import db
+
+    with app.app_context():
+        upgrade()
+        ids = _seed(db)
+        db.session.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", ids
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
+        services.drop_database(pg_server, name)
+
+
+@pytest.fixture()
+def browser_page(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 900}, locale="de-DE",
+        )
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            context.close()
+
+
+def login(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_url(f"{base}/admin/**")
+
+
+def test_caseworker_searches_and_runs_a_transition(live_server, browser_page):
+    base, ids = live_server
+    page = browser_page
+    login(page, base, "sachbearbeitung@stadt-osnabrueck.de")
+    page.goto(f"{base}/admin/person/")
+    assert page.locator("th", has_text="Staatsangehörigkeit").count() == 1
+    page.fill("input[name=search]", "hadd")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**search=hadd**")
+    rows = page.locator("table.model-list tbody tr")
+    assert rows.count() == 1 and "Haddad, Lina" in rows.first.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "person-search.png"), full_page=True)
+
+    page.goto(f"{base}/admin/person/details/?id={ids['announced']}")
+    assert "Müller-Lüdenscheidt, Jörg" in page.locator("#person-name").inner_text()
+    events = page.locator("form.transition-form")
+    assert sorted(events.evaluate_all("fs => fs.map(f => f.dataset.event)")) == ["arrive", "depart"]
+    arrive = page.locator("form.transition-form[data-event=arrive]")
+    arrive.locator("input[name=reason]").fill("Zuweisung durch die Landesaufnahmebehörde")
+    arrive.locator("button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "Ausgeführt: Ankunft (jetzt: angekommen)" in page.content()
+    transitions = page.locator("#person-transitions").inner_text()
+    assert "Zuweisung durch die Landesaufnahmebehörde" in transitions and "angekommen" in transitions
+    page.screenshot(path=str(ARTIFACTS / "person-transition.png"), full_page=True)
+
+    page.click("#caseapp-lang-switch a[hreflang=en]")
+    page.wait_for_load_state()
+    assert "Lifecycle steps" in page.content() and "Date of birth" in page.content()
+
+
+def test_shelter_manager_allocates_from_the_board(live_server, browser_page):
+    base, ids = live_server
+    page = browser_page
+    login(page, base, "unterkunft@stadt-osnabrueck.de")
+    page.goto(f"{base}/admin/board/")
+    row = page.locator(f"#board tr[data-shelter='{ids['shelter']}']")
+    assert row.get_attribute("data-fill") == "success"
+    row.locator("a").click()
+    page.wait_for_url(f"**/admin/board/{ids['shelter']}/")
+    room = page.locator("#bed-grid tr[data-room='1.02']")
+    assert room.locator(".bed-free").count() == 3 and room.locator(".bed-blocked").count() == 1
+    assert "Okafor, Grace" in page.locator("#bed-grid tr[data-room='1.01']").inner_text()
+    form = room.locator("form.allocate-form")
+    form.locator("select[name=person_id]").select_option(label="Haddad, Lina (00.03.1994)")
+    form.locator("input[name=reason]").fill("Familie bleibt zusammen")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/admin/board/{ids['shelter']}/")
+    room = page.locator("#bed-grid tr[data-room='1.02']")
+    assert "Haddad, Lina" in room.locator(".bed-occupied").inner_text()
+    assert room.locator(".bed-free").count() == 2
+    assert "Ausgeführt: Zuweisung" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "board-allocation.png"), full_page=True)
+    # The resident list has no field beyond what allocation needs.
+    page.goto(f"{base}/admin/resident/")
+    headers = page.locator("table.model-list thead th").all_inner_texts()
+    assert "Staatsangehörigkeit" not in " ".join(headers) and "Geburtsdatum" in " ".join(headers)
