@@ -1,0 +1,144 @@
+"""Benchmark: committee report rendering on PostgreSQL with the 45,000-person demo city.
+
+    .venv/bin/python bench/bench_reports.py [--persons 45000] [--period 2026-Q3] [--repeat 3] [--keep DBNAME]
+
+Creates a throw-away database, migrates it, fills it with `caseapp demo`, then renders every committee
+report the way the worker does (caseapp.tasks.reports.run_job: queries, charts, WeasyPrint, archive),
+once to warm up (fonts, matplotlib) and then --repeat times. Reports per committee the median seconds
+for content (queries + charts), layout (WeasyPrint) and the whole job, the pages and seconds per page.
+Prints one JSON object; writes the last PDFs to --out-dir when given.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import psycopg
+
+SERVER = os.environ.get("BENCH_PG", "postgresql://root@127.0.0.1:5432/postgres")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--persons", type=int, default=45_000)
+    ap.add_argument("--period", default=None, help="default: the last complete quarter")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--keep", help="reuse this existing database (already filled) and keep it")
+    ap.add_argument("--out-dir", help="copy the rendered PDFs here")
+    args = ap.parse_args()
+    name = args.keep or f"caseapp_bench_{uuid.uuid4().hex[:8]}"
+    url = SERVER.rsplit("/", 1)[0] + "/" + name
+    env = {**os.environ, "DATABASE_URL": url, "CASEAPP_DEMO": "1", "SECRET_KEY": "bench-secret-key"}
+    caseapp = os.path.join(os.path.dirname(sys.executable), "caseapp")
+    fill = None
+    if not args.keep or not _exists(name):
+        with psycopg.connect(SERVER, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        subprocess.run([caseapp, "db", "upgrade"], env=env, check=True, capture_output=True)
+        t = time.perf_counter()
+        subprocess.run([caseapp, "demo", "--persons", str(args.persons), "--seed", "1", "--no-accounts"],
+                       env=env, check=True, capture_output=True)
+        fill = time.perf_counter() - t
+    try:
+        print(json.dumps(measure(url, fill, args), indent=2, default=str))
+    finally:
+        if not args.keep:
+            with psycopg.connect(SERVER, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _exists(name: str) -> bool:
+    with psycopg.connect(SERVER, autocommit=True) as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone())
+
+
+def last_quarter(today: date) -> str:
+    q = (today.month - 1) // 3  # the running quarter's index 0..3; the last complete one is q (1-based)
+    return f"{today.year}-Q{q}" if q else f"{today.year - 1}-Q4"
+
+
+def measure(url: str, fill, args) -> dict:
+    import tempfile
+
+    from caseapp import create_app
+    from caseapp.extensions import db
+
+    report_dir = tempfile.mkdtemp(prefix="bench-reports-")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key", "TESTING": True,
+                      "SECURITY_TWO_FACTOR_REQUIRED": False, "CASEAPP_REPORT_DIR": report_dir})
+    period = args.period or last_quarter(date.today())
+    out: dict = {"period": period, "persons_filled_in_s": fill, "cpus": os.cpu_count(),
+                 "load_before": os.getloadavg()}
+    with app.app_context():
+        out["persons"] = db.session.scalar(db.text("SELECT count(*) FROM person"))
+        out["shelters"] = db.session.scalar(db.text("SELECT count(*) FROM shelter"))
+        out["reports"] = {slug: _committee(slug, period, args) for slug in _committees()}
+    pages = sum(r["pages"] for r in out["reports"].values())
+    seconds = sum(r["job_s"] for r in out["reports"].values())
+    out["all_three"] = {"pages": pages, "job_s": round(seconds, 2), "s_per_page": round(seconds / pages, 3)}
+    out["load_after"] = os.getloadavg()
+    shutil.rmtree(report_dir, ignore_errors=True)
+    return out
+
+
+def _committees():
+    from caseapp.reports.committees import COMMITTEES
+
+    return list(COMMITTEES)
+
+
+def _committee(slug: str, period: str, args) -> dict:
+    from caseapp.extensions import db
+    from caseapp.reports import operations
+    from caseapp.reports.operations import request_report
+    from caseapp.tasks.reports import run_job
+
+    timings: dict[str, list] = {"content_s": [], "layout_s": [], "job_s": []}
+    original = operations.render_document
+
+    def timed_render(template, context):
+        t = time.perf_counter()
+        rendered = original(template, context)
+        timings["layout_s"].append(time.perf_counter() - t)
+        return rendered
+
+    operations.render_document = timed_render
+    try:
+        job = None
+        for i in range(args.repeat + 1):
+            job_id = request_report(slug, period, actor="cli", channel="cli").id
+            db.session.commit()
+            t = time.perf_counter()
+            job = run_job(job_id)
+            total = time.perf_counter() - t
+            if job.status != "done":
+                raise SystemExit(f"{slug}: {job.error}")
+            if i == 0:  # warm-up: fonts, matplotlib, first queries
+                timings["first_job_s"] = total
+                timings["layout_s"].clear()
+                continue
+            timings["job_s"].append(total)
+    finally:
+        operations.render_document = original
+    med = {k: statistics.median(v) for k, v in timings.items() if isinstance(v, list) and v}
+    med["content_s"] = med["job_s"] - med["layout_s"]
+    if args.out_dir:
+        Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(job.file_path, Path(args.out_dir) / f"{slug}.pdf")
+    return {"pages": job.pages, "first_job_s": round(timings["first_job_s"], 2),
+            **{k: round(v, 3) for k, v in med.items()},
+            "s_per_page": round(med["job_s"] / job.pages, 3),
+            "layout_s_per_page": round(med["layout_s"] / job.pages, 3)}
+
+
+if __name__ == "__main__":
+    main()
