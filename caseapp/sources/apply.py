@@ -18,6 +18,9 @@ from caseapp.sources.importer import Item, Plan
 PERSON_FIELDS = ("azr_number", "family_name", "given_names", "birth_date", "birth_precision", "sex",
                  "nationality", "residence_status", "legal_basis", "entry_date", "move_in_date",
                  "move_out_date", "street", "house_number", "postcode", "city", "district_number")
+DATE_FIELDS = {"birth_date", "entry_date", "move_in_date", "move_out_date"}
+PERSON_TYPES = {"id": "int", **{c: ("date" if c in DATE_FIELDS else "text") for c in PERSON_FIELDS},
+                "household_id": "int"}
 # A delivered empty AZR number does not erase a known one: the number is for life.
 KEEP_WHEN_EMPTY = {"azr_number"}
 
@@ -132,28 +135,27 @@ def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> N
             changed.append("nationalities")
         if changed:
             updates.append({k: v for k, v in values.items() if k != "state"})
-            provenance.extend({"p": pid, "f": name, "s": ctx.source_code, "d": ctx.delivery_id} for name in changed)
+            provenance.extend({"person_id": pid, "field": name, "source_code": ctx.source_code,
+                               "delivery_id": ctx.delivery_id} for name in changed)
         if item.known is not None and item.known.missing_since is not None:
             offices_clear.append(pid)
         if item.known is not None:
-            rehash.append({"id": item.known.record_id, "vh": item.values_hash, "rh": item.raw_hash,
-                           "d": ctx.delivery_id})
+            rehash.append({"id": item.known.record_id, "values_hash": item.values_hash,
+                           "raw_hash": item.raw_hash, "updated_delivery_id": ctx.delivery_id})
         else:
             offices.append(pid)
             links.append((ctx.source_code, item.parsed.key, pid, item.values_hash, item.raw_hash, ctx.delivery_id))
         _plan_steps(ctx, pid, values["state"], item, is_link=item.known is None)
 
-    sets = ", ".join(f"{c} = :{c}" for c in (*PERSON_FIELDS, "household_id"))
-    bulk.execute_many(f"UPDATE person SET {sets}, flagged_missing_since = NULL, "
-                      "updated_at = CURRENT_TIMESTAMP WHERE id = :id", updates)
+    bulk.update_rows("person", updates, PERSON_TYPES,
+                     extra_set="flagged_missing_since = NULL, updated_at = CURRENT_TIMESTAMP")
     bulk.execute_many("DELETE FROM person_nationality WHERE person_id = :p", [{"p": p} for p in nat_changed])
     bulk.copy_rows("person_nationality", ("person_id", "position", "code"), new_nat)
-    bulk.execute_many(
-        "INSERT INTO field_provenance (person_id, field, source_code, delivery_id) VALUES (:p, :f, :s, :d) "
-        "ON CONFLICT (person_id, field) DO UPDATE SET source_code = excluded.source_code, "
-        "delivery_id = excluded.delivery_id, set_at = CURRENT_TIMESTAMP", provenance)
-    bulk.execute_many("UPDATE source_record SET values_hash = :vh, raw_hash = :rh, updated_delivery_id = :d, "
-                      "missing_since = NULL WHERE id = :id", rehash)
+    bulk.upsert_rows("field_provenance", provenance, {"person_id": "int", "field": "text", "source_code": "text",
+                                                      "delivery_id": "int"},
+                     conflict=("person_id", "field"), extra_set="set_at = CURRENT_TIMESTAMP")
+    bulk.update_rows("source_record", rehash, {"id": "int", "values_hash": "text", "raw_hash": "text",
+                                               "updated_delivery_id": "int"}, extra_set="missing_since = NULL")
     bulk.copy_rows("source_record", ("source_code", "key", "person_id", "values_hash", "raw_hash",
                                      "created_delivery_id"), links)
     bulk.execute_many(
@@ -187,6 +189,6 @@ def mark_missing_and_returned(ctx: Context, plan: Plan, known: dict) -> int:
     back = [{"id": k.record_id, "p": k.person_id} for k in plan.reappeared]
     bulk.execute_many("UPDATE source_record SET missing_since = NULL WHERE id = :id", back)
     bulk.execute_many("UPDATE person SET flagged_missing_since = NULL WHERE id = :p", back)
-    bulk.execute_many("UPDATE source_record SET raw_hash = :rh WHERE id = :id",
-                      [{"id": rid, "rh": rh} for rid, rh in plan.rehash])
+    bulk.update_rows("source_record", [{"id": rid, "raw_hash": rh} for rid, rh in plan.rehash],
+                     {"id": "int", "raw_hash": "text"})
     return len(missing)

@@ -84,6 +84,45 @@ def execute_many(sql: str, params: list[dict]) -> None:
         conn.execute(stmt, params[start:start + CHUNK])
 
 
+def update_rows(table: str, rows: list[dict], types: dict[str, str], *, key: str = "id",
+                extra_set: str = "") -> None:
+    """UPDATE many rows by key; on PostgreSQL one statement over unnest()ed arrays (types: SQL types)."""
+    if not rows:
+        return
+    cols = [c for c in types if c != key]
+    sets = ", ".join(f'"{c}" = v."{c}"' for c in cols) + (f", {extra_set}" if extra_set else "")
+    if dialect() == "postgresql":
+        names = ", ".join(f'"{c}"' for c in (key, *cols))
+        arrays = ", ".join(f"%s::{types[c]}[]" for c in (key, *cols))
+        sql = (f'UPDATE "{table}" AS t SET {sets} FROM unnest({arrays}) AS v({names}) '
+               f'WHERE t."{key}" = v."{key}"')
+        with connection().connection.driver_connection.cursor() as cur:
+            cur.execute(sql, [[r[c] for r in rows] for c in (key, *cols)])
+        return
+    plain = ", ".join(f'"{c}" = :{c}' for c in cols) + (f", {extra_set}" if extra_set else "")
+    execute_many(f'UPDATE "{table}" SET {plain} WHERE "{key}" = :{key}', rows)
+
+
+def upsert_rows(table: str, rows: list[dict], types: dict[str, str], *, conflict: tuple[str, ...],
+                extra_set: str = "") -> None:
+    """INSERT many rows, updating the non-key columns where the conflict key exists already."""
+    if not rows:
+        return
+    cols = list(types)
+    names = ", ".join(f'"{c}"' for c in cols)
+    updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c not in conflict)
+    tail = (f' ON CONFLICT ({", ".join(conflict)}) DO UPDATE SET {updates}'
+            + (f", {extra_set}" if extra_set else ""))
+    if dialect() == "postgresql":
+        arrays = ", ".join(f"%s::{types[c]}[]" for c in cols)
+        sql = f'INSERT INTO "{table}" ({names}) SELECT * FROM unnest({arrays}){tail}'
+        with connection().connection.driver_connection.cursor() as cur:
+            cur.execute(sql, [[r[c] for r in rows] for c in cols])
+        return
+    marks = ", ".join(f":{c}" for c in cols)
+    execute_many(f'INSERT INTO "{table}" ({names}) VALUES ({marks}){tail}', rows)
+
+
 def select_in(sql: str, name: str, values: Iterable, extra: dict | None = None) -> list:
     """Run `sql` (with `IN :name`) over the values in chunks; returns all rows."""
     values = list(values)
