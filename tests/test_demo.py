@@ -227,3 +227,26 @@ def test_refuses_a_database_that_is_not_empty(pg_city, sqlite_city):
     result = sqlite_city.test_cli_runner().invoke(args=["demo", "--persons", "100"])
     assert result.exit_code != 0 and "nicht leer" in result.output
     assert _scalar(sqlite_city, "SELECT count(*) FROM person") == PERSONS
+
+
+def test_bulk_load_leaves_indexes_and_capacity_triggers_in_place(pg_city):
+    indexes = {name for (name,) in _rows(pg_city, "SELECT indexname FROM pg_indexes WHERE tablename IN "
+                                                  "('person', 'transition', 'person_office')")}
+    assert {"ix_person_name", "ix_person_state", "ix_transition_entity", "ix_person_office_office_code"} <= indexes
+    assert set(_rows(pg_city, "SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'stay'::regclass "
+                              "AND NOT tgisinternal")) == {("O",)}
+    from sqlalchemy.exc import DBAPIError
+
+    from caseapp.extensions import db
+
+    room_id, free = _rows(pg_city, """
+        SELECT r.id, r.beds - r.blocked_beds - count(s.id) FROM room r JOIN shelter h ON h.id = r.shelter_id
+        LEFT JOIN stay s ON s.room_id = r.id AND s.end_date IS NULL
+        WHERE h.state = 'open' GROUP BY r.id ORDER BY 2, 1 LIMIT 1""")[0]
+    assert free == 0
+    person_id = _scalar(pg_city, "SELECT min(id) FROM person WHERE state = 'housed'")
+    with pg_city.app_context():
+        with pytest.raises(DBAPIError, match="room_full"):
+            db.session.execute(text("INSERT INTO stay (person_id, room_id, start_date) VALUES (:p, :r, :d)"),
+                               {"p": person_id, "r": room_id, "d": TODAY})
+        db.session.rollback()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
 from caseapp.demo.places import CITY
 from caseapp.people.birthdate import BirthDate
@@ -30,9 +31,16 @@ ORDER = ("household", "shelter", "room", "person", "person_nationality", "person
          "source_record", "stay", "transition")
 
 
+_OFFICE_MINUTES = [timedelta(hours=8, minutes=m) for m in range(540)]
+_MIDNIGHT: dict[date, datetime] = {}
+
+
 def _at(day: date, minutes: int = 0) -> datetime:
-    """A plausible office-hours timestamp for something that happened on `day`."""
-    return datetime.combine(day, time(8, 0)) + timedelta(minutes=minutes % 540)
+    """A plausible office-hours timestamp for something that happened on `day` (8:00 to 17:00)."""
+    midnight = _MIDNIGHT.get(day)
+    if midnight is None:
+        midnight = _MIDNIGHT[day] = datetime.combine(day, time(0, 0))
+    return midnight + _OFFICE_MINUTES[minutes % 540]
 
 
 def city_rows(city, rng) -> dict[str, list[tuple]]:
@@ -112,7 +120,7 @@ def family_key(hh) -> str:
 def abh_values(p, key: str) -> dict[str, str]:
     """The person as the foreigners authority's export would deliver it (spec/abh-delivery.md)."""
     def german(d):
-        return d.strftime("%d.%m.%Y") if d else ""
+        return f"{d.day:02d}.{d.month:02d}.{d.year:04d}" if d else ""
 
     street, number, postcode, district = p.addr or ("", "", "", "")
     return {
@@ -128,9 +136,14 @@ def abh_values(p, key: str) -> dict[str, str]:
 
 def abh_values_hash(p, key: str) -> str:
     """The hash the abh importer keeps per record, so a delivery of the same data counts as unchanged."""
+    return _abh_adapter().values_hash(abh_values(p, key))
+
+
+@cache
+def _abh_adapter():
     from caseapp.sources.abh import AbhAdapter
 
-    return AbhAdapter().values_hash(abh_values(p, key))
+    return AbhAdapter()
 
 
 def _offices(city, rng, first_seen) -> dict[int, list[tuple[str, str]]]:

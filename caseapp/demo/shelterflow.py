@@ -8,7 +8,7 @@ a stay are reserved at allocation, so a newborn always finds a bed next to its f
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -43,7 +43,11 @@ class ShelterFlow:
         self.allocs: dict[int, Alloc] = {}
         self.queue: list[tuple[Alloc, date]] = []
         self.rooms_by_id = {r.id: r for s in shelters for r in s.rooms}
+        self.residents: deque[Alloc] = deque()   # in order of allocation: the longest resident first
+        self.max_forced = max(3, len(shelters) // 10)  # forced move-outs per day
         self._n = 0
+        self._turn = 0
+        self._candidates_on: tuple[date, list] | None = None
         for s in shelters:
             if s.closed:
                 self._at(s.closed, CLOSE, s)
@@ -103,7 +107,7 @@ class ShelterFlow:
             if sig in failed:
                 continue
             while not self._allocate(a, day):
-                if forced < 3 and (day - not_before).days > 21 and self._force_move_out(day):
+                if forced < self.max_forced and (day - not_before).days > 21 and self._force_move_out(day):
                     forced += 1
                     continue
                 failed.add(sig)
@@ -111,11 +115,13 @@ class ShelterFlow:
             else:
                 self.queue.remove(entry)
 
-    def _signature(self, a: Alloc, day: date):
+    @staticmethod
+    def _signature(a: Alloc, day: date):
+        """Households alike enough that when one finds no place today, the next need not try."""
         hh = a.hh
         if hh.size == 1:
             return ("single", hh.members[0].sex)
-        return ("hh", len(hh.present_on(day)), self._women_only_ok(hh, day))
+        return ("hh", hh.size)
 
     # -- allocation -------------------------------------------------------------------------
     def _allocate(self, a: Alloc, day: date) -> bool:
@@ -127,6 +133,7 @@ class ShelterFlow:
         if taken is None:
             return False
         a.rooms, a.since, a.planned_exit, a.status = taken, day, planned_exit, ACCOMMODATED
+        self.residents.append(a)
         for p in present:
             self._bed(a, p, day)
             self.rec.step(p, day, "allocate")
@@ -149,11 +156,7 @@ class ShelterFlow:
 
     def _place(self, hh, day: date, need: int, exclude=frozenset(), exclude_shelter=None):
         """Rooms for `need` beds as [[room, beds, 0], ...], or None when no fitting place is free."""
-        horizon = day + timedelta(days=45)
-        shelters = [s for s in self.shelters
-                    if s.open_on(day) and (s.closed is None or horizon < s.closed) and s is not exclude_shelter
-                    and s.occ + need <= s.fire_max]
-        shelters.sort(key=lambda s: (s.occ / s.fire_max, s.id))
+        shelters = [s for s in self._candidates(day) if s is not exclude_shelter and s.occ + need <= s.fire_max]
         if hh.size == 1 and hh.members[0].sex in ("m", "w"):
             sex = hh.members[0].sex
             for s in shelters:
@@ -185,6 +188,19 @@ class ShelterFlow:
                     if not left:
                         return self._take(taken, "hh")
         return None
+
+    def _candidates(self, day: date) -> list:
+        """Shelters taking people today (open, not closing within 45 days), starting at the next in turn,
+        so that arrivals spread over the city's shelters."""
+        if self._candidates_on is None or self._candidates_on[0] != day:
+            horizon = day + timedelta(days=45)
+            self._candidates_on = (day, [s for s in self.shelters
+                                         if s.open_on(day) and (s.closed is None or horizon < s.closed)])
+        shelters = self._candidates_on[1]
+        if not shelters:
+            return shelters
+        self._turn = (self._turn + 1) % len(shelters)
+        return shelters[self._turn:] + shelters[:self._turn]
 
     @staticmethod
     def _take(pairs, mode: str) -> list:
@@ -261,10 +277,11 @@ class ShelterFlow:
     def _force_move_out(self, day: date) -> bool:
         """The shelters are full and people wait: the longest resident household gets a flat now."""
         limit = day - timedelta(days=150)
-        longest = min((a for a in self.allocs.values() if a.status == ACCOMMODATED and a.since <= limit),
-                      key=lambda a: (a.since, a.hh.key), default=None)
-        if longest is None:
+        while self.residents and self.residents[0].status != ACCOMMODATED:
+            self.residents.popleft()
+        if not self.residents or self.residents[0].since > limit:
             return False
+        longest = self.residents.popleft()
         self._exit(day, longest, longest.version, "move_out", "Wohnung über das Wohnungsamt vermittelt")
         return True
 
