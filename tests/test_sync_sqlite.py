@@ -1,0 +1,48 @@
+"""The same importer on SQLite (the demo's database): create, change, missing, link, re-process."""
+from __future__ import annotations
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from caseapp.sources.models import FieldProvenance, RejectedRecord, SourceRecord
+from caseapp.sources.operations import import_file, reprocess_rejected
+from tests.conftest import make_app
+from tests.test_sync_support import csv_bytes, row
+
+
+@pytest.fixture()
+def sqlite_db(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'sync.db'}")
+    from caseapp.extensions import db
+
+    with app.app_context():
+        upgrade()
+        yield db
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _record(db, key):
+    return db.session.scalar(select(SourceRecord).where(SourceRecord.key == key))
+
+
+def test_full_cycle_on_sqlite(sqlite_db):
+    db = sqlite_db
+    first = import_file("abh", csv_bytes([row("S-1", familien_id="F1"), row("S-2", familien_id="F1"),
+                                          row("S-3", geburtsdatum="00.13.1990")]), file_name="ABH_20260930.csv")
+    db.session.commit()
+    assert (first.created, first.rejected) == (2, 1)
+    assert _record(db, "S-1").person.household_id == _record(db, "S-2").person.household_id is not None
+    second = import_file("abh", csv_bytes([row("S-1", aufenthaltsstatus="AE", staatsangehoerigkeit="SYR,TUR")]),
+                         file_name="ABH_20261031.csv")
+    db.session.commit()
+    assert (second.updated, second.missing) == (1, 1)
+    s1 = _record(db, "S-1").person
+    assert (s1.residence_status, s1.nationality_codes) == ("AE", ["SYR", "TUR"])
+    assert db.session.get(FieldProvenance, (s1.id, "residence_status")) is not None
+    assert _record(db, "S-2").person.flagged_missing_since is not None
+    rejected = db.session.scalar(select(RejectedRecord))
+    assert reprocess_rejected(rejected, dict(rejected.values, geburtsdatum="00.12.1990"), by=None) == []
+    db.session.commit()
+    assert _record(db, "S-3").person.birth.iso == "1990-12-00"
