@@ -17,8 +17,8 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests import services  # noqa: E402
-from tests.test_sync_support import HEADER  # noqa: E402
+from tests import services
+from tests.test_sync_support import HEADER
 
 FAMILY = ["Haddad", "Al-Hassan", "Ibrahim", "Kidane", "Bondarenko", "Petrova", "Öztürk", "Wiśniewski", "Stan",
           "Rahimi", "Popescu", "Nowak", "Demir", "Yilmaz", "Hosseini", "Abdi", "Tesfay", "Kovalenko"]

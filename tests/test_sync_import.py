@@ -5,11 +5,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from caseapp.people.models import Person, PersonOffice
-from caseapp.sources.models import RejectedRecord, SourceRecord, SyncRun
+from caseapp.people.models import Person
+from caseapp.sources.models import SourceRecord
 from caseapp.sources.operations import import_file
 from caseapp.workflows.models import Transition
-from tests.test_sync_support import HEADER, csv_bytes, row
 
 SAMPLE = "/work/shared/spec/samples/ABH_20260930.csv"
 
@@ -47,7 +46,8 @@ def test_sample_file_is_imported_with_partial_dates_and_nationalities(db):
 
 
 def test_same_file_twice_changes_nothing(db):
-    data = open(SAMPLE, "rb").read()
+    with open(SAMPLE, "rb") as fh:
+        data = fh.read()
     _import(data)
     before = db.session.scalar(select(func.count(Transition.id)))
     again = _import(data)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from caseapp.people.models import Person, PersonOffice
+from caseapp.people.models import Person
 from caseapp.sources.models import FieldProvenance, RejectedRecord, SourceRecord, SyncRun
 from caseapp.sources.operations import import_file
 from caseapp.workflows.models import Transition

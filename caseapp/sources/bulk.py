@@ -48,10 +48,9 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> i
     conn = connection()
     if dialect() == "postgresql":
         raw = conn.connection.driver_connection
-        with raw.cursor() as cur:
-            with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
+        with raw.cursor() as cur, cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
         return len(rows)
     marks = ", ".join(f":{c}" for c in columns)
     stmt = text(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})')

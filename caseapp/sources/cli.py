@@ -33,8 +33,15 @@ def _parse_date(ctx, param, value):
 @click.option("--json", "as_json", is_flag=True, help="Zusammenfassung als ein JSON-Objekt auf stdout")
 @with_appcontext
 def import_command(source: str, file: Path, as_of: date | None, as_json: bool) -> None:
-    from caseapp.sources.operations import (FileRejected, fail_run, import_delivery, prepare, progress_writer,
-                                            rejected_summary, start_run)
+    from caseapp.sources.operations import (
+        FileRejected,
+        fail_run,
+        import_delivery,
+        prepare,
+        progress_writer,
+        rejected_summary,
+        start_run,
+    )
 
     try:
         data = file.read_bytes()

@@ -6,8 +6,8 @@ normalised values. Only new and changed records are validated, so a nightly re-d
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 

@@ -9,8 +9,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import (JSON, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint, func)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.extensions import db
@@ -62,7 +74,7 @@ class Delivery(db.Model):
     archived_path: Mapped[str | None] = mapped_column(String(500))
 
     source: Mapped[Source] = relationship()
-    runs: Mapped[list["SyncRun"]] = relationship(back_populates="delivery", order_by="SyncRun.id")
+    runs: Mapped[list[SyncRun]] = relationship(back_populates="delivery", order_by="SyncRun.id")
 
     def __str__(self) -> str:
         return self.file_name

@@ -13,7 +13,7 @@ from typing import Protocol
 # Modules that define an adapter (each calls `register` at import time).
 ADAPTER_MODULES = ("caseapp.sources.abh",)
 
-_ADAPTERS: dict[str, "Adapter"] = {}
+_ADAPTERS: dict[str, Adapter] = {}
 
 
 class FileRejected(Exception):

@@ -17,8 +17,15 @@ from flask import current_app
 
 from caseapp.extensions import db
 from caseapp.sources import inbox
-from caseapp.sources.operations import (FileRejected, fail_run, import_delivery, prepare, progress_writer,
-                                        record_rejected_file, start_run)
+from caseapp.sources.operations import (
+    FileRejected,
+    fail_run,
+    import_delivery,
+    prepare,
+    progress_writer,
+    record_rejected_file,
+    start_run,
+)
 from caseapp.sources.queries import delivery_processed
 from caseapp.sources.registry import known_sources
 
