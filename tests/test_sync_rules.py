@@ -213,3 +213,17 @@ def test_first_line_of_a_key_counts_even_when_a_later_copy_is_identical_to_last_
     assert (s.updated, s.unchanged, s.rejected) == (1, 0, 1)
     assert s.errors[0]["line"] == 3 and "Zeile 2" in s.errors[0]["message"]
     assert _person(db, "R-1").family_name == "Neu"
+
+
+def test_keys_of_anonymised_persons_are_held_for_review_not_recreated(db):
+    from datetime import datetime
+
+    from caseapp.privacy.markers import AZR, add_marker, marker
+
+    add_marker("abh", marker("abh", "X-1"), reason="request", at=datetime(2026, 9, 1))
+    add_marker(AZR, marker(AZR, "444444444444"), reason="retention", at=datetime(2026, 9, 1))
+    db.session.flush()
+    s = _import(csv_bytes([row("X-1"), row("X-2", azr_nr="444444444444"), row("X-3")]))
+    assert (s.created, s.rejected) == (1, 2)
+    assert {e["line"] for e in s.errors} == {2, 3} and "anonymisiert" in s.errors[0]["message"]
+    assert _person(db, "X-1") is None and _person(db, "X-3") is not None

@@ -180,3 +180,28 @@ def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
     if conflicted:
         plan.creates = [i for i in plan.creates if id(i) not in conflicted]
         plan.updates = [i for i in plan.updates if id(i) not in conflicted]
+
+
+def check_erased(adapter: Adapter, source_code: str, plan: Plan) -> None:
+    """A new key (or AZR number) of a person anonymised earlier is not created again, but held for review."""
+    if not plan.creates:
+        return
+    try:
+        from caseapp.privacy.markers import AZR, marker
+        from caseapp.privacy.models import ErasedKey
+    except ImportError:  # privacy area not installed
+        return
+    probes: dict[str, list[Item]] = {}
+    for item in plan.creates:
+        probes.setdefault(marker(source_code, item.parsed.key), []).append(item)
+        azr = item.parsed.fields.get("azr_number")
+        if azr:
+            probes.setdefault(marker(AZR, azr), []).append(item)
+    rows = bulk.select_in(f"SELECT marker FROM {ErasedKey.__tablename__} WHERE marker IN :m", "m", probes)
+    held = {id(i): i for (m,) in rows for i in probes[m]}
+    for item in held.values():
+        _reject(plan, item.record, item.parsed.key, item.values, [(adapter.key_column, (
+            "Zu diesem Schlüssel oder dieser AZR-Nummer wurden die Daten einer Person bereits gelöscht "
+            "(anonymisiert). Der Datensatz wird nicht neu angelegt; bitte prüfen, ob die Person erneut "
+            "erfasst werden darf."))])
+    plan.creates = [i for i in plan.creates if id(i) not in held]

@@ -174,6 +174,7 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     known = importer.load_known(p.source_code)
     plan = importer.classify(p.adapter, p.read, known, p.as_of, progress)
     importer.check_azr_owners(p.adapter, p.source_code, plan)
+    importer.check_erased(p.adapter, p.source_code, plan)
     ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor)
     created, updated = _apply(ctx, plan, run_id)
     missing = apply.mark_missing_and_returned(ctx, plan, known)
@@ -273,6 +274,7 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
         "WHERE source_code = :c AND key = :k", {"c": rejected.source_code, "k": key})}
     plan = importer.classify(adapter, read, known, run.as_of)
     importer.check_azr_owners(adapter, rejected.source_code, plan)
+    # No erased-key check here: re-processing is the caseworker's reviewed decision to take the record.
     if plan.rejects:
         errors = [{**e, "line": rejected.line} for r in plan.rejects for e in r.errors]
         rejected.values, rejected.errors = clean, errors
