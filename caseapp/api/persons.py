@@ -134,4 +134,6 @@ def person_event(person_id: int):
         person, event, by=user, on=operations.parse_date("date", body.get("date")), reason=body.get("reason"),
         shelter_id=optional_int(body, "shelter_id"), room_id=optional_int(body, "room_id"), channel="api",
     )
+    # Commit first: the shelter lock is held until then, and the answer needs none of it.
+    db.session.commit()
     return jsonify(id=person.id, state=person.state, stay=stay_json(person))

@@ -14,7 +14,7 @@ from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, is_nationality
 from caseapp.people.models import Household, Person, PersonOffice
 from caseapp.shelters.models import Room, Shelter, Stay
-from caseapp.shelters.operations import lock_shelters
+from caseapp.shelters.operations import load_shelters, lock_shelters
 from caseapp.shelters.queries import active_stay, free_beds_from
 from caseapp.workflows import PERSON_EVENTS, allowed_events, machine_for
 from caseapp.workflows.allocation import choose_room, needs_accessible
@@ -189,13 +189,6 @@ def _refuse_event(person: Person, event: str) -> None:
     )
 
 
-def _shelter(shelter_id) -> Shelter:
-    shelter = db.session.get(Shelter, shelter_id) if isinstance(shelter_id, int) else None
-    if shelter is None:
-        raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
-    return shelter
-
-
 def _target_room(person: Person, event: str, on: date, shelter_id, room_id, current: Stay | None) -> Room:
     """The room the person moves into: the given one if it has a free bed, else the automatic choice."""
     current_room = current.room if current else None
@@ -208,15 +201,28 @@ def _target_room(person: Person, event: str, on: date, shelter_id, room_id, curr
             raise InvalidInput("room_id", f"Zimmer {room_id} gehört nicht zur Unterkunft {shelter_id}")
         shelter_ids = [room.shelter_id]
     elif shelter_id is not None:
-        shelter_ids = [_shelter(shelter_id).id]
+        if isinstance(shelter_id, bool) or not isinstance(shelter_id, int):
+            raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
+        shelter_ids = [shelter_id]
     elif event == "relocate":
         raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) angeben")
     else:
         shelter_ids = list(db.session.scalars(select(Shelter.id).where(Shelter.state == "open")))
-    # Lock the target shelters (and the one being left) in id order: capacity is decided under the lock.
-    locked = lock_shelters(shelter_ids + ([current_room.shelter_id] if current_room else []))
-    targets = [s for s in locked if s.id in shelter_ids]
-    if shelter_id is not None or room_id is not None:
+    leaving = [current_room.shelter_id] if current_room else []
+    # First decide on what this transaction sees without locks: a refusal then is a true answer
+    # ("no bed free right now") and costs no lock, so a crowd of requests for a full shelter does
+    # not queue. A placement is decided again under the shelter locks (id order, no deadlocks).
+    loaded = load_shelters(shelter_ids)
+    if not loaded:
+        raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
+    _decide(person, on, shelter_id, room, current_room, loaded)
+    locked = lock_shelters(shelter_ids + leaving)
+    return _decide(person, on, shelter_id, room, current_room, [s for s in locked if s.id in shelter_ids])
+
+
+def _decide(person: Person, on: date, shelter_id, room: Room | None, current_room: Room | None,
+            targets: list[Shelter]) -> Room:
+    if shelter_id is not None or room is not None:
         (target,) = targets
         if target.state != "open":
             raise TransitionRefused(

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from caseapp.audit.operations import record
 from caseapp.districts.models import District
@@ -19,14 +20,22 @@ SHELTER_FIELDS = ("street", "house_number", "postcode", "operator", "fire_safety
 ROOM_FLAGS = ("accessible", "family", "women_only")
 
 
+def load_shelters(ids) -> list[Shelter]:
+    """Shelters with their rooms, in id order, without locks."""
+    ids = sorted({i for i in ids if i is not None})
+    stmt = select(Shelter).where(Shelter.id.in_(ids)).order_by(Shelter.id).options(selectinload(Shelter.rooms))
+    return list(db.session.scalars(stmt)) if ids else []
+
+
 def lock_shelters(ids) -> list[Shelter]:
-    """Row-lock shelters in id order (one order everywhere, so two allocations never deadlock)."""
+    """Row-lock shelters in id order (one order everywhere, so two allocations never deadlock), and
+    re-read them and their rooms as they are now."""
     ids = sorted({i for i in ids if i is not None})
     if not ids:
         return []
-    stmt = (select(Shelter).where(Shelter.id.in_(ids)).order_by(Shelter.id).with_for_update()
-            .execution_options(populate_existing=True))
-    return list(db.session.scalars(stmt))
+    stmt = (select(Shelter).where(Shelter.id.in_(ids)).order_by(Shelter.id).with_for_update(of=Shelter)
+            .options(joinedload(Shelter.rooms)).execution_options(populate_existing=True))
+    return list(db.session.scalars(stmt).unique())
 
 
 def _text(field: str, value, max_len: int, required: bool = True) -> str | None:
