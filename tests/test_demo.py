@@ -250,3 +250,21 @@ def test_bulk_load_leaves_indexes_and_capacity_triggers_in_place(pg_city):
             db.session.execute(text("INSERT INTO stay (person_id, room_id, start_date) VALUES (:p, :r, :d)"),
                                {"p": person_id, "r": room_id, "d": TODAY})
         db.session.rollback()
+
+
+def test_the_citys_abh_snapshot_imports_as_unchanged(tmp_path):
+    """The demo's source records carry the importer's hashes: delivering the same city changes nothing."""
+    import json
+
+    app = _upgraded_app(f"sqlite:///{tmp_path / 'demo.db'}")
+    snapshot = tmp_path / "ABH_20261125.csv"
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["demo", "--persons", "300", "--seed", "5", "--today", TODAY.isoformat(),
+                                 "--no-accounts", "--abh-file", str(snapshot)])
+    assert result.exit_code == 0, result.output
+    records = _scalar(app, "SELECT count(*) FROM source_record WHERE source_code = 'abh'")
+    assert snapshot.read_bytes().startswith(b"\xef\xbb\xbfabh_id;azr_nr;")
+    result = runner.invoke(args=["sync", "import", "abh", str(snapshot), "--as-of", TODAY.isoformat(), "--json"])
+    summary = json.loads(result.output)
+    assert summary["records"] == records > 250
+    assert (summary["unchanged"], summary["created"], summary["updated"], summary["rejected"]) == (records, 0, 0, 0)

@@ -17,14 +17,17 @@ from caseapp.workflows.states import STATE_LABELS_DE
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Stichtag, bis zu dem die Geschichte reicht (Standard: heute).")
 @click.option("--no-accounts", is_flag=True, help="Keine Demo-Benutzerkonten anlegen.")
+@click.option("--abh-file", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Zusätzlich die Lieferung der Ausländerbehörde (CSV) dieser Stadt in diese Datei schreiben.")
 @with_appcontext
-def demo_command(persons: int, seed: int, today, no_accounts: bool):
+def demo_command(persons: int, seed: int, today, no_accounts: bool, abh_file: str | None):
     from caseapp.demo.operations import DEMO_PASSWORD, NotEmpty, create_demo_city
     from caseapp.extensions import db
 
     day = today.date() if today else date.today()
     try:
-        summary = create_demo_city(persons=persons, seed=seed, today=day, accounts=not no_accounts)
+        summary = create_demo_city(persons=persons, seed=seed, today=day, accounts=not no_accounts,
+                                   abh_file=abh_file)
     except NotEmpty as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
@@ -36,6 +39,9 @@ def demo_command(persons: int, seed: int, today, no_accounts: bool):
     states = ", ".join(f"{STATE_LABELS_DE.get(s, s)}: {n}" for s, n in sorted(summary.states.items()))
     click.echo(f"Personen nach Status: {states}")
     click.echo(f"Dauer: {summary.seconds_build:.1f} s Erzeugen, {summary.seconds_write:.1f} s Schreiben.")
+    if summary.abh_file:
+        click.echo(f"Lieferung der Ausländerbehörde geschrieben: {summary.abh_file} "
+                   f"({c['source_record']} Datensätze; Import mit `caseapp sync import abh`).")
     if summary.accounts:
         click.echo("\nDemo-Zugänge (alle mit demselben Passwort):")
         for email, roles, purpose in summary.accounts:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from time import perf_counter
 
 from caseapp.demo.accounts import DEMO_PASSWORD, create_demo_accounts
@@ -28,10 +29,13 @@ class DemoSummary:
     seconds_build: float
     seconds_write: float
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    abh_file: Path | None = None
 
 
-def create_demo_city(*, persons: int, seed: int, today: date, accounts: bool = True) -> DemoSummary:
-    """Fill an empty database with a deterministic synthetic city; raises NotEmpty otherwise."""
+def create_demo_city(*, persons: int, seed: int, today: date, accounts: bool = True,
+                     abh_file: Path | None = None) -> DemoSummary:
+    """Fill an empty database with a deterministic synthetic city; raises NotEmpty otherwise.
+    With `abh_file`, also write the city's foreigners-authority snapshot there (caseapp/demo/delivery.py)."""
     connection = db.session.connection()
     ensure_empty(connection)
     started = perf_counter()
@@ -45,8 +49,13 @@ def create_demo_city(*, persons: int, seed: int, today: date, accounts: bool = T
     states: dict[str, int] = {}
     for p in city.persons:
         states[p.state] = states.get(p.state, 0) + 1
+    written = perf_counter()
+    if abh_file is not None:
+        from caseapp.demo.delivery import write_abh_snapshot
+
+        write_abh_snapshot(city, rows, Path(abh_file))
     return DemoSummary(persons, seed, today, {t: len(r) for t, r in rows.items()}, states,
-                       built - started, perf_counter() - built, made)
+                       built - started, written - built, made, abh_file)
 
 
 def _audit(persons: int, seed: int, today: date) -> None:
