@@ -115,6 +115,8 @@ def test_feuerwehr_ordnung_compares_occupancy_with_fire_safety_limit(app, city):
     flat = " ".join(text.split())
     assert "1 Gemeinschaftsunterkunft erfasst" in flat and "Keine Unterkunft überschreitet" in flat
     assert "KW " in text and "Zuzüge" in text
+    # The period's course per shelter: beginning, end, peak (8 each) and no day above the limit of 10.
+    assert "GU Am Hafen 10 8 8 8 –" in flat
     weeks = [line for line in _rows(text, "KW ") if len(line.split()) > 4 and line.split()[-4:] != ["–"] * 4]
     assert len(weeks) == 1 and weeks[0].split()[-4:] == ["8", "–", "–", "–"]  # the eight arrivals
 

@@ -1,10 +1,9 @@
 """The building blocks a committee report is made of: sections holding tables, charts, text, "no data"."""
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass, field
-
-from markupsafe import Markup
 
 _XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
 # The charts name DejaVu Sans; the report points that text at the shipped copy of the same font
@@ -21,22 +20,24 @@ class Table:
     rows: list[list]  # first cell a label, the rest figures (int, None, or the suppression marker)
     total: list | None = None
     note: str | None = None
+    compact: bool = False  # smaller type for tables with many columns
     kind: str = "table"
 
 
 @dataclass
 class Chart:
-    svg: Markup
+    src: str  # a data: URL of the SVG, the only kind of URL besides static files the fetcher serves
     caption: str
     kind: str = "chart"
 
     @classmethod
     def from_svg(cls, svg: str, caption: str) -> "Chart":
-        """Inline our own chart renderer's SVG (trusted markup) without its XML prologue."""
+        """Our chart renderer's SVG as an image (an <img>, not inline markup: WeasyPrint then keeps its
+        hundreds of nodes out of the page's CSS cascade, which measured about a third faster)."""
         svg = _XML_PROLOGUE.sub("", svg, count=1)
         svg = _TITLE.sub("", _CHART_FONT.sub("'Bericht Sans'", svg))  # the caption carries the title
         svg = _ISO_DATE.sub(r"\3.\2.\1", svg)  # date axes in German form: 30.09.2026
-        return cls(Markup(svg), caption)
+        return cls("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), caption)
 
 
 @dataclass

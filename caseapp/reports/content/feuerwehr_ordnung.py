@@ -19,7 +19,7 @@ def build(inputs) -> Content:
     shelters = [r for r in shelter_overview(inputs.data_date) if r["state"] != "planned" or r["occupied"]]
     sections = [_occupancy(inputs, shelters)]
     inputs.progress(0.3, "Belegungsverlauf")
-    sections.append(_trend(inputs))
+    sections.append(_trend(inputs, shelters))
     inputs.progress(0.55, "Zu- und Fortzüge")
     sections.append(_movements(inputs))
     inputs.progress(0.8, "Karte")
@@ -69,18 +69,19 @@ def _occupancy(inputs, shelters: list[dict]) -> Section:
                      + verdict))
     section.add(Table(
         caption=f"Belegung je Unterkunft am {inputs.data_date:%d.%m.%Y}",
-        columns=["Unterkunft", "Stadtteil", "Status", "Betten", "Brandschutz max.", "belegt", "% der Betten",
-                 "% Brandschutz"],
-        rows=body, total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""],
-        note="Brandschutz max.: höchstzulässige Zahl der Bewohnerinnen und Bewohner laut Brandschutzauflage.",
+        columns=["Unterkunft", "Stadtteil", "Status", "Betten", "Brand\u00adschutz\u00adgrenze", "belegt",
+                 "% der Betten", "% der Grenze"],
+        rows=body, total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""], compact=True,
+        note="Brandschutzgrenze: höchstzulässige Zahl der Bewohnerinnen und Bewohner laut Brandschutzauflage.",
     ))
     labels = [r["name"] for r in shelters]
     values = [tables.printed_values(occupied[("shelter",)]).get(r["id"], 0) for r in shelters]
-    section.add(common.bar_chart(labels, values, "Belegte Plätze je Unterkunft", horizontal=True))
+    section.add(common.bar_chart(labels, values, "Belegte Plätze je Unterkunft (• = unterdrückt)", horizontal=True,
+                                 height=max(2.0, 0.2 * len(labels) + 0.8)))
     return section
 
 
-def _trend(inputs) -> Section:
+def _trend(inputs, shelters: list[dict]) -> Section:
     section = Section("verlauf", "Entwicklung der Belegung im Berichtszeitraum")
     days = daily_occupancy(inputs.period.start, inputs.data_date)
     if not any(d["occupied"] for d in days):
@@ -98,7 +99,24 @@ def _trend(inputs) -> Section:
               [f"Ende ({days[-1]['day']:%d.%m.%Y})", _safe(last, inputs.k)],
               ["Höchststand", _safe(peak, inputs.k)]],
     ))
+    section.add(_peaks(inputs, shelters))
     return section
+
+
+def _peaks(inputs, shelters: list[dict]) -> Table:
+    """Per shelter: the highest occupancy of the period and the days above the fire-safety limit."""
+    limits, body = _fire_limits(), []
+    for r in shelters:
+        days = [d["occupied"] for d in daily_occupancy(inputs.period.start, inputs.data_date, r["id"])]
+        limit = limits.get(r["id"])
+        over = sum(1 for v in days if limit is not None and v > limit)
+        body.append([r["name"], limit if limit is not None else "keine", _safe(days[0], inputs.k),
+                     _safe(days[-1], inputs.k), _safe(max(days), inputs.k), over or None])
+    return Table(caption="Belegung je Unterkunft im Berichtszeitraum", compact=True,
+                 columns=["Unterkunft", "Brand\u00adschutz\u00adgrenze", "Beginn", "Ende", "Höchststand",
+                          "Tage über der Grenze"], rows=body,
+                 note="Tage über der Grenze: Tage, an denen mehr Personen untergebracht waren, als die "
+                      "Brandschutzauflage zulässt.")
 
 
 def _safe(value: int, k: int):
