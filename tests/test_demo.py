@@ -147,6 +147,25 @@ def test_state_equals_last_transition_and_follows_the_machine(city):
     assert last == states
 
 
+def test_shelter_states_follow_their_machine(city):
+    from caseapp.workflows.shelter import ShelterMachine
+
+    allowed = {(e.id, s.value, t.target.value) for s in ShelterMachine.states for t in s.transitions
+               for e in t.events}
+    last: dict[int, str] = {}
+    for sid, event, before, after in _rows(city, "SELECT entity_id, event, from_state, to_state FROM transition "
+                                                 "WHERE entity = 'shelter' ORDER BY entity_id, occurred_on, id"):
+        assert (event, before, after) in allowed or (sid not in last and event == "register" and before is None)
+        last[sid] = after
+    assert last == dict(_rows(city, "SELECT id, state FROM shelter"))
+    # No stay in a shelter before it opened or after it closed.
+    assert _scalar(city, """
+        SELECT count(*) FROM stay s JOIN room r ON r.id = s.room_id JOIN transition t
+          ON t.entity = 'shelter' AND t.entity_id = r.shelter_id
+        WHERE (t.event = 'open' AND s.start_date < t.occurred_on)
+           OR (t.event = 'close' AND coalesce(s.end_date, '9999-12-31') > t.occurred_on)""") == 0
+
+
 def test_stays_agree_with_transitions(city):
     assert _scalar(city, """
         SELECT count(*) FROM person p WHERE (p.state = 'accommodated') <>
@@ -177,8 +196,12 @@ def test_stays_never_overlap_nor_overfill_a_room_or_shelter(city):
 
 
 def test_shelters_were_occupied_throughout_the_three_years(city):
-    beds = _scalar(city, "SELECT sum(beds - blocked_beds) FROM room")
     for day in ("2023-12-01", "2025-06-01", TODAY.isoformat()):
+        beds = _scalar(city, """
+            SELECT sum(beds - blocked_beds) FROM room WHERE shelter_id IN (SELECT entity_id FROM transition
+              WHERE entity = 'shelter' AND event = 'open' AND occurred_on <= :d)
+            AND shelter_id NOT IN (SELECT entity_id FROM transition
+              WHERE entity = 'shelter' AND event = 'close' AND occurred_on <= :d)""", d=day)
         occupied = _scalar(city, "SELECT count(*) FROM stay WHERE start_date <= :d "
                                  "AND (end_date IS NULL OR end_date > :d)", d=day)
         assert 0.3 * beds < occupied <= beds, day

@@ -65,7 +65,7 @@ class Shelter:
 def build_estate(rng, n_persons: int, today: date, sim_start: date, window_start: date) -> list[Shelter]:
     """About one bed per 30 persons (1,500 beds for 45,000), in shelters of 10 to 150 beds."""
     target_beds = max(16, round(n_persons / 30))
-    n_shelters = max(3, round(n_persons / 1500))
+    n_shelters = max(4, round(n_persons / 1500))
     sizes = [rng.lognormvariate(0, 0.6) for _ in range(n_shelters)]
     scale = target_beds / sum(sizes)
     sizes = [max(8, round(s * scale)) for s in sizes]
@@ -122,7 +122,7 @@ def _rooms(rng, shelter: Shelter, size: int, room_id: int) -> int:
 
 def _lifecycles(rng, n: int, today: date, sim_start: date, window_start: date) -> list[tuple]:
     """(created, opened, closed) per shelter: most open for years, a few opened or closed lately, some planned."""
-    n_planned, n_closed, n_new = n // 25, n // 15, n // 10
+    n_planned, n_closed, n_new = max(1, n // 25), max(1, n // 15), max(1, n // 10)
     out = []
     for i in range(n):
         opened_long_ago = sim_start - timedelta(days=rng.randint(30, 3000))

@@ -67,7 +67,7 @@ def _born_before(rng, hh, limit: date) -> None:
     for p in hh.members:
         if p.move_in >= limit:
             if span > 2:
-                p.birth = p.move_in = hh.arrival + timedelta(days=rng.randint(1, span - 1))
+                p.birth = p.move_in = limit - timedelta(days=rng.randint(1, min(span - 1, 700)))
             else:
                 p.birth = hh.arrival - timedelta(days=rng.randint(1, 300))
                 p.move_in = p.entry = hh.arrival

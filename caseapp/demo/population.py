@@ -135,8 +135,11 @@ class PopulationBuilder:
         birth = self.today - timedelta(days=int(age * 365.25) + rng.randint(0, 364))
         head = hh.members[0] if hh.members else None
         raw = self._family_raw(hh, head)
-        p = Person(len(self.persons) + 1, hh, sex, birth, names.given_name(hh.group, rng.choice, sex),
-                   names.gendered(raw, sex),
+        family = names.gendered(raw, sex)
+        given = names.given_name(hh.group, rng.choice, sex)
+        while given == family:  # "Mihai Mihai" would look like a data error
+            given = names.given_name(hh.group, rng.choice, sex)
+        p = Person(len(self.persons) + 1, hh, sex, birth, given, family,
                    head.nats if head and rng.random() < 0.9 else origins.nationalities(hh.code, hh.group, rng),
                    raw)
         born_here = birth > hh.arrival
