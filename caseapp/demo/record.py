@@ -18,6 +18,7 @@ ALLOWED = {
     ("allocate", ARRIVED): ACCOMMODATED,
     ("relocate", ACCOMMODATED): ACCOMMODATED,
     ("move_out", ACCOMMODATED): HOUSED,
+    ("move_out", ARRIVED): HOUSED,       # straight into a flat (relatives, host family), never in a shelter
     ("depart", ANNOUNCED): DEPARTED,
     ("depart", ARRIVED): DEPARTED,
     ("depart", ACCOMMODATED): DEPARTED,

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 from caseapp.demo.record import ACCOMMODATED, ANNOUNCED, ARRIVED, HOUSED, Recorder
 
-CLOSE, EXIT, RELOCATE, BIRTH, ARRIVE = range(5)
+CLOSE, EXIT, PRIVATE, RELOCATE, BIRTH, ARRIVE = range(6)
+_HANDLERS = ("_close", "_exit", "_private", "_relocate", "_birth", "_arrive")
 DAY = timedelta(days=1)
 
 _DEPART_REASONS = ("Umzug in eine andere Kommune", "Freiwillige Ausreise", "Umverteilung in ein anderes Bundesland",
@@ -84,7 +85,7 @@ class ShelterFlow:
         while day <= self.today:
             events = self.calendar.pop(day, ())
             for kind, _, payload in sorted(events, key=lambda e: (e[0], e[1])):
-                getattr(self, ("_close", "_exit", "_relocate", "_birth", "_arrive")[kind])(day, *payload)
+                getattr(self, _HANDLERS[kind])(day, *payload)
             if self.queue:
                 self._serve_queue(day)
             day += DAY
@@ -93,8 +94,21 @@ class ShelterFlow:
         for p in a.hh.members:
             if p.move_in <= day:
                 self.rec.step(p, day, "arrive", "Zuweisung durch die Landesaufnahmebehörde Niedersachsen")
-        wait = 0 if self.rng.random() < 0.85 else self.rng.randint(1, 6)
+        rng = self.rng
+        if rng.random() < (0.3 if a.hh.code == "UKR" else 0.04):
+            # Relatives or a host family take them in: no shelter bed, a flat of their own in some days.
+            self._at(day + timedelta(days=rng.randint(2, 30)), PRIVATE, a)
+            return
+        wait = 0 if rng.random() < 0.8 else rng.randint(1, 10)
         self.queue.append((a, day + timedelta(days=wait)))
+
+    def _private(self, day: date, a: Alloc) -> None:
+        a.status = HOUSED
+        a.hh.addr = self.flat_address()
+        for p in a.hh.members:
+            if p.state == ARRIVED:
+                self.rec.step(p, day, "move_out", "Private Unterkunft bei Angehörigen oder Gastfamilie")
+                p.addr = a.hh.addr
 
     def _serve_queue(self, day: date) -> None:
         failed: set = set()
