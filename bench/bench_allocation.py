@@ -72,6 +72,25 @@ def check_database(url: str, shelter_id: int) -> int:
                             "WHERE r.shelter_id = %s AND s.end_date IS NULL", (shelter_id,)).fetchone()[0]
 
 
+def baseline(base: str, token: str, shelter_id: int, n: int) -> float:
+    """Slowest of n concurrent GET /api/v1/shelters/<id>: what this machine's load alone costs."""
+    barrier = threading.Barrier(n)
+    worst = [0.0]
+
+    def one():
+        barrier.wait()
+        t0 = time.perf_counter()
+        requests.get(f"{base}/api/v1/shelters/{shelter_id}", headers={"Authentication-Token": token}, timeout=30)
+        worst[0] = max(worst[0], time.perf_counter() - t0)
+
+    threads = [threading.Thread(target=one) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return worst[0]
+
+
 def run_round(base: str, token: str, shelter_id: int, ids: list[int]) -> dict:
     barrier = threading.Barrier(len(ids) + 1)
     results: list[tuple[int, float]] = []
@@ -134,6 +153,8 @@ def main() -> int:
             time.sleep(3)  # let all 4 workers finish booting, not only the first
             login = requests.post(f"{base}/login?include_auth_token", json={"email": EMAIL, "password": PASSWORD})
             token = login.json()["response"]["user"]["authentication_token"]
+            reads = baseline(base, token, shelter_id, PERSONS)
+            load = os.getloadavg()[0]
             result = run_round(base, token, shelter_id, ids)
             placed = check_database(url, shelter_id)
             ok = (result["200"] == BEDS and result["409"] == PERSONS - BEDS and not result["other"]
@@ -142,7 +163,8 @@ def main() -> int:
             print(f"round {n + 1}: {result['200']} x 200, {result['409']} x 409, other {result['other']}; "
                   f"stays in DB {placed}; wall {result['wall_s']:.3f} s, p50 {result['p50_s']:.3f} s, "
                   f"max {result['max_s']:.3f} s; {result['answers_per_s']:.1f} answers/s, "
-                  f"{BEDS / result['wall_s']:.1f} placements/s -> {'OK' if ok else 'FAILED'}")
+                  f"{BEDS / result['wall_s']:.1f} placements/s -> {'OK' if ok else 'FAILED'} "
+                  f"(load average {load:.1f}; 40 concurrent reads took up to {reads:.3f} s)")
         finally:
             if proc is not None:
                 proc.terminate()
