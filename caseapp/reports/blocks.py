@@ -21,6 +21,7 @@ class Table:
     total: list | None = None
     note: str | None = None
     compact: bool = False  # smaller type for tables with many columns
+    text_columns: int = 1  # leading columns of text (left-aligned, may wrap); the rest are figures
     kind: str = "table"
 
 

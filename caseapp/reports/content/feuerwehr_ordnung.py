@@ -71,7 +71,7 @@ def _occupancy(inputs, shelters: list[dict]) -> Section:
         caption=f"Belegung je Unterkunft am {inputs.data_date:%d.%m.%Y}",
         columns=["Unterkunft", "Stadtteil", "Status", "Betten", "Brand\u00adschutz\u00adgrenze", "belegt",
                  "% der Betten", "% der Grenze"],
-        rows=body, total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""], compact=True,
+        rows=body, total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""], compact=True, text_columns=3,
         note="Brandschutzgrenze: höchstzulässige Zahl der Bewohnerinnen und Bewohner laut Brandschutzauflage.",
     ))
     labels = [r["name"] for r in shelters]
