@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -24,13 +25,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CASEAPP = str(ROOT / ".venv" / "bin" / "caseapp")
 
 
-def run(args: list[str], env: dict) -> tuple[float, str]:
+def run(args: list[str], env: dict) -> tuple[float, float, str]:
+    """Wall seconds, CPU seconds of the caseapp process (user + system) and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run([CASEAPP, *args], env=env, cwd=ROOT, capture_output=True, text=True)
     took = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         sys.exit(f"caseapp {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
-    return took, proc.stdout
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return took, cpu, proc.stdout
 
 
 def bench(server: str, persons: int, seed: int, keep: bool) -> dict:
@@ -41,8 +46,9 @@ def bench(server: str, persons: int, seed: int, keep: bool) -> dict:
     env = {**os.environ, "CASEAPP_DEMO": "1", "DATABASE_URL": url}
     env.pop("REDIS_URL", None)
     try:
-        upgrade_s, _ = run(["db", "upgrade"], env)
-        demo_s, out = run(["demo", "--persons", str(persons), "--seed", str(seed)], env)
+        upgrade_s, _, _ = run(["db", "upgrade"], env)
+        _, startup_cpu, _ = run(["demo", "--help"], env)  # Python and the app factory alone
+        demo_s, demo_cpu, out = run(["demo", "--persons", str(persons), "--seed", str(seed)], env)
         split = re.search(r"Dauer: ([\d.]+) s Erzeugen, ([\d.]+) s Schreiben", out)
         with psycopg.connect(url) as conn:
             counts = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -51,7 +57,8 @@ def bench(server: str, persons: int, seed: int, keep: bool) -> dict:
         if not keep:
             with psycopg.connect(server, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return {"persons": persons, "upgrade_s": upgrade_s, "demo_s": demo_s,
+    return {"persons": persons, "upgrade_s": upgrade_s, "demo_s": demo_s, "demo_cpu": demo_cpu,
+            "startup_cpu": startup_cpu,
             "build_s": float(split[1]) if split else None, "write_s": float(split[2]) if split else None,
             "counts": counts, "database": name if keep else None}
 
@@ -66,8 +73,9 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for persons in args.persons:
         r = bench(args.server, persons, args.seed, args.keep)
-        print(f"{persons:>8} persons: caseapp demo {r['demo_s']:.1f} s wall "
-              f"(generate {r['build_s']} s, write {r['write_s']} s); db upgrade {r['upgrade_s']:.1f} s; "
+        print(f"{persons:>8} persons: caseapp demo {r['demo_s']:.1f} s wall, {r['demo_cpu']:.1f} s CPU in the "
+              f"process (of which {r['startup_cpu']:.1f} s app start); inside the command: generate "
+              f"{r['build_s']} s, write {r['write_s']} s (wall); db upgrade {r['upgrade_s']:.1f} s; "
               f"rows {r['counts']}" + (f"; kept {r['database']}" if r["database"] else ""))
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 

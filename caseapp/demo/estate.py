@@ -65,7 +65,7 @@ class Shelter:
 def build_estate(rng, n_persons: int, today: date, sim_start: date, window_start: date) -> list[Shelter]:
     """About one bed per 30 persons (1,500 beds for 45,000), in shelters of 10 to 150 beds."""
     target_beds = max(16, round(n_persons / 30))
-    n_shelters = max(4, round(n_persons / 1500))
+    n_shelters = max(6, round(n_persons / 1500))
     sizes = [rng.lognormvariate(0, 0.6) for _ in range(n_shelters)]
     scale = target_beds / sum(sizes)
     sizes = [max(8, round(s * scale)) for s in sizes]
