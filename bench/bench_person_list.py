@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests import services  # noqa: E402
-from tests.conftest import TEST_PASSWORD, make_app  # noqa: E402
+from tests import services
+from tests.conftest import TEST_PASSWORD, make_app
 
 FAMILY = ["Haddad", "Al-Hassan", "Ibrahim", "Kidane", "Bondarenko", "Petrova", "Öztürk", "Wiśniewski", "Stan",
           "Rahimi", "Popescu", "Nowak", "Demir", "Yilmaz", "Hosseini", "Abdi", "Tesfay", "Kovalenko", "Müller",
@@ -85,7 +85,7 @@ def statements_of(app, client, url: str) -> list[tuple[str, object]]:
     seen = []
     with app.app_context():
         engine = db.engine
-    listener = lambda conn, cursor, stmt, params, *rest: seen.append((stmt, params))  # noqa: E731
+    listener = lambda conn, cursor, stmt, params, *rest: seen.append((stmt, params))
     event.listen(engine, "before_cursor_execute", listener)
     try:
         client.get(url)

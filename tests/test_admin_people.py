@@ -179,7 +179,7 @@ def test_export_neutralises_formulas_and_is_audited(login_as, factory, db):
     p = factory.person(family_name="=HYPERLINK(\"http://x\")", given_names="@SUM(A1)", legal_basis="-1+1")
     c = login_as("caseworker")
     rows = list(csv.reader(io.StringIO(c.get("/admin/person/export/csv/").get_data(as_text=True))))
-    header, data = rows[0], [r for r in rows[1:] if r[0] == str(p.id)][0]
+    header, data = rows[0], next(r for r in rows[1:] if r[0] == str(p.id))
     assert header[:3] == ["ID", "Familienname", "Vornamen"]
     assert data[1] == "'=HYPERLINK(\"http://x\")" and data[2] == "'@SUM(A1)"
     assert data[header.index("Rechtsgrundlage")] == "'-1+1"
@@ -193,7 +193,7 @@ def test_xlsx_export_holds_text_not_formulas(login_as, factory):
     resp = login_as("caseworker").get("/admin/person/export/xlsx/")
     assert resp.status_code == 200
     sheet = load_workbook(io.BytesIO(resp.get_data())).active
-    row = [r for r in sheet.iter_rows(values_only=True) if r[0] in (p.id, str(p.id))][0]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] in (p.id, str(p.id)))
     assert row[1] == "'+4915112345" and row[2] == "'=1+1"
 
 

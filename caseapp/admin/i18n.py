@@ -29,9 +29,12 @@ RESIDENCE_STATUSES_EN = {
     "EU": "Free movement (EU/EEA/Switzerland)", "FIKTION": "Fictitious certificate",
     "OHNE": "No residence title",
 }
+# History rows that are bookkeeping rather than lifecycle events (workflows/history.py).
+BOOKKEEPING_DE = {"register": "Erfassung", "block_beds": "Betten gesperrt"}
+BOOKKEEPING_EN = {"register": "Registration", "block_beds": "Beds blocked"}
 _TABLES = {
     "state": (STATE_LABELS_DE, STATE_LABELS_EN),
-    "event": (EVENT_LABELS_DE, EVENT_LABELS_EN),
+    "event": ({**EVENT_LABELS_DE, **BOOKKEEPING_DE}, {**EVENT_LABELS_EN, **BOOKKEEPING_EN}),
     "sex": (SEXES, SEXES_EN),
     "residence_status": (RESIDENCE_STATUSES, RESIDENCE_STATUSES_EN),
 }

@@ -104,16 +104,13 @@ def transitions_of(person_id: int, with_reasons: bool) -> list[dict]:
         rows.append({
             "date": german_date(t.occurred_on),
             "recorded": t.recorded_at.strftime("%d.%m.%Y %H:%M") if t.recorded_at else "",
-            "event": code_label("event", t.event) if t.event in _EVENTS else t.event,
+            "event": code_label("event", t.event),
             "from": code_label("state", t.from_state) if t.from_state else "",
             "to": code_label("state", t.to_state),
             "by": (t.by_user.email if t.by_user else t.by_label) if with_reasons else "",
             "reason": (t.reason or "") if with_reasons else "",
         })
     return rows
-
-
-_EVENTS = {"arrive", "allocate", "relocate", "move_out", "depart"}
 
 
 def sources_of(person_id: int) -> dict:

@@ -110,8 +110,8 @@ class ShelterView(SecureModelView):
     def details_view(self):
         shelter = self.get_one(request.args.get("id"))
         figures = rooms_capacity(shelter)
-        steps = [{"date": german_date(t.occurred_on), "event": code_label("event", t.event)
-                  if t.event in ("open", "close") else t.event, "to": code_label("state", t.to_state),
+        steps = [{"date": german_date(t.occurred_on), "event": code_label("event", t.event),
+                  "to": code_label("state", t.to_state),
                   "by": t.by_user.email if t.by_user else t.by_label, "reason": t.reason or ""}
                  for t in history("shelter", shelter.id)]
         return self.render(self.details_template, shelter=shelter, total=capacity(shelter), rooms=figures,
