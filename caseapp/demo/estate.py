@@ -14,7 +14,7 @@ _ROMAN = ("", " II", " III", " IV", " V", " VI")
 @dataclass(slots=True, eq=False)
 class Room:
     id: int
-    shelter: "Shelter"
+    shelter: Shelter
     name: str
     beds: int
     blocked: int = 0

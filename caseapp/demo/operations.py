@@ -16,7 +16,7 @@ from caseapp.demo.rows import DEMO_ACTOR, city_rows
 from caseapp.demo.writer import NotEmpty, ensure_empty, write_rows
 from caseapp.extensions import db
 
-__all__ = ["DemoSummary", "NotEmpty", "create_demo_city", "DEMO_PASSWORD"]
+__all__ = ["DEMO_PASSWORD", "DemoSummary", "NotEmpty", "create_demo_city"]
 
 
 @dataclass

@@ -16,7 +16,7 @@ SETTLED, FLOW, DIRECT = "settled", "flow", "direct"
 @dataclass(slots=True, eq=False)
 class Person:
     id: int
-    hh: "Household"
+    hh: Household
     sex: str
     birth: date
     given: str
@@ -49,9 +49,6 @@ class Household:
     @property
     def size(self) -> int:
         return len(self.members)
-
-    def present_on(self, day: date) -> list[Person]:
-        return [p for p in self.members if p.move_in <= day]
 
 
 _ADULT_AGES = {

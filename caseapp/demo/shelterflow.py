@@ -301,9 +301,9 @@ class ShelterFlow:
 
     def _close(self, day: date, shelter) -> None:
         for a in list(self.allocs.values()):
-            if a.status == ACCOMMODATED and any(slot[0].shelter is shelter for slot in a.rooms):
-                if not self._relocate(day, a, a.version, "Schließung der Unterkunft", exclude_shelter=shelter):
-                    self._exit(day, a, a.version, "move_out", "Schließung der Unterkunft, Wohnung vermittelt")
+            if (a.status == ACCOMMODATED and any(slot[0].shelter is shelter for slot in a.rooms)
+                    and not self._relocate(day, a, a.version, "Schließung der Unterkunft", exclude_shelter=shelter)):
+                self._exit(day, a, a.version, "move_out", "Schließung der Unterkunft, Wohnung vermittelt")
         assert shelter.occ == 0, f"shelter {shelter.id} not empty at closing"
 
     # -- after the last day -------------------------------------------------------------------
