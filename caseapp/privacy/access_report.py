@@ -13,7 +13,8 @@ from caseapp.offices.models import OFFICES
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, nationality_name
 from caseapp.people.models import Person
 from caseapp.shelters.models import Room, Shelter, Stay
-from caseapp.sources.models import Delivery, FieldProvenance, Source, SourceRecord
+from caseapp.sources.models import Delivery, Source, SourceRecord
+from caseapp.sources.queries import provenance
 from caseapp.workflows.models import Transition
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE
 
@@ -81,23 +82,17 @@ def _delivery_text(delivery: Delivery | None) -> str:
     return f"{delivery.file_name} (Stichtag {_date(delivery.as_of)}, eingegangen {_date(delivery.received_at)})"
 
 
-def _origins(person: Person, records: list[SourceRecord]) -> dict[str, str]:
-    """Where each field's value came from: a later change by a source wins over the creating delivery."""
+def _origins(person: Person) -> dict[str, str]:
+    """Where each field's value came from (the sources area's provenance), else who registered the person."""
     sources = {s.code: s.name for s in db.session.scalars(select(Source))}
     origin: dict[str, str] = {}
-    creating = [r for r in records if r.created_delivery_id]
-    created_by_source = not person.registered_by_office and creating
-    if created_by_source:
-        first = min(creating, key=lambda r: r.created_delivery_id)
-        text = f"{sources.get(first.source_code, first.source_code)}: Lieferung {_delivery_text(first.created_delivery)}"
-        origin = {field: text for field, _ in FIELD_LABELS}
-    elif person.registered_by_office:
+    if person.registered_by_office:
         text = f"Registrierung durch {OFFICES.get(person.registered_by_office, person.registered_by_office)}"
         origin = {field: text for field, _ in FIELD_LABELS}
-    for prov in db.session.scalars(select(FieldProvenance).where(FieldProvenance.person_id == person.id)):
-        delivery = db.session.get(Delivery, prov.delivery_id) if prov.delivery_id else None
-        field = "nationalities" if prov.field in ("nationality", "nationalities") else prov.field
-        origin[field] = f"{sources.get(prov.source_code, prov.source_code)}: Lieferung {_delivery_text(delivery)}"
+    for field, p in provenance(person.id).items():
+        key = "nationalities" if field in ("nationality", "nationalities") else field
+        origin[key] = (f"{sources.get(p['source'], p['source'])}: Lieferung {p['file_name'] or '–'} "
+                       f"(Stichtag {_date(p['as_of'])})")
     origin["state"] = "Verfahrensschritte (siehe Verlauf)"
     return origin
 
@@ -106,7 +101,7 @@ def collect(person: Person, *, generated_by: str, now: datetime) -> dict:
     """The report's context: every value with its origin, sources, history, stays and accesses."""
     records = list(db.session.scalars(
         select(SourceRecord).where(SourceRecord.person_id == person.id).order_by(SourceRecord.id)))
-    origins = _origins(person, records)
+    origins = _origins(person)
     return {
         "person": person,
         "person_label": person.display_name,

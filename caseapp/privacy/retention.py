@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from caseapp.extensions import db
 from caseapp.people.models import Person
@@ -105,6 +106,7 @@ def due_persons(as_of: date, policy: Policy) -> list[Person]:
         select(Person, last_depart.c.day)
         .outerjoin(last_depart, last_depart.c.person_id == Person.id)
         .where(Person.state == "departed", Person.anonymised_at.is_(None), ~open_stay)
+        .options(selectinload(Person.offices))
         .order_by(Person.id)
     ).all()
     due = []
