@@ -48,9 +48,9 @@ def _roles_in(func, depth: int = 0):
     for call in calls:
         name = _call_name(call)
         if name == "require_roles" and call.args:
-            return frozenset(eval(ast.unparse(call.args[0]), func.__globals__))  # noqa: S307 - our own code
+            return frozenset(eval(ast.unparse(call.args[0]), func.__globals__))
         if name == "has_any" and len(call.args) == 2 and ast.unparse(call.args[0]) == "current_user":
-            return frozenset(eval(ast.unparse(call.args[1]), func.__globals__))  # noqa: S307
+            return frozenset(eval(ast.unparse(call.args[1]), func.__globals__))
         helper = func.__globals__.get(name) if name else None
         if depth < 1 and inspect.isfunction(helper) and helper.__module__ == func.__module__:
             found = _roles_in(helper, depth + 1)

@@ -88,9 +88,8 @@ def test_reordered_rows_are_found(app, db, factory):
 ])
 def test_the_database_refuses_changes_to_the_trail(db, factory, sql):
     _events(db, factory, n=1)
-    with pytest.raises(DBAPIError, match="unveränderlich"):
-        with db.session.begin_nested():
-            db.session.execute(text(sql))
+    with pytest.raises(DBAPIError, match="unveränderlich"), db.session.begin_nested():
+        db.session.execute(text(sql))
 
 
 def test_application_role_may_append_but_not_change(db, factory):

@@ -11,7 +11,11 @@ import pytest
 from caseapp.admin.base import SecureMixin
 from caseapp.auth.roles import ROLES
 from tests.security_declarations import (
-    PUBLIC_ENDPOINTS, admin_view_of, admin_views, api_declared_roles, api_rules,
+    PUBLIC_ENDPOINTS,
+    admin_view_of,
+    admin_views,
+    api_declared_roles,
+    api_rules,
 )
 
 ROLE_CASES = sorted(ROLES) + [None]  # None: a user without any role
