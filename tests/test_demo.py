@@ -291,3 +291,9 @@ def test_the_citys_abh_snapshot_imports_as_unchanged(tmp_path):
     summary = json.loads(result.output)
     assert summary["records"] == records > 250
     assert (summary["unchanged"], summary["created"], summary["updated"], summary["rejected"]) == (records, 0, 0, 0)
+
+
+def test_refuses_a_database_without_schema(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'bare.db'}")
+    result = app.test_cli_runner().invoke(args=["demo", "--persons", "100"])
+    assert result.exit_code != 0 and "caseapp db upgrade" in result.output

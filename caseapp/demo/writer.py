@@ -1,7 +1,7 @@
 """Bulk-writes demo rows: COPY on PostgreSQL, executemany on SQLite, all in the caller's transaction."""
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from caseapp.demo.rows import ORDER, TABLES
 
@@ -13,10 +13,12 @@ CONTENT_TABLES = {
 
 
 class NotEmpty(RuntimeError):
-    pass
+    """The demo city is only ever written into an empty, migrated database."""
 
 
 def ensure_empty(connection) -> None:
+    if not inspect(connection).has_table("person"):
+        raise NotEmpty("Die Datenbank hat noch kein Schema: zuerst `caseapp db upgrade` ausführen.")
     found = []
     for table, label in CONTENT_TABLES.items():
         n = connection.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one()
