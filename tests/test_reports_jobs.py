@@ -56,7 +56,8 @@ def test_analyst_and_admin_request_watch_and_download_a_report(login_as, db, rol
     job = db.session.scalars(db.select(ReportJob).order_by(ReportJob.id.desc())).first()
     # Without a broker the task ran in-process: the job is archived with everything the issue names.
     assert (job.status, job.progress, job.period, job.committee) == ("done", 100, PERIOD, "jugendhilfe")
-    assert job.requested_by_id == c.user.id and job.data_date == date.today() and job.pages >= 5
+    assert job.requested_by_id == c.user.id and job.requester == c.user.email
+    assert job.data_date == date.today() and job.pages >= 5
     status = c.get(f"/admin/reports/status?ids={job.id}").get_json()["jobs"][0]
     assert status["status"] == "done" and status["progress"] == 100 and status["status_label"] == "fertig"
     listing = c.get("/admin/reports/").get_data(as_text=True)
@@ -156,3 +157,16 @@ def test_beat_schedule_has_the_monthly_reports(app):
     entry = app.extensions["celery"].conf.beat_schedule["reports-monthly"]
     assert entry["task"] == "caseapp.reports.monthly"
     assert entry["schedule"].day_of_month == {2}
+
+
+def test_the_archive_keeps_naming_the_requester_after_the_account_is_deleted(app, db, factory):
+    from caseapp.reports.operations import request_report
+
+    user = factory.user(role="analyst", offices=())
+    job = request_report("jugendhilfe", PERIOD, by=user)
+    email = user.email
+    db.session.delete(user)
+    db.session.flush()
+    db.session.expire_all()
+    job = db.session.get(ReportJob, job.id)
+    assert job.requested_by_id is None and job.requester == email

@@ -32,8 +32,9 @@ class ReportJob(db.Model):
     progress: Mapped[int] = mapped_column(default=0)
     step: Mapped[str | None] = mapped_column(String(200))  # German, what the worker is doing now
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    # Non-human requesters, e.g. "beat" (monthly run) or "cli".
-    requested_by_label: Mapped[str | None] = mapped_column(String(50))
+    # "beat" (monthly run), "cli", or the requesting user's e-mail: the archive names the requester even
+    # after the user account is deleted (the foreign key is then set to NULL).
+    requested_by_label: Mapped[str | None] = mapped_column(String(255))
     requested_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     started_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -48,9 +49,8 @@ class ReportJob(db.Model):
 
     @property
     def requester(self) -> str:
-        if self.requested_by is not None:
-            return self.requested_by.email
-        return {"beat": "monatlicher Lauf", "cli": "Kommandozeile"}.get(self.requested_by_label or "", "–")
+        label = self.requested_by_label or ""
+        return {"beat": "monatlicher Lauf", "cli": "Kommandozeile"}.get(label, label or "–")
 
     @property
     def status_label(self) -> str:

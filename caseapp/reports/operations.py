@@ -38,7 +38,7 @@ def request_report(committee: str, period: str, *, by=None, actor: str | None = 
     check_not_future(parsed, today or date.today())
     job = ReportJob(committee=target.slug, period=parsed.code, status="queued", progress=0,
                     step="Wartet auf die Erstellung", requested_by_id=getattr(by, "id", None),
-                    requested_by_label=None if by is not None else actor)
+                    requested_by_label=getattr(by, "email", None) if by is not None else actor)
     db.session.add(job)
     db.session.flush()
     record("request", "report_job", job.id, by=by, actor=actor, channel=channel,

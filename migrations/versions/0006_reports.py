@@ -23,7 +23,7 @@ def upgrade():
         sa.Column("progress", sa.Integer(), nullable=False),
         sa.Column("step", sa.String(length=200), nullable=True),
         sa.Column("requested_by_id", sa.Integer(), nullable=True),
-        sa.Column("requested_by_label", sa.String(length=50), nullable=True),
+        sa.Column("requested_by_label", sa.String(length=255), nullable=True),
         sa.Column("requested_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
