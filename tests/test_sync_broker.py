@@ -51,7 +51,8 @@ def stack(pg_server, redis_url, tmp_path):
     def send_scan():
         from celery import Celery
 
-        app = Celery(broker=broker)
+        # Not made the current app: later in-process tests must keep their own (eager) Celery app.
+        app = Celery(broker=broker, set_as_current=False)
         app.send_task("caseapp.sync.scan")
 
     yield {"url": url, "inbox": tmp_path / "inbox" / "abh", "archive": tmp_path / "archive" / "abh",

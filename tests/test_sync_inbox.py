@@ -13,6 +13,10 @@ from tests.test_sync_support import HEADER, csv_bytes, row
 
 @pytest.fixture()
 def inbox(app):
+    # Shared tasks run on the current Celery app: make it this test app's eager one, whatever ran before.
+    celery = app.extensions["celery"]
+    celery.set_current()
+    celery.set_default()
     root = Path(app.config["CASEAPP_INBOX"]) / "abh"
     archive = Path(app.config["CASEAPP_ARCHIVE"]) / "abh"
     root.mkdir(parents=True, exist_ok=True)
