@@ -5,7 +5,7 @@ from celery import Celery, Task
 from flask import Flask
 
 # Task modules; each holds thin @shared_task wrappers around operations.
-TASK_MODULES = ["caseapp.tasks.sync", "caseapp.tasks.reports", "caseapp.tasks.privacy"]
+TASK_MODULES = ["caseapp.tasks.sync", "caseapp.tasks.reports", "caseapp.tasks.privacy", "caseapp.tasks.stats"]
 
 
 def celery_init_app(app: Flask) -> Celery:

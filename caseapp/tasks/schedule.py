@@ -22,3 +22,9 @@ BEAT_SCHEDULE["privacy-retention-nightly"] = {
     "task": "caseapp.privacy.retention",
     "schedule": crontab(minute=15, hour=2),
 }
+
+# Statistics (issue 6): re-base the population cube to the new day (age groups as of today), at 00:05.
+BEAT_SCHEDULE["stats-cube-rebase"] = {
+    "task": "caseapp.stats.rebase",
+    "schedule": crontab(minute=5, hour=0),
+}

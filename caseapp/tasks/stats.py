@@ -1,0 +1,28 @@
+"""Celery task for the statistics: re-base the population cube to today, once a day after midnight."""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from caseapp.extensions import db
+from caseapp.stats import agegroups, cube
+from caseapp.stats.queries import today
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="caseapp.stats.rebase")
+def rebase_task() -> str | None:
+    """Re-build the cube for today's age groups (PostgreSQL only); one transaction, committed at the end."""
+    if not cube.available():
+        return None
+    day = today()
+    try:
+        cube.rebase(day, agegroups.configured_groups())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("stats cube re-base for %s failed", day)
+        raise
+    return day.isoformat()

@@ -1,0 +1,112 @@
+"""The cube path for today's population gives exactly the plain GROUP BY's rows, through every kind of write."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import pytest
+
+from caseapp.stats import agegroups, cube
+from caseapp.stats.queries import count_by, population, today
+
+DIM_SETS = [
+    (), ("district",), ("age_group",), ("nationality",), ("status",), ("sex",), ("housing",),
+    ("district", "age_group", "nationality"), ("age_group", "housing", "sex"),
+    ("district", "age_group", "nationality", "status", "sex", "housing"),
+]
+FILTERS = [None, {"age_group": ["6-9", "10-15"]}, {"district": ["01", None]}, {"housing": "shelter"},
+           {"nationality": ["SYR", "UKR"], "age_group": "0-2"}]
+
+
+def boundary_births(day: date, ref: date) -> list[date]:
+    """Birth dates right at, inside and beside every age boundary between `ref` and `day` (incl. newborns)."""
+    out = []
+    for a, b in zip(cube.cutoff_list(agegroups.configured_groups(), ref),
+                    cube.cutoff_list(agegroups.configured_groups(), day)):
+        lo, hi = min(a, b), max(a, b)
+        out += [lo, lo + timedelta(days=1), hi, hi + timedelta(days=1), lo - timedelta(days=1)]
+        if (hi - lo).days > 2:
+            out.append(lo + (hi - lo) / 2)
+    return sorted(set(out))
+
+
+def build_city(factory, births, rng):
+    people = []
+    for i, birth in enumerate(births * 2):
+        people.append(factory.person(
+            birth=birth, sex=rng.choice("mwd"), district=rng.choice(["01", "02", "07", None]),
+            nationalities=(rng.choice(["SYR", "UKR", "AFG"]),), residence_status=rng.choice(["AE", "NE", "GESTATTUNG"]),
+            state=rng.choice(["arrived", "accommodated", "housed", "announced", "departed"]),
+        ))
+    return people
+
+
+def assert_same(day):
+    groups = agegroups.configured_groups()
+    for dims in DIM_SETS:
+        for filters in FILTERS:
+            fast = cube.population_today(day, dims, {k: tuple(v) if isinstance(v, list) else (v,)
+                                                     for k, v in (filters or {}).items()}, groups)
+            assert fast is not None, "the cube did not answer"
+            assert fast == count_by(day, dims, groups, filters=filters), (dims, filters)
+            assert population(None, dims, filters=filters) == fast
+
+
+@pytest.mark.parametrize("gap", [0, 2, -2, 200])
+def test_cube_equals_plain_count_through_writes(db, factory, monkeypatch, gap):
+    if not cube.available():
+        pytest.skip("the cube runs on PostgreSQL only")
+    monkeypatch.setattr(cube, "MAX_GAP_DAYS", 400)
+    day = today()
+    ref = day - timedelta(days=gap)
+    rng = random.Random(gap)
+    births = boundary_births(day, ref)
+    people = build_city(factory, births[: len(births) // 2], rng)
+    cube.rebase(ref, agegroups.configured_groups())
+    assert_same(day)
+
+    # Inserts after the re-base, among them persons whose birthday since the reference day matters.
+    people += build_city(factory, births[len(births) // 2:], rng)
+    db.session.flush()
+    assert_same(day)
+
+    # Updates: state, district, birth date (across a boundary), nationality; then deletes.
+    for p in people[::3]:
+        p.state = rng.choice(["arrived", "accommodated", "housed", "departed"])
+    for p in people[1::4]:
+        p.district_number = rng.choice(["02", "23", None])
+    for p in people[2::5]:
+        p.birth_date = rng.choice(births)
+        p.birth_precision = "day"
+    for p in people[::7]:
+        p.set_nationalities(["UKR", "SYR"])
+    db.session.flush()
+    assert_same(day)
+    for p in people[::4]:
+        db.session.delete(p)
+    db.session.flush()
+    assert_same(day)
+
+
+def test_turning_six_today_moves_a_child_into_6_9(db, factory, monkeypatch):
+    if not cube.available():
+        pytest.skip("the cube runs on PostgreSQL only")
+    day = today()
+    groups = agegroups.configured_groups()
+    factory.person(birth=agegroups.years_before(day, 6), state="arrived", district="03")
+    factory.person(birth=agegroups.years_before(day, 6) + timedelta(days=1), state="arrived", district="03")
+    cube.rebase(day - timedelta(days=1), groups)  # yesterday, both were 5
+    rows = cube.population_today(day, ("age_group",), {"district": ("03",)}, groups)
+    assert rows == [{"age_group": "3-5", "count": 1}, {"age_group": "6-9", "count": 1}]
+
+
+def test_daily_task_rebases_to_today(db, factory):
+    if not cube.available():
+        pytest.skip("the cube runs on PostgreSQL only")
+    from caseapp.tasks.stats import rebase_task
+
+    factory.person(birth="2019-01-01", state="housed", district="05")
+    cube.rebase(today() - timedelta(days=30), agegroups.configured_groups())
+    assert rebase_task() == today().isoformat()
+    assert db.session.execute(db.text("SELECT ref_day FROM stats_cube_meta")).scalar() == today()
+    assert population(None, ("district",), filters={"district": "05"}) == [{"district": "05", "count": 1}]
