@@ -19,6 +19,7 @@ MODEL_MODULES = (
     "caseapp.sources.models",
     "caseapp.reports.models",
     "caseapp.privacy.models",
+    "caseapp.stats.models",
 )
 
 
