@@ -1,9 +1,9 @@
 """Population counts by any combination of dimensions, for today or any past date (exact figures).
 
-`population()` is the one entry point. Every figure is counted from the person table in the request's
-own transaction, so it is current by construction (but slow at 200,000 persons: see
-docs/benchmarks.md). caseapp/stats/cube.py is the hook for a materialised path for today's figures;
-it is not built yet and always defers to the plain count.
+`population()` is the one entry point. Today's figures for everyone (no office restriction) come from
+the trigger-maintained cube on PostgreSQL (caseapp/stats/cube.py), which reflects every write in the
+writer's transaction; otherwise, and on SQLite, every figure is counted from the person table in the
+request's own transaction. Both paths give identical rows (tests/test_stats_cube.py).
 
 A past date uses the transition history: a person's state on day D is the target state of their last
 transition on or before D. Only the lifecycle state has a history; district, nationality, residence
