@@ -138,14 +138,16 @@ def test_cli_refuses_a_bad_period_in_german(app, db, tmp_path):
 def test_task_renders_a_queued_job_and_monthly_run_covers_every_committee(app, db):
     from caseapp.reports.committees import COMMITTEES
     from caseapp.reports.operations import request_report
-    from caseapp.tasks.reports import monthly_reports, render_report
+    # The app's own Celery (eager without REDIS_URL), whatever other apps this test process created.
+    tasks = app.extensions["celery"].tasks
+    render_report, monthly_reports = tasks["caseapp.reports.render"], tasks["caseapp.reports.monthly"]
 
     job = request_report("jugendhilfe", PERIOD, actor="cli", channel="cli")
-    result = render_report.delay(job.id).get()
+    result = render_report.delay(job.id).get(timeout=60)
     db.session.expire_all()  # the task ran in its own app context, i.e. its own session
     assert result["status"] == "done" and result["checksum"] == db.session.get(ReportJob, job.id).checksum
     first = date.today().replace(day=2)
-    ids = monthly_reports.delay(first.isoformat()).get()
+    ids = monthly_reports.delay(first.isoformat()).get(timeout=120)
     db.session.expire_all()
     jobs = [db.session.get(ReportJob, i) for i in ids]
     previous = (first.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
@@ -170,3 +172,18 @@ def test_the_archive_keeps_naming_the_requester_after_the_account_is_deleted(app
     db.session.expire_all()
     job = db.session.get(ReportJob, job.id)
     assert job.requested_by_id is None and job.requester == email
+
+
+def test_requests_use_this_apps_celery_even_after_another_app_was_created(app, login_as, db, database_url):
+    """Celery's process-wide default app is the last one created; a report must still go to ours."""
+    from tests.conftest import make_app
+
+    other = make_app(database_url, REDIS_URL="redis://127.0.0.1:1/0")  # a broker nobody listens on
+    try:
+        c = login_as("analyst")
+        assert _request(c).status_code == 302
+        job = db.session.scalars(db.select(ReportJob)).one()
+        assert job.status == "done"
+    finally:
+        app.extensions["celery"].set_default()
+        del other

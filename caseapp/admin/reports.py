@@ -52,10 +52,10 @@ class ReportsView(SecureBaseView):
 
     @staticmethod
     def _enqueue(job_id: int) -> None:
-        from caseapp.tasks.reports import render_report
+        from caseapp.tasks.reports import enqueue_render
 
         try:
-            render_report.delay(job_id)
+            enqueue_render(job_id)
         except Exception:  # noqa: BLE001 - broker down: the job stays queued and the user is told
             log.exception("could not enqueue report job %s", job_id)
             flash("Der Auftrag ist gespeichert, konnte aber nicht an die Hintergrundverarbeitung übergeben "

@@ -39,7 +39,21 @@ def run_job(job_id: int) -> ReportJob:
     return job
 
 
-@shared_task(name="caseapp.reports.render", ignore_result=False)
+RENDER = "caseapp.reports.render"
+
+
+def enqueue_render(job_id: int):
+    """Send the render task through this Flask app's own Celery (eager without a broker).
+
+    Not through the shared_task proxy: that follows Celery's process-wide default app, which is the
+    last app created in the process, not necessarily the one serving this request.
+    """
+    from flask import current_app
+
+    return current_app.extensions["celery"].tasks[RENDER].delay(job_id)
+
+
+@shared_task(name=RENDER, ignore_result=False)
 def render_report(job_id: int) -> dict:
     job = run_job(job_id)
     return {"id": job.id, "status": job.status, "checksum": job.checksum, "pages": job.pages}
@@ -54,5 +68,5 @@ def monthly_reports(today: str | None = None) -> list[int]:
         ids.append(request_report(slug, period.code, actor="beat", channel="task").id)
         db.session.commit()  # each request is kept even if a later one fails
     for job_id in ids:
-        render_report.delay(job_id)
+        enqueue_render(job_id)
     return ids
