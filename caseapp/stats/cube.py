@@ -22,11 +22,14 @@ from sqlalchemy.exc import DBAPIError
 
 from caseapp.extensions import db
 from caseapp.stats import agegroups
-from caseapp.stats.dims import HOUSING_BY_STATE, POPULATION_STATES
+from caseapp.stats.dims import DIMS, HOUSING_BY_STATE, POPULATION_STATES
 
 log = logging.getLogger(__name__)
 
 MAX_GAP_DAYS = 2
+LAST = "~"  # stands for the unknown district while sorting: after every code, as in queries.sort_rows
+# Rollups of the cube (migration 0005): 1 holds only these dims, 0 all of them.
+ROLLUPS = {1: {"district", "age_group", "nationality"}}
 # dim -> (cube column, person column)
 COLUMNS = {
     "district": ("district", "coalesce(district_number, '')"),
@@ -98,18 +101,24 @@ def population_today(day, dims, filters, groups):
 
 
 def _read(day: date, ref: date, dims, filters, groups):
-    """One statement: cube at R, minus boundary-crossers at their group on R, plus them on D."""
+    """One statement: cube at R, minus boundary-crossers at their group on R, plus them on D.
+
+    Runs on the DBAPI cursor of the session's connection (plain tuples: Row objects cost more than the
+    query at 5,000 cells). Returns ([(ref, *dims except age_group, idx, count)], ref).
+    """
     params: dict = {"pop": list(POPULATION_STATES)}
     keys = [d for d in dims if d in COLUMNS]
-    cube_where, person_where = ["TRUE"], ["state = ANY(:pop)"]
+    needed = set(dims) | set(filters)
+    params["rollup"] = min((r for r, has in ROLLUPS.items() if needed <= has), default=0)
+    cube_where, person_where = ["rollup = %(rollup)s"], ["state = ANY(%(pop)s)"]
     for dim, values in filters.items():
         if dim == "age_group":
             continue
         if dim == "housing":
             values = [STATES_BY_HOUSING[v] for v in values if v in STATES_BY_HOUSING]
         params[f"f_{dim}"] = [v for v in values if v is not None]
-        cube_where.append(f"{COLUMNS[dim][0]} = ANY(:f_{dim})")
-        person_where.append(f"{COLUMNS[dim][1]} = ANY(:f_{dim})")
+        cube_where.append(f"{COLUMNS[dim][0]} = ANY(%(f_{dim})s)")
+        person_where.append(f"{COLUMNS[dim][1]} = ANY(%(f_{dim})s)")
     cube_cols = "".join(f"{COLUMNS[k][0]} AS {k}, " for k in keys)
     person_cols = "".join(f"{COLUMNS[k][1]} AS {k}, " for k in keys)
     parts = [f"SELECT {cube_cols}age_index AS idx, n FROM stats_cube WHERE {' AND '.join(cube_where)}"]
@@ -119,39 +128,52 @@ def _read(day: date, ref: date, dims, filters, groups):
         ranges = []
         for i, (a, b) in enumerate(zip(old, new)):
             params[f"lo{i}"], params[f"hi{i}"] = min(a, b), max(a, b)
-            ranges.append(f"(birth_date > :lo{i} AND birth_date <= :hi{i})")
+            ranges.append(f"(birth_date > %(lo{i})s AND birth_date <= %(hi{i})s)")
         where = " AND ".join(person_where) + f" AND ({' OR '.join(ranges)})"
         for cuts, sign in (("old", "-1"), ("new", "1")):
-            idx = f"(SELECT count(*) FROM unnest(CAST(:{cuts} AS date[])) AS x WHERE birth_date <= x)::int - 1"
+            idx = f"(SELECT count(*) FROM unnest(CAST(%({cuts})s AS date[])) AS x WHERE birth_date <= x)::int - 1"
             parts.append(f"SELECT {person_cols}{idx} AS idx, {sign} AS n FROM person WHERE {where}")
-    group = "".join(f"{k}, " for k in keys)
-    sql = (f"SELECT (SELECT ref_day FROM stats_cube_meta WHERE id = 1) AS ref, {group}idx, sum(n) AS count "
-           f"FROM ({' UNION ALL '.join(parts)}) AS u GROUP BY {group}idx")
-    rows = db.session.execute(text(sql), params).all()
-    return rows, (rows[0].ref if rows else None)
+    # Values that sort in Python like queries.sort_rows: age index, housing label, unknown district LAST.
+    housing = "CASE housing " + " ".join(f"WHEN '{s}' THEN '{h}'" for s, h in HOUSING_BY_STATE.items()) + " END"
+    shown = {"age_group": "idx", "district": f"CASE district WHEN '' THEN '{LAST}' ELSE district END",
+             "housing": housing}
+    select = ["idx" if d == "age_group" else d for d in dims]
+    columns = "".join(shown.get(d, d) + ", " for d in dims)
+    where = ["idx >= 0"]
+    if "age_group" in filters:
+        params["ages"] = [i for i, g in enumerate(groups) if g.label in filters["age_group"]]
+        where.append("idx = ANY(%(ages)s)")
+    ref_sql = "(SELECT ref_day FROM stats_cube_meta WHERE id = 1) AS ref"
+    if len(parts) == 1 and set(dims) == ROLLUPS.get(params["rollup"], set(DIMS)):
+        # The rollup's own key: its rows are the cells, nothing to add up.
+        sql = f"SELECT {columns}n, {ref_sql} FROM ({parts[0]}) AS u WHERE {' AND '.join(where)} AND n <> 0"
+    else:
+        sql = (f"SELECT {columns}sum(n), {ref_sql} FROM ({' UNION ALL '.join(parts)}) AS u "
+               f"WHERE {' AND '.join(where)} " + (f"GROUP BY {', '.join(select)} " if select else "")
+               + "HAVING sum(n) <> 0")
+    cursor = db.session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return rows, (rows[0][-1] if rows else None)
 
 
 def _finish(rows, dims, filters, groups) -> list[dict]:
-    from caseapp.stats.queries import sort_rows
+    """Cube tuples (*dims, count, ref) -> population() rows with labels, in queries.sort_rows' order.
 
-    wanted_ages = filters.get("age_group")
-    totals: dict[tuple, int] = {}
-    for row in rows:
-        if row.idx < 0 or not row.count:
-            continue
-        label = groups[row.idx].label
-        if wanted_ages is not None and label not in wanted_ages:
-            continue
-        key = []
-        for d in dims:
-            if d == "age_group":
-                key.append(label)
-            elif d == "district":
-                key.append(row.district or None)
-            elif d == "housing":
-                key.append(HOUSING_BY_STATE[row.housing])
-            else:
-                key.append(getattr(row, d))
-        totals[tuple(key)] = totals.get(tuple(key), 0) + int(row.count)
-    out = [{**dict(zip(dims, key)), "count": n} for key, n in totals.items()]
-    return sort_rows(out, dims, groups)
+    The SQL already gave sortable values (age index, housing label, unknown district as LAST), so a
+    plain tuple sort gives sort_rows' order; zip() drops the trailing ref.
+    """
+    names = (*dims, "count")
+    out = [dict(zip(names, cell)) for cell in sorted(rows)]
+    if "age_group" in dims:
+        labels = [g.label for g in groups]
+        for row in out:
+            row["age_group"] = labels[row["age_group"]]
+    if "district" in dims:
+        for row in out:
+            if row["district"] == LAST:
+                row["district"] = None
+    return out

@@ -21,6 +21,8 @@ from caseapp.extensions import db
 class StatsCube(db.Model):
     __tablename__ = "stats_cube"
 
+    # 0: the full key; 1: district, age index and nationality only (the others ''), see migration 0005.
+    rollup: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     district: Mapped[str] = mapped_column(String(2), primary_key=True)
     age_index: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     nationality: Mapped[str] = mapped_column(String(3), primary_key=True)
