@@ -98,7 +98,32 @@ def _solve_check(lattice: Lattice, subset, suppressed, limit: int = 600) -> None
             if progress:
                 break
         if not progress:
+            # A one-cell row or column ties this table to a margin already published (parent = its only
+            # child): nothing left to hide here, so hide that margin too. This is the one case where a
+            # margin inside a bigger table is hidden although the same margin alone is not.
+            progress = _suppress_margin(lattice, subset, solvable, suppressed)
+        if not progress:
             return
+
+
+def _suppress_margin(lattice: Lattice, subset, solvable, suppressed) -> bool:
+    """Hide the smallest published count in any relation (of the tables done so far) that fixes `solvable`."""
+    done = lattice.subsets[: lattice.subsets.index(subset) + 1]
+    for var in solvable:
+        candidates = []
+        for s in done:
+            for parent_subset, parent_key, children in lattice.relations_into(s):
+                if var not in [(s, c) for c in children] + [(parent_subset, parent_key)]:
+                    continue
+                candidates += [(lattice.tables[s][c], s, c) for c in children if c not in suppressed[s]]
+                if parent_key not in suppressed[parent_subset]:
+                    candidates.append((lattice.tables[parent_subset][parent_key], parent_subset, parent_key))
+        candidates = [c for c in candidates if c[0] > 0]
+        if candidates:
+            _, s, key = min(candidates, key=repr)
+            suppressed[s].add(key)
+            return True
+    return False
 
 
 def is_protected(user) -> bool:
