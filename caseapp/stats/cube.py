@@ -138,19 +138,24 @@ def _read(day: date, ref: date, dims, filters, groups):
     shown = {"age_group": "idx", "district": f"CASE district WHEN '' THEN '{LAST}' ELSE district END",
              "housing": housing}
     select = ["idx" if d == "age_group" else d for d in dims]
-    columns = "".join(shown.get(d, d) + ", " for d in dims)
+    columns = "".join(f"{shown.get(d, d)} AS {d}, " for d in dims)
     where = ["idx >= 0"]
     if "age_group" in filters:
         params["ages"] = [i for i, g in enumerate(groups) if g.label in filters["age_group"]]
         where.append("idx = ANY(%(ages)s)")
     ref_sql = "(SELECT ref_day FROM stats_cube_meta WHERE id = 1) AS ref"
-    if len(parts) == 1 and set(dims) == ROLLUPS.get(params["rollup"], set(DIMS)):
-        # The rollup's own key: its rows are the cells, nothing to add up.
-        sql = f"SELECT {columns}n, {ref_sql} FROM ({parts[0]}) AS u WHERE {' AND '.join(where)} AND n <> 0"
-    else:
-        sql = (f"SELECT {columns}sum(n), {ref_sql} FROM ({' UNION ALL '.join(parts)}) AS u "
-               f"WHERE {' AND '.join(where)} " + (f"GROUP BY {', '.join(select)} " if select else "")
-               + "HAVING sum(n) <> 0")
+
+    def cells(source: str, add_up: bool) -> str:
+        if not add_up:
+            return f"SELECT {columns}n FROM ({source}) AS u WHERE {' AND '.join(where)} AND n <> 0"
+        return (f"SELECT {columns}sum(n) AS n FROM ({source}) AS u WHERE {' AND '.join(where)} "
+                + (f"GROUP BY {', '.join(select)} " if select else "") + "HAVING sum(n) <> 0")
+
+    # The rollup's own key: its rows are the cells, nothing to add up.
+    exact = set(dims) == ROLLUPS.get(params["rollup"], set(DIMS))
+    sql = f"SELECT m.*, 0 AS part, {ref_sql} FROM ({cells(parts[0], not exact)}) AS m"
+    if len(parts) > 1:  # birthday crossers: few rows, added up in SQL, merged in _finish
+        sql += f" UNION ALL SELECT c.*, 1, {ref_sql} FROM ({cells(' UNION ALL '.join(parts[1:]), True)}) AS c"
     cursor = db.session.connection().connection.cursor()
     try:
         cursor.execute(sql, params)
@@ -161,11 +166,17 @@ def _read(day: date, ref: date, dims, filters, groups):
 
 
 def _finish(rows, dims, filters, groups) -> list[dict]:
-    """Cube tuples (*dims, count, ref) -> population() rows with labels, in queries.sort_rows' order.
+    """Cube tuples (*dims, count, part, ref) -> population() rows with labels, in queries.sort_rows' order.
 
     The SQL already gave sortable values (age index, housing label, unknown district as LAST), so a
-    plain tuple sort gives sort_rows' order; zip() drops the trailing ref.
+    plain tuple sort gives sort_rows' order; zip() drops the trailing part and ref.
     """
+    if any(row[-2] for row in rows):  # corrections present: add them to the cube's cells
+        totals: dict[tuple, int] = {}
+        for row in rows:
+            key = row[:-3]
+            totals[key] = totals.get(key, 0) + row[-3]
+        rows = [(*key, n) for key, n in totals.items() if n]
     names = (*dims, "count")
     out = [dict(zip(names, cell)) for cell in sorted(rows)]
     if "age_group" in dims:
