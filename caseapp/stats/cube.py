@@ -110,15 +110,18 @@ def _read(day: date, ref: date, dims, filters, groups):
     keys = [d for d in dims if d in COLUMNS]
     needed = set(dims) | set(filters)
     params["rollup"] = min((r for r, has in ROLLUPS.items() if needed <= has), default=0)
-    cube_where, person_where = ["rollup = %(rollup)s"], ["state = ANY(%(pop)s)"]
+    # coalesce(): keep the planner off the indexes on state and the filtered dims (they match most rows);
+    # the birth-date ranges are the selective filter.
+    cube_where, person_where = ["rollup = %(rollup)s"], ["coalesce(state, '') = ANY(%(pop)s)"]
     for dim, values in filters.items():
         if dim == "age_group":
             continue
         if dim == "housing":
             values = [STATES_BY_HOUSING[v] for v in values if v in STATES_BY_HOUSING]
-        params[f"f_{dim}"] = [v for v in values if v is not None]
+        # None and '' match nothing, as in the plain count ('' stands for "no district" in the cube).
+        params[f"f_{dim}"] = [v for v in values if v is not None and v != ""]
         cube_where.append(f"{COLUMNS[dim][0]} = ANY(%(f_{dim})s)")
-        person_where.append(f"{COLUMNS[dim][1]} = ANY(%(f_{dim})s)")
+        person_where.append(f"coalesce({COLUMNS[dim][1]}, '') = ANY(%(f_{dim})s)")
     cube_cols = "".join(f"{COLUMNS[k][0]} AS {k}, " for k in keys)
     person_cols = "".join(f"{COLUMNS[k][1]} AS {k}, " for k in keys)
     parts = [f"SELECT {cube_cols}age_index AS idx, n FROM stats_cube WHERE {' AND '.join(cube_where)}"]
