@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from celery import Celery, Task
-from flask import Flask
+from flask import Flask, appcontext_pushed
 
 # Task modules; each holds thin @shared_task wrappers around operations.
 TASK_MODULES = ["caseapp.tasks.sync", "caseapp.tasks.reports", "caseapp.tasks.privacy", "caseapp.tasks.stats"]
@@ -34,6 +34,14 @@ def celery_init_app(app: Flask) -> Celery:
     )
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+
+    # @shared_task resolves to Celery's *current* app. Where one process builds several Flask apps (tests,
+    # the restore drill), make the app whose context is active the current one, so a task sent from it
+    # goes to its broker (or runs eagerly) and runs against its database.
+    def _make_current(sender, **_):
+        celery_app.set_current()
+
+    appcontext_pushed.connect(_make_current, app, weak=False)
     return celery_app
 
 
