@@ -22,11 +22,12 @@ def _born(years: int, days: int = 40) -> date:
 
 @pytest.fixture()
 def city(db, factory):
-    """District 07: a family with seven children in a shelter; 12: one boy of 12 without adults;
+    """District 07: a family with seven children, living in a shelter in district 05; 12: one boy of 12
+    without adults;
     07: three 16-17-year-olds without a household. k = 3: the 1 in district 12 is suppressed."""
     from caseapp.workflows.history import record_transition
 
-    shelter = factory.shelter(name="GU Am Hafen", district="07", rooms=(("1.01", 6), ("1.02", 6)),
+    shelter = factory.shelter(name="GU Am Hafen", district="05", rooms=(("1.01", 6), ("1.02", 6)),
                               fire_safety_max=10)
     family = factory.household("Familie Q")
     people = [factory.person(family_name=NAMES[0], given_names="Amira", birth=_born(35), state="accommodated",
@@ -71,6 +72,9 @@ def test_schule_sport_shows_children_by_district_and_age(app, city):
     # lone boy (else 12's figures would follow by subtraction). City: 11 minors.
     assert "07 Haste – 3 4 – • •" in text
     assert "Insgesamt – 3 4 • • 11" in text
+    # Children in shelters count where the shelter is (05), not at their registered address (07).
+    in_shelters = text.split("Minderjährige in Gemeinschaftsunterkünften", 1)[1]
+    assert _rows(in_shelters, "05 Hafen")[0] == "05 Hafen – 3 4 – – 7"
     assert "Seite 3 von" in text
 
 

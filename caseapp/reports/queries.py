@@ -45,3 +45,26 @@ def minors_without_adult(as_of: date, by=("district", "age_group")) -> list[dict
     if by:
         stmt = stmt.group_by(*[day.c[d] for d in by])
     return sort_rows([dict(r._mapping) for r in db.session.execute(stmt)], by, groups)
+
+
+def minors_in_shelters(as_of: date, by=("district", "age_group")) -> list[dict]:
+    """Minors with a bed in a shelter on `as_of`, by the shelter's district (where they go to school or
+    Kita) and age group; straight from the stays, which are exact for any day."""
+    from caseapp.shelters.models import Room, Shelter, Stay
+    from caseapp.shelters.queries import active_on
+
+    groups = agegroups.configured_groups()
+    columns = {"district": Shelter.district_number,
+               "age_group": agegroups.label_case(Person.birth_date, groups, as_of)}
+    stmt = (
+        select(*[columns[d].label(d) for d in by], func.count().label("count"))
+        .select_from(Stay)
+        .join(Room, Room.id == Stay.room_id)
+        .join(Shelter, Shelter.id == Room.shelter_id)
+        .join(Person, Person.id == Stay.person_id)
+        .where(active_on(as_of), Person.birth_date <= as_of,
+               Person.birth_date > agegroups.years_before(as_of, ADULT_AGE))
+    )
+    if by:
+        stmt = stmt.group_by(*[columns[d] for d in by])
+    return sort_rows([dict(r._mapping) for r in db.session.execute(stmt)], by, groups)

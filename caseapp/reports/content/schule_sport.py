@@ -6,6 +6,7 @@ from caseapp.reports import tables
 from caseapp.reports.blocks import Section, Text
 from caseapp.reports.compose import Content
 from caseapp.reports.content import common, forecasts
+from caseapp.reports.queries import minors_in_shelters
 
 
 def build(inputs) -> Content:
@@ -15,8 +16,8 @@ def build(inputs) -> Content:
     inputs.progress(0.7, "Kinder in Gemeinschaftsunterkünften")
     sections.append(_in_shelters(inputs))
     return Content(sections=sections, notes=[
-        "Kinder in Gemeinschaftsunterkünften: Minderjährige, die zum Datenstand in einer "
-        "Gemeinschaftsunterkunft untergebracht sind, nach dem Stadtteil ihrer erfassten Anschrift.",
+        "Kinder in Gemeinschaftsunterkünften: Minderjährige mit einer Belegung (Bett) in einer "
+        "Gemeinschaftsunterkunft am Stichtag, nach dem Stadtteil der Unterkunft.",
         forecasts.METHOD_NOTE,
     ])
 
@@ -43,7 +44,8 @@ def _young_people(inputs) -> Section:
 
 def _in_shelters(inputs) -> Section:
     section = Section("kinder-unterkuenfte", "Kinder in Gemeinschaftsunterkünften nach Stadtteil")
-    table, lattice = common.district_age(
-        inputs, filters={"housing": ["shelter"]},
-        caption=f"Minderjährige in Gemeinschaftsunterkünften am {inputs.data_date:%d.%m.%Y}")
+    table, _ = common.district_age(
+        inputs, query=lambda as_of, by, filters: minors_in_shelters(as_of, by),
+        caption=f"Minderjährige in Gemeinschaftsunterkünften am {inputs.data_date:%d.%m.%Y}, "
+                "nach Stadtteil der Unterkunft")
     return section.add(table)
