@@ -1,11 +1,13 @@
 """Benchmark: population statistics and the dashboard on PostgreSQL with the demo city.
 
-    .venv/bin/python bench/bench_stats.py --persons 200000 [--keep DBNAME]
+    .venv/bin/python bench/bench_stats.py --persons 200000 [--keep DBNAME] [--details]
 
 Creates a throw-away database, migrates it, fills it with `caseapp demo`, then measures
 (1) district x age group x nationality for today, median of 20 runs, with a committed write between
 runs and a check that the figure moved; (2) GET /admin/stats/ for an analyst, median of 10;
-(3) the forecast backtest error on the demo city. Prints one JSON object.
+(3) the forecast backtest error on the demo city; with --details also (4) the cube against the plain
+GROUP BY for several tables, re-based today and yesterday, (5) the cube triggers' cost on writes
+(the triggers are disabled for the comparison and the cube re-based afterwards). Prints one JSON object.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=200_000)
     ap.add_argument("--keep", help="reuse this existing database (already filled) and keep it")
+    ap.add_argument("--details", action="store_true", help="also compare cube and plain count, and write cost")
     args = ap.parse_args()
     name = args.keep or f"caseapp_bench_{uuid.uuid4().hex[:8]}"
     url = SERVER.rsplit("/", 1)[0] + "/" + name
@@ -44,7 +47,10 @@ def main() -> None:
     else:
         fill = None
     try:
-        print(json.dumps(measure(url, fill), indent=2, default=str))
+        out = measure(url, fill)
+        if args.details:
+            out.update(details(url))
+        print(json.dumps(out, indent=2, default=str))
     finally:
         if not args.keep:
             with psycopg.connect(SERVER, autocommit=True) as conn:
@@ -110,6 +116,70 @@ def measure(url: str, fill) -> dict:
                            "by_group": {k: round(v["error"], 4) if v["error"] is not None else None
                                         for k, v in bt["by_group"].items()},
                            "seconds": round(time.perf_counter() - t, 2)}
+    return out
+
+
+def _median_ms(fn, runs=15) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def details(url: str) -> dict:
+    from datetime import timedelta
+
+    from caseapp import create_app
+    from caseapp.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key"})
+    out: dict = {"tables_ms": {}}
+    with app.app_context():
+        from caseapp.stats import agegroups, cube
+        from caseapp.stats.queries import count_by, population, today
+
+        groups = agegroups.configured_groups()
+        for gap in (0, 1):
+            cube.rebase(today() - timedelta(days=gap), groups)
+            db.session.commit()
+            for by in [("district", "age_group", "nationality"), ("district", "age_group"), ("age_group", "sex"),
+                       ("district", "age_group", "nationality", "status", "sex", "housing")]:
+                assert population(None, by) == count_by(today(), by, groups)
+                entry = out["tables_ms"].setdefault(" x ".join(by), {})
+                entry[f"cube_ref_{gap}_days_ago"] = _median_ms(lambda by=by: population(None, by))
+                entry["plain"] = _median_ms(lambda by=by: count_by(today(), by, groups), runs=5)
+        t = time.perf_counter()
+        cube.rebase(today(), groups)
+        db.session.commit()
+        out["rebase_s"] = round(time.perf_counter() - t, 2)
+    plain_url = url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain_url) as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM person WHERE state = 'housed' LIMIT 200")]
+        conn.commit()
+        for label in ("triggers_on", "triggers_off"):
+            single = []
+            for i, pid in enumerate(ids):
+                t = time.perf_counter()
+                conn.execute("UPDATE person SET district_number = %s WHERE id = %s", ("08" if i % 2 else "09", pid))
+                conn.commit()
+                single.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            conn.execute("UPDATE person SET district_number = CASE WHEN district_number = '01' THEN '02' ELSE '01' "
+                         "END WHERE id IN (SELECT id FROM person WHERE state = 'housed' "
+                         "AND district_number IN ('01', '02') LIMIT 20000)")
+            conn.commit()
+            out[f"writes_{label}"] = {"single_row_update_commit_ms": round(statistics.median(single), 2),
+                                      "update_20000_rows_s": round(time.perf_counter() - t, 2)}
+            if label == "triggers_on":
+                for name in ("stats_cube_ins", "stats_cube_upd", "stats_cube_del"):
+                    conn.execute(f"ALTER TABLE person DISABLE TRIGGER {name}")
+                conn.commit()
+        for name in ("stats_cube_ins", "stats_cube_upd", "stats_cube_del"):
+            conn.execute(f"ALTER TABLE person ENABLE TRIGGER {name}")
+        conn.execute("SELECT stats_cube_rebase(ref_day, cutoffs, groups) FROM stats_cube_meta WHERE id = 1")
+        conn.commit()
     return out
 
 

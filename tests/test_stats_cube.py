@@ -87,6 +87,11 @@ def test_cube_equals_plain_count_through_writes(db, factory, monkeypatch, gap):
     db.session.flush()
     assert_same(day)
 
+    # A re-base over a cube with changed and emptied cells (replaces, deletes vanished keys).
+    cube.rebase(day, agegroups.configured_groups())
+    assert_same(day)
+    assert db.session.execute(db.text("SELECT count(*) FROM stats_cube WHERE n = 0")).scalar() == 0
+
 
 def test_turning_six_today_moves_a_child_into_6_9(db, factory, monkeypatch):
     if not cube.available():

@@ -27,16 +27,27 @@ COLS = "district, age_index, nationality, status, sex, state"
 ROLLUPS = {0: COLS, 1: "district, age_index, nationality, '', '', ''"}
 
 
-def _upsert(source: str, total: str) -> str:
-    """INSERT the rows of CTE `d` (key columns + `total`) into every rollup, adding to existing counts."""
+def _upsert(source: str, total: str, replace: bool = False) -> str:
+    """Upsert the rows of CTE `d` (key columns + `total`) into every rollup.
+
+    replace=False adds them to the counts (trigger deltas). replace=True makes the cube equal to them
+    (re-base): rows not in `d` are deleted, and only counts that differ are written, so a daily re-base
+    leaves few dead rows behind (most cells do not change from one day to the next).
+    """
     selects = []
     for rollup, columns in ROLLUPS.items():
         keys = [c for c in columns.split(", ") if c != "''"]
         selects.append(f"SELECT {rollup}, {columns}, sum({total})::int FROM d GROUP BY {', '.join(keys)} "
                        f"HAVING sum({total}) <> 0")
-    return (f"WITH d ({COLS}, {total}) AS ({source}) INSERT INTO stats_cube AS c (rollup, {COLS}, n) "
-            f"{' UNION ALL '.join(selects)} "
-            f"ON CONFLICT (rollup, {COLS}) DO UPDATE SET n = c.n + excluded.n;")
+    with_ = f"WITH d ({COLS}, {total}) AS ({source}), fresh (rollup, {COLS}, n) AS ({' UNION ALL '.join(selects)})"
+    if not replace:
+        return (f"{with_} INSERT INTO stats_cube AS c (rollup, {COLS}, n) SELECT * FROM fresh "
+                f"ON CONFLICT (rollup, {COLS}) DO UPDATE SET n = c.n + excluded.n;")
+    return (f"{with_}, gone AS (DELETE FROM stats_cube AS o WHERE NOT EXISTS (SELECT 1 FROM fresh AS f "
+            f"WHERE (f.rollup, {', '.join('f.' + c for c in COLS.split(', '))}) "
+            f"= (o.rollup, {', '.join('o.' + c for c in COLS.split(', '))}))) "
+            f"INSERT INTO stats_cube AS c (rollup, {COLS}, n) SELECT * FROM fresh "
+            f"ON CONFLICT (rollup, {COLS}) DO UPDATE SET n = excluded.n WHERE c.n <> excluded.n;")
 
 
 def _deltas(parts: list[tuple[str, str]]) -> str:
@@ -74,9 +85,8 @@ DECLARE cuts date[] := string_to_array(cutoff_text, ',')::date[];
 BEGIN
     UPDATE stats_cube_meta SET ref_day = ref, cutoffs = cutoff_text, groups = group_text,
         rebased_at = now() WHERE id = 1;
-    DELETE FROM stats_cube;
     {_upsert(f"SELECT {KEY.format(t='p')}, count(*) FROM person AS p WHERE p.state IN {POP} "
-             f"GROUP BY 1, 2, 3, 4, 5, 6", "count")}
+             f"GROUP BY 1, 2, 3, 4, 5, 6", "count", replace=True)}
 END $$;
 """
 
@@ -123,6 +133,8 @@ def upgrade():
     op.execute("INSERT INTO stats_cube_meta (id) VALUES (1)")
     if op.get_bind().dialect.name != "postgresql":
         return
+    # Room on each page for HOT updates: every write to person updates a few hot cube rows.
+    op.execute("ALTER TABLE stats_cube SET (fillfactor = 50)")
     op.execute(FUNCTION)
     op.execute(REBASE)
     op.execute(RESET)
