@@ -110,3 +110,12 @@ def test_retention_anonymises_only_cases_whose_period_has_ended(db, factory, jou
     assert run_retention(date(2026, 6, 30))["anonymised"] == 1  # the youth office keeps three years
     assert youth.anonymised_at and not present.anonymised_at and not recent.anonymised_at
     assert run_retention(date(2026, 6, 30))["anonymised"] == 0
+
+
+def test_a_person_the_source_still_delivers_is_not_due(db, factory, journal_file):
+    person = factory.person(family_name="Geliefert")
+    _depart(db, person, date(2023, 6, 30))
+    record = _source_record(db, person, key="ABH-1")
+    assert run_retention(date(2026, 1, 1))["anonymised"] == 0  # the foreigners authority's case is open
+    record.missing_since = date(2024, 1, 31)
+    assert run_retention(date(2026, 1, 1))["anonymised"] == 1

@@ -7,12 +7,13 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import JSON, String, Text, func, select
+from sqlalchemy import JSON, String, Text, func, select, update
 
 from caseapp.people.models import Household, Person, PersonNationality, PersonOffice
 from caseapp.privacy.operations import run_retention
 from caseapp.privacy.retention import Policy, due_persons
 from caseapp.shelters.models import Stay
+from caseapp.sources.models import SourceRecord
 from caseapp.stats.dims import DIMS
 from caseapp.stats.queries import population
 from caseapp.workflows.models import Transition
@@ -27,6 +28,11 @@ def city(db, app, tmp_path, monkeypatch):
 
     monkeypatch.setitem(app.config, "CASEAPP_ERASURE_JOURNAL", str(tmp_path / "journal.jsonl"))
     create_demo_city(persons=400, seed=8, today=TODAY, accounts=False)
+    # The demo keeps every source record "delivered"; in life the snapshot after a departure no longer
+    # lists the person and the importer marks the record missing. Do what that snapshot would do.
+    db.session.execute(update(SourceRecord).where(
+        SourceRecord.person_id == Person.id, Person.state == "departed", SourceRecord.missing_since.is_(None)
+    ).values(missing_since=Person.move_out_date))
     due = due_persons(TODAY, Policy.from_config(app.config))
     assert len(due) >= 3, "the demo city should hold cases whose retention period has ended"
     return due

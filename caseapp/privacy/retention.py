@@ -2,7 +2,9 @@
 
 A person's case ends when they depart: the day of the last `depart` transition or the delivered
 move-out date (wegzugsdatum), whichever is later. Person data is kept for the longest period of the
-offices that know the person (each office may need it for its own purpose until its period ends).
+offices that know the person (each office may need it for its own purpose until its period ends). A
+person whose source still delivers them (a source record not marked missing) is not due: that
+office's case is still open.
 Raw delivered content is kept shorter: rejected lines (with names) for months, whole archived
 delivery files for days after receipt.
 """
@@ -18,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from caseapp.extensions import db
 from caseapp.people.models import Person
 from caseapp.shelters.models import Stay
+from caseapp.sources.models import SourceRecord
 from caseapp.workflows.models import Transition
 
 # category -> (config key of its default, unit)
@@ -102,10 +105,13 @@ def due_persons(as_of: date, policy: Policy) -> list[Person]:
         .subquery()
     )
     open_stay = select(Stay.id).where(Stay.person_id == Person.id, Stay.end_date.is_(None)).exists()
+    # A source that still delivers the person still has the case open (abh: "delivered while the case is open").
+    still_delivered = select(SourceRecord.id).where(
+        SourceRecord.person_id == Person.id, SourceRecord.missing_since.is_(None)).exists()
     rows = db.session.execute(
         select(Person, last_depart.c.day)
         .outerjoin(last_depart, last_depart.c.person_id == Person.id)
-        .where(Person.state == "departed", Person.anonymised_at.is_(None), ~open_stay)
+        .where(Person.state == "departed", Person.anonymised_at.is_(None), ~open_stay, ~still_delivered)
         .options(selectinload(Person.offices))
         .order_by(Person.id)
     ).all()
