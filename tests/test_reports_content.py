@@ -64,7 +64,7 @@ def _rows(text: str, start: str) -> list[str]:
 
 
 def test_schule_sport_shows_children_by_district_and_age(app, city):
-    data, text = _render("schule-sport")
+    _, text = _render("schule-sport")
     for heading in ("Ausschuss für Schule und Sport", "Inhalt", "Kinder und Jugendliche nach Stadtteil",
                     "Prognose", "Kinder in Gemeinschaftsunterkünften", "Hinweise zur Methode", "Datenstand"):
         assert heading in text, heading

@@ -56,7 +56,7 @@ class ReportsView(SecureBaseView):
 
         try:
             enqueue_render(job_id)
-        except Exception:  # noqa: BLE001 - broker down: the job stays queued and the user is told
+        except Exception:
             log.exception("could not enqueue report job %s", job_id)
             flash("Der Auftrag ist gespeichert, konnte aber nicht an die Hintergrundverarbeitung übergeben "
                   "werden. Bitte später erneut versuchen.", "error")

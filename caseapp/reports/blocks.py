@@ -5,11 +5,11 @@ import base64
 import re
 from dataclasses import dataclass, field
 
-_XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.S)
+_XML_PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.DOTALL)
 # The charts name DejaVu Sans; the report points that text at the shipped copy of the same font
 # ("Bericht Sans", see static/report.css), so no system font is ever embedded.
 _CHART_FONT = re.compile(r"""(['"]?)DejaVu Sans\1""")
-_TITLE = re.compile(r"<title>.*?</title>", re.S)
+_TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 
 
@@ -32,7 +32,7 @@ class Chart:
     kind: str = "chart"
 
     @classmethod
-    def from_svg(cls, svg: str, caption: str) -> "Chart":
+    def from_svg(cls, svg: str, caption: str) -> Chart:
         """Our chart renderer's SVG as an image (an <img>, not inline markup: WeasyPrint then keeps its
         hundreds of nodes out of the page's CSS cascade, which measured about a third faster)."""
         svg = _XML_PROLOGUE.sub("", svg, count=1)
@@ -65,7 +65,7 @@ class Section:
     title: str
     blocks: list = field(default_factory=list)
 
-    def add(self, *blocks) -> "Section":
+    def add(self, *blocks) -> Section:
         self.blocks.extend(blocks)
         return self
 

@@ -23,9 +23,8 @@ def report_group():
 @with_appcontext
 def committee_command(committee: str, period: str, out: str):
     from caseapp.extensions import db
-    from caseapp.tasks.reports import run_job
-
     from caseapp.reports.operations import request_report
+    from caseapp.tasks.reports import run_job
 
     try:
         job = request_report(committee, period, actor="cli", channel="cli")

@@ -1,9 +1,9 @@
 """Assembles the template context of one committee report: its sections plus title and method data."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable
 
 from flask import current_app
 

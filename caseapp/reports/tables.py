@@ -7,7 +7,7 @@ from caseapp.stats.suppression import protect, protect_with_margins
 
 MINOR_GROUPS_MAX_AGE = 17
 
-__all__ = ["protect", "protected_lattice", "crosstab", "printed", "printed_values"]
+__all__ = ["crosstab", "printed", "printed_values", "protect", "protected_lattice"]
 
 
 def protected_lattice(rows: list[dict], dims, k: int) -> dict:

@@ -30,7 +30,7 @@ def run_job(job_id: int) -> ReportJob:
     try:
         build_report(job, on_progress=_publish)
         db.session.commit()
-    except Exception as exc:  # noqa: BLE001 - any failure must end up on the job row
+    except Exception as exc:
         log.exception("report job %s failed", job_id)
         db.session.rollback()
         job = db.session.get(ReportJob, job_id)

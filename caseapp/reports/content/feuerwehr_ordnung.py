@@ -25,11 +25,11 @@ def build(inputs) -> Content:
     inputs.progress(0.8, "Karte")
     sections.append(_map(inputs, shelters))
     return Content(sections=sections, notes=[
-        "Belegung: Personen mit einer Belegung (Zimmerzuweisung) am Stichtag. Plätze: Betten abzüglich "
+        ("Belegung: Personen mit einer Belegung (Zimmerzuweisung) am Stichtag. Plätze: Betten abzüglich "
         "gesperrter Betten, höchstens so viele, wie die Brandschutzauflage zulässt. Gesperrte Betten und "
-        "Brandschutzgrenzen sind nur im heutigen Stand bekannt und werden für frühere Tage so verwendet.",
-        "Zu- und Fortzüge werden aus der Verlaufsgeschichte der Fälle gezählt (Ankunft, Wegzug, Aufnahme in "
-        "eine Unterkunft, Auszug aus einer Unterkunft); Verlegungen zwischen Unterkünften zählen nicht.",
+        "Brandschutzgrenzen sind nur im heutigen Stand bekannt und werden für frühere Tage so verwendet."),
+        ("Zu- und Fortzüge werden aus der Verlaufsgeschichte der Fälle gezählt (Ankunft, Wegzug, Aufnahme in "
+        "eine Unterkunft, Auszug aus einer Unterkunft); Verlegungen zwischen Unterkünften zählen nicht."),
     ], population="Alle Gemeinschaftsunterkünfte der Stadt (geöffnet oder geschlossen, mit Belegung) und "
                   "die Fälle, die in ihnen wohnen oder im Berichtszeitraum zu- oder fortgezogen sind.")
 

@@ -15,9 +15,9 @@ def build(inputs) -> Content:
     inputs.progress(0.65, "Prognose Krippe und Kindergarten")
     sections.append(forecasts.daycare_section(inputs))
     return Content(sections=sections, notes=[
-        "Minderjährige ohne Erwachsene im Haushalt: Personen unter 18 Jahren, denen kein Haushalt "
+        ("Minderjährige ohne Erwachsene im Haushalt: Personen unter 18 Jahren, denen kein Haushalt "
         "zugeordnet ist oder in deren Haushalt keine volljährige Person der Grundgesamtheit lebt. Die Zahl "
-        "ist ein Hinweis auf unbegleitete Minderjährige, ersetzt aber nicht die Fallzahlen des Jugendamts.",
+        "ist ein Hinweis auf unbegleitete Minderjährige, ersetzt aber nicht die Fallzahlen des Jugendamts."),
         forecasts.METHOD_NOTE,
     ])
 

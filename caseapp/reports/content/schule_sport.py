@@ -16,8 +16,8 @@ def build(inputs) -> Content:
     inputs.progress(0.7, "Kinder in Gemeinschaftsunterkünften")
     sections.append(_in_shelters(inputs))
     return Content(sections=sections, notes=[
-        "Kinder in Gemeinschaftsunterkünften: Minderjährige mit einer Belegung (Bett) in einer "
-        "Gemeinschaftsunterkunft am Stichtag, nach dem Stadtteil der Unterkunft.",
+        ("Kinder in Gemeinschaftsunterkünften: Minderjährige mit einer Belegung (Bett) in einer "
+        "Gemeinschaftsunterkunft am Stichtag, nach dem Stadtteil der Unterkunft."),
         forecasts.METHOD_NOTE,
     ])
 
