@@ -59,6 +59,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REDIS_URL": redis_url,
         "CASEAPP_INBOX": os.environ.get("CASEAPP_INBOX", str(Path(instance_path) / "inbox")),
         "CASEAPP_ARCHIVE": os.environ.get("CASEAPP_ARCHIVE", str(Path(instance_path) / "archive")),
+        # Lifetime of the per-source Redis lock that keeps two syncs of one source apart.
+        "CASEAPP_SYNC_LOCK_SECONDS": int(os.environ.get("CASEAPP_SYNC_LOCK_SECONDS", "600")),
         "CASEAPP_REPORT_DIR": os.environ.get("CASEAPP_REPORT_DIR", str(Path(instance_path) / "reports")),
         # Published figures: counts 1..k-1 are suppressed for aggregate-only readers.
         "CASEAPP_SUPPRESSION_K": int(os.environ.get("CASEAPP_SUPPRESSION_K", "3")),
