@@ -15,6 +15,7 @@ counts from the person table as before.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 
 from sqlalchemy import text
@@ -61,15 +62,28 @@ def rebase(day: date, groups, connection=None) -> None:
     conn.execute(text("SELECT stats_cube_rebase(:d, :c, :g)"), {"d": day, "c": cuts, "g": group_text(groups)})
 
 
+RETRY_AFTER_S = 30.0
+_postponed_until = 0.0
+
+
 def rebase_apart(day: date, groups) -> bool:
-    """Re-base in a transaction of its own, committed at once; False when writers hold the cube."""
+    """Re-base in a transaction of its own, committed at once; False when writers hold the cube.
+
+    A writer in flight (perhaps the caller's own transaction, which then must not wait for itself)
+    holds the meta row: give up after 50 ms and do not try again in this process for RETRY_AFTER_S,
+    so a busy hour pays the wait once, not per request.
+    """
+    global _postponed_until
+    if time.monotonic() < _postponed_until:
+        return False
     try:
         with db.engine.connect() as conn:
-            conn.execute(text("SET LOCAL lock_timeout = '100ms'"))
+            conn.execute(text("SET LOCAL lock_timeout = '50ms'"))
             rebase(day, groups, conn)
             conn.commit()
         return True
-    except DBAPIError as exc:  # a writer in flight (perhaps our own transaction): count from person
+    except DBAPIError as exc:
+        _postponed_until = time.monotonic() + RETRY_AFTER_S
         log.info("stats cube re-base for %s postponed: %s", day, exc.orig)
         return False
 
