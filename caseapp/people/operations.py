@@ -19,7 +19,7 @@ from caseapp.shelters.queries import active_stay, free_beds_from
 from caseapp.workflows import PERSON_EVENTS, allowed_events, machine_for
 from caseapp.workflows.allocation import choose_room, needs_accessible
 from caseapp.workflows.dates import event_date, german
-from caseapp.workflows.errors import InvalidInput, TransitionRefused
+from caseapp.workflows.errors import InvalidInput, TransitionRefused, clean_text
 from caseapp.workflows.history import record_transition
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE, PersonState
 
@@ -29,19 +29,6 @@ CLOSES_STAY = ("relocate", "move_out", "depart")
 TEXT_FIELDS = {"street": 200, "house_number": 20, "city": 100, "needs": 200}
 DATE_FIELDS = ("entry_date", "move_in_date", "move_out_date")
 OPTIONAL_FIELDS = {*TEXT_FIELDS, *DATE_FIELDS, "postcode", "district", "household_id"}
-
-
-def _text(field: str, value, max_len: int, *, required: bool) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InvalidInput(field, "Angabe fehlt")
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(field, "muss ein Text sein")
-    value = value.strip()
-    if len(value) > max_len:
-        raise InvalidInput(field, f"höchstens {max_len} Zeichen")
-    return value
 
 
 def parse_date(field: str, value) -> date | None:
@@ -110,9 +97,9 @@ def build_person(*, by, office, family_name, given_names, birth, sex, nationalit
     if unknown:
         raise InvalidInput(unknown[0], "unbekannte Angabe")
     office = _office(by, office)
-    person = Person(family_name=_text("family_name", family_name, 200, required=True),
-                    given_names=_text("given_names", given_names, 200, required=True),
-                    legal_basis=_text("legal_basis", legal_basis, 100, required=False))
+    person = Person(family_name=clean_text("family_name", family_name, 200, required=True),
+                    given_names=clean_text("given_names", given_names, 200, required=True),
+                    legal_basis=clean_text("legal_basis", legal_basis, 100, required=False))
     person.birth = _birth(birth)
     if sex not in SEXES:
         raise InvalidInput("sex", f"„{sex}“ ist keine Angabe zum Geschlecht ({', '.join(SEXES)})")
@@ -129,10 +116,10 @@ def build_person(*, by, office, family_name, given_names, birth, sex, nationalit
             raise InvalidInput("azr_number", "Diese AZR-Nummer gehört bereits zu einer anderen Person")
         person.azr_number = azr_number
     for field, max_len in TEXT_FIELDS.items():
-        setattr(person, field, _text(field, optional.get(field), max_len, required=False))
+        setattr(person, field, clean_text(field, optional.get(field), max_len, required=False))
     for field in DATE_FIELDS:
         setattr(person, field, parse_date(field, optional.get(field)))
-    postcode = _text("postcode", optional.get("postcode"), 5, required=False)
+    postcode = clean_text("postcode", optional.get("postcode"), 5, required=False)
     if postcode is not None and not (len(postcode) == 5 and postcode.isdigit()):
         raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern")
     person.postcode = postcode

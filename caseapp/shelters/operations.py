@@ -12,7 +12,7 @@ from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.workflows import SHELTER_EVENTS, allowed_events, machine_for
 from caseapp.workflows.dates import event_date
-from caseapp.workflows.errors import InvalidInput, TransitionRefused
+from caseapp.workflows.errors import InvalidInput, TransitionRefused, clean_text
 from caseapp.workflows.history import record_transition
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE, ShelterState
 
@@ -38,19 +38,6 @@ def lock_shelters(ids) -> list[Shelter]:
     return list(db.session.scalars(stmt).unique())
 
 
-def _text(field: str, value, max_len: int, required: bool = True) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise InvalidInput(field, "Angabe fehlt")
-        return None
-    if not isinstance(value, str):
-        raise InvalidInput(field, "muss ein Text sein")
-    value = value.strip()
-    if len(value) > max_len:
-        raise InvalidInput(field, f"höchstens {max_len} Zeichen")
-    return value
-
-
 def _count(field: str, value, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidInput(field, f"muss eine ganze Zahl ab {minimum} sein")
@@ -63,7 +50,7 @@ def _room(i: int, spec) -> Room:
     unknown = set(spec) - {"name", "beds", "blocked_beds", *ROOM_FLAGS}
     if unknown:
         raise InvalidInput(f"rooms[{i}]", f"unbekannte Angabe {', '.join(sorted(unknown))}")
-    room = Room(name=_text(f"rooms[{i}].name", spec.get("name"), 50),
+    room = Room(name=clean_text(f"rooms[{i}].name", spec.get("name"), 50),
                 beds=_count(f"rooms[{i}].beds", spec.get("beds"), 1),
                 blocked_beds=_count(f"rooms[{i}].blocked_beds", spec.get("blocked_beds", 0)))
     if room.blocked_beds > room.beds:
@@ -79,7 +66,7 @@ def _room(i: int, spec) -> Room:
 def create_shelter(*, by, name, district, rooms, actor: str | None = None, channel: str | None = None,
                    **fields) -> Shelter:
     """A new shelter in state `planned` with its rooms; validated, history and audit written."""
-    name = _text("name", name, 200)
+    name = clean_text("name", name, 200)
     if db.session.scalar(select(Shelter.id).where(Shelter.name == name)) is not None:
         raise InvalidInput("name", f"Eine Unterkunft „{name}“ gibt es bereits")
     if not isinstance(district, str) or db.session.get(District, district) is None:
@@ -94,8 +81,8 @@ def create_shelter(*, by, name, district, rooms, actor: str | None = None, chann
         raise InvalidInput("rooms", "Zimmernamen müssen innerhalb der Unterkunft eindeutig sein")
     shelter = Shelter(name=name, district_number=district, state=ShelterState.planned.value, rooms=built)
     for key in ("street", "house_number", "operator"):
-        setattr(shelter, key, _text(key, fields.get(key), 200, required=False))
-    postcode = _text("postcode", fields.get("postcode"), 5, required=False)
+        setattr(shelter, key, clean_text(key, fields.get(key), 200, required=False))
+    postcode = clean_text("postcode", fields.get("postcode"), 5, required=False)
     if postcode is not None and not (len(postcode) == 5 and postcode.isdigit()):
         raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern")
     shelter.postcode = postcode
@@ -113,7 +100,7 @@ def shelter_event(shelter: Shelter, event: str, *, by, on: date | None = None, r
     """Open or close a shelter; closing one that still has residents is refused."""
     if event not in SHELTER_EVENTS:
         raise InvalidInput("event", f"Unbekanntes Ereignis „{event}“ (möglich: {', '.join(SHELTER_EVENTS)})")
-    reason = _text("reason", reason, 500, required=False)
+    reason = clean_text("reason", reason, 500, required=False)
     (shelter,) = lock_shelters([shelter.id])
     if event not in allowed_events(shelter):
         raise TransitionRefused(
@@ -144,7 +131,7 @@ def set_blocked_beds(room: Room, n: int, *, by, reason: str, actor: str | None =
                      channel: str | None = None) -> Room:
     """Block n beds of a room (damage, quarantine); refused when that would leave a resident without a bed."""
     n = _count("blocked_beds", n)
-    reason = _text("reason", reason, 400)
+    reason = clean_text("reason", reason, 400)
     lock_shelters([room.shelter_id])
     room = db.session.execute(select(Room).where(Room.id == room.id).with_for_update()
                               .execution_options(populate_existing=True)).scalar_one()

@@ -13,3 +13,17 @@ class InvalidInput(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+def clean_text(field: str, value, max_len: int, *, required: bool = True) -> str | None:
+    """A stripped text of at most max_len characters; InvalidInput naming the field otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise InvalidInput(field, "Angabe fehlt")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(field, "muss ein Text sein")
+    value = value.strip()
+    if len(value) > max_len:
+        raise InvalidInput(field, f"höchstens {max_len} Zeichen")
+    return value
