@@ -57,7 +57,9 @@ def to_svg(fig: Figure, title: str | None = None) -> str:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Title": title})
     svg = buf.getvalue()
     start = svg.find("<svg")
-    return svg[start:] if start > 0 else svg
+    svg = svg[start:] if start > 0 else svg
+    # Scale down with its column on narrow screens and pages instead of being cut off.
+    return svg.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
 
 
 def rc():

@@ -6,7 +6,7 @@ input: figures are never stale, because the figures themselves are the cache key
 """
 from __future__ import annotations
 
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from caseapp.charts.base import PALETTE, SUPPRESSED_DE, cached, german_axis, new_figure, number_de, rc, to_svg
 
@@ -127,6 +127,10 @@ def _pyramid(labels, male, female, title, width, height) -> str:
         ax.barh(pos, [v or 0 for v in female], color=PALETTE[1], label="weiblich")
         ax.set_yticks(pos, labels)
         ax.axvline(0, color="#333333", linewidth=0.8)
+        # Whole persons only, symmetric around zero, so small counts do not repeat tick labels.
+        widest = max([v or 0 for v in (*male, *female)] + [1])
+        ax.set_xlim(-widest * 1.08, widest * 1.08)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, symmetric=True, nbins=6))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: number_de(abs(v))))
         for i, (m, f) in enumerate(zip(male, female, strict=True)):
             if m is None:
