@@ -27,4 +27,4 @@ def _api_error(exc: ApiError):
 
 
 # Endpoint modules register their routes on api_bp when imported.
-from caseapp.api import persons, shelters, stats  # noqa: E402,F401
+from caseapp.api import persons, shelters, stats  # noqa: F401

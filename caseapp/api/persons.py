@@ -5,7 +5,7 @@ from flask import jsonify
 from flask_security import current_user
 
 from caseapp.api import ApiError, api_bp
-from caseapp.api.support import api_auth, json_body, optional_int, require_roles, writes
+from caseapp.api.support import api_auth, json_body_with, optional_int, require_roles, writes
 from caseapp.audit.operations import record
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
@@ -79,10 +79,7 @@ def _known_to_my_offices(person: Person, user) -> bool:
 @writes
 def create_person():
     require_roles(WRITE_PERSONS)
-    body = json_body()
-    unknown = sorted(set(body) - CREATE_KEYS)
-    if unknown:
-        raise ApiError(f"{unknown[0]}: unbekannte Angabe", 400)
+    body = json_body_with(CREATE_KEYS)
     fields = dict(body)
     birth = fields.pop("birth_date", None)
     if birth is None:
@@ -114,10 +111,7 @@ def get_person(person_id: int):
 def person_event(person_id: int):
     user = _user()
     require_roles({CASEWORKER, SHELTER_MANAGER})
-    body = json_body()
-    unknown = sorted(set(body) - EVENT_KEYS)
-    if unknown:
-        raise ApiError(f"{unknown[0]}: unbekannte Angabe", 400)
+    body = json_body_with(EVENT_KEYS)
     event = body.get("event")
     if not isinstance(event, str) or event not in operations.PERSON_EVENTS:
         raise ApiError(f"event: unbekanntes Ereignis „{event}“ (möglich: {', '.join(operations.PERSON_EVENTS)})", 400)

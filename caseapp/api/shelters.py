@@ -5,7 +5,7 @@ from flask import jsonify
 from flask_security import current_user
 
 from caseapp.api import ApiError, api_bp
-from caseapp.api.support import api_auth, json_body, require_roles, writes
+from caseapp.api.support import api_auth, json_body, json_body_with, require_roles, writes
 from caseapp.auth.roles import ADMIN, CASEWORKER, MANAGE_SHELTERS, SHELTER_MANAGER
 from caseapp.extensions import db
 from caseapp.people.operations import parse_date
@@ -51,10 +51,7 @@ def shelter_json(shelter: Shelter) -> dict:
 @writes
 def create_shelter():
     require_roles(MANAGE_SHELTERS)
-    body = json_body()
-    unknown = sorted(set(body) - CREATE_KEYS)
-    if unknown:
-        raise ApiError(f"{unknown[0]}: unbekannte Angabe", 400)
+    body = json_body_with(CREATE_KEYS)
     fields = {k: body[k] for k in operations.SHELTER_FIELDS if k in body}
     shelter = operations.create_shelter(by=current_user._get_current_object(), name=body.get("name"),
                                         district=body.get("district"), rooms=body.get("rooms"),

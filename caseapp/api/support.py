@@ -29,6 +29,15 @@ def json_body() -> dict:
     return body
 
 
+def json_body_with(allowed) -> dict:
+    """The JSON object of the request, refusing any key outside `allowed` with a 400 naming it."""
+    body = json_body()
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        raise ApiError(f"{unknown[0]}: unbekannte Angabe", 400)
+    return body
+
+
 def optional_int(body: dict, field: str) -> int | None:
     value = body.get(field)
     if value is None:
