@@ -254,3 +254,29 @@ def test_timeline_names_which_source_said_what_and_when(login_as, factory, db):
     status_row = re.search(r"<tr><td>Aufenthaltsstatus</td><td>abh</td><td>([^<]*)</td>", provenance)
     assert status_row and status_row.group(1) == "ABH_20261031.csv (Stichtag 31.10.2026)"
     assert re.search(r"<tr><td>Familienname</td><td>abh</td><td>ABH_20260930.csv", provenance)
+
+
+def test_caseworker_corrects_a_person_and_other_offices_cannot(login_as, factory, db):
+    p = factory.person(family_name="Haddad", birth="1988-00-00", nationalities=("SYR",), office="abh",
+                       street="Hasestraße", state="arrived")
+    c = login_as("caseworker", offices=("abh",))
+    page = c.get(f"/admin/person/edit/?id={p.id}").get_data(as_text=True)
+    assert 'value="1988-00-00"' in page and 'value="SYR"' in page and 'name="office"' not in page
+    token = csrf_from(page)
+    form = {"csrf_token": token, "family_name": "Haddat", "given_names": p.given_names, "birth": "1988-03-00",
+            "sex": p.sex, "nationalities": "syr, tur", "residence_status": "AE", "legal_basis": "§ 25 Abs. 2"}
+    assert c.post(f"/admin/person/edit/?id={p.id}", data=form).status_code == 302
+    db.session.expire_all()
+    assert (p.family_name, p.birth.german, p.nationality_codes) == ("Haddat", "00.03.1988", ["SYR", "TUR"])
+    assert p.state == "arrived" and p.street == "Hasestraße"
+    assert audit_rows(db, "update", p.id)
+    bad = c.post(f"/admin/person/edit/?id={p.id}", data={**form, "birth": "1988-13-00"})
+    assert "Monat 13" in bad.get_data(as_text=True)
+    other = login_as("caseworker", offices=("soz",))
+    assert other.get(f"/admin/person/edit/?id={p.id}").status_code == 404
+    own_token = csrf_from(other.get("/admin/person/new/").get_data(as_text=True))
+    assert other.post(f"/admin/person/edit/?id={p.id}", data={**form, "csrf_token": own_token}).status_code == 404
+    db.session.expire_all()
+    assert p.family_name == "Haddat"
+    manager = login_as("shelter_manager", offices=())
+    assert manager.get(f"/admin/person/edit/?id={p.id}").status_code == 403

@@ -162,6 +162,7 @@ class PersonView(PersonBaseView):
     allowed_roles = WRITE_PERSONS
     full_record = True
     can_create = True
+    can_edit = True  # through update_person; the state never is a form field
     form = PersonForm
     column_list = ("name", "birth", "sex", "nationality", "residence_status", "state", "district", "shelter")
     column_formatters = {
@@ -203,6 +204,26 @@ class PersonView(PersonBaseView):
         form = super().create_form(obj)
         form.office.choices = [(o.code, o.name) for o in sorted(current_user.offices, key=lambda o: o.code)]
         return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        del form.office  # the registering office is history, not an editable value
+        if request.method == "GET" and obj is not None:
+            form.birth.data = obj.birth.iso
+            form.nationalities.data = ", ".join(obj.nationality_codes)
+        return form
+
+    def update_model(self, form, model):
+        from caseapp.people.operations import update_person
+
+        try:
+            update_person(model, by=current_user, channel="admin", **form.operation_arguments())
+        except InvalidInput as exc:
+            db.session.rollback()
+            flash(_("Not saved: %(message)s", message=str(exc)), "error")
+            return False
+        db.session.commit()
+        return True
 
     def create_model(self, form):
         from caseapp.people.operations import register_person

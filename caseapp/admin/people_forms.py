@@ -42,7 +42,7 @@ class PersonForm(CsrfForm):
             "residence_status": self.residence_status.data,
             "legal_basis": self.legal_basis.data or None,
             "azr_number": (self.azr_number.data or "").strip() or None,
-            "office": self.office.data,
+            **({"office": self.office.data} if "office" in self else {}),
             "entry_date": self.entry_date.data,
             "needs": self.needs.data or None,
         }

@@ -12,7 +12,7 @@ from caseapp.extensions import db
 from caseapp.offices.models import Office
 from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, is_nationality
-from caseapp.people.models import Household, Person, PersonOffice
+from caseapp.people.models import Household, Person, PersonNationality, PersonOffice
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.operations import load_shelters, lock_shelters
 from caseapp.shelters.queries import active_stay, free_beds_from
@@ -156,6 +156,56 @@ def register_person(*, by, office=None, family_name, given_names, birth, sex, na
     record_transition("person", person.id, "register", None, person.state, date.today(), by=by, actor=actor)
     record("create", "person", person.id, by=by, actor=actor, office=office, channel=channel)
     return person
+
+
+# What a caseworker may change on a record; the state only ever changes through a transition.
+EDITABLE_FIELDS = ("family_name", "given_names", "birth_date", "birth_precision", "sex", "residence_status",
+                   "legal_basis", *TEXT_FIELDS, *DATE_FIELDS, "postcode", "district_number", "household_id")
+
+
+def update_person(person: Person, *, by, channel="admin", actor: str | None = None, family_name, given_names,
+                  birth, sex, nationalities, residence_status, azr_number=None, legal_basis=None,
+                  **optional_fields) -> list[str]:
+    """Change a person's data with the same checks as registration; returns the changed field names.
+
+    The audit row names the changed fields, never their values. An empty AZR number keeps the known one
+    (it is never erased by an edit).
+    """
+    # Optional fields the caller does not name keep their value.
+    current = {**{f: getattr(person, f) for f in (*TEXT_FIELDS, *DATE_FIELDS, "postcode", "household_id")},
+               "district": person.district_number}
+    candidate, _ = build_person(
+        by=None, office=None, family_name=family_name, given_names=given_names, birth=birth, sex=sex,
+        nationalities=nationalities, residence_status=residence_status, azr_number=None,
+        legal_basis=legal_basis, **{**current, **optional_fields},
+    )
+    changed = [f for f in EDITABLE_FIELDS if getattr(person, f) != getattr(candidate, f)]
+    for field in changed:
+        setattr(person, field, getattr(candidate, field))
+    if azr_number and azr_number != person.azr_number:
+        if not (isinstance(azr_number, str) and len(azr_number) == 12 and azr_number.isdigit()):
+            raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern")
+        taken = db.session.scalar(select(Person.id).where(Person.azr_number == azr_number, Person.id != person.id))
+        if taken is not None:
+            raise InvalidInput("azr_number", "Diese AZR-Nummer gehört bereits zu einer anderen Person")
+        person.azr_number = azr_number
+        changed.append("azr_number")
+    codes = candidate.nationality_codes
+    if codes != person.nationality_codes:
+        # Rewrite positions in place: deleting and re-inserting the same (person, position) key in one
+        # flush would collide.
+        for entry, code in zip(person.nationalities, codes, strict=False):
+            entry.code = code
+        del person.nationalities[len(codes):]
+        for position in range(len(person.nationalities), len(codes)):
+            person.nationalities.append(PersonNationality(position=position, code=codes[position]))
+        person.nationality = codes[0]
+        changed.append("nationalities")
+    if changed:
+        db.session.flush()
+        record("update", "person", person.id, by=by, actor=actor, channel=channel,
+               detail="fields=" + ",".join(changed))
+    return changed
 
 
 def lock_person(person_id: int) -> Person:
