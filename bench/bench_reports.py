@@ -16,16 +16,11 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import time
-import uuid
 from datetime import date
 from pathlib import Path
 
-import psycopg
-
-SERVER = os.environ.get("BENCH_PG", "postgresql://root@127.0.0.1:5432/postgres")
+from demo_db import demo_database
 
 
 def main() -> None:
@@ -36,30 +31,8 @@ def main() -> None:
     ap.add_argument("--keep", help="reuse this existing database (already filled) and keep it")
     ap.add_argument("--out-dir", help="copy the rendered PDFs here")
     args = ap.parse_args()
-    name = args.keep or f"caseapp_bench_{uuid.uuid4().hex[:8]}"
-    url = SERVER.rsplit("/", 1)[0] + "/" + name
-    env = {**os.environ, "DATABASE_URL": url, "CASEAPP_DEMO": "1", "SECRET_KEY": "bench-secret-key"}
-    caseapp = os.path.join(os.path.dirname(sys.executable), "caseapp")
-    fill = None
-    if not args.keep or not _exists(name):
-        with psycopg.connect(SERVER, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        subprocess.run([caseapp, "db", "upgrade"], env=env, check=True, capture_output=True)
-        t = time.perf_counter()
-        subprocess.run([caseapp, "demo", "--persons", str(args.persons), "--seed", "1", "--no-accounts"],
-                       env=env, check=True, capture_output=True)
-        fill = time.perf_counter() - t
-    try:
+    with demo_database(args.persons, args.keep) as (url, fill):
         print(json.dumps(measure(url, fill, args), indent=2, default=str))
-    finally:
-        if not args.keep:
-            with psycopg.connect(SERVER, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _exists(name: str) -> bool:
-    with psycopg.connect(SERVER, autocommit=True) as conn:
-        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone())
 
 
 def last_quarter(today: date) -> str:

@@ -14,16 +14,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import statistics
-import subprocess
-import sys
 import time
 import uuid
 
 import psycopg
-
-SERVER = os.environ.get("BENCH_PG", "postgresql://root@127.0.0.1:5432/postgres")
+from demo_db import demo_database
 
 
 def main() -> None:
@@ -32,29 +28,11 @@ def main() -> None:
     ap.add_argument("--keep", help="reuse this existing database (already filled) and keep it")
     ap.add_argument("--details", action="store_true", help="also compare cube and plain count, and write cost")
     args = ap.parse_args()
-    name = args.keep or f"caseapp_bench_{uuid.uuid4().hex[:8]}"
-    url = SERVER.rsplit("/", 1)[0] + "/" + name
-    env = {**os.environ, "DATABASE_URL": url, "CASEAPP_DEMO": "1", "SECRET_KEY": "bench-secret-key"}
-    caseapp = os.path.join(os.path.dirname(sys.executable), "caseapp")
-    if not args.keep:
-        with psycopg.connect(SERVER, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        subprocess.run([caseapp, "db", "upgrade"], env=env, check=True, capture_output=True)
-        t = time.perf_counter()
-        subprocess.run([caseapp, "demo", "--persons", str(args.persons), "--seed", "1", "--no-accounts"],
-                       env=env, check=True, capture_output=True)
-        fill = time.perf_counter() - t
-    else:
-        fill = None
-    try:
+    with demo_database(args.persons, args.keep) as (url, fill):
         out = measure(url, fill)
         if args.details:
             out.update(details(url))
         print(json.dumps(out, indent=2, default=str))
-    finally:
-        if not args.keep:
-            with psycopg.connect(SERVER, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def measure(url: str, fill) -> dict:

@@ -80,6 +80,21 @@ class _ConnectionSession(FsaSession):
 
 
 @pytest.fixture()
+def sqlite_app(tmp_path):
+    """A migrated app on a fresh SQLite file (the embedded default), its app context pushed."""
+    from flask_migrate import upgrade
+
+    from caseapp.extensions import db as _db
+
+    application = make_app(f"sqlite:///{tmp_path / 'caseapp.db'}")
+    with application.app_context():
+        upgrade()
+        yield application
+        _db.session.remove()
+        _db.engine.dispose()
+
+
+@pytest.fixture()
 def db(app):
     """The database with everything a test writes rolled back afterwards (commits become savepoints)."""
     from caseapp.extensions import db as _db

@@ -49,18 +49,6 @@ def test_sqlite_upgrade_downgrade_upgrade_matches_models(tmp_path):
     assert diff == [], f"models and migrations disagree: {diff}"
 
 
-@pytest.fixture()
-def sqlite_app(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'smoke.db'}")
-    with app.app_context():
-        upgrade()
-        yield app
-        from caseapp.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
-
-
 def test_sqlite_smoke_path_enforces_the_same_rules(sqlite_app):
     """The embedded default refuses bad AZR numbers, overlapping stays and bad partial dates too."""
     from datetime import date

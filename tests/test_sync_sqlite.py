@@ -2,25 +2,18 @@
 from __future__ import annotations
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 
 from caseapp.sources.models import FieldProvenance, RejectedRecord, SourceRecord
 from caseapp.sources.operations import import_file, reprocess_rejected
-from tests.conftest import make_app
 from tests.test_sync_support import csv_bytes, row
 
 
 @pytest.fixture()
-def sqlite_db(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'sync.db'}")
+def sqlite_db(sqlite_app):
     from caseapp.extensions import db
 
-    with app.app_context():
-        upgrade()
-        yield db
-        db.session.remove()
-        db.engine.dispose()
+    return db
 
 
 def _record(db, key):

@@ -35,13 +35,12 @@ def _parse_date(ctx, param, value):
 def import_command(source: str, file: Path, as_of: date | None, as_json: bool) -> None:
     from caseapp.sources.operations import (
         FileRejected,
-        fail_run,
-        import_delivery,
         prepare,
         progress_writer,
         rejected_summary,
         start_run,
     )
+    from caseapp.sources.runner import run_and_commit
 
     try:
         data = file.read_bytes()
@@ -59,15 +58,8 @@ def import_command(source: str, file: Path, as_of: date | None, as_json: bool) -
         sys.exit(2)
     run = start_run(prepared, channel="cli")
     db.session.commit()
-    run_id = run.id
-    try:
-        summary = import_delivery(prepared, run, progress=progress_writer(run_id))
-        db.session.commit()
-    except Exception as exc:
-        db.session.rollback()
-        fail_run(run_id, f"Fehler bei der Verarbeitung: {type(exc).__name__}")
-        db.session.commit()
-        raise
+    summary = run_and_commit(prepared, run, progress=progress_writer(run.id),
+                             failure="Fehler bei der Verarbeitung: {error}")
     _print(summary, as_json)
 
 

@@ -19,14 +19,13 @@ from caseapp.extensions import db
 from caseapp.sources import inbox
 from caseapp.sources.operations import (
     FileRejected,
-    fail_run,
-    import_delivery,
     prepare,
     progress_writer,
     record_rejected_file,
     start_run,
 )
 from caseapp.sources.queries import delivery_processed
+from caseapp.sources.runner import run_and_commit
 from caseapp.sources.registry import known_sources
 
 log = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
         return f"{path.name}: Datei abgewiesen, nichts geändert: {exc}"
     run = start_run(prepared, channel=channel)
     db.session.commit()
-    run_id, write = run.id, progress_writer(run.id)
+    write = progress_writer(run.id)
 
     def progress(n: int) -> None:
         if write:
@@ -85,14 +84,8 @@ def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
         if lock not in (None, True):
             lock.reacquire()  # still alive: keep the lock for another full period
 
-    try:
-        summary = import_delivery(prepared, run, progress=progress)
-        db.session.commit()
-    except Exception as exc:
-        db.session.rollback()
-        fail_run(run_id, f"Fehler bei der Verarbeitung ({type(exc).__name__}); die Datei bleibt im Posteingang")
-        db.session.commit()
-        raise
+    summary = run_and_commit(prepared, run, progress=progress,
+                             failure="Fehler bei der Verarbeitung ({error}); die Datei bleibt im Posteingang")
     target = inbox.archive(path, archive_root, code, digest)
     run.delivery.archived_path = str(target)
     db.session.commit()
