@@ -111,12 +111,23 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--server", default=services.DEFAULT_PG)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
+    parser.add_argument("--keep", metavar="DB", help="reuse (or create and keep) this database instead of a throw-away one")
+    parser.add_argument("--profile", metavar="URL", help="profile this page (cProfile, top 45)")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key for --profile")
     args = parser.parse_args()
 
     import psycopg
     from flask_migrate import upgrade
 
-    url, name = services.create_database(args.server)
+    fresh = True
+    if args.keep:
+        name, url = args.keep, args.server.rsplit("/", 1)[0] + "/" + args.keep
+        with psycopg.connect(args.server, autocommit=True) as conn:
+            fresh = not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            if fresh:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    else:
+        url, name = services.create_database(args.server)
     try:
         # Sessions in Redis as in production (its own database number, nothing else lives there).
         app = make_app(url.replace("postgresql://", "postgresql+psycopg://"), REDIS_URL=args.redis,
@@ -124,15 +135,16 @@ def main() -> int:
         from caseapp.extensions import db
         from tests.factories import Factory
 
-        with app.app_context():
-            upgrade()
-            Factory(db).user(role="caseworker", offices=("abh",), email=EMAIL)
-            db.session.commit()
-            db.session.remove()
-        start = time.perf_counter()
-        with psycopg.connect(url, autocommit=True) as conn:
-            fill(conn, args.persons)
-        print(f"filled {args.persons} persons in {time.perf_counter() - start:.1f} s")
+        if fresh:
+            with app.app_context():
+                upgrade()
+                Factory(db).user(role="caseworker", offices=("abh",), email=EMAIL)
+                db.session.commit()
+                db.session.remove()
+            start = time.perf_counter()
+            with psycopg.connect(url, autocommit=True) as conn:
+                fill(conn, args.persons)
+            print(f"filled {args.persons} persons in {time.perf_counter() - start:.1f} s")
         client = app.test_client()
         resp = client.post("/login?include_auth_token", json={"email": EMAIL, "password": TEST_PASSWORD})
         assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -150,6 +162,27 @@ def main() -> int:
         ]
         for _label, path, _target in cases:  # warm-up
             client.get(path)
+        if args.profile and args.sort == "pyinstrument":
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0002)
+            profiler.start()
+            for _ in range(args.repeat):
+                client.get(args.profile)
+            profiler.stop()
+            print(profiler.output_text(show_all=False, color=False))
+            return 0
+        if args.profile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.repeat):
+                client.get(args.profile)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
+            return 0
         failed = False
         print(f"{'case':42} {'wall ms':>8} {'cpu ms':>7} {'db ms':>6} {'rows':>4} {'SQL':>4}  target (wall median)")
         for label, path, target in cases:
@@ -163,7 +196,8 @@ def main() -> int:
             db.engine.dispose()
         return 1 if failed else 0
     finally:
-        services.drop_database(args.server, name)
+        if not args.keep:
+            services.drop_database(args.server, name)
 
 
 if __name__ == "__main__":

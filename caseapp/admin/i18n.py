@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session
+from flask import Blueprint, current_app, g, redirect, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -41,18 +41,23 @@ _TABLES = {
 
 
 def language() -> str:
-    locale = get_locale()
-    return locale.language if locale else "de"
+    """The request's UI language, looked up once per request (list pages ask hundreds of times)."""
+    lang = g.get("caseapp_lang")
+    if lang is None:
+        locale = get_locale()
+        lang = g.caseapp_lang = locale.language if locale else "de"
+    return lang
 
 
-def code_label(kind: str, code: str | None) -> str:
+def code_label(kind: str, code: str | None, lang: str | None = None) -> str:
     """The label of a stored code ('state', 'event', 'sex', 'residence_status', 'nationality')."""
     if code is None:
         return ""
+    lang = lang or language()
     if kind == "nationality":
-        return nationality_name(code, language())
+        return nationality_name(code, lang)
     german, english = _TABLES[kind]
-    table = english if language() == "en" else german
+    table = english if lang == "en" else german
     return table.get(code, code)
 
 

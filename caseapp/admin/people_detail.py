@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from caseapp.admin.i18n import code_label
 from caseapp.extensions import db
 from caseapp.people.access import field_allowed
+from caseapp.people.models import Person
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.workflows.history import history
 
@@ -49,6 +51,18 @@ def current_rooms(person_ids) -> dict[int, str]:
             .join(Shelter, Shelter.id == Room.shelter_id)
             .where(Stay.person_id.in_(ids), Stay.end_date.is_(None)))
     return {pid: f"{shelter} / {room}" for pid, shelter, room in db.session.execute(stmt)}
+
+
+@cache
+def current_room_expression():
+    """'Shelter / Room' of the person's current stay, as a column of a person query (Person.current_room).
+
+    PostgreSQL evaluates it after ORDER BY ... LIMIT, so only for the rows of the page.
+    """
+    return (select(Shelter.name.op("||")(literal(" / ")).op("||")(Room.name)).select_from(Stay)
+            .join(Room, Room.id == Stay.room_id).join(Shelter, Shelter.id == Room.shelter_id)
+            .where(Stay.person_id == Person.id, Stay.end_date.is_(None))
+            .limit(1).correlate(Person).scalar_subquery())
 
 
 _DISTRICTS: dict[str, str] = {}

@@ -8,7 +8,7 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
-from caseapp.admin.i18n import code_options
+from caseapp.admin.i18n import code_options, language
 from caseapp.extensions import db
 from caseapp.offices.models import OFFICES
 from caseapp.people.codes import RESIDENCE_STATUSES, nationality_names
@@ -147,16 +147,24 @@ def allocation_filters() -> list:
 
 
 def filter_groups(view):
-    """Like Flask-Admin's cached groups, but choices of database-backed filters are read per request."""
+    """Like Flask-Admin's cached groups, but choices of database-backed filters are read per request.
+
+    The fixed choices (some 250 nationality names) are turned into text once per language and kept.
+    """
     groups = view._filter_groups
     if not groups:
         return None
+    cache = view.__dict__.setdefault("_caseapp_filter_groups", {})
+    lang = language()
+    if lang not in cache:
+        cache[lang] = [group.non_lazy() for group in groups.values()]
     result = {}
-    for group in groups.values():
-        label, items = group.non_lazy()
+    for label, items in cache[lang]:
+        fresh = []
         for item in items:
             flt = view._filters[item["index"]]
             if getattr(flt, "dynamic_options", False):
-                item["options"] = [(k, str(v)) for k, v in flt.get_options(view)]
-        result[label] = items
+                item = {**item, "options": [(k, str(v)) for k, v in flt.get_options(view)]}
+            fresh.append(item)
+        result[label] = fresh
     return result

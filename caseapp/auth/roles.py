@@ -25,7 +25,22 @@ READ_AGGREGATES = frozenset({ANALYST, CASEWORKER, SHELTER_MANAGER, ADMIN, AUDITO
 READ_AUDIT = frozenset({AUDITOR})
 
 
+def role_names(user) -> frozenset[str]:
+    """The names of the user's roles, read once per request (the admin menu asks once per menu item)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return frozenset(r.name for r in user.roles)
+    cache = g.setdefault("caseapp_role_names", {})
+    key = (id(user), user.id)
+    if key not in cache:
+        cache[key] = frozenset(r.name for r in user.roles)
+    return cache[key]
+
+
 def has_any(user, roles) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "active", False):
         return False
-    return any(user.has_role(r) for r in roles)
+    if hasattr(user, "_get_current_object"):
+        user = user._get_current_object()
+    return not role_names(user).isdisjoint(roles)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, func
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from caseapp.extensions import db
 from caseapp.people.birthdate import PRECISIONS, BirthDate
@@ -94,6 +94,10 @@ class Person(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
+
+    # Filled only by queries that ask for it (with_expression): "Shelter / Room" of the current stay,
+    # computed in the list query itself instead of a second query per page (admin/people.py).
+    current_room: Mapped[str | None] = query_expression()
 
     household: Mapped[Household | None] = relationship(back_populates="members")
     district = relationship("District")
