@@ -90,11 +90,14 @@ FLOOR = (
 )
 
 
-def time_floor(url: str) -> float:
+def time_floor(url: str, detail: bool = False) -> float:
     with psycopg.connect(url) as conn:
         start = time.perf_counter()
         for sql in FLOOR:
+            t = time.perf_counter()
             conn.execute(sql)
+            if detail:
+                print(f"          {time.perf_counter() - t:6.2f} s  {sql[:60]}")
         elapsed = time.perf_counter() - start
         conn.rollback()
     return elapsed
@@ -105,6 +108,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--server", default=services.DEFAULT_PG)
     parser.add_argument("--changed", type=float, default=0.02)
+    parser.add_argument("--detail", action="store_true", help="time each floor statement and profile the import")
     args = parser.parse_args()
 
     rng = random.Random(5)
@@ -143,7 +147,7 @@ def main() -> None:
                 print(f"{label:9s} import {elapsed:6.2f} s  COPY {copy_s:5.2f} s  ratio {elapsed / copy_s:5.2f}  "
                       f"(created {s.created}, updated {s.updated}, unchanged {s.unchanged}, rejected {s.rejected})")
                 if label == "first":
-                    floor = time_floor(url)
+                    floor = time_floor(url, detail=args.detail)
                     print(f"floor     server-only INSERT ... SELECT of the same rows into the real tables {floor:6.2f} s"
                           f"  ratio {floor / copy_s:5.2f}")
             db.session.remove()
