@@ -49,3 +49,69 @@ def test_forecast_on_a_tiny_city(db, factory):
     first = rows[(base.year + 1, "kita")]
     assert first["middle"] == 6 and first["places"] == 4  # the six two-year-olds are three next year
     assert first["low"] <= first["middle"] <= first["high"]
+
+
+def _history(person, *steps):
+    from caseapp.workflows.history import record_transition
+
+    state = "announced"
+    for event, to_state, day in steps:
+        record_transition("person", person.id, event, state, to_state, day, actor="test")
+        state = to_state
+
+
+def test_the_set_based_base_population_equals_the_statistics(db, factory):
+    """forecast.data.population_rows and stats' count_by give the same cells, today and for a past day,
+    with a history that changes on the day itself and a person without any history."""
+    from datetime import timedelta
+
+    from caseapp.forecast.data import SINGLE_YEARS, population_rows
+    from caseapp.stats.queries import count_by
+
+    today = date.today()
+    past = today - timedelta(days=30)
+    a = factory.person(district="03", birth=date(today.year - 4, 3, 1), state="housed", sex="w")
+    b = factory.person(district="05", birth=date(today.year - 30, 3, 1), state="departed")
+    c = factory.person(district="05", birth=date(today.year - 7, 3, 1), state="accommodated")
+    factory.person(district="07", birth=date(today.year - 1, 3, 1), state="housed")  # no history
+    _history(a, ("arrive", "arrived", past - timedelta(days=5)), ("house", "housed", past))
+    _history(b, ("arrive", "arrived", past - timedelta(days=90)), ("depart", "departed", past + timedelta(days=1)))
+    _history(c, ("arrive", "arrived", past + timedelta(days=2)))
+    for day in (today, past, past - timedelta(days=10)):
+        mine = {(d, SINGLE_YEARS[age].label, s, h): n for d, age, s, h, n in population_rows(day)}
+        theirs = {(r["district"], r["age_group"], r["sex"], r["housing"]): r["count"]
+                  for r in count_by(day, ("district", "age_group", "sex", "housing"), SINGLE_YEARS)}
+        assert mine == theirs and mine, day
+
+
+def test_a_cached_forecast_is_never_served_after_the_data_changed(db, factory):
+    """The second identical request is answered from the cache (same figures); after a person is added,
+    changed or removed the forecast is computed again and shows it; a caller changing its rows does
+    not change what the next caller gets."""
+    from caseapp.forecast import cache
+    from caseapp.forecast.model import forecast
+
+    cache.clear()
+    base = date.today()
+    two = date(base.year - 2, 1, 1) if base.month > 1 else date(base.year - 3, 12, 1)
+    kids = [factory.person(district="07", birth=two, state="housed", sex="m") for _ in range(6)]
+
+    def kita_next_year():
+        rows = {(r["year"], r["group"]): r for r in forecast(base, 2, places={}).rows if r["district"] == "07"}
+        return rows[(base.year + 1, "kita")]["middle"]
+
+    hits = cache.stats["hits"]
+    assert kita_next_year() == 6
+    first = forecast(base, 2, places={})
+    assert cache.stats["hits"] == hits + 1
+    first.rows[0]["middle"] = 999  # a caller's change stays with that caller
+    assert 999 not in [r["middle"] for r in forecast(base, 2, places={}).rows]
+
+    factory.person(district="07", birth=two, state="housed", sex="w")
+    assert kita_next_year() == 7  # an insert
+    kids[0].district_number = "08"
+    db.session.flush()
+    assert kita_next_year() == 6  # an update, in the same transaction as the first request
+    db.session.delete(kids[1])
+    db.session.flush()
+    assert kita_next_year() == 5  # a delete

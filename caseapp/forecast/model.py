@@ -12,9 +12,10 @@ Low and high use the weakest and strongest arrival year of the history and 10 % 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
+from caseapp.forecast import cache as fcache
 from caseapp.forecast import data as fdata
 from caseapp.stats.agegroups import years_before
 
@@ -34,7 +35,6 @@ STANDARD_ASFR = {**{a: 0.007 for a in range(15, 20)}, **{a: 0.040 for a in range
                  **{a: 0.060 for a in range(35, 40)}, **{a: 0.013 for a in range(40, 45)},
                  **{a: 0.001 for a in range(45, 50)}}
 BOY_SHARE = 0.513
-
 
 
 @dataclass
@@ -140,6 +140,15 @@ def forecast(base_date: date | None = None, years: int = 6, *, district: str | N
     if not 1 <= years <= 6:
         raise ValueError("Die Prognose reicht 1 bis 6 Jahre weit")
     base_date = base_date or date.today()
+    key = ("forecast", base_date, years, district, history_years,
+           None if places is None else tuple(sorted((d, tuple(sorted(p.items()))) for d, p in places.items())))
+    result = fcache.cached(key, lambda: _forecast(base_date, years, district, history_years, places))
+    # Rows are plain dicts a caller may change; the cached result must stay as computed.
+    return replace(result, rows=[dict(r) for r in result.rows], years=list(result.years))
+
+
+def _forecast(base_date: date, years: int, district: str | None, history_years: int,
+              places: dict | None) -> ForecastResult:
     base = fdata.load(base_date, history_years)
     rates = estimate(base)
     residents, shelter = _split(base)
