@@ -119,8 +119,11 @@ def test_feuerwehr_ordnung_compares_occupancy_with_fire_safety_limit(app, city):
     flat = " ".join(text.split())
     assert "1 Gemeinschaftsunterkunft erfasst" in flat and "Keine Unterkunft überschreitet" in flat
     assert "KW " in text and "Zuzüge" in text
-    # The period's course per shelter: beginning, end, peak (8 each) and no day above the limit of 10.
-    assert "GU Am Hafen 10 8 8 8 –" in flat
+    # The shelter's own part: 12 beds, none blocked, limit 10, 8 on the data date (80 % of the limit), a
+    # peak of 8, no day above the limit, 8 moves in and none out.
+    part = flat.split("Unterkünfte im Einzelnen", 2)[2]
+    assert "GU Am Hafen (05 Hafen)" in part
+    assert "12 – 10 8 80 % 8 – 8 –" in part
     weeks = [line for line in _rows(text, "KW ") if len(line.split()) > 4 and line.split()[-4:] != ["–"] * 4]
     assert len(weeks) == 1 and weeks[0].split()[-4:] == ["8", "–", "–", "–"]  # the eight arrivals
 
@@ -131,3 +134,35 @@ def test_every_report_renders_for_an_empty_city(app, db, slug):
     assert data.startswith(b"%PDF-")
     assert "Keine Daten" in text
     assert "Hinweise zur Methode" in text
+
+
+def test_every_district_has_its_own_part_with_the_protected_figures(app, city):
+    """23 district parts; today's counts in them are the cells of the first table (07: four children of
+    6-9, three of 3-5); district 12's lone boy stays hidden; no forecast value from 1 to 2 is printed."""
+    for slug, row_start, today in (("schule-sport", "Grundschule", "4"), ("jugendhilfe", "Kita", "3")):
+        _, text = _render(slug)
+        parts = text.split("Stadtteile im Einzelnen", 2)[2].split("Hinweise zur Methode", 1)[0]
+        headings = [line for line in parts.splitlines() if line.startswith("Stadtteil ")]
+        assert len(headings) == 23, (slug, headings)
+        haste = parts.split("Stadtteil 07 Haste", 1)[1].split("Stadtteil 08", 1)[0]
+        row = _rows(haste, row_start)[0].split()
+        assert row[1] == today, (slug, row)
+        for line in parts.splitlines():
+            words = line.replace("(", " ").replace(")", " ").replace("–", " ").split()
+            assert "1" not in words and "2" not in words, (slug, line)
+
+
+def test_a_small_shelter_is_protected_in_its_own_part(app, db, factory, city):
+    """A second shelter with two residents: its occupancy, peak and moves show as "•" in its part, and
+    its partner cells too (else the two-person figure would follow from the total)."""
+    small = factory.shelter(name="GU Kleine Gasse", district="09", rooms=(("1", 4),), fire_safety_max=4)
+    for person in city["teens"][:2]:
+        factory.stay(person, small.rooms[0], start=TODAY.replace(day=1))
+    _, text = _render("feuerwehr-ordnung")
+    flat = " ".join(text.split())
+    part = flat.split("Unterkünfte im Einzelnen", 2)[2]
+    small_part = part.split("GU Kleine Gasse (09 Gartlage)", 1)[1].split("Hinweise zur Methode", 1)[0]
+    figures = small_part.split("Auszüge", 1)[1].split()[:8]
+    assert figures[:3] == ["4", "–", "4"] and figures[3] == "•" and "2" not in figures, figures
+    hafen = part.split("GU Am Hafen (05 Hafen)", 1)[1].split("Auszüge", 1)[1].split()[:6]
+    assert hafen[3] == "•", hafen  # the partner of the hidden 2 in the same table

@@ -42,3 +42,41 @@ def test_a_child_whose_only_adult_arrives_later_is_alone_until_then(db, factory)
     _history(father, ("arrive", "arrived", TODAY - timedelta(days=3)))
     assert minors_without_adult(TODAY - timedelta(days=10)) == [{"district": "09", "age_group": "3-5", "count": 1}]
     assert minors_without_adult(TODAY) == []
+
+
+def test_the_set_based_population_of_a_past_day_equals_the_statistics(db, factory, app):
+    """reports.queries.population_on (set-based history) gives stats.population's rows for past days."""
+    from caseapp.reports.queries import population_on
+    from caseapp.stats.queries import population
+
+    arrived, left = TODAY - timedelta(days=40), TODAY - timedelta(days=5)
+    family = factory.household()
+    for years, state in ((30, "departed"), (8, "departed"), (15, "housed"), (3, "accommodated")):
+        p = factory.person(birth=_born(years), household=family, state=state, district="05")
+        steps = [("arrive", "arrived", arrived)]
+        steps += [("depart", "departed", left)] if state == "departed" else [("house", state, left)]
+        _history(p, *steps)
+    factory.person(birth=_born(40), state="housed", district="09")  # no history: counts from its creation
+    for day in (TODAY - timedelta(days=1), left, left - timedelta(days=1), arrived - timedelta(days=1)):
+        for by, filters in ((("district", "age_group"), None), (("housing",), None),
+                            (("district",), {"age_group": ["0-2", "3-5", "6-9"]})):
+            assert population_on(day, by, filters) == population(day, by, filters=filters), (day, by)
+
+
+def test_daily_occupancy_of_all_shelters_equals_one_shelter_at_a_time(db, factory):
+    from caseapp.reports.queries import daily_occupancy_by_shelter
+    from caseapp.stats.occupancy import daily_occupancy
+
+    start, end = TODAY - timedelta(days=20), TODAY
+    a = factory.shelter(rooms=(("1", 4), ("2", 4)))
+    b = factory.shelter(rooms=(("1", 2),))
+    people = [factory.person(birth=_born(20 + i)) for i in range(5)]
+    factory.stay(people[0], a.rooms[0], start=start - timedelta(days=3))
+    factory.stay(people[1], a.rooms[1], start=start + timedelta(days=2), end=start + timedelta(days=9))
+    factory.stay(people[2], a.rooms[0], start=start, end=start + timedelta(days=1))
+    factory.stay(people[3], b.rooms[0], start=end)
+    factory.stay(people[4], b.rooms[0], start=start - timedelta(days=9), end=start)
+    all_at_once = daily_occupancy_by_shelter(start, end)
+    for shelter in (a, b):
+        assert all_at_once[shelter.id] == [d["occupied"] for d in daily_occupancy(start, end, shelter.id)]
+    assert max(all_at_once[a.id]) == 2 and all_at_once[b.id][-1] == 1

@@ -17,18 +17,24 @@ _ISO_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 class Table:
     caption: str
     columns: list[str]
-    rows: list[list]  # first cell a label, the rest figures (int, None, or the suppression marker)
+    # first cell a label, the rest figures (int, None, or the suppression marker); a cell may be a tuple
+    # of such values, printed as lines of one cell (one cell costs WeasyPrint far less than several)
+    rows: list[list]
     total: list | None = None
     note: str | None = None
     compact: bool = False  # smaller type for tables with many columns
     text_columns: int = 1  # leading columns of text (left-aligned, may wrap); the rest are figures
+    # Column widths in % of the text width: a fixed table layout, which WeasyPrint sets without first
+    # measuring every cell's content (and which a chart drawn below can align its x positions to).
+    widths: list[float] | None = None
     kind: str = "table"
 
 
 @dataclass
 class Chart:
     src: str  # a data: URL of the SVG, the only kind of URL besides static files the fetcher serves
-    caption: str
+    caption: str  # also the image's alternative text
+    show_caption: bool = True  # False where the surrounding text already explains a row of like charts
     kind: str = "chart"
 
     @classmethod
@@ -60,6 +66,18 @@ class NoData:
 
 
 @dataclass
+class Group:
+    """Blocks kept together on one page: one district's or one shelter's part of a report."""
+
+    blocks: list
+    kind: str = "group"
+
+    @property
+    def has_data(self) -> bool:
+        return any(b.kind in ("table", "chart") for b in self.blocks)
+
+
+@dataclass
 class Section:
     id: str
     title: str
@@ -71,4 +89,4 @@ class Section:
 
     @property
     def has_data(self) -> bool:
-        return any(b.kind in ("table", "chart") for b in self.blocks)
+        return any(b.kind in ("table", "chart") or (b.kind == "group" and b.has_data) for b in self.blocks)

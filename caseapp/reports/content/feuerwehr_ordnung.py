@@ -1,5 +1,6 @@
 """Ausschuss für Feuerwehr und Ordnung: occupancy of every shelter against beds and fire-safety maximum,
-the trend over the period, arrivals and departures, and the map of shelters and districts."""
+the trend over the period, arrivals and departures, the map of shelters and districts, and each
+shelter's own part (its figures and its daily course against beds and fire-safety limit)."""
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,6 +10,7 @@ from caseapp.reports import tables
 from caseapp.reports.blocks import NoData, Section, Table, Text
 from caseapp.reports.compose import Content
 from caseapp.reports.content import common
+from caseapp.reports.content import shelters as shelter_parts
 from caseapp.reports.typography import SUPPRESSED, number, percent
 from caseapp.shelters.models import Shelter
 from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, daily_occupancy, movements, shelter_overview
@@ -22,8 +24,10 @@ def build(inputs) -> Content:
     sections.append(_trend(inputs, shelters))
     inputs.progress(0.55, "Zu- und Fortzüge")
     sections.append(_movements(inputs))
-    inputs.progress(0.8, "Karte")
+    inputs.progress(0.7, "Karte")
     sections.append(_map(inputs, shelters))
+    inputs.progress(0.8, "Unterkünfte im Einzelnen")
+    sections.append(shelter_parts.section(inputs, shelters, _fire_limits(), common.district_names()))
     return Content(sections=sections, notes=[
         ("Belegung: Personen mit einer Belegung (Zimmerzuweisung) am Stichtag. Plätze: Betten abzüglich "
         "gesperrter Betten, höchstens so viele, wie die Brandschutzauflage zulässt. Gesperrte Betten und "
@@ -74,10 +78,6 @@ def _occupancy(inputs, shelters: list[dict]) -> Section:
         rows=body, total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""], compact=True, text_columns=3,
         note="Brandschutzgrenze: höchstzulässige Zahl der Bewohnerinnen und Bewohner laut Brandschutzauflage.",
     ))
-    labels = [r["name"] for r in shelters]
-    values = [tables.printed_values(occupied[("shelter",)]).get(r["id"], 0) for r in shelters]
-    section.add(common.bar_chart(labels, values, "Belegte Plätze je Unterkunft (• = unterdrückt)", horizontal=True,
-                                 height=max(2.0, 0.2 * len(labels) + 0.8)))
     return section
 
 
@@ -99,24 +99,7 @@ def _trend(inputs, shelters: list[dict]) -> Section:
               [f"Ende ({days[-1]['day']:%d.%m.%Y})", _safe(last, inputs.k)],
               ["Höchststand", _safe(peak, inputs.k)]],
     ))
-    section.add(_peaks(inputs, shelters))
     return section
-
-
-def _peaks(inputs, shelters: list[dict]) -> Table:
-    """Per shelter: the highest occupancy of the period and the days above the fire-safety limit."""
-    limits, body = _fire_limits(), []
-    for r in shelters:
-        days = [d["occupied"] for d in daily_occupancy(inputs.period.start, inputs.data_date, r["id"])]
-        limit = limits.get(r["id"])
-        over = sum(1 for v in days if limit is not None and v > limit)
-        body.append([r["name"], limit if limit is not None else "keine", _safe(days[0], inputs.k),
-                     _safe(days[-1], inputs.k), _safe(max(days), inputs.k), over or None])
-    return Table(caption="Belegung je Unterkunft im Berichtszeitraum", compact=True,
-                 columns=["Unterkunft", "Brand\u00adschutz\u00adgrenze", "Beginn", "Ende", "Höchststand",
-                          "Tage über der Grenze"], rows=body,
-                 note="Tage über der Grenze: Tage, an denen mehr Personen untergebracht waren, als die "
-                      "Brandschutzauflage zulässt.")
 
 
 def _safe(value: int, k: int):

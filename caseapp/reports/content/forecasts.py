@@ -1,6 +1,7 @@
 """Forecast sections: school entry and primary school (Schule und Sport), crèche and Kita (Jugendhilfe)."""
 from __future__ import annotations
 
+from caseapp.reports import sparks
 from caseapp.reports.blocks import Heading, NoData, Section, Table, Text
 from caseapp.reports.content import common
 from caseapp.reports.typography import DASH, SUPPRESSED, number
@@ -16,25 +17,33 @@ SCHOOL = (("einschulung", "Einschulungen (Kinder im Alter von 6 Jahren)"),
 DAYCARE = (("krippe", "Kinder im Krippenalter (0–2 Jahre)"), ("kita", "Kinder im Kindergartenalter (3–5 Jahre)"))
 
 
-def school_section(inputs) -> Section:
+def run(inputs):
+    """The forecast of the report's data date (cached per data version: a second report reuses it)."""
+    from caseapp.forecast.model import forecast
+
+    return forecast(inputs.data_date, years=6)
+
+
+def school_section(inputs, result) -> Section:
     section = Section("prognose-schule", "Prognose: Einschulung und Grundschule")
     section.add(Text("Die Prognose schreibt die heute erfassten Kinder Jahr für Jahr fort. Sie zeigt, wie viele "
                      "Kinder in den nächsten Jahren eingeschult werden und im Grundschulalter sind, und in "
                      "welcher Spanne die Zahl voraussichtlich liegt."))
-    return _forecast_blocks(section, inputs, SCHOOL)
+    return _forecast_blocks(section, inputs, SCHOOL, result)
 
 
-def daycare_section(inputs) -> Section:
+def daycare_section(inputs, result) -> Section:
     section = Section("prognose-kita", "Prognose Krippe und Kindergarten")
     section.add(Text("Die Prognose zeigt, wie viele Kinder in den nächsten Jahren im Krippen- und "
                      "Kindergartenalter sein werden, als Grundlage für die Planung von Betreuungsplätzen."))
-    return _forecast_blocks(section, inputs, DAYCARE)
+    return _forecast_blocks(section, inputs, DAYCARE, result)
 
 
-def _forecast_blocks(section: Section, inputs, measures) -> Section:
-    from caseapp.forecast.model import forecast
+def has_children(result, measures) -> bool:
+    return any(_expected(r) for r in result.rows if r["group"] in {m for m, _ in measures})
 
-    result = forecast(inputs.data_date, years=6)
+
+def _forecast_blocks(section: Section, inputs, measures, result) -> Section:
     totals = {(r["year"], r["group"]): r for r in result.city_totals()}
     keys = [m for m, _ in measures]
     if not any(_expected(totals[(y, m)]) for y in result.years for m in keys if (y, m) in totals):
@@ -47,7 +56,6 @@ def _forecast_blocks(section: Section, inputs, measures) -> Section:
                                 for r in rows]))
         if any(_expected(r) >= inputs.k for r in rows):  # else every point is suppressed
             section.add(_chart(rows, label, inputs.k))
-    section.add(_by_district(result, measures, inputs))
     return section
 
 
@@ -61,20 +69,6 @@ def _chart(rows: list[dict], label: str, k: int):
     bands = None if small else {"erwartet": (lows, highs)}
     return common.line_chart([str(r["year"]) for r in rows], {"erwartet": line}, bands=bands,
                              caption=f"{label}: erwarteter Wert" + ("" if small else " (Linie) und Spanne (Fläche)"))
-
-
-def _by_district(result, measures, inputs) -> Table:
-    first, last = result.years[0], result.years[-1]
-    cells = {(r["district"], r["year"], r["group"]): _expected(r) for r in result.rows}
-    names = common.district_names()
-    columns = ["Stadtteil"] + [f"{short} {year}" for _m, short in _short(measures) for year in (first, last)]
-    rows = []
-    for number_, name in names.items():
-        values = [cells.get((number_, year, m), 0) for m, _s in _short(measures) for year in (first, last)]
-        if any(values):
-            rows.append([name] + [_shown(v, inputs.k) for v in values])
-    return Table(caption=f"Erwartete Zahl der Kinder je Stadtteil, {first} und {last}", columns=columns,
-                 rows=rows, note="Mittlere Variante; Bewohnerinnen und Bewohner von Unterkünften eingerechnet.")
 
 
 def _short(measures):
@@ -99,3 +93,46 @@ def _range(row: dict, k: int) -> str:
     if low < k:
         return f"bis {number(high)}"
     return f"{number(low)}\u2013{number(high)}"
+
+
+# A district's forecast table: label, today's count, then one column per year; its chart below puts
+# each year's value under the centre of that year's column.
+LABEL_WIDTH, COLUMN_WIDTH = 16.0, 12.0
+
+
+def district_table(result, district: str, measures, k: int, today: dict, today_head: str) -> Table:
+    """One district's forecast, a row per measure and a column per year, each cell the expected number
+    with its range in brackets, after today's protected count (`today` {measure: count or ""})."""
+    cells = {(r["year"], r["group"]): r for r in result.rows if r["district"] == district}
+    rows = [[label, today.get(m, "")] + [_with_range(cells[(y, m)], k) if (y, m) in cells else None
+                                         for y in result.years] for m, label in _short(measures)]
+    return Table(caption="", columns=["", today_head] + [str(y) for y in result.years], rows=rows,
+                 compact=True, widths=[LABEL_WIDTH] + [COLUMN_WIDTH] * (1 + len(result.years)))
+
+
+def _with_range(row: dict, k: int) -> str:
+    shown, span = _shown(_expected(row), k), _range(row, k)
+    if shown is None and span == DASH:
+        return DASH
+    if shown == SUPPRESSED:
+        return SUPPRESSED
+    return f"{number(shown)} ({span})"
+
+
+def district_chart(result, district: str, measures, k: int, caption: str):
+    """Expected values as lines with their range as bands, each year under its table column; values
+    and band ends under the protection limit are left out."""
+    cells = {(r["year"], r["group"]): r for r in result.rows if r["district"] == district}
+    series, bands = {}, {}
+    for m, label in _short(measures):
+        rows = [cells.get((y, m)) for y in result.years]
+        series[label] = [None if r is None or 0 < _expected(r) < k else _expected(r) for r in rows]
+        lows = [None if r is None else r["low"] + r["shelter"] for r in rows]
+        highs = [None if r is None else r["high"] + r["shelter"] for r in rows]
+        keep = [lo is not None and hi is not None and not 0 < lo < k and not 0 < hi < k
+                for lo, hi in zip(lows, highs, strict=True)]
+        bands[label] = ([lo if ok else None for lo, ok in zip(lows, keep, strict=True)],
+                        [hi if ok else None for hi, ok in zip(highs, keep, strict=True)])
+    start = (LABEL_WIDTH + COLUMN_WIDTH) / 100
+    positions = [start + COLUMN_WIDTH / 100 * (i + 0.5) for i in range(len(result.years))]
+    return sparks.line_chart(positions, series, caption, bands=bands)

@@ -1,19 +1,33 @@
-"""Jugendhilfeausschuss: minors by age group and district, minors without an adult at home, Kita forecast."""
+"""Jugendhilfeausschuss: minors by age group and district, minors without an adult at home, the crèche
+and Kita forecast for the city and for each district with today's counts beside it."""
 from __future__ import annotations
 
 from caseapp.reports import tables
 from caseapp.reports.blocks import Heading, NoData, Section, Text
 from caseapp.reports.compose import Content
-from caseapp.reports.content import common, forecasts
+from caseapp.reports.content import common, districts, forecasts
 from caseapp.reports.queries import minors_without_adult
 
 
 def build(inputs) -> Content:
-    sections = [_minors(inputs)]
-    inputs.progress(0.35, "Minderjährige ohne Erwachsene im Haushalt")
+    minors, lattice = _minors(inputs)
+    sections = [minors]
+    inputs.progress(0.3, "Minderjährige ohne Erwachsene im Haushalt")
     sections.append(_unaccompanied(inputs))
-    inputs.progress(0.65, "Prognose Krippe und Kindergarten")
-    sections.append(forecasts.daycare_section(inputs))
+    inputs.progress(0.55, "Prognose Krippe und Kindergarten")
+    result = forecasts.run(inputs)
+    sections.append(forecasts.daycare_section(inputs, result))
+    inputs.progress(0.75, "Stadtteile im Einzelnen")
+    sections.append(districts.section(
+        inputs, result=result, measures=forecasts.DAYCARE,
+        intro=("Für jeden Stadtteil die erwartete Zahl der Kinder im Krippen- und im Kindergartenalter Jahr "
+               "für Jahr, in Klammern die Spanne von der schwächsten zur stärksten Variante, daneben der "
+               "heutige Stand (dieselben Zahlen wie in der Tabelle des ersten Abschnitts). Die Grafik unter "
+               "jeder Tabelle zeigt jedes Jahr unter seiner Spalte: blau das Krippenalter, orange das "
+               "Kindergartenalter, als Fläche die Spanne; die Zahl links oben ist der höchste Wert der Skala, "
+               "die untere Linie steht für null."),
+        lattice=lattice, today_groups={"krippe": "0-2", "kita": "3-5"},
+        chart_caption="Kinder im Krippen- und im Kindergartenalter, erwartet (Linien) und Spanne (Flächen)"))
     return Content(sections=sections, notes=[
         ("Minderjährige ohne Erwachsene im Haushalt: Personen unter 18 Jahren, denen kein Haushalt "
         "zugeordnet ist oder in deren Haushalt keine volljährige Person der Grundgesamtheit lebt. Die Zahl "
@@ -22,7 +36,7 @@ def build(inputs) -> Content:
     ])
 
 
-def _minors(inputs) -> Section:
+def _minors(inputs) -> tuple[Section, dict | None]:
     section = Section("minderjaehrige", "Minderjährige nach Altersgruppe und Stadtteil")
     table, lattice = common.district_age(
         inputs, caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
@@ -34,7 +48,7 @@ def _minors(inputs) -> Section:
         labels = common.minor_labels()
         section.add(common.bar_chart([tables.age_label(a) for a in labels], [ages.get(a, 0) for a in labels],
                                      "Minderjährige nach Altersgruppe (• = unterdrückt)"))
-    return section
+    return section, lattice
 
 
 def _unaccompanied(inputs) -> Section:

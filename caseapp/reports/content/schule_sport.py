@@ -1,20 +1,33 @@
 """Ausschuss für Schule und Sport: children and young people by district and age group, the school-entry
-and primary-school forecast with its range, and children living in shelters by district."""
+and primary-school forecast with its range, children living in shelters by district, and each district's
+own page part (its children by age group, its forecast with range)."""
 from __future__ import annotations
 
 from caseapp.reports import tables
 from caseapp.reports.blocks import Section, Text
 from caseapp.reports.compose import Content
-from caseapp.reports.content import common, forecasts
+from caseapp.reports.content import common, districts, forecasts
 from caseapp.reports.queries import minors_in_shelters
 
 
 def build(inputs) -> Content:
-    sections = [_young_people(inputs)]
-    inputs.progress(0.35, "Prognose Einschulung und Grundschule")
-    sections.append(forecasts.school_section(inputs))
-    inputs.progress(0.7, "Kinder in Gemeinschaftsunterkünften")
+    young, young_lattice = _young_people(inputs)
+    inputs.progress(0.25, "Prognose Einschulung und Grundschule")
+    result = forecasts.run(inputs)
+    sections = [young, forecasts.school_section(inputs, result)]
+    inputs.progress(0.6, "Kinder in Gemeinschaftsunterkünften")
     sections.append(_in_shelters(inputs))
+    inputs.progress(0.75, "Stadtteile im Einzelnen")
+    sections.append(districts.section(
+        inputs, result=result, measures=forecasts.SCHOOL,
+        intro=("Für jeden Stadtteil die erwarteten Einschulungen und Kinder im Grundschulalter Jahr für Jahr, "
+               "in Klammern die Spanne von der schwächsten zur stärksten Variante, daneben der heutige Stand "
+               "der Kinder im Grundschulalter (dieselbe Zahl wie in der Tabelle des ersten Abschnitts). Die "
+               "Grafik unter jeder Tabelle zeigt jedes Jahr unter seiner Spalte: blau die Einschulungen, "
+               "orange die Kinder im Grundschulalter, als Fläche die Spanne; die Zahl links oben ist der "
+               "höchste Wert der Skala, die untere Linie steht für null."),
+        lattice=young_lattice, today_groups={"grundschule": "6-9"},
+        chart_caption="Einschulungen und Kinder im Grundschulalter, erwartet (Linien) und Spanne (Flächen)"))
     return Content(sections=sections, notes=[
         ("Kinder in Gemeinschaftsunterkünften: Minderjährige mit einer Belegung (Bett) in einer "
         "Gemeinschaftsunterkunft am Stichtag, nach dem Stadtteil der Unterkunft."),
@@ -22,7 +35,7 @@ def build(inputs) -> Content:
     ])
 
 
-def _young_people(inputs) -> Section:
+def _young_people(inputs) -> tuple[Section, dict | None]:
     section = Section("kinder-jugendliche", "Kinder und Jugendliche nach Stadtteil und Altersgruppe")
     section.add(Text("Die Altersgruppen folgen den Stufen von Kindertagesbetreuung und Schule: 0–2 Jahre "
                      "(Krippe), 3–5 Jahre (Kindergarten), 6–9 Jahre (Grundschule), 10–15 Jahre "
@@ -33,13 +46,7 @@ def _young_people(inputs) -> Section:
     if lattice:
         values = tables.printed_values(lattice[("district",)])
         section.add(common.district_map(values, "Kinder und Jugendliche je Stadtteil"))
-        names = common.district_names()
-        keys = [k for k in names if k in values]
-        if any(values[k] for k in keys):  # a chart of nothing but suppressed bars says nothing
-            section.add(common.bar_chart([names[k] for k in keys], [values[k] for k in keys],
-                                         "Kinder und Jugendliche je Stadtteil (• = unterdrückt)", horizontal=True,
-                                         height=max(2.0, 0.22 * len(keys) + 0.8)))
-    return section
+    return section, lattice
 
 
 def _in_shelters(inputs) -> Section:

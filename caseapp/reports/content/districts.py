@@ -1,0 +1,36 @@
+"""The per-district part of a report: for each of the 23 districts its forecast year by year with its
+range, as a small table and chart, kept together on one page.
+
+The report's overview tables give the first and the last forecast year or today's counts for all
+districts at once; a committee planning places for one district needs that district's whole course.
+Today's counts shown beside the forecast are cells of a table the report already publishes (district x
+age group, protected with all its margins), so they carry the same protection; forecast values follow
+the forecast's rule (1 to k-1 shown as "•").
+"""
+from __future__ import annotations
+
+from caseapp.reports import tables
+from caseapp.reports.blocks import Group, Heading, NoData, Section, Text
+from caseapp.reports.content import common, forecasts
+
+
+def section(inputs, *, intro: str, result, measures, chart_caption: str, lattice: dict | None = None,
+            today_groups: dict[str, str] | None = None) -> Section:
+    """today_groups {measure: age group label} reads today's count of that measure from `lattice`."""
+    out = Section("stadtteile", "Stadtteile im Einzelnen").add(Text(intro))
+    if not forecasts.has_children(result, measures):
+        return out.add(NoData("Für eine Prognose sind zum Datenstand in keinem Stadtteil Kinder erfasst."))
+    head = f"Stand {inputs.data_date:%d.%m.%Y}"
+    # Only groups the configured age groups have; a measure without one gets an empty cell, not "–".
+    known = set(common.minor_labels())
+    today_groups = {m: age for m, age in (today_groups or {}).items() if age in known}
+    for number, name in common.district_names().items():
+        cells = lattice[("district", "age_group")] if lattice else {}
+        today = {m: tables.printed(cells, (number, today_groups[m])) if m in today_groups else ""
+                 for m, _label in measures}
+        out.add(Group([
+            Heading(f"Stadtteil {name}"),
+            forecasts.district_table(result, number, measures, inputs.k, today, head),
+            forecasts.district_chart(result, number, measures, inputs.k, f"{name}: {chart_caption}"),
+        ]))
+    return out

@@ -1,0 +1,90 @@
+"""The per-shelter part of the fire-safety report: for each shelter its beds, fire-safety limit, occupancy
+on the data date, highest occupancy and days above the limit in the period, moves in and out, and its
+daily occupancy drawn against beds and limit.
+
+Protection: each day's occupancy of all shelters is a table of its own (with the city total, which the
+report also shows), protected by the dashboards' rule before any shelter's line is drawn; so is the
+occupancy on the data date (the same cells as the overview table) and each count of moves. A suppressed
+day is a gap in the line; the highest occupancy is given only where it is a published day's value.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from caseapp.reports import sparks, tables
+from caseapp.reports.blocks import Group, Heading, NoData, Section, Table, Text
+from caseapp.reports.periods import MONTHS_DE
+from caseapp.reports.queries import daily_occupancy_by_shelter, stays_begun_and_ended
+from caseapp.reports.typography import SUPPRESSED, percent
+
+WIDTHS = [11.0, 11.0, 11.0, 12.0, 11.0, 11.0, 11.0, 11.0, 11.0]
+START = 0.16  # share of the chart's width left free for the scale
+
+
+def section(inputs, shelters: list[dict], limits: dict, names: dict) -> Section:
+    out = Section("unterkuenfte", "Unterkünfte im Einzelnen")
+    if not shelters:
+        return out.add(NoData("Es ist keine Gemeinschaftsunterkunft erfasst."))
+    out.add(Text("Für jede Unterkunft: Betten, Brandschutzgrenze und Belegung am Stichtag, der Höchststand und "
+                 "die Tage über der Brandschutzgrenze im Berichtszeitraum, die begonnenen und beendeten "
+                 "Belegungen (Einzüge und Auszüge, Verlegungen eingeschlossen) und darunter die Belegung Tag "
+                 "für Tag (blaue Linie) mit der Zahl der Betten (grau gestrichelt) und der Brandschutzgrenze "
+                 "(rot gestrichelt). Die Zahl links oben ist der höchste Wert der Skala, die untere Linie "
+                 "steht für null."))
+    start, end = inputs.period.start, inputs.data_date
+    series = daily_occupancy_by_shelter(start, end)
+    ids = [r["id"] for r in shelters]
+    daily = _protected_days(series, ids, inputs.k)
+    today = tables.protected_lattice([{"s": r["id"], "count": r["occupied"]} for r in shelters], ("s",),
+                                     inputs.k)[("s",)]
+    moves = stays_begun_and_ended(start, end)
+    begun = _protect({i: moves.get(i, (0, 0))[0] for i in ids}, inputs.k)
+    ended = _protect({i: moves.get(i, (0, 0))[1] for i in ids}, inputs.k)
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    for r in shelters:
+        sid, limit = r["id"], limits.get(r["id"])
+        true_days, shown_days = series.get(sid, [0] * len(days)), daily[sid]
+        peak = max(true_days, default=0)
+        over = sum(1 for v in true_days if limit is not None and v > limit)
+        occupied = tables.printed(today, (sid,))
+        exact = occupied not in (SUPPRESSED, None)
+        row = [r["beds"], r["blocked"] or None, limit if limit is not None else "keine", occupied,
+               percent(r["occupied"] / limit) if limit and exact else "",
+               peak if peak in shown_days and peak else (SUPPRESSED if peak else None),
+               over or None, tables.printed(begun, (sid,)), tables.printed(ended, (sid,))]
+        out.add(Group([
+            Heading(f"{r['name']} ({names.get(r['district'], r['district'])})"),
+            Table(caption="", columns=["Betten", "gesperrt", "Brand\u00adschutz\u00adgrenze",
+                                       f"belegt am {end:%d.%m.}", "% der Grenze", "Höchst\u00adstand",
+                                       "Tage über der Grenze", "Einzüge", "Auszüge"],
+                  rows=[row], compact=True, text_columns=0, widths=WIDTHS),
+            _chart(r, limit, days, shown_days),
+        ]))
+    return out
+
+
+def _protected_days(series: dict, ids: list, k: int) -> dict[int, list]:
+    """shelter id -> the daily values with every day protected across all shelters (None = suppressed)."""
+    out = {i: [] for i in ids}
+    length = max((len(v) for v in series.values()), default=0)
+    for d in range(length):
+        day = _protect({i: series.get(i, [0] * length)[d] for i in ids}, k)
+        for i in ids:
+            out[i].append(day.get((i,)) if (i,) in day else 0)
+    return out
+
+
+def _protect(values: dict, k: int) -> dict:
+    rows = [{"s": i, "count": n} for i, n in values.items()]
+    return tables.protected_lattice(rows, ("s",), k)[("s",)] if rows else {}
+
+
+def _chart(row: dict, limit, days: list, values: list):
+    n = len(days)
+    positions = [START + (1 - START) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
+    firsts = {i: MONTHS_DE[d.month - 1][:3] if d.day == 1 else f"{d:%d.%m.}"
+              for i, d in enumerate(days) if d.day == 1 or (n <= 31 and d.weekday() == 0)}
+    return sparks.line_chart(positions, {"belegt": values},
+                             f"{row['name']}: Belegung Tag für Tag mit Betten und Brandschutzgrenze",
+                             levels={"Betten": row["beds"] or None, "Brandschutzgrenze": limit},
+                             x_labels=firsts, legend=False)

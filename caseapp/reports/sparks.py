@@ -1,0 +1,116 @@
+"""Small line charts for the per-district and per-shelter pages, written directly as SVG.
+
+A report has one of these for each of the 23 districts or 30 shelters. A matplotlib chart costs about
+0.1 s to build and (hundreds of nodes, dozens of text runs) about 0.06-0.2 s for WeasyPrint to draw;
+these have polylines and bands (which WeasyPrint draws almost for free) and only a handful of labels -
+every text run costs WeasyPrint 1-2 ms, so the table drawn right above a chart labels its x axis.
+Values of None are left out of the line (suppressed or unknown), never drawn as zero.
+"""
+from __future__ import annotations
+
+import base64
+from html import escape
+
+from caseapp.reports.blocks import Chart
+from caseapp.reports.typography import number
+
+WIDTH, HEIGHT = 600, 130
+TOP, BOTTOM = 8, 16
+FONT_SIZE = 10
+COLOURS = ("#1f5f8b", "#e07b39", "#4a9a5b", "#7a5ea8")
+LEVEL_COLOURS = ("#777777", "#b8405e")
+
+
+def _scale(top: float):
+    span = max(top, 1)
+
+    def y(value: float) -> float:
+        return TOP + (HEIGHT - TOP - BOTTOM) * (1 - value / span)
+
+    return y
+
+
+def _nice_top(value: float) -> int:
+    """The smallest of 1, 2, 2.5, 5 times a power of ten at or above value (at least 4)."""
+    value = max(value, 4)
+    magnitude = 1
+    while magnitude * 10 <= value:
+        magnitude *= 10
+    return int(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= value))
+
+
+def line_chart(positions: list[float], series: dict[str, list], caption: str, *, bands: dict | None = None,
+               levels: dict[str, float] | None = None, x_labels: dict[int, str] | None = None,
+               legend: bool = True) -> Chart:
+    """positions: x of each value as a share of the width (0..1), e.g. the centres of a table's year
+    columns drawn right above the chart, whose header then labels the x axis; series {name: [value or
+    None]}; bands {series name: ([low or None], [high or None])} shaded behind it; levels {name: value}
+    as dashed lines (beds, a legal limit); x_labels {index: text} under the axis where no table is above."""
+    bands, levels = bands or {}, {k: v for k, v in (levels or {}).items() if v is not None}
+    drawn = [v for vs in series.values() for v in vs if v is not None]
+    drawn += [v for _lo, hi in bands.values() for v in hi if v is not None] + list(levels.values())
+    top = _nice_top(max(drawn, default=0) * 1.05)
+    y = _scale(top)
+    xs = [p * WIDTH for p in positions]
+    left = min(xs, default=0) - 8
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+            f'viewBox="0 0 {WIDTH} {HEIGHT}"><g font-family="Bericht Sans" font-size="{FONT_SIZE}" fill="#333">')]
+    # Every label is a text run WeasyPrint lays out letter by letter: only the top of the scale is
+    # written (the base line is 0), and the series are keyed once in the text around the charts.
+    for tick in (0, top):
+        ty = y(tick)
+        out.append(f'<line x1="{left:.1f}" y1="{ty:.1f}" x2="{WIDTH}" y2="{ty:.1f}" stroke="#ccc"/>')
+    out.append(f'<text x="{left - 4:.1f}" y="{y(top) + 3.5:.1f}" text-anchor="end">{number(top)}</text>')
+    for index, label in (x_labels or {}).items():
+        out.append(f'<text x="{xs[index]:.1f}" y="{HEIGHT - 4}" text-anchor="middle">{escape(label)}</text>')
+    names = list(series)
+    for name, (lows, highs) in bands.items():
+        colour = COLOURS[names.index(name) % len(COLOURS)]
+        for run in _band_runs(xs, lows, highs, y):
+            out.append(f'<polygon points="{run}" fill="{colour}" fill-opacity="0.2" stroke="none"/>')
+    for i, (name, value) in enumerate(levels.items()):
+        ly = y(value)
+        out.append(f'<line x1="{left:.1f}" y1="{ly:.1f}" x2="{WIDTH}" y2="{ly:.1f}" stroke="{LEVEL_COLOURS[i % 2]}" '
+                   f'stroke-width="1.2" stroke-dasharray="6,3"/>')
+    for i, (name, values) in enumerate(series.items()):
+        colour = COLOURS[i % len(COLOURS)]
+        for run in _runs(xs, values, y):
+            out.append(f'<polyline points="{run}" fill="none" stroke="{colour}" stroke-width="2"/>')
+    if legend:  # the names of the dashed levels at their right end (lines are keyed in the text)
+        for name, value in levels.items():
+            out.append(f'<text x="{WIDTH - 2}" y="{y(value) - 3:.1f}" text-anchor="end">{escape(name)}</text>')
+    out.append("</g></svg>")
+    svg = "".join(out)
+    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), caption,
+                 show_caption=False)
+
+
+def _band_runs(xs, lows, highs, y) -> list[str]:
+    """Closed polygons of the band, broken wherever one of its ends is unknown."""
+    out, upper, lower = [], [], []
+    for x, lo, hi in zip(xs, lows, highs, strict=True):
+        if lo is None or hi is None:
+            if upper:
+                out.append(" ".join(upper + lower[::-1]))
+            upper, lower = [], []
+            continue
+        upper.append(f"{x:.1f},{y(hi):.1f}")
+        lower.append(f"{x:.1f},{y(lo):.1f}")
+    if upper:
+        out.append(" ".join(upper + lower[::-1]))
+    return out
+
+
+def _runs(xs: list[float], values: list, y) -> list[str]:
+    """Polyline point lists, broken wherever a value is None."""
+    runs, current = [], []
+    for x, v in zip(xs, values, strict=True):
+        if v is None:
+            if current:
+                runs.append(" ".join(current))
+            current = []
+            continue
+        current.append(f"{x:.1f},{y(v):.1f}")
+    if current:
+        runs.append(" ".join(current))
+    return runs
