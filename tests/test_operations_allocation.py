@@ -150,3 +150,18 @@ def test_relocation_moves_the_bed_and_needs_a_target(factory, cw):
     run_transition(person, "relocate", by=cw, shelter_id=two.id)
     assert room_of(person).shelter_id == two.id
     assert capacity(one)["occupied"] == 0 and capacity(one, TODAY - timedelta(days=1))["occupied"] == 1
+
+
+def test_a_person_who_lost_their_flat_is_placed_in_a_shelter_again(factory, cw, db):
+    from caseapp.workflows.history import history
+
+    shelter = factory.shelter(rooms=(("1", 2),))
+    person = arrived(factory)
+    run_transition(person, "allocate", by=cw, shelter_id=shelter.id, on=TODAY - timedelta(days=30))
+    run_transition(person, "move_out", by=cw, on=TODAY - timedelta(days=10), reason="Mietvertrag")
+    assert person.state == "housed" and active_stay(person.id) is None
+    run_transition(person, "allocate", by=cw, shelter_id=shelter.id, reason="Wohnungsverlust (Kündigung)")
+    assert person.state == "accommodated" and room_of(person).shelter_id == shelter.id
+    assert capacity(shelter)["occupied"] == 1
+    events = [(h.event, h.from_state, h.to_state) for h in history("person", person.id)]
+    assert ("allocate", "housed", "accommodated") in events

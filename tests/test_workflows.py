@@ -34,7 +34,7 @@ class Shelter(Row):
     ("announced", ["arrive", "depart"]),
     ("arrived", ["allocate", "move_out", "depart"]),
     ("accommodated", ["relocate", "move_out", "depart"]),
-    ("housed", ["depart"]),
+    ("housed", ["allocate", "depart"]),
     ("departed", []),
 ])
 def test_person_events_per_state(state, events):

@@ -2,9 +2,10 @@
 
 Decision on `move_out`: it is allowed from `accommodated` (leaving a shelter for a flat) and also
 from `arrived` (a person who moves straight into a flat, e.g. by family reunification, without ever
-being allocated to a shelter); otherwise such persons would be stuck in `arrived`. A person in a
-flat who loses it is not allocated again by this machine (no `housed -> accommodated`); that case is
-left to a later issue.
+being allocated to a shelter); otherwise such persons would be stuck in `arrived`.
+
+Decision on `allocate`: it is allowed from `arrived` and also from `housed`: a person who loses their
+flat (notice, fire, separation) must be placed in a shelter again, with the same room rules.
 
 Guards are named conditions fed by the operation (`run_transition`), which decides the facts
 (target room chosen, room differs) inside the transaction; the machine only states the rule.
@@ -24,7 +25,7 @@ class PersonMachine(StateMachine):
     departed = State("weggezogen", final=True, value=S.departed.value)
 
     arrive = announced.to(arrived)
-    allocate = arrived.to(accommodated, cond="has_target_room")
+    allocate = arrived.to(accommodated, cond="has_target_room") | housed.to(accommodated, cond="has_target_room")
     relocate = accommodated.to.itself(cond=["has_target_room", "target_is_another_room"])
     move_out = accommodated.to(housed) | arrived.to(housed)
     depart = announced.to(departed) | arrived.to(departed) | accommodated.to(departed) | housed.to(departed)
