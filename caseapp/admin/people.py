@@ -71,9 +71,14 @@ def name_search_condition(search: str, first_by_name: int | None = None, descend
     return Person.id.in_(firsts)
 
 
-# List columns that show a stored code by its label in the request's language (see row_html).
-_CODE_COLUMNS = {"sex": "sex", "state": "state", "nationality": "nationality",
-                 "residence_status": "residence_status"}
+# List cells computed without the formatter machinery (see row_html): (person, language) -> text.
+_ROW_CELLS = {
+    "name": lambda p, lang: p.display_name,
+    "birth": lambda p, lang: p.birth.german,
+    "shelter": lambda p, lang: p.current_room,
+    **{kind: (lambda kind: lambda p, lang: code_label(kind, getattr(p, kind), lang))(kind)
+       for kind in ("sex", "state", "nationality", "residence_status")},
+}
 
 
 def _name(view, context, person, name):
@@ -122,13 +127,12 @@ class PersonBaseView(SecureModelView):
         details_url, lang = context
         cells = []
         for column, _label in self._list_columns:
-            formatter = self.column_formatters.get(column)
-            if column in _CODE_COLUMNS:
-                value = code_label(_CODE_COLUMNS[column], getattr(person, column), lang)
-            elif formatter:
-                value = formatter(self, None, person, column)
+            fast = _ROW_CELLS.get(column)
+            if fast is not None:
+                value = fast(person, lang)
             else:
-                value = getattr(person, column)
+                formatter = self.column_formatters.get(column)
+                value = formatter(self, None, person, column) if formatter else getattr(person, column)
             cells.append("" if value is None else escape(value))
         first = f'<td><a href="{details_url}{person.id}">{cells[0]}</a></td>'
         return Markup(first + "".join(f"<td>{cell}</td>" for cell in cells[1:]))

@@ -1,12 +1,14 @@
 """List filters of the person views: district, age group, nationality, status, state, shelter, office."""
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from flask import has_request_context
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import event, exists, select
+from sqlalchemy.orm import Session as OrmSession
 
 from caseapp.admin.i18n import code_options, language
 from caseapp.extensions import db
@@ -86,8 +88,7 @@ class ShelterFilter(DynamicOptionsFilter):
         return _l("equals")
 
     def load_options(self):
-        return [(str(i), name) for i, name in db.session.execute(select(Shelter.id, Shelter.name)
-                                                                  .order_by(Shelter.name))]
+        return shelter_choices()
 
 
 class OfficeFilter(BaseSQLAFilter):
@@ -120,6 +121,31 @@ class DistrictFilter(DynamicOptionsFilter):
 
     def load_options(self):
         return _district_options()
+
+
+_SHELTER_CHOICES: dict = {}
+SHELTER_CHOICES_TTL = 30.0  # seconds; other worker processes see a new or renamed shelter by then
+
+
+def shelter_choices() -> list[tuple[str, str]]:
+    """(id, name) of every shelter for the filter, read at most every 30 s per process.
+
+    Every person list page shows these choices; a shelter written in this process clears them at once
+    (forget_shelter_choices, on every ORM flush).
+    """
+    now, key = time.monotonic(), str(db.session.get_bind().url)
+    at, cached = _SHELTER_CHOICES.get(key, (0.0, None))
+    if cached is None or now - at > SHELTER_CHOICES_TTL:
+        cached = [(str(i), name) for i, name in db.session.execute(select(Shelter.id, Shelter.name)
+                                                                   .order_by(Shelter.name))]
+        _SHELTER_CHOICES[key] = (now, cached)
+    return cached
+
+
+@event.listens_for(OrmSession, "before_flush")
+def forget_shelter_choices(session, flush_context, instances) -> None:
+    if any(isinstance(o, Shelter) for o in (*session.new, *session.dirty, *session.deleted)):
+        _SHELTER_CHOICES.clear()
 
 
 def full_filters(age_groups: list[str]) -> list:
