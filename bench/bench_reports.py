@@ -2,11 +2,17 @@
 
     .venv/bin/python bench/bench_reports.py [--persons 45000] [--period 2026-Q3] [--repeat 3] [--keep DBNAME]
 
-Creates a throw-away database, migrates it, fills it with `caseapp demo`, then renders every committee
-report the way the worker does (caseapp.tasks.reports.run_job: queries, charts, WeasyPrint, archive),
-once to warm up (fonts, matplotlib) and then --repeat times. Reports per committee the median seconds
+Creates a throw-away database, migrates it, fills it with `caseapp demo`, runs VACUUM ANALYZE (what
+autovacuum does soon after a bulk load; this server runs without autovacuum), then renders every
+committee report the way the worker does (caseapp.tasks.reports.run_job: queries, charts, WeasyPrint,
+archive). One round renders the three reports in turn, as the monthly run does; before each round the
+process's caches are emptied (matplotlib charts, which are memoised on their figures, and the forecast
+cache), so every round computes everything once and the second report with a forecast (jugendhilfe)
+reuses the first one's forecast (same data date, unchanged data), as in a real run. A first round warms
+up fonts and imports and is not counted; then --repeat rounds. Reports per committee the median seconds
 for content (queries + charts), layout (WeasyPrint) and the whole job, the pages and seconds per page,
-as wall time and as this process's CPU time (the machine is shared; PostgreSQL's own time is in wall only).
+as wall time and as this process's CPU time (PostgreSQL's own time is in wall only), and the load
+average. With --cold-forecast the forecast cache is emptied before every report (no reuse at all).
 Prints one JSON object; writes the last PDFs to --out-dir when given.
 """
 from __future__ import annotations
@@ -30,6 +36,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--keep", help="reuse this existing database (already filled) and keep it")
     ap.add_argument("--out-dir", help="copy the rendered PDFs here")
+    ap.add_argument("--cold-forecast", action="store_true", help="no forecast reuse between the reports")
     args = ap.parse_args()
     with demo_database(args.persons, args.keep) as (url, fill):
         print(json.dumps(measure(url, fill, args), indent=2, default=str))
@@ -53,9 +60,12 @@ def measure(url: str, fill, args) -> dict:
     out: dict = {"period": period, "persons_filled_in_s": fill, "cpus": os.cpu_count(),
                  "load_before": os.getloadavg()}
     with app.app_context():
+        if fill is not None:
+            with db.engine.connect() as conn:
+                conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
         out["persons"] = db.session.scalar(db.text("SELECT count(*) FROM person"))
         out["shelters"] = db.session.scalar(db.text("SELECT count(*) FROM shelter"))
-        out["reports"] = {slug: _committee(slug, period, args) for slug in _committees()}
+        out["reports"] = _rounds(period, args)
     pages = sum(r["pages"] for r in out["reports"].values())
     seconds = sum(r["job_s"] for r in out["reports"].values())
     cpu = sum(r["job_cpu_s"] for r in out["reports"].values())
@@ -72,52 +82,80 @@ def _committees():
     return list(COMMITTEES)
 
 
-def _committee(slug: str, period: str, args) -> dict:
+def _clear_caches() -> None:
+    from caseapp.charts import basic, districtmap
+    from caseapp.forecast import cache
+
+    for chart in (basic._bar, basic._line, basic._stacked, basic._pyramid, districtmap._map):
+        chart.cache_clear()
+    cache.clear()
+
+
+def _rounds(period: str, args) -> dict:
     from caseapp.extensions import db
+    from caseapp.forecast import cache
     from caseapp.reports import operations
     from caseapp.reports.operations import request_report
     from caseapp.tasks.reports import run_job
 
-    timings: dict[str, list] = {"layout_s": [], "job_s": [], "job_cpu_s": [], "layout_cpu_s": []}
+    slugs = _committees()
+    timings = {s: {"layout_s": [], "layout_cpu_s": [], "job_s": [], "job_cpu_s": [], "forecast_reused": [],
+                   "load": []} for s in slugs}
     original = operations.render_document
+    current: dict = {}
 
     def timed_render(template, context):
         t, c = time.perf_counter(), time.process_time()
         rendered = original(template, context)
-        timings["layout_s"].append(time.perf_counter() - t)
-        timings["layout_cpu_s"].append(time.process_time() - c)
+        current["layout_s"], current["layout_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         return rendered
 
     operations.render_document = timed_render
+    jobs = {}
     try:
-        job = None
         for i in range(args.repeat + 1):
-            job_id = request_report(slug, period, actor="cli", channel="cli").id
-            db.session.commit()
-            t, c = time.perf_counter(), time.process_time()
-            job = run_job(job_id)
-            total, cpu = time.perf_counter() - t, time.process_time() - c
-            if job.status != "done":
-                raise SystemExit(f"{slug}: {job.error}")
-            if i == 0:  # warm-up: fonts, matplotlib, first queries
-                timings["first_job_s"] = total
-                timings["layout_s"].clear()
-                timings["layout_cpu_s"].clear()
-                continue
-            timings["job_s"].append(total)
-            timings["job_cpu_s"].append(cpu)
+            _clear_caches()
+            for slug in slugs:
+                if args.cold_forecast:
+                    cache.clear()
+                job_id = request_report(slug, period, actor="cli", channel="cli").id
+                db.session.commit()
+                hits = cache.stats["hits"]
+                t, c = time.perf_counter(), time.process_time()
+                job = run_job(job_id)
+                total, cpu = time.perf_counter() - t, time.process_time() - c
+                if job.status != "done":
+                    raise SystemExit(f"{slug}: {job.error}")
+                jobs[slug] = job
+                if i == 0:  # warm-up: fonts, imports, first queries
+                    timings[slug]["first_job_s"] = total
+                    continue
+                row = timings[slug]
+                row["job_s"].append(total)
+                row["job_cpu_s"].append(cpu)
+                row["layout_s"].append(current["layout_s"])
+                row["layout_cpu_s"].append(current["layout_cpu_s"])
+                row["forecast_reused"].append(cache.stats["hits"] > hits)
+                row["load"].append(round(os.getloadavg()[0], 2))
     finally:
         operations.render_document = original
-    med = {k: statistics.median(v) for k, v in timings.items() if isinstance(v, list) and v}
-    med["content_s"] = med["job_s"] - med["layout_s"]
-    if args.out_dir:
-        Path(args.out_dir).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(job.file_path, Path(args.out_dir) / f"{slug}.pdf")
-    return {"pages": job.pages, "first_job_s": round(timings["first_job_s"], 2),
-            **{k: round(v, 3) for k, v in med.items()},
-            "s_per_page": round(med["job_s"] / job.pages, 3),
-            "cpu_s_per_page": round(med["job_cpu_s"] / job.pages, 3),
-            "layout_s_per_page": round(med["layout_s"] / job.pages, 3)}
+    out = {}
+    for slug in slugs:
+        row, job = timings[slug], jobs[slug]
+        med = {k: statistics.median(row[k]) for k in ("layout_s", "layout_cpu_s", "job_s", "job_cpu_s")}
+        med["content_s"] = med["job_s"] - med["layout_s"]
+        if args.out_dir:
+            Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(job.file_path, Path(args.out_dir) / f"{slug}.pdf")
+        out[slug] = {"pages": job.pages, "first_job_s": round(row["first_job_s"], 2),
+                     **{k: round(v, 3) for k, v in med.items()},
+                     "s_per_page": round(med["job_s"] / job.pages, 3),
+                     "cpu_s_per_page": round(med["job_cpu_s"] / job.pages, 3),
+                     "layout_s_per_page": round(med["layout_s"] / job.pages, 3),
+                     "layout_cpu_s_per_page": round(med["layout_cpu_s"] / job.pages, 3),
+                     "job_s_each": [round(v, 2) for v in row["job_s"]],
+                     "forecast_reused": row["forecast_reused"], "load_1min": row["load"]}
+    return out
 
 
 if __name__ == "__main__":

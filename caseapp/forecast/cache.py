@@ -6,9 +6,10 @@ safe: it is a digest of the row versions of every table the forecast reads (pers
 district), as the asking transaction sees them. PostgreSQL gives every inserted or updated row
 version a new (xmin, ctid) pair, and a deleted row drops out of the count, so any change - committed
 by someone else, or made earlier in the asking transaction itself - changes the fingerprint and the
-forecast is computed afresh. A stale hit would need a 64-bit hash collision. A result is stored only
-when the fingerprint read before and after computing it agree (no write committed in between).
-On other databases (SQLite) nothing is cached.
+forecast is computed afresh. A stale hit would need a 64-bit hash collision. The key is the
+fingerprint read before computing: a write committed while the forecast is computed can only make the
+stored figures newer than their key, and every later snapshot that sees that write has another
+fingerprint, so it never gets figures older than its data. On other databases (SQLite) nothing is cached.
 """
 from __future__ import annotations
 
@@ -55,11 +56,10 @@ def cached(key: tuple, compute: Callable):
             return _entries[full]
     stats["misses"] += 1
     result = compute()
-    if fingerprint() == before:
-        with _lock:
-            _entries[full] = result
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+    with _lock:
+        _entries[full] = result
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
     return result
 
 

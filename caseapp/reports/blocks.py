@@ -24,9 +24,10 @@ class Table:
     note: str | None = None
     compact: bool = False  # smaller type for tables with many columns
     text_columns: int = 1  # leading columns of text (left-aligned, may wrap); the rest are figures
-    # Column widths in % of the text width: a fixed table layout, which WeasyPrint sets without first
-    # measuring every cell's content (and which a chart drawn below can align its x positions to).
-    widths: list[float] | None = None
+    # Column widths in % of the text width (one of the col.wNN classes in report.css): a fixed table
+    # layout, which WeasyPrint sets without first measuring every cell's content (and which a chart
+    # drawn below can align its x positions to).
+    widths: list[int] | None = None
     kind: str = "table"
 
 

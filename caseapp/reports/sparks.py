@@ -14,7 +14,7 @@ from html import escape
 from caseapp.reports.blocks import Chart
 from caseapp.reports.typography import number
 
-WIDTH, HEIGHT = 600, 130
+WIDTH, HEIGHT = 600, 200
 TOP, BOTTOM = 8, 16
 FONT_SIZE = 10
 COLOURS = ("#1f5f8b", "#e07b39", "#4a9a5b", "#7a5ea8")
@@ -31,17 +31,17 @@ def _scale(top: float):
 
 
 def _nice_top(value: float) -> int:
-    """The smallest of 1, 2, 2.5, 5 times a power of ten at or above value (at least 4)."""
+    """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) at or above value."""
     value = max(value, 4)
     magnitude = 1
     while magnitude * 10 <= value:
         magnitude *= 10
-    return int(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= value))
+    return int(next(m * magnitude for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * magnitude >= value))
 
 
 def line_chart(positions: list[float], series: dict[str, list], caption: str, *, bands: dict | None = None,
                levels: dict[str, float] | None = None, x_labels: dict[int, str] | None = None,
-               legend: bool = True) -> Chart:
+               legend: bool = True, show_caption: bool = False) -> Chart:
     """positions: x of each value as a share of the width (0..1), e.g. the centres of a table's year
     columns drawn right above the chart, whose header then labels the x axis; series {name: [value or
     None]}; bands {series name: ([low or None], [high or None])} shaded behind it; levels {name: value}
@@ -82,7 +82,7 @@ def line_chart(positions: list[float], series: dict[str, list], caption: str, *,
     out.append("</g></svg>")
     svg = "".join(out)
     return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), caption,
-                 show_caption=False)
+                 show_caption=show_caption)
 
 
 def _band_runs(xs, lows, highs, y) -> list[str]:

@@ -20,7 +20,7 @@ def section(inputs, *, intro: str, result, measures, chart_caption: str, lattice
     out = Section("stadtteile", "Stadtteile im Einzelnen").add(Text(intro))
     if not forecasts.has_children(result, measures):
         return out.add(NoData("Für eine Prognose sind zum Datenstand in keinem Stadtteil Kinder erfasst."))
-    head = f"Stand {inputs.data_date:%d.%m.%Y}"
+    head = "Stichtag"  # the data date itself is named in the intro and on every page
     # Only groups the configured age groups have; a measure without one gets an empty cell, not "–".
     known = set(common.minor_labels())
     today_groups = {m: age for m, age in (today_groups or {}).items() if age in known}

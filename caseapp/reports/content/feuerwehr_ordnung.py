@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from caseapp.extensions import db
-from caseapp.reports import tables
+from caseapp.reports import sparks, tables
 from caseapp.reports.blocks import NoData, Section, Table, Text
 from caseapp.reports.compose import Content
 from caseapp.reports.content import common
@@ -89,8 +89,12 @@ def _trend(inputs, shelters: list[dict]) -> Section:
     values = [d["occupied"] for d in days]
     # Totals over all shelters are large; a day with 1..k-1 residents city-wide is still suppressed.
     shown = [None if 0 < v < inputs.k else v for v in values]
-    section.add(common.line_chart([d["day"] for d in days], {"belegt": shown},
-                                  caption="Belegte Plätze in allen Unterkünften, täglich"))
+    positions, labels = shelter_parts.day_axis([d["day"] for d in days])
+    beds = sum(r["beds"] for r in shelters if r["state"] == "open")
+    section.add(sparks.line_chart(positions, {"belegt": shown}, levels={"Betten": beds or None}, x_labels=labels,
+                                  legend=False, show_caption=True,
+                                  caption="Belegte Plätze in allen Unterkünften, täglich (Linie), und die Betten "
+                                          "der geöffneten Unterkünfte (gestrichelt)"))
     first, last, peak = values[0], values[-1], max(values)
     section.add(Table(
         caption="Belegung: Anfang, Ende und Höchststand",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from caseapp.reports import sparks
 from caseapp.reports.blocks import Heading, NoData, Section, Table, Text
-from caseapp.reports.content import common
 from caseapp.reports.typography import DASH, SUPPRESSED, number
 
 METHOD_NOTE = ("Prognose: Fortschreibung der zum Datenstand erfassten Personen nach Stadtteil, Alter und "
@@ -67,7 +66,9 @@ def _chart(rows: list[dict], label: str, k: int):
     highs = [r["high"] + r["shelter"] for r in rows]
     small = any(0 < v < k for v in lows + highs)
     bands = None if small else {"erwartet": (lows, highs)}
-    return common.line_chart([str(r["year"]) for r in rows], {"erwartet": line}, bands=bands,
+    positions = [0.16 + 0.8 * i / max(len(rows) - 1, 1) for i in range(len(rows))]
+    return sparks.line_chart(positions, {"erwartet": line}, bands=bands, legend=False, show_caption=True,
+                             x_labels={i: str(r["year"]) for i, r in enumerate(rows)},
                              caption=f"{label}: erwarteter Wert" + ("" if small else " (Linie) und Spanne (Fläche)"))
 
 
@@ -97,7 +98,7 @@ def _range(row: dict, k: int) -> str:
 
 # A district's forecast table: label, today's count, then one column per year; its chart below puts
 # each year's value under the centre of that year's column.
-LABEL_WIDTH, COLUMN_WIDTH = 16.0, 12.0
+LABEL_WIDTH, COLUMN_WIDTH = 16, 12
 
 
 def district_table(result, district: str, measures, k: int, today: dict, today_head: str) -> Table:

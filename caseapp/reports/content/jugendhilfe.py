@@ -21,8 +21,9 @@ def build(inputs) -> Content:
     sections.append(districts.section(
         inputs, result=result, measures=forecasts.DAYCARE,
         intro=("Für jeden Stadtteil die erwartete Zahl der Kinder im Krippen- und im Kindergartenalter Jahr "
-               "für Jahr, in Klammern die Spanne von der schwächsten zur stärksten Variante, daneben der "
-               "heutige Stand (dieselben Zahlen wie in der Tabelle des ersten Abschnitts). Die Grafik unter "
+               "für Jahr, in Klammern die Spanne von der schwächsten zur stärksten Variante, in der Spalte "
+               f"„Stichtag“ die Kinder am {inputs.data_date:%d.%m.%Y} (dieselben Zahlen wie in der Tabelle des "
+               "ersten Abschnitts). Die Grafik unter "
                "jeder Tabelle zeigt jedes Jahr unter seiner Spalte: blau das Krippenalter, orange das "
                "Kindergartenalter, als Fläche die Spanne; die Zahl links oben ist der höchste Wert der Skala, "
                "die untere Linie steht für null."),

@@ -17,7 +17,7 @@ from caseapp.reports.periods import MONTHS_DE
 from caseapp.reports.queries import daily_occupancy_by_shelter, stays_begun_and_ended
 from caseapp.reports.typography import SUPPRESSED, percent
 
-WIDTHS = [11.0, 11.0, 11.0, 12.0, 11.0, 11.0, 11.0, 11.0, 11.0]
+WIDTHS = [11, 11, 11, 12, 11, 11, 11, 11, 11]
 START = 0.16  # share of the chart's width left free for the scale
 
 
@@ -79,11 +79,17 @@ def _protect(values: dict, k: int) -> dict:
     return tables.protected_lattice(rows, ("s",), k)[("s",)] if rows else {}
 
 
-def _chart(row: dict, limit, days: list, values: list):
+def day_axis(days: list) -> tuple[list[float], dict[int, str]]:
+    """x positions of daily values and their labels: month starts (and Mondays in a month's report)."""
     n = len(days)
     positions = [START + (1 - START) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
-    firsts = {i: MONTHS_DE[d.month - 1][:3] if d.day == 1 else f"{d:%d.%m.}"
+    labels = {i: MONTHS_DE[d.month - 1][:3] if d.day == 1 else f"{d:%d.%m.}"
               for i, d in enumerate(days) if d.day == 1 or (n <= 31 and d.weekday() == 0)}
+    return positions, labels
+
+
+def _chart(row: dict, limit, days: list, values: list):
+    positions, firsts = day_axis(days)
     return sparks.line_chart(positions, {"belegt": values},
                              f"{row['name']}: Belegung Tag für Tag mit Betten und Brandschutzgrenze",
                              levels={"Betten": row["beds"] or None, "Brandschutzgrenze": limit},
