@@ -133,7 +133,8 @@ def shelter_choices() -> list[tuple[str, str]]:
     Every person list page shows these choices; a shelter written in this process clears them at once
     (forget_shelter_choices, on every ORM flush).
     """
-    now, key = time.monotonic(), str(db.session.get_bind().url)
+    bind = db.session.get_bind()
+    now, key = time.monotonic(), str(getattr(bind, "engine", bind).url)
     at, cached = _SHELTER_CHOICES.get(key, (0.0, None))
     if cached is None or now - at > SHELTER_CHOICES_TTL:
         cached = [(str(i), name) for i, name in db.session.execute(select(Shelter.id, Shelter.name)
