@@ -48,11 +48,11 @@ def step(pop: dict, rates: Rates, *, arrivals_scale: float = 1.0, fertility_scal
     """One year on: ageing, departures, births, arrivals. pop: (district, age, sex) -> persons."""
     nxt: dict = defaultdict(float)
     births: dict = defaultdict(float)
+    fertility, out_rate = rates.fertility, rates.out_rate
     for (district, age, sex), n in pop.items():
-        if sex == "w" and age in rates.fertility:
-            births[district] += n * rates.fertility[age] * fertility_scale
-        stay = n * (1 - rates.out_rate.get(age, 0.0))
-        nxt[(district, min(age + 1, MAX_AGE), sex)] += stay
+        if sex == "w" and age in fertility:
+            births[district] += n * fertility[age] * fertility_scale
+        nxt[(district, age + 1 if age < MAX_AGE else MAX_AGE, sex)] += n * (1 - out_rate.get(age, 0.0))
     for district, b in births.items():
         survive = 1 - rates.out_rate.get(0, 0.0) / 2  # born during the year: half a year's exposure
         nxt[(district, 0, "m")] += b * BOY_SHARE * survive
@@ -71,16 +71,26 @@ def project(pop: dict, rates: Rates, years: int, **scales) -> list[dict]:
     return out
 
 
+_GROUPS_OF_AGE = {age: tuple(key for key, _label, lo, hi in GROUPS if lo <= age <= hi) for age in range(MAX_AGE + 1)}
+OLDEST_IN_A_GROUP = max(hi for _k, _l, _lo, hi in GROUPS)
+
+
 def group_sums(pop: dict, district: str | None = None) -> dict:
     """(district, group key) -> persons, from a (district, age, sex) population."""
     out: dict = defaultdict(float)
     for (d, age, _sex), n in pop.items():
         if district is not None and d != district:
             continue
-        for key, _label, lo, hi in GROUPS:
-            if lo <= age <= hi:
-                out[(d, key)] += n
+        for key in _GROUPS_OF_AGE.get(age, ()):
+            out[(d, key)] += n
     return out
+
+
+def _matters(key: tuple, fertility: dict) -> bool:
+    """Whether a cohort can still count in a group or have children: everyone older than the oldest
+    group and not a woman of child-bearing age only ages and leaves, so projecting them changes no result."""
+    _district, age, sex = key
+    return age <= OLDEST_IN_A_GROUP or (sex == "w" and age <= max(fertility, default=-1))
 
 
 def estimate(base: fdata.BaseData) -> Rates:
@@ -153,10 +163,15 @@ def _forecast(base_date: date, years: int, district: str | None, history_years: 
     rates = estimate(base)
     residents, shelter = _split(base)
     lo_in, hi_in = arrival_range(base)
+    # Only the cohorts that can reach a result are projected (about a third of the cells).
+    residents = {k: n for k, n in residents.items() if _matters(k, rates.fertility)}
+    shelter = {k: n for k, n in shelter.items() if _matters(k, rates.fertility)}
+    lean = Rates(arrivals={k: n for k, n in rates.arrivals.items() if _matters(k, rates.fertility)},
+                 out_rate=rates.out_rate, fertility=rates.fertility)
     runs = {
-        "low": project(residents, rates, years, arrivals_scale=lo_in, fertility_scale=0.9),
-        "middle": project(residents, rates, years),
-        "high": project(residents, rates, years, arrivals_scale=hi_in, fertility_scale=1.1),
+        "low": project(residents, lean, years, arrivals_scale=lo_in, fertility_scale=0.9),
+        "middle": project(residents, lean, years),
+        "high": project(residents, lean, years, arrivals_scale=hi_in, fertility_scale=1.1),
         "shelter": project(shelter, Rates(out_rate=rates.out_rate, fertility=rates.fertility), years),
     }
     if places is None:
