@@ -80,3 +80,23 @@ def test_daily_occupancy_of_all_shelters_equals_one_shelter_at_a_time(db, factor
     for shelter in (a, b):
         assert all_at_once[shelter.id] == [d["occupied"] for d in daily_occupancy(start, end, shelter.id)]
     assert max(all_at_once[a.id]) == 2 and all_at_once[b.id][-1] == 1
+
+
+def test_the_first_tables_summed_from_the_forecast_base_equal_the_population_query(db, factory, app):
+    """The children tables of schule-sport and jugendhilfe are summed from the forecast's base counts;
+    they must be exactly what the population query gives, today and for a past day."""
+    from caseapp.forecast.model import forecast
+    from caseapp.reports.content.common import minor_labels
+    from caseapp.reports.content.forecasts import population_query
+    from caseapp.reports.queries import population_on
+
+    family = factory.household()
+    for years, district, state in ((4, "05", "housed"), (7, "05", "accommodated"), (16, "07", "arrived"),
+                                   (35, "07", "housed"), (1, None, "housed"), (12, "09", "departed")):
+        p = factory.person(birth=_born(years), household=family, state=state, district=district)
+        _history(p, ("arrive", "arrived", TODAY - timedelta(days=50)), ("house", state, TODAY - timedelta(days=3)))
+    filters = {"age_group": minor_labels()}
+    for day in (TODAY, TODAY - timedelta(days=10)):
+        query = population_query(forecast(day, 6))
+        expected = population_on(day, ("district", "age_group"), filters)
+        assert query(day, ("district", "age_group"), filters=filters) == expected and expected, day

@@ -23,6 +23,34 @@ def run(inputs):
     return forecast(inputs.data_date, years=6)
 
 
+def population_query(result):
+    """A query for common.district_age that sums the forecast's base counts (everyone on the data date
+    by district, single year of age, sex and housing) into age groups: the same rows as
+    caseapp.reports.queries.population_on(day, ("district", "age_group"), filters), without reading
+    the history a second time. Groups beyond the forecast's single years fall back to the query."""
+    from caseapp.forecast.data import MAX_AGE
+    from caseapp.reports.queries import population_on
+    from caseapp.stats import agegroups
+    from caseapp.stats.queries import sort_rows
+
+    def query(as_of, by, filters=None):
+        groups = agegroups.configured_groups()
+        wanted = set((filters or {}).get("age_group") or [g.label for g in groups])
+        chosen = [g for g in groups if g.label in wanted]
+        if tuple(by) != ("district", "age_group") or set(filters or {}) - {"age_group"} or \
+                any(g.upper is None or g.upper >= MAX_AGE for g in chosen) or as_of != result.base_date:
+            return population_on(as_of, by, filters)
+        label = {age: g.label for g in chosen for age in range(g.lower, g.upper + 1)}
+        cells: dict = {}
+        for (district, age, _sex, _housing), n in result.base.population.items():
+            if age in label:
+                cells[(district, label[age])] = cells.get((district, label[age]), 0) + n
+        rows = [{"district": d, "age_group": a, "count": n} for (d, a), n in cells.items()]
+        return sort_rows(rows, ("district", "age_group"), groups)
+
+    return query
+
+
 def school_section(inputs, result) -> Section:
     section = Section("prognose-schule", "Prognose: Einschulung und Grundschule")
     section.add(Text("Die Prognose schreibt die heute erfassten Kinder Jahr für Jahr fort. Sie zeigt, wie viele "

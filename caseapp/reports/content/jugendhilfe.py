@@ -10,12 +10,12 @@ from caseapp.reports.queries import minors_without_adult
 
 
 def build(inputs) -> Content:
-    minors, lattice = _minors(inputs)
+    result = forecasts.run(inputs)  # first: its base counts are also the first table's figures
+    minors, lattice = _minors(inputs, forecasts.population_query(result))
     sections = [minors]
     inputs.progress(0.3, "Minderjährige ohne Erwachsene im Haushalt")
     sections.append(_unaccompanied(inputs))
     inputs.progress(0.55, "Prognose Krippe und Kindergarten")
-    result = forecasts.run(inputs)
     sections.append(forecasts.daycare_section(inputs, result))
     inputs.progress(0.75, "Stadtteile im Einzelnen")
     sections.append(districts.section(
@@ -37,10 +37,10 @@ def build(inputs) -> Content:
     ])
 
 
-def _minors(inputs) -> tuple[Section, dict | None]:
+def _minors(inputs, query) -> tuple[Section, dict | None]:
     section = Section("minderjaehrige", "Minderjährige nach Altersgruppe und Stadtteil")
     table, lattice = common.district_age(
-        inputs, caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
+        inputs, query=query, caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
     section.add(table)
     if lattice:
         values = tables.printed_values(lattice[("district",)])
