@@ -71,13 +71,16 @@ def name_search_condition(search: str, first_by_name: int | None = None, descend
     return Person.id.in_(firsts)
 
 
+def _code_cell(kind: str):
+    return lambda person, lang: code_label(kind, getattr(person, kind), lang)
+
+
 # List cells computed without the formatter machinery (see row_html): (person, language) -> text.
 _ROW_CELLS = {
     "name": lambda p, lang: p.display_name,
     "birth": lambda p, lang: p.birth.german,
     "shelter": lambda p, lang: p.current_room,
-    **{kind: (lambda kind: lambda p, lang: code_label(kind, getattr(p, kind), lang))(kind)
-       for kind in ("sex", "state", "nationality", "residence_status")},
+    **{kind: _code_cell(kind) for kind in ("sex", "state", "nationality", "residence_status")},
 }
 
 
