@@ -80,6 +80,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CASEAPP_ERASURE_JOURNAL": os.environ.get(
             "CASEAPP_ERASURE_JOURNAL", str(Path(instance_path) / "erasure-journal.jsonl")
         ),
+        # Anchors of the audit chain (newest row and hash), appended outside the database (audit/anchors.py).
+        "CASEAPP_AUDIT_ANCHOR_FILE": os.environ.get(
+            "CASEAPP_AUDIT_ANCHOR_FILE", str(Path(instance_path) / "audit-anchors.jsonl")
+        ),
         # Babel: German first, English as the second language.
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

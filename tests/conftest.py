@@ -95,10 +95,15 @@ def sqlite_app(tmp_path):
 
 
 @pytest.fixture()
-def db(app):
-    """The database with everything a test writes rolled back afterwards (commits become savepoints)."""
+def db(app, tmp_path):
+    """The database with everything a test writes rolled back afterwards (commits become savepoints).
+
+    Audit anchors go to the test's own file: an anchor naming a row that the rollback removed would
+    otherwise read as a deleted audit row in the next test.
+    """
     from caseapp.extensions import db as _db
 
+    app.config["CASEAPP_AUDIT_ANCHOR_FILE"] = str(tmp_path / "audit-anchors.jsonl")
     with app.app_context():
         connection = _db.engine.connect()
         transaction = connection.begin()

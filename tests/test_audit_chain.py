@@ -116,3 +116,51 @@ def test_rows_carry_no_personal_data_and_link_up(db, factory):
     row = " ".join(str(v) for v in vars(second).values())
     assert "Zyxwvutsson" not in row and "987654321098" not in row
     assert first.office == "abh" and first.user_email == user.email
+
+
+def test_deleting_the_newest_rows_is_found_by_the_anchor_outside_the_database(app, db, factory):
+    from pathlib import Path
+
+    ids = _events(db, factory)
+    first = _verify(app)
+    assert first.exit_code == 0 and f"Anker bei Eintrag {ids[-1]}" in first.output
+    anchors = Path(app.config["CASEAPP_AUDIT_ANCHOR_FILE"]).read_text(encoding="utf-8")
+    assert f'"last_id": {ids[-1]}' in anchors and "person" not in anchors  # no content, only the head
+    more = _events(db, factory, n=2)
+    assert _verify(app).exit_code == 0  # growing is fine
+    # The two newest rows vanish: the chain alone still links, the anchor of the second run does not.
+    _as_superuser_without_triggers(db, "DELETE FROM audit_event WHERE id >= :id", id=more[0])
+    result = _verify(app)
+    assert result.exit_code == 1, result.output
+    assert f"Eintrag {more[-1]}" in result.output and "neuesten Einträge fehlen" in result.output
+
+
+def test_anchors_of_another_database_are_ignored(app, db, factory):
+    from pathlib import Path
+
+    path = Path(app.config["CASEAPP_AUDIT_ANCHOR_FILE"])
+    path.write_text('{"at": "2026-01-01T00:00:00+00:00", "database": "postgresql://elsewhere:5432/other", '
+                    '"last_hash": "x", "last_id": 999999999, "rows": 5}\nnot json\n', encoding="utf-8")
+    _events(db, factory)
+    assert _verify(app).exit_code == 0
+
+
+def test_the_hourly_task_appends_an_anchor(app, db, factory):
+    from pathlib import Path
+
+    from caseapp.tasks.audit import anchor_task
+    from caseapp.tasks.schedule import BEAT_SCHEDULE
+
+    assert BEAT_SCHEDULE["audit-anchor-hourly"]["task"] == anchor_task.name
+    ids = _events(db, factory)
+    assert anchor_task.run() == ids[-1]
+    assert f'"last_id": {ids[-1]}' in Path(app.config["CASEAPP_AUDIT_ANCHOR_FILE"]).read_text(encoding="utf-8")
+
+
+def test_the_auditors_check_reports_missing_newest_rows_too(app, db, factory, login_as):
+    ids = _events(db, factory)
+    auditor = login_as("auditor")
+    assert "intakt" in auditor.get("/admin/audit_verify/").get_data(as_text=True)
+    _as_superuser_without_triggers(db, "DELETE FROM audit_event WHERE id >= :id", id=ids[-2])
+    page = auditor.get("/admin/audit_verify/").get_data(as_text=True)
+    assert "neuesten Einträge fehlen" in page

@@ -1,4 +1,5 @@
-"""`caseapp audit verify`: checks the hash chain; exit 0 when intact, 1 naming the first broken row."""
+"""`caseapp audit verify`: checks the hash chain and its anchors; exit 0 when intact, 1 naming the first
+broken row. `caseapp audit anchor` only appends an anchor (for cron, where no worker runs beat)."""
 from __future__ import annotations
 
 import sys
@@ -6,6 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from caseapp.audit.anchors import anchor_path, read_anchors, write_anchor
 from caseapp.audit.verify import verify_chain
 from caseapp.extensions import db
 
@@ -15,12 +17,14 @@ def audit_group():
     pass
 
 
-@audit_group.command("verify", help="Prüft die Hash-Kette des Protokolls.")
+@audit_group.command("verify", help="Prüft die Hash-Kette des Protokolls und die Anker außerhalb der Datenbank.")
 @with_appcontext
 def verify():
-    report = verify_chain(db.session)
+    report = verify_chain(db.session, anchors=read_anchors(db.session))
     if report.intact:
-        click.echo(f"Protokoll intakt: {report.checked} Einträge geprüft.")
+        anchor = write_anchor(db.session)
+        where = f"; Anker bei Eintrag {anchor.last_id} geschrieben nach {anchor_path()}" if anchor else ""
+        click.echo(f"Protokoll intakt: {report.checked} Einträge geprüft{where}.")
         return
     click.echo(
         f"Protokoll beschädigt ab Eintrag {report.broken_id}: {report.reason} "
@@ -28,6 +32,14 @@ def verify():
         err=True,
     )
     sys.exit(1)
+
+
+@audit_group.command("anchor", help="Schreibt einen Anker (neuester Eintrag und Hash) außerhalb der Datenbank.")
+@with_appcontext
+def anchor():
+    written = write_anchor(db.session)
+    click.echo(f"Anker bei Eintrag {written.last_id} geschrieben nach {anchor_path()}." if written
+               else "Das Protokoll ist leer; kein Anker geschrieben.")
 
 
 commands = [audit_group]

@@ -20,13 +20,15 @@ class ChainReport:
         return self.broken_id is None
 
 
-def verify_chain(session, batch: int = 5000) -> ChainReport:
+def verify_chain(session, batch: int = 5000, anchors=None) -> ChainReport:
     """Walk the rows in id order; stop at the first one that does not fit.
 
     An altered row no longer matches its hash; a deleted row leaves the next one pointing at a hash
-    that is not its predecessor's; reordered rows break the links where they were swapped. (Deleting
-    the newest rows leaves no trace in the chain itself: compare the count with an earlier run.)
+    that is not its predecessor's; reordered rows break the links where they were swapped. Deleting
+    the newest rows leaves no trace in the chain itself: `anchors` (audit/anchors.py, kept outside the
+    database) name rows that existed earlier, each must still be there with the same hash.
     """
+    expected = {a.last_id: a for a in anchors or ()}
     prev = GENESIS
     checked = 0
     columns = [AuditEvent.id, AuditEvent.prev_hash, AuditEvent.hash] + [getattr(AuditEvent, f) for f in FIELDS]
@@ -39,6 +41,14 @@ def verify_chain(session, batch: int = 5000) -> ChainReport:
         values = {f: getattr(event, f) for f in FIELDS}
         if row_hash(event.prev_hash, values) != event.hash:
             return ChainReport(checked, event.id, "Inhalt verändert: der Eintrag passt nicht zu seinem Hash")
+        anchor = expected.pop(event.id, None)
+        if anchor is not None and anchor.last_hash != event.hash:
+            return ChainReport(checked, event.id, f"Eintrag passt nicht zum Anker vom {anchor.at}")
         prev = event.hash
         checked += 1
+    if expected:
+        anchor = max(expected.values(), key=lambda a: a.last_id)
+        return ChainReport(checked, anchor.last_id, (
+            f"die neuesten Einträge fehlen: am {anchor.at} reichte das Protokoll bis Eintrag {anchor.last_id} "
+            f"({anchor.rows} Einträge), jetzt endet es davor"))
     return ChainReport(checked)

@@ -28,3 +28,10 @@ BEAT_SCHEDULE["stats-cube-rebase"] = {
     "task": "caseapp.stats.rebase",
     "schedule": crontab(minute=5, hour=0),
 }
+
+# Audit trail (issue 4): an anchor of the chain's head outside the database, hourly, so that deleting the
+# newest audit rows is noticed by the next `caseapp audit verify` (caseapp/audit/anchors.py).
+BEAT_SCHEDULE["audit-anchor-hourly"] = {
+    "task": "caseapp.audit.anchor",
+    "schedule": crontab(minute=45),
+}

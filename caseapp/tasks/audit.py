@@ -1,0 +1,14 @@
+"""Celery task for the audit trail: append an anchor of the chain's head outside the database, hourly."""
+from __future__ import annotations
+
+from celery import shared_task
+
+from caseapp.audit.anchors import write_anchor
+from caseapp.extensions import db
+
+
+@shared_task(name="caseapp.audit.anchor")
+def anchor_task() -> int | None:
+    """Reads only; returns the id of the anchored row (None while the trail is empty)."""
+    anchor = write_anchor(db.session)
+    return anchor.last_id if anchor else None
