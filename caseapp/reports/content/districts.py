@@ -10,7 +10,7 @@ the forecast's rule (1 to k-1 shown as "•").
 from __future__ import annotations
 
 from caseapp.reports import tables
-from caseapp.reports.blocks import Group, Heading, NoData, Section, Text
+from caseapp.reports.blocks import NoData, Part, PartsTable, Section, Text
 from caseapp.reports.content import common, forecasts
 
 
@@ -24,13 +24,12 @@ def section(inputs, *, intro: str, result, measures, chart_caption: str, lattice
     # Only groups the configured age groups have; a measure without one gets an empty cell, not "–".
     known = set(common.minor_labels())
     today_groups = {m: age for m, age in (today_groups or {}).items() if age in known}
+    parts = []
     for number, name in common.district_names().items():
         cells = lattice[("district", "age_group")] if lattice else {}
         today = {m: tables.printed(cells, (number, today_groups[m])) if m in today_groups else ""
                  for m, _label in measures}
-        out.add(Group([
-            Heading(f"Stadtteil {name}"),
-            forecasts.district_table(result, number, measures, inputs.k, today, head),
-            forecasts.district_chart(result, number, measures, inputs.k, f"{name}: {chart_caption}"),
-        ]))
-    return out
+        parts.append(Part(f"Stadtteil {name}", forecasts.district_rows(result, number, measures, inputs.k, today),
+                          forecasts.district_chart(result, number, measures, inputs.k, f"{name}: {chart_caption}")))
+    return out.add(PartsTable(columns=["", head] + [str(y) for y in result.years], parts=parts,
+                              widths=[forecasts.LABEL_WIDTH] + [forecasts.COLUMN_WIDTH] * (1 + len(result.years))))

@@ -129,14 +129,12 @@ def _range(row: dict, k: int) -> str:
 LABEL_WIDTH, COLUMN_WIDTH = 16, 12
 
 
-def district_table(result, district: str, measures, k: int, today: dict, today_head: str) -> Table:
+def district_rows(result, district: str, measures, k: int, today: dict) -> list[list]:
     """One district's forecast, a row per measure and a column per year, each cell the expected number
     with its range in brackets, after today's protected count (`today` {measure: count or ""})."""
     cells = {(r["year"], r["group"]): r for r in result.rows if r["district"] == district}
-    rows = [[label, today.get(m, "")] + [_with_range(cells[(y, m)], k) if (y, m) in cells else None
+    return [[label, today.get(m, "")] + [_with_range(cells[(y, m)], k) if (y, m) in cells else None
                                          for y in result.years] for m, label in _short(measures)]
-    return Table(caption="", columns=["", today_head] + [str(y) for y in result.years], rows=rows,
-                 compact=True, widths=[LABEL_WIDTH] + [COLUMN_WIDTH] * (1 + len(result.years)))
 
 
 def _with_range(row: dict, k: int) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from caseapp.reports import sparks, tables
-from caseapp.reports.blocks import Group, Heading, NoData, Section, Table, Text
+from caseapp.reports.blocks import NoData, Part, PartsTable, Section, Text
 from caseapp.reports.periods import MONTHS_DE
 from caseapp.reports.queries import daily_occupancy_by_shelter, stays_begun_and_ended
 from caseapp.reports.typography import SUPPRESSED, percent
@@ -41,6 +41,7 @@ def section(inputs, shelters: list[dict], limits: dict, names: dict) -> Section:
     begun = _protect({i: moves.get(i, (0, 0))[0] for i in ids}, inputs.k)
     ended = _protect({i: moves.get(i, (0, 0))[1] for i in ids}, inputs.k)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    parts = []
     for r in shelters:
         sid, limit = r["id"], limits.get(r["id"])
         true_days, shown_days = series.get(sid, [0] * len(days)), daily[sid]
@@ -52,15 +53,12 @@ def section(inputs, shelters: list[dict], limits: dict, names: dict) -> Section:
                percent(r["occupied"] / limit) if limit and exact else "",
                peak if peak in shown_days and peak else (SUPPRESSED if peak else None),
                over or None, tables.printed(begun, (sid,)), tables.printed(ended, (sid,))]
-        out.add(Group([
-            Heading(f"{r['name']} ({names.get(r['district'], r['district'])})"),
-            Table(caption="", columns=["Betten", "gesperrt", "Brand\u00adschutz\u00adgrenze",
-                                       f"belegt am {end:%d.%m.}", "% der Grenze", "Höchst\u00adstand",
-                                       "Tage über der Grenze", "Einzüge", "Auszüge"],
-                  rows=[row], compact=True, text_columns=0, widths=WIDTHS),
-            _chart(r, limit, days, shown_days),
-        ]))
-    return out
+        parts.append(Part(f"{r['name']} ({names.get(r['district'], r['district'])})", [row],
+                          _chart(r, limit, days, shown_days)))
+    return out.add(PartsTable(
+        columns=["Betten", "gesperrt", "Brand\u00adschutz\u00adgrenze", f"belegt am {end:%d.%m.}", "% der Grenze",
+                 "Höchst\u00adstand", "Tage über der Grenze", "Einzüge", "Auszüge"],
+        widths=WIDTHS, parts=parts, text_columns=0))
 
 
 def _protected_days(series: dict, ids: list, k: int) -> dict[int, list]:
