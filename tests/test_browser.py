@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from tests import live_server as shared
+from tests.conftest import TEST_PASSWORD
 from tests.live_server import ARTIFACTS, login, serve
 
 pytestmark = pytest.mark.browser
@@ -20,6 +21,8 @@ def _seed(db):
     f = Factory(db)
     f.user(role="caseworker", offices=("abh",), email="sachbearbeitung@stadt-osnabrueck.de")
     f.user(role="shelter_manager", offices=(), email="unterkunft@stadt-osnabrueck.de")
+    f.user(role="admin", offices=(), email="verwaltung@stadt-osnabrueck.de")
+    f.user(role="caseworker", offices=("soz",), email="ausgeschieden@stadt-osnabrueck.de")
     shelter = f.shelter(name="GU Sedanstraße", rooms=(("1.01", 2), ("1.02", 4, {"blocked_beds": 1})))
     f.person(family_name="Haddad", given_names="Lina", state="arrived", birth="1994-03-00")
     f.person(family_name="Müller-Lüdenscheidt", given_names="Jörg", state="announced")
@@ -93,3 +96,39 @@ def test_shelter_manager_allocates_from_the_board(live_server, browser_page):
     page.goto(f"{base}/admin/resident/")
     headers = page.locator("table.model-list thead th").all_inner_texts()
     assert "Staatsangehörigkeit" not in " ".join(headers) and "Geburtsdatum" in " ".join(headers)
+
+
+def test_admin_deactivates_an_account_through_the_bulk_action_with_confirmation(live_server, browser_page):
+    """Flask-Admin's bulk actions and confirmations are inline onclick handlers, which the CSP blocks;
+    caseapp/static/js/csp-handlers.js attaches them as listeners (loaded with the page's nonce)."""
+    base, _ids = live_server
+    page = browser_page
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    login(page, base, "verwaltung@stadt-osnabrueck.de")
+    page.goto(f"{base}/admin/users/")
+    row = page.locator("table.model-list tbody tr", has_text="ausgeschieden@stadt-osnabrueck.de")
+    row.locator("input.action-checkbox").check()
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    for _attempt in range(2):  # first answered "no": nothing happens; then "yes"
+        page.locator("a.dropdown-toggle", has_text="Mit Auswahl").click()
+        page.locator("a.dropdown-item", has_text="Deaktivieren").click()
+    page.wait_for_load_state()
+    assert dialogs == ["Die ausgewählten Konten deaktivieren und ihre Sitzungen beenden?"] * 2
+    assert "1 Konto/Konten deaktiviert" in page.content()
+    page.screenshot(path=str(ARTIFACTS / "users-deactivated.png"), full_page=True)
+    assert not violations or all("onclick" in v or "inline" in v for v in violations)
+    page.click("button:has-text('Abmelden')")
+    page.wait_for_load_state()
+    page.goto(f"{base}/login")
+    page.fill("input[name=email]", "ausgeschieden@stadt-osnabrueck.de")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("[type=submit]")
+    page.wait_for_load_state()
+    assert "/admin/" not in page.url  # a deactivated account cannot log in

@@ -1,0 +1,59 @@
+/* caseapp: Flask-Admin's templates use inline onclick handlers, which our Content-Security-Policy
+   (script-src 'self' 'nonce-...') does not run. This file, loaded with the page's nonce, attaches the same
+   behaviour as event listeners: bulk actions ("Mit Auswahl ..."), delete confirmations, adding an inline
+   row (e.g. a room of a shelter) and the filter menu's inert entries. Only the patterns below are known;
+   nothing in an onclick attribute is ever evaluated. */
+(function () {
+  "use strict";
+
+  function quoted(text, prefix) {
+    // The single-quoted argument after `prefix`, with Flask-Admin's \' and \\ escapes undone.
+    var start = text.indexOf(prefix);
+    if (start < 0) { return null; }
+    var i = start + prefix.length, out = "";
+    for (; i < text.length; i++) {
+      var c = text.charAt(i);
+      if (c === "\\" && i + 1 < text.length) { out += text.charAt(++i); continue; }
+      if (c === "'") { return out; }
+      out += c;
+    }
+    return null;
+  }
+
+  function wire(el) {
+    var code = el.getAttribute("onclick");
+    if (!code) { return; }
+    var name, message, id;
+    if ((name = quoted(code, "modelActions.execute('")) !== null) {
+      el.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (window.modelActions) { window.modelActions.execute(name); }
+      });
+    } else if ((message = quoted(code, "faHelpers.safeConfirm('")) !== null ||
+               (message = quoted(code, "return confirm('")) !== null) {
+      el.addEventListener("click", function (event) {
+        if (!window.confirm(message)) { event.preventDefault(); event.stopImmediatePropagation(); }
+      });
+    } else if ((id = quoted(code, "faForm.addInlineField(this, '")) !== null) {
+      el.addEventListener("click", function (event) {
+        event.preventDefault();
+        if (window.faForm) { window.faForm.addInlineField(el, id); }
+      });
+    } else if (code.replace(/\s/g, "") === "returnfalse;") {
+      el.addEventListener("click", function (event) { event.preventDefault(); });
+    }
+    el.setAttribute("data-caseapp-wired", "1");
+  }
+
+  function wireAll(root) {
+    var found = (root || document).querySelectorAll("[onclick]:not([data-caseapp-wired])");
+    for (var i = 0; i < found.length; i++) { wire(found[i]); }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    wireAll(document);
+    // Inline rows added later bring their own buttons.
+    new MutationObserver(function () { wireAll(document); })
+      .observe(document.body, { childList: true, subtree: true });
+  });
+}());
