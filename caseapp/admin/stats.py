@@ -16,8 +16,7 @@ from markupsafe import Markup
 
 from caseapp.admin.base import SecureBaseView
 from caseapp.auth.roles import READ_AGGREGATES
-from caseapp.charts import bar_chart, district_map, line_chart, pyramid
-from caseapp.charts.base import number_de
+from caseapp.charts.text import number_de
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.stats import occupancy
@@ -25,6 +24,13 @@ from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label
 from caseapp.stats.exports import download
 from caseapp.stats.publish import k_value, population_for, table_with_totals
 from caseapp.stats.suppression import SUPPRESSED_NOTE_DE, publication
+
+
+def _charts():
+    """The chart module, imported when a page draws a chart: matplotlib costs ~1 s at every start."""
+    import caseapp.charts
+
+    return caseapp.charts
 
 
 def _user():
@@ -90,9 +96,9 @@ class StatsView(SecureBaseView):
         male = [_cell(pyramid_rows, ("age_group", g), ("sex", "m")) for g in groups]
         female = [_cell(pyramid_rows, ("age_group", g), ("sex", "w")) for g in groups]
         charts = {
-            "map": Markup(district_map(values, shelters, title="Personen nach Stadtteil", names=names,
+            "map": Markup(_charts().district_map(values, shelters, title="Personen nach Stadtteil", names=names,
                                        geometries=geometries)),
-            "pyramid": Markup(pyramid(groups, male, female, title="Altersaufbau")),
+            "pyramid": Markup(_charts().pyramid(groups, male, female, title="Altersaufbau")),
         }
         return self.render(
             "admin/stats/index.html", table=table, row_keys=row_keys, col_keys=col_keys, label=label,
@@ -166,9 +172,9 @@ class OccupancyView(SecureBaseView):
             return download(export, f"belegung-{day}", header, body)
         series = occupancy.daily_occupancy(day - timedelta(days=90), day)
         values = [mask_small(s["occupied"], k) if protected else s["occupied"] for s in series]
-        chart = Markup(line_chart([s["day"] for s in series], {"belegt": values},
+        chart = Markup(_charts().line_chart([s["day"] for s in series], {"belegt": values},
                                   title="Belegte Plätze in allen Unterkünften, letzte 90 Tage"))
-        move_chart = Markup(bar_chart([m["period"] for m in moves], [m["arrivals"] for m in moves],
+        move_chart = Markup(_charts().bar_chart([m["period"] for m in moves], [m["arrivals"] for m in moves],
                                       title="Zuzüge je " + ("Woche" if freq == "week" else "Monat")))
         return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
                            labels=occupancy.MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
@@ -215,7 +221,7 @@ def _forecast_chart(result, table):
         rows = [next((r for r in table if r["group"] == g["key"] and r["year"] == y), None) for y in years]
         series[g["label"]] = [r["middle"] if r else None for r in rows]
         bands[g["label"]] = ([(r["low"] or 0) if r else 0 for r in rows], [(r["high"] or 0) if r else 0 for r in rows])
-    return Markup(line_chart([str(y) for y in years], series, bands=bands, title="Kinder nach Einrichtungsart "
+    return Markup(_charts().line_chart([str(y) for y in years], series, bands=bands, title="Kinder nach Einrichtungsart "
                              "(mittel, Band: niedrig bis hoch)"))
 
 

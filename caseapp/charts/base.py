@@ -9,14 +9,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from babel.numbers import format_decimal
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
+
+from caseapp.charts.text import SUPPRESSED_DE, number_de  # noqa: F401 (re-exported)
 
 # The PDF reports embed this family's TTF; browsers fall back to their sans-serif.
 FONT_FAMILY = "DejaVu Sans"
 PALETTE = ("#1f5f8b", "#e07b39", "#4a9a5b", "#b8405e", "#7a5ea8", "#8c6d46", "#c9a227", "#5aa3b5", "#777777")
-SUPPRESSED_DE = "•"
 
 RC = {
     "font.family": "sans-serif",
@@ -31,14 +31,6 @@ RC = {
     "axes.titleweight": "bold",
     "legend.frameon": False,
 }
-
-
-def number_de(value, digits: int = 0) -> str:
-    """1234.5 -> '1.234' / '1.234,5'; None (suppressed) -> '•'."""
-    if value is None:
-        return SUPPRESSED_DE
-    fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
-    return format_decimal(value, format=fmt, locale="de_DE")
 
 
 def german_axis(axis) -> None:

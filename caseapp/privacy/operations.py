@@ -23,7 +23,6 @@ from caseapp.privacy import journal
 from caseapp.privacy.access_report import collect
 from caseapp.privacy.markers import AZR, add_marker, marker, person_fingerprint
 from caseapp.privacy.retention import Policy, add_months, due_persons
-from caseapp.reports.render import render_pdf
 from caseapp.sources.models import (
     Delivery,
     FieldProvenance,
@@ -201,6 +200,8 @@ def access_report_pdf(person: Person, *, by=None, actor: str | None = None, chan
     record("access_report", "person", person.id, by=by, actor=None if by is not None else (actor or "system"),
            channel=channel, detail="format=pdf")
     who = getattr(by, "email", None) or actor or "System"
+    from caseapp.reports.render import render_pdf  # WeasyPrint: imported when a PDF is made, not at start-up
+
     return render_pdf("privacy/access_report.html", collect(person, generated_by=who, now=_now()))
 
 
