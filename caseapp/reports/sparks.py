@@ -75,7 +75,11 @@ def line_chart(positions: list[float], series: dict[str, list], caption: str, *,
     for i, (name, values) in enumerate(series.items()):
         colour = COLOURS[i % len(COLOURS)]
         for run in _runs(xs, values, y):
-            out.append(f'<polyline points="{run}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            if " " in run:
+                out.append(f'<polyline points="{run}" fill="none" stroke="{colour}" stroke-width="2"/>')
+            else:  # a value between two gaps: a dot, or it would not show at all
+                cx, cy = run.split(",")
+                out.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
     if legend:  # the names of the dashed levels at their right end (lines are keyed in the text)
         for name, value in levels.items():
             out.append(f'<text x="{WIDTH - 2}" y="{y(value) - 3:.1f}" text-anchor="end">{escape(name)}</text>')

@@ -126,10 +126,15 @@ def _movements(inputs) -> Section:
     total = ["Insgesamt"] + [tables.printed(protected[k][()], ()) for k in keys]
     section.add(Table(caption="Zu- und Fortzüge je " + ("Monat" if freq == "month" else "Kalenderwoche"),
                       columns=["Zeitraum"] + list(MOVEMENT_LABELS_DE.values()), rows=body, total=total))
-    labels = [_period_label(r, freq) for r in rows]
     series = {MOVEMENT_LABELS_DE[k]: [tables.printed_values(protected[k][("p",)]).get(r["period"], 0) for r in rows]
               for k in ("arrivals", "departures")}
-    section.add(common.line_chart(labels, series, caption="Zuzüge und Wegzüge"))
+    short = {i: f"KW {r['period'][-2:]}" if freq == "week" else _period_label(r, freq).split()[0]
+             for i, r in enumerate(rows)}
+    positions = [0.16 + 0.8 * i / max(len(rows) - 1, 1) for i in range(len(rows))]
+    section.add(sparks.line_chart(positions, series, x_labels=short, legend=False, show_caption=True,
+                                  caption="Zuzüge (blau) und Wegzüge (orange) je "
+                                          + ("Monat" if freq == "month" else "Kalenderwoche")
+                                          + "; unterdrückte Werte sind Lücken der Linie"))
     return section
 
 
