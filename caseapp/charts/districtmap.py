@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
-from matplotlib.cm import ScalarMappable
-from matplotlib.colors import BoundaryNorm, ListedColormap
-from matplotlib.patches import Circle, Polygon, Wedge
+from html import escape
 
-from caseapp.charts.base import SUPPRESSED_DE, cached, new_figure, number_de, rc, to_svg
+from caseapp.charts.text import SUPPRESSED_DE, number_de
+
+FONT_FAMILY = "DejaVu Sans"
 
 SCHEMATIC_LABEL_DE = "Schematische Darstellung, keine echten Grenzen"
 COLOURS = ("#eef4fa", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
@@ -78,61 +78,117 @@ def district_map(values: dict, shelters=(), *, title: str = "", legend_label: st
                 tuple(sorted((names or {}).items())), geo_key, width, height)
 
 
-@cached
+@lru_cache(maxsize=256)
 def _map(values, shelters, title, legend_label, names, geo_key, width, height) -> str:
+    """The map written directly as SVG: polygons, one label per district, shelter circles, a legend.
+
+    matplotlib took 0.45-0.75 s per map and gave WeasyPrint hundreds of nodes to lay out; the direct
+    SVG takes milliseconds and has one text run per line of label (docs/benchmarks.md, reports).
+    """
     values, names = dict(values), dict(names)
     rings, real = shapes(json.loads(geo_key) if geo_key else None)
     bounds = class_bounds(values.values())
-    cmap = ListedColormap(COLOURS)
-    norm = BoundaryNorm(bounds, cmap.N)
-    with rc():
-        fig = new_figure(width, height)
-        ax = fig.add_subplot()
-        ax.set_aspect("equal")
-        ax.axis("off")
-        centres = {}
-        for number, polys in sorted(rings.items()):
-            value = values.get(number)
-            colour = NO_VALUE if value is None and number not in values else (
-                NO_VALUE if value is None else cmap(norm(min(value, bounds[-1] - 1e-9))))
-            for ring in polys:
-                ax.add_patch(Polygon(ring, closed=True, facecolor=colour, edgecolor="#555555", linewidth=0.6,
-                                     hatch="///" if number in values and value is None else None))
-            xs = [p[0] for p in polys[0]]
-            ys = [p[1] for p in polys[0]]
-            centres[number] = (sum(xs) / len(xs), sum(ys) / len(ys))
-            shown = SUPPRESSED_DE if number in values and value is None else number_de(value or 0)
-            label = f"{number}\n{shown}"
-            if names.get(number) and not real:
-                label = f"{number} {names[number][:12]}\n{shown}"
-            ax.text(*centres[number], label, ha="center", va="center", fontsize=6.5, color="#111111")
-        _draw_shelters(ax, shelters, centres, real)
-        ax.autoscale_view()
-        fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=ax, orientation="horizontal", shrink=0.6,
-                     label=legend_label, format=lambda v, _p: number_de(v))
-        caption = ("Amtliche Stadtteilgrenzen" if real else SCHEMATIC_LABEL_DE)
-        if shelters:
-            caption += " · Kreise: Gemeinschaftsunterkünfte, gefüllt nach Belegung"
-        ax.set_title(title or "", loc="left", pad=16)
-        ax.text(0, 1.0, caption, transform=ax.transAxes, fontsize=7, color="#444444", va="bottom")
-        return to_svg(fig, title or caption)
+    w_px, h_px = round(width * 72), round(height * 72)
+    head, foot, margin = (34 if title else 20), 46, 8
+    xs = [x for polys in rings.values() for ring in polys for x, _ in ring]
+    ys = [y for polys in rings.values() for ring in polys for _, y in ring]
+    span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    scale = min((w_px - 2 * margin) / span_x, (h_px - head - foot - margin) / span_y)
+    off_x = margin + ((w_px - 2 * margin) - span_x * scale) / 2 - min(xs) * scale
+    off_y = head + ((h_px - head - foot - margin) - span_y * scale) / 2 + max(ys) * scale
+
+    def pt(x: float, y: float) -> tuple[float, float]:
+        return off_x + x * scale, off_y - y * scale  # north up
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto" width="{w_px}pt" '
+           f'height="{h_px}pt" viewBox="0 0 {w_px} {h_px}" font-family="{FONT_FAMILY}, sans-serif" '
+           f'role="img" aria-label="{escape(title or legend_label)}">',
+           '<defs><pattern id="suppressed" width="4" height="4" patternUnits="userSpaceOnUse" '
+           'patternTransform="rotate(45)"><rect width="4" height="4" fill="#f2f2f2"/>'
+           '<line x1="0" y1="0" x2="0" y2="4" stroke="#999999" stroke-width="1"/></pattern></defs>']
+    if title:
+        out.append(f'<text x="{margin}" y="14" font-size="10" font-weight="bold">{escape(title)}</text>')
+    caption = "Amtliche Stadtteilgrenzen" if real else SCHEMATIC_LABEL_DE
+    if shelters:
+        caption += " · Kreise: Gemeinschaftsunterkünfte, gefüllt nach Belegung"
+    out.append(f'<text x="{margin}" y="{head - 6}" font-size="7" fill="#444444">{escape(caption)}</text>')
+    centres, labels = {}, []
+    for number, polys in sorted(rings.items()):
+        value = values.get(number)
+        suppressed = number in values and value is None
+        fill = "url(#suppressed)" if suppressed else (NO_VALUE if value is None else _colour(value, bounds))
+        for ring in polys:
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in (pt(*p) for p in ring))
+            out.append(f'<polygon points="{points}" fill="{fill}" stroke="#555555" stroke-width="0.6"/>')
+        ring = polys[0]
+        centres[number] = pt(sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+        shown = SUPPRESSED_DE if suppressed else number_de(value or 0)
+        first = f"{number} {names[number][:12]}" if names.get(number) and not real else number
+        cx, cy = centres[number]
+        labels.append(f'<text x="{cx:.1f}" y="{cy - 2:.1f}" font-size="6.5" text-anchor="middle">'
+                      f'<tspan>{_label_number(first)}</tspan><tspan x="{cx:.1f}" dy="8">{escape(shown)}</tspan>'
+                      '</text>')
+    out.extend(labels)
+    out.extend(_shelter_marks(shelters, centres, 0.16 * scale if not real else max(3.0, span_y * scale / 60)))
+    out.extend(_legend(bounds, legend_label, margin, h_px - foot + 10, w_px))
+    out.append("</svg>")
+    return "".join(out)
 
 
-def _draw_shelters(ax, shelters, centres, real) -> None:
+def _label_number(first: str) -> str:
+    """'07 Schinkel' -> the number as its own run (so '>07<' is findable), then the name."""
+    number, _, name = first.partition(" ")
+    return f"{escape(number)}</tspan><tspan> {escape(name)}" if name else escape(number)
+
+
+def _colour(value: float, bounds: list[float]) -> str:
+    for i in range(len(bounds) - 1):
+        if value < bounds[i + 1]:
+            return COLOURS[min(i, len(COLOURS) - 1)]
+    return COLOURS[-1]
+
+
+def _shelter_marks(shelters, centres, radius: float) -> list[str]:
     by_district: dict[str, list] = {}
     for s in shelters:
         by_district.setdefault(s[0], []).append(s)
-    for number, items in by_district.items():
+    out = []
+    for number, items in sorted(by_district.items()):
         if number not in centres:
             continue
         cx, cy = centres[number]
-        span = ax.get_ylim() if real else (0, 1)
-        radius = 0.16 if not real else abs(span[1] - span[0]) / 60 or 0.002
-        for i, (_d, _name, occupied, capacity) in enumerate(items):
+        for i, (_d, name, occupied, capacity) in enumerate(items):
             # A row of circles below the district's label, centred on it.
             ox = cx + (i - (len(items) - 1) / 2) * radius * 2.3
-            oy = cy - (0.5 if not real else radius * 3)
+            oy = cy + 9 + radius
             rate = min(occupied / capacity, 1.0) if capacity else 0.0
-            ax.add_patch(Circle((ox, oy), radius, facecolor="white", edgecolor="#b8405e", linewidth=0.8))
-            if rate > 0:
-                ax.add_patch(Wedge((ox, oy), radius, 90 - 360 * rate, 90, facecolor="#b8405e", linewidth=0))
+            out.append(f'<g><title>{escape(name)}</title><circle cx="{ox:.1f}" cy="{oy:.1f}" r="{radius:.1f}" '
+                       'fill="white" stroke="#b8405e" stroke-width="0.8"/>')
+            if rate >= 1.0:
+                out.append(f'<circle cx="{ox:.1f}" cy="{oy:.1f}" r="{radius:.1f}" fill="#b8405e"/>')
+            elif rate > 0:
+                # A wedge from twelve o'clock, clockwise, in proportion to the occupancy.
+                angle = 2 * math.pi * rate
+                ex, ey = ox + radius * math.sin(angle), oy - radius * math.cos(angle)
+                large = 1 if rate > 0.5 else 0
+                out.append(f'<path d="M{ox:.1f},{oy:.1f} L{ox:.1f},{oy - radius:.1f} '
+                           f'A{radius:.1f},{radius:.1f} 0 {large} 1 {ex:.1f},{ey:.1f} Z" fill="#b8405e"/>')
+            out.append("</g>")
+    return out
+
+
+def _legend(bounds: list[float], label: str, x: float, y: float, width: float) -> list[str]:
+    """The colour classes as a row of boxes with their lower bounds, the legend's title below."""
+    classes = len(bounds) - 1
+    box = min(48.0, (width - 2 * x) / max(classes, 1))
+    left = (width - box * classes) / 2
+    out = []
+    for i in range(classes):
+        out.append(f'<rect x="{left + i * box:.1f}" y="{y:.1f}" width="{box:.1f}" height="8" '
+                   f'fill="{COLOURS[min(i, len(COLOURS) - 1)]}" stroke="#555555" stroke-width="0.3"/>')
+    for i, bound in enumerate(bounds):
+        out.append(f'<text x="{left + i * box:.1f}" y="{y + 18:.1f}" font-size="6.5" text-anchor="middle">'
+                   f'{escape(number_de(bound))}</text>')
+    out.append(f'<text x="{width / 2:.1f}" y="{y + 30:.1f}" font-size="7.5" text-anchor="middle">'
+               f'{escape(label)}</text>')
+    return out

@@ -2,7 +2,7 @@
 and Kita forecast for the city and for each district with today's counts beside it."""
 from __future__ import annotations
 
-from caseapp.reports import tables
+from caseapp.reports import sparks, tables
 from caseapp.reports.blocks import Heading, NoData, Section, Text
 from caseapp.reports.compose import Content
 from caseapp.reports.content import common, districts, forecasts
@@ -47,7 +47,7 @@ def _minors(inputs, query) -> tuple[Section, dict | None]:
         section.add(common.district_map(values, "Minderjährige je Stadtteil"))
         ages = tables.printed_values(lattice[("age_group",)])
         labels = common.minor_labels()
-        section.add(common.bar_chart([tables.age_label(a) for a in labels], [ages.get(a, 0) for a in labels],
+        section.add(sparks.bar_chart([tables.age_label(a) for a in labels], [ages.get(a, 0) for a in labels],
                                      "Minderjährige nach Altersgruppe (• = unterdrückt)"))
     return section, lattice
 
