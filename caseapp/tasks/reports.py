@@ -61,12 +61,18 @@ def render_report(job_id: int) -> dict:
 
 @shared_task(name="caseapp.reports.monthly")
 def monthly_reports(today: str | None = None) -> list[int]:
-    """Beat: every committee's report for the last complete month, one render task each."""
+    """Beat: every committee's report for the last complete month, rendered one after another here.
+
+    In one process the reports share the forecast of the data date (caseapp/forecast/cache.py: the second
+    report with a forecast reuses it, 0.18 instead of 0.21 s per page at 45,000 persons); each job is
+    requested and committed first, so the admin page shows all three queued and a failure stays on its
+    own job while the others are still rendered.
+    """
     period = previous_month(date.fromisoformat(today) if today else date.today())
     ids = []
     for slug in COMMITTEES:
         ids.append(request_report(slug, period.code, actor="beat", channel="task").id)
         db.session.commit()  # each request is kept even if a later one fails
     for job_id in ids:
-        enqueue_render(job_id)
+        run_job(job_id)
     return ids
