@@ -86,3 +86,13 @@ class Factory:
         self.db.session.add(st)
         self.db.session.flush()
         return st
+
+
+def record_history(person, *steps):
+    """Lifecycle steps (event, to_state, day) of a person, starting from `announced`, as Transition rows."""
+    from caseapp.workflows.history import record_transition
+
+    state = "announced"
+    for event, to_state, day in steps:
+        record_transition("person", person.id, event, state, to_state, day, actor="test")
+        state = to_state

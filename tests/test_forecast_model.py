@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from caseapp.forecast.model import BOY_SHARE, Rates, group_sums, project, step
+from tests.factories import record_history
 
 
 def test_ageing_only():
@@ -51,15 +52,6 @@ def test_forecast_on_a_tiny_city(db, factory):
     assert first["low"] <= first["middle"] <= first["high"]
 
 
-def _history(person, *steps):
-    from caseapp.workflows.history import record_transition
-
-    state = "announced"
-    for event, to_state, day in steps:
-        record_transition("person", person.id, event, state, to_state, day, actor="test")
-        state = to_state
-
-
 def test_the_set_based_base_population_equals_the_statistics(db, factory):
     """forecast.data.population_rows and stats' count_by give the same cells, today and for a past day,
     with a history that changes on the day itself and a person without any history."""
@@ -74,9 +66,9 @@ def test_the_set_based_base_population_equals_the_statistics(db, factory):
     b = factory.person(district="05", birth=date(today.year - 30, 3, 1), state="departed")
     c = factory.person(district="05", birth=date(today.year - 7, 3, 1), state="accommodated")
     factory.person(district="07", birth=date(today.year - 1, 3, 1), state="housed")  # no history
-    _history(a, ("arrive", "arrived", past - timedelta(days=5)), ("house", "housed", past))
-    _history(b, ("arrive", "arrived", past - timedelta(days=90)), ("depart", "departed", past + timedelta(days=1)))
-    _history(c, ("arrive", "arrived", past + timedelta(days=2)))
+    record_history(a, ("arrive", "arrived", past - timedelta(days=5)), ("house", "housed", past))
+    record_history(b, ("arrive", "arrived", past - timedelta(days=90)), ("depart", "departed", past + timedelta(days=1)))
+    record_history(c, ("arrive", "arrived", past + timedelta(days=2)))
     for day in (today, past, past - timedelta(days=10)):
         mine = {(d, SINGLE_YEARS[age].label, s, h): n for d, age, s, h, n in population_rows(day)}
         theirs = {(r["district"], r["age_group"], r["sex"], r["housing"]): r["count"]

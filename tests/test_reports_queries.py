@@ -4,21 +4,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from caseapp.reports.queries import minors_without_adult
+from tests.factories import record_history
 
 TODAY = date.today()
 
 
 def _born(years: int) -> date:
     return TODAY.replace(year=TODAY.year - years, day=1) - timedelta(days=60)
-
-
-def _history(person, *steps):
-    from caseapp.workflows.history import record_transition
-
-    state = "announced"
-    for event, to_state, day in steps:
-        record_transition("person", person.id, event, state, to_state, day, actor="test")
-        state = to_state
 
 
 def test_a_family_that_left_later_still_counts_as_a_family_on_the_earlier_day(db, factory):
@@ -28,7 +20,7 @@ def test_a_family_that_left_later_still_counts_as_a_family_on_the_earlier_day(db
     child = factory.person(birth=_born(8), household=family, state="departed", district="05")
     alone = factory.person(birth=_born(15), household=None, state="departed", district="05")
     for p in (mother, child, alone):
-        _history(p, ("arrive", "arrived", arrived), ("depart", "departed", left))
+        record_history(p, ("arrive", "arrived", arrived), ("depart", "departed", left))
     rows = minors_without_adult(day)
     assert rows == [{"district": "05", "age_group": "10-15", "count": 1}]  # the 15-year-old only
     assert minors_without_adult(TODAY) == []  # everyone has left by today
@@ -38,8 +30,8 @@ def test_a_child_whose_only_adult_arrives_later_is_alone_until_then(db, factory)
     family = factory.household()
     child = factory.person(birth=_born(4), household=family, state="arrived", district="09")
     father = factory.person(birth=_born(40), household=family, state="arrived", district="09")
-    _history(child, ("arrive", "arrived", TODAY - timedelta(days=30)))
-    _history(father, ("arrive", "arrived", TODAY - timedelta(days=3)))
+    record_history(child, ("arrive", "arrived", TODAY - timedelta(days=30)))
+    record_history(father, ("arrive", "arrived", TODAY - timedelta(days=3)))
     assert minors_without_adult(TODAY - timedelta(days=10)) == [{"district": "09", "age_group": "3-5", "count": 1}]
     assert minors_without_adult(TODAY) == []
 
@@ -55,7 +47,7 @@ def test_the_set_based_population_of_a_past_day_equals_the_statistics(db, factor
         p = factory.person(birth=_born(years), household=family, state=state, district="05")
         steps = [("arrive", "arrived", arrived)]
         steps += [("depart", "departed", left)] if state == "departed" else [("house", state, left)]
-        _history(p, *steps)
+        record_history(p, *steps)
     factory.person(birth=_born(40), state="housed", district="09")  # no history: counts from its creation
     for day in (TODAY - timedelta(days=1), left, left - timedelta(days=1), arrived - timedelta(days=1)):
         for by, filters in ((("district", "age_group"), None), (("housing",), None),
@@ -94,7 +86,7 @@ def test_the_first_tables_summed_from_the_forecast_base_equal_the_population_que
     for years, district, state in ((4, "05", "housed"), (7, "05", "accommodated"), (16, "07", "arrived"),
                                    (35, "07", "housed"), (1, None, "housed"), (12, "09", "departed")):
         p = factory.person(birth=_born(years), household=family, state=state, district=district)
-        _history(p, ("arrive", "arrived", TODAY - timedelta(days=50)), ("house", state, TODAY - timedelta(days=3)))
+        record_history(p, ("arrive", "arrived", TODAY - timedelta(days=50)), ("house", state, TODAY - timedelta(days=3)))
     filters = {"age_group": minor_labels()}
     for day in (TODAY, TODAY - timedelta(days=10)):
         query = population_query(forecast(day, 6))
