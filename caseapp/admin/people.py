@@ -8,16 +8,16 @@ from flask_admin import expose
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_security import current_user
-from markupsafe import Markup, escape
-from sqlalchemy import and_, exists, func, literal_column, select
+from markupsafe import Markup
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import load_only, with_expression
-from sqlalchemy.sql.util import ClauseAdapter
 
 from caseapp.admin import people_detail as detail
 from caseapp.admin.base import SecureModelView
 from caseapp.admin.i18n import code_label, language
 from caseapp.admin.people_filters import allocation_filters, filter_groups, full_filters
 from caseapp.admin.people_forms import PersonForm
+from caseapp.admin.people_list import name_search_condition, row_html
 from caseapp.audit.operations import record
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
@@ -26,66 +26,6 @@ from caseapp.people.models import Household, Person, PersonOffice
 from caseapp.shelters.models import Shelter
 from caseapp.workflows import allowed_events
 from caseapp.workflows.errors import InvalidInput
-
-# Written out as literals (not bound parameters) so PostgreSQL recognises the index expression.
-NAME_EXPRESSION = (func.coalesce(Person.family_name, literal_column("''")).op("||")(literal_column("' '"))
-                   .op("||")(func.coalesce(Person.given_names, literal_column("''"))))
-
-
-def _like_pattern(term: str) -> str:
-    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def name_search_condition(search: str, first_by_name: int | None = None, descending: bool = False,
-                          visible=None):
-    """Every term must occur in 'family given' (case-insensitive), answered from ix_person_name_trgm.
-
-    On PostgreSQL the matches are computed first, behind a fence: left alone, the planner walks the
-    name index in sort order and tests every row, which took up to a second at 200,000 persons for a
-    rare name (docs/benchmarks.md). Terms shorter than three characters have no trigram, match
-    densely, and are best served by that walk, so they stay a plain filter.
-
-    With `first_by_name` (a list sorted by name, no other filter) the condition keeps only the first
-    that many matches the user may see: the matches are sorted by name inside the fence and the
-    access rule `visible` (a where clause on person) is tested on them in that order until enough
-    are found. A family name carried by thousands of persons then costs one sort of the matches
-    instead of an access check and a row fetch for each (90 -> 20 ms at 7,000 matches).
-    """
-    terms = [t for t in search.split() if t]
-    if not terms:
-        return None
-    conditions = [NAME_EXPRESSION.ilike(_like_pattern(t)) for t in terms]
-    if db.session.get_bind().dialect.name != "postgresql" or any(len(t) < 3 for t in terms):
-        return and_(*conditions)
-    if first_by_name is None or visible is None:
-        hits = select(Person.id).where(*conditions).cte("name_hits").prefix_with("MATERIALIZED")
-        return Person.id.in_(select(hits.c.id))
-    order = [Person.family_name, Person.given_names, Person.id]
-    hits = (select(Person.id, Person.family_name, Person.given_names, Person.state).where(*conditions)
-            .order_by(*(c.desc() if descending else c for c in order))
-            .offset(0)  # the fence: the access test must not be pushed below the sort
-            .subquery("name_hits"))
-    hit_order = [hits.c.family_name, hits.c.given_names, hits.c.id]
-    firsts = (select(hits.c.id).where(ClauseAdapter(hits).traverse(visible))
-              .order_by(*(c.desc() if descending else c for c in hit_order)).limit(first_by_name))
-    return Person.id.in_(firsts)
-
-
-def _code_cell(kind: str):
-    return lambda person, lang: code_label(kind, getattr(person, kind), lang)
-
-
-# List cells computed without the formatter machinery (see row_html): (person, language) -> text.
-_ROW_CELLS = {
-    "name": lambda p, lang: p.display_name,
-    "birth": lambda p, lang: p.birth.german,
-    "shelter": lambda p, lang: p.current_room,
-    **{kind: _code_cell(kind) for kind in ("sex", "state", "nationality", "residence_status")},
-}
-
-
-def _name(view, context, person, name):
-    return person.display_name
 
 
 class PersonBaseView(SecureModelView):
@@ -97,13 +37,6 @@ class PersonBaseView(SecureModelView):
     # Enables the search box; the search itself is _apply_search below (trigram-indexed expression).
     column_searchable_list = ("family_name",)
     details_template = "admin/people/details.html"
-    column_formatters = {
-        "name": _name,
-        "birth": lambda v, c, p, n: p.birth.german,
-        "sex": lambda v, c, p, n: code_label("sex", p.sex),
-        "state": lambda v, c, p, n: code_label("state", p.state),
-        "shelter": lambda v, c, p, n: g.get("caseapp_rooms", {}).get(p.id, ""),
-    }
     column_labels = {
         "name": _l("Name"), "birth": _l("Date of birth"), "sex": _l("Sex"), "state": _l("State"),
         "shelter": _l("Shelter / room"), "nationality": _l("Nationality"),
@@ -119,26 +52,11 @@ class PersonBaseView(SecureModelView):
         return []
 
     def row_html(self, person) -> Markup:
-        """The cells of one list row as HTML, the name linking to the detail page (admin/people/list.html).
-
-        One Python call per row: the stock row renders macros per cell, and at 50 rows Jinja's per-cell
-        work, url_for and the locale lookups were most of the page time (docs/benchmarks.md).
-        """
+        """One list row (admin/people/list.html); the cells are people_list.LIST_CELLS."""
         context = g.get("caseapp_row_context")
         if context is None:
             context = g.caseapp_row_context = (self.get_url(".details_view") + "?id=", language())
-        details_url, lang = context
-        cells = []
-        for column, _label in self._list_columns:
-            fast = _ROW_CELLS.get(column)
-            if fast is not None:
-                value = fast(person, lang)
-            else:
-                formatter = self.column_formatters.get(column)
-                value = formatter(self, None, person, column) if formatter else getattr(person, column)
-            cells.append("" if value is None else escape(value))
-        first = f'<td><a href="{details_url}{person.id}">{cells[0]}</a></td>'
-        return Markup(first + "".join(f"<td>{cell}</td>" for cell in cells[1:]))
+        return row_html(person, self._list_columns, *context)
 
     def search_placeholder(self) -> str:
         return _("Search by name")
@@ -178,9 +96,7 @@ class PersonBaseView(SecureModelView):
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         # What _apply_search needs to know to take only the first matches (views are shared by threads).
         g.caseapp_list_args = (page, sort_column, sort_desc, bool(filters), page_size)
-        count, data = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
-        g.caseapp_rooms = {p.id: p.current_room for p in data if p.current_room}
-        return count, data
+        return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
 
     def _get_filter_groups(self):
         return filter_groups(self)
@@ -233,12 +149,6 @@ class PersonView(PersonBaseView):
     column_list = ("name", "birth", "sex", "nationality", "residence_status", "state", "district", "shelter")
     list_columns_loaded = (*PersonBaseView.list_columns_loaded, "nationality", "residence_status",
                            "district_number")
-    column_formatters = {
-        **PersonBaseView.column_formatters,
-        "nationality": lambda v, c, p, n: code_label("nationality", p.nationality),
-        "residence_status": lambda v, c, p, n: code_label("residence_status", p.residence_status),
-        "district": lambda v, c, p, n: detail.format_field(p, "district_number", "district"),
-    }
     can_export = True
     export_types = ["csv", "xlsx"]
     export_max_rows = 1000  # every exported person is one audit row
@@ -251,7 +161,7 @@ class PersonView(PersonBaseView):
         "residence_status": lambda v, c, p, n: code_label("residence_status", p.residence_status),
         "state": lambda v, c, p, n: code_label("state", p.state),
         "district": lambda v, c, p, n: p.district_number or "",
-        "shelter": lambda v, c, p, n: g.get("caseapp_rooms", {}).get(p.id, ""),
+        "shelter": lambda v, c, p, n: p.current_room or "",
     }
 
     def __init__(self, *args, age_groups=(), **kwargs):
@@ -284,26 +194,25 @@ class PersonView(PersonBaseView):
     def update_model(self, form, model):
         from caseapp.people.operations import update_person
 
-        try:
-            update_person(model, by=current_user, channel="admin", **form.operation_arguments())
-        except InvalidInput as exc:
-            db.session.rollback()
-            flash(_("Not saved: %(message)s", message=str(exc)), "error")
-            return False
-        db.session.commit()
-        return True
+        return self._save(lambda: update_person(model, by=current_user, channel="admin",
+                                                **form.operation_arguments()) or True)
 
     def create_model(self, form):
         from caseapp.people.operations import register_person
 
+        return self._save(lambda: register_person(by=current_user, channel="admin", **form.operation_arguments()))
+
+    @staticmethod
+    def _save(operation):
+        """Run a person operation from the form and commit; a refusal is flashed and nothing is kept."""
         try:
-            person = register_person(by=current_user, channel="admin", **form.operation_arguments())
+            result = operation()
         except InvalidInput as exc:
             db.session.rollback()
             flash(_("Not saved: %(message)s", message=str(exc)), "error")
             return False
         db.session.commit()
-        return person
+        return result
 
     def get_column_names(self, only_columns, excluded_columns):
         names = super().get_column_names(only_columns, excluded_columns)
@@ -314,7 +223,6 @@ class PersonView(PersonBaseView):
 
     def _export_data(self):
         count, data = super()._export_data()
-        g.caseapp_rooms = detail.current_rooms(p.id for p in data)
         fmt = request.view_args.get("export_type", "")
         for person in data:
             record("export", "person", person.id, by=current_user, channel="admin", detail=f"format={fmt}")
@@ -343,8 +251,6 @@ class ResidentView(PersonBaseView):
     allowed_roles = frozenset({SHELTER_MANAGER})
     column_list = ("name", "birth", "sex", "household", "needs", "state", "shelter")
     list_columns_loaded = (*PersonBaseView.list_columns_loaded, "household_id", "needs")
-    column_formatters = {**PersonBaseView.column_formatters,
-                         "household": lambda v, c, p, n: str(p.household) if p.household_id else ""}
 
     def __init__(self, *args, **kwargs):
         self.column_filters = allocation_filters()

@@ -42,17 +42,6 @@ def german_date(d: date | None) -> str:
     return d.strftime("%d.%m.%Y") if d else ""
 
 
-def current_rooms(person_ids) -> dict[int, str]:
-    """person id -> 'Shelter / Room' of the current stay, for a whole page in one query."""
-    ids = list(person_ids)
-    if not ids:
-        return {}
-    stmt = (select(Stay.person_id, Shelter.name, Room.name).join(Room, Room.id == Stay.room_id)
-            .join(Shelter, Shelter.id == Room.shelter_id)
-            .where(Stay.person_id.in_(ids), Stay.end_date.is_(None)))
-    return {pid: f"{shelter} / {room}" for pid, shelter, room in db.session.execute(stmt)}
-
-
 @cache
 def current_room_expression():
     """'Shelter / Room' of the person's current stay, as a column of a person query (Person.current_room).

@@ -75,3 +75,15 @@ def write_anchor(session, path: Path | None = None) -> Anchor | None:
         out.flush()
         os.fsync(out.fileno())
     return anchor
+
+
+def verify_and_anchor(session):
+    """The chain check with this database's anchors; an intact chain gets a new anchor.
+
+    Returns (ChainReport, the anchor written or None). Used by `caseapp audit verify` and the auditors'
+    page, so both notice deleted newest rows and both extend the anchors.
+    """
+    from caseapp.audit.verify import verify_chain
+
+    report = verify_chain(session, anchors=read_anchors(session))
+    return report, (write_anchor(session) if report.intact else None)

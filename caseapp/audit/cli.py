@@ -7,8 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from caseapp.audit.anchors import anchor_path, read_anchors, write_anchor
-from caseapp.audit.verify import verify_chain
+from caseapp.audit.anchors import anchor_path, verify_and_anchor, write_anchor
 from caseapp.extensions import db
 
 
@@ -20,9 +19,8 @@ def audit_group():
 @audit_group.command("verify", help="Prüft die Hash-Kette des Protokolls und die Anker außerhalb der Datenbank.")
 @with_appcontext
 def verify():
-    report = verify_chain(db.session, anchors=read_anchors(db.session))
+    report, anchor = verify_and_anchor(db.session)
     if report.intact:
-        anchor = write_anchor(db.session)
         where = f"; Anker bei Eintrag {anchor.last_id} geschrieben nach {anchor_path()}" if anchor else ""
         click.echo(f"Protokoll intakt: {report.checked} Einträge geprüft{where}.")
         return
