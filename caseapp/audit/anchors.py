@@ -60,12 +60,14 @@ def read_anchors(session, path: Path | None = None) -> list[Anchor]:
     return anchors
 
 
-def write_anchor(session, path: Path | None = None) -> Anchor | None:
-    """Append an anchor for the chain's current head (nothing while the trail is empty)."""
+def write_anchor(session, path: Path | None = None, rows: int | None = None) -> Anchor | None:
+    """Append an anchor for the chain's current head (nothing while the trail is empty); `rows` when the
+    caller has just counted them (a verify walked the whole chain)."""
     head = session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     if head is None:
         return None
-    rows = session.scalar(select(func.count()).select_from(AuditEvent))
+    if rows is None:
+        rows = session.scalar(select(func.count()).select_from(AuditEvent))
     anchor = Anchor(datetime.now(UTC).isoformat(timespec="seconds"), database_label(session), head.id, head.hash,
                     rows)
     path = path or anchor_path()
@@ -86,4 +88,4 @@ def verify_and_anchor(session):
     from caseapp.audit.verify import verify_chain
 
     report = verify_chain(session, anchors=read_anchors(session))
-    return report, (write_anchor(session) if report.intact else None)
+    return report, (write_anchor(session, rows=report.checked) if report.intact else None)
