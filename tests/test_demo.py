@@ -113,6 +113,9 @@ def test_age_pyramid_is_plausible(city):
     assert 0.20 <= under_18 <= 0.45
     assert sum(a >= 65 for a in ages) >= 5
     assert sum(a < 3 for a in ages) >= 10  # babies born in the city
+    minors = [a for a in ages if a < 18]
+    # ... but not a city of toddlers: a third of the minors at most (a crèche forecast would follow it)
+    assert sum(a < 3 for a in minors) / len(minors) <= 0.4
 
 
 def _age(value) -> int:

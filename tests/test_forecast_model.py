@@ -107,3 +107,28 @@ def test_a_cached_forecast_is_never_served_after_the_data_changed(db, factory):
     db.session.delete(kids[1])
     db.session.flush()
     assert kita_next_year() == 5  # a delete
+
+
+def test_births_are_the_newborns_registered_or_arriving_each_counted_once_and_never_as_arrivals(db, factory):
+    """A sync delivers a newborn as a new record (registered straight into the family's state); a
+    caseworker registers one and records the arrival. Both are births, once each. A source's first
+    delivery registering a three-year-old who lives here already is neither a birth nor an arrival."""
+    from datetime import timedelta
+
+    from caseapp.forecast.data import load
+
+    today = date.today()
+    born = today - timedelta(days=120)
+    synced = factory.person(district="07", birth=born, state="housed", sex="w")
+    record_history(synced, ("register", "housed", born + timedelta(days=9)))
+    by_hand = factory.person(district="07", birth=born, state="arrived", sex="m")
+    record_history(by_hand, ("register", "announced", born + timedelta(days=2)),
+                   ("arrive", "arrived", born + timedelta(days=20)))
+    settled = factory.person(district="07", birth=today - timedelta(days=3 * 365), state="housed")
+    record_history(settled, ("register", "housed", today - timedelta(days=30)))
+    child = factory.person(district="05", birth=today - timedelta(days=5 * 365 + 30), state="arrived", sex="w")
+    record_history(child, ("arrive", "arrived", today - timedelta(days=200)))
+    data = load(today, years=3)
+    assert data.births_per_year == pytest.approx(2 / 3)
+    assert dict(data.arrivals) == {("05", 4, "w"): pytest.approx(1 / 3)}
+    assert sum(data.arrivals_by_year) == 1

@@ -107,3 +107,17 @@ def test_german_number_and_date_forms():
     assert number(None) == "–"
     assert percent(0.873) == "87\u202f%"
     assert german_date(date(2026, 9, 30)) == "30.09.2026"
+
+
+@pytest.mark.parametrize("low, middle, high, shown", [
+    (30, 32, 35, "32 (30\u201335)"),
+    (32, 32, 32, "32"),  # no spread: not "32 (32\u201332)"
+    (2, 6, 9, "6 (bis 9)"),  # the low end is under the protection limit
+    (0, 0, 0, "\u2013"),
+    (1, 2, 2, "\u2022"),
+])
+def test_a_forecast_cell_prints_its_range_once_and_protected(low, middle, high, shown):
+    from caseapp.reports.content.forecasts import _with_range
+
+    row = {"low": low, "middle": middle, "high": high, "shelter": 0}
+    assert _with_range(row, 3) == shown

@@ -112,7 +112,7 @@ class PopulationBuilder:
                 n = rng.choices(_KIDS, _KID_WEIGHTS)[0]
                 oldest = max(0, min(mother_age - 17, 24 if hh.segment == SETTLED else 19))
                 for _ in range(n):
-                    age = min(int(rng.triangular(0, oldest + 1, 0)), oldest) if oldest > 0 else 0
+                    age = rng.randint(0, oldest)  # children spread over the years since the mother was 17
                     specs.append(("m" if rng.random() < 0.51 else "w", age))
             if kind == 4:
                 for _ in range(rng.choice((1, 1, 2))):

@@ -1,48 +1,18 @@
-"""Read-side counts the committee reports need beyond caseapp.stats: the population on a past data date
-counted set-based, minors without an adult at home, minors in shelters, every shelter's daily occupancy."""
+"""Read-side counts the committee reports need beyond caseapp.stats: minors without an adult at home,
+minors in shelters, every shelter's daily occupancy."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import func, or_, select
 
 from caseapp.extensions import db
-from caseapp.forecast.data import state_on_day
 from caseapp.people.models import Person
 from caseapp.stats import agegroups
-from caseapp.stats.dims import HOUSING_BY_STATE, POPULATION_STATES, parse_dims
-from caseapp.stats.queries import check_as_of, person_columns, population, sort_rows, today
+from caseapp.stats.dims import POPULATION_STATES
+from caseapp.stats.queries import person_columns, sort_rows, today
 
 ADULT_AGE = 18
-
-
-def population_on(as_of: date, by=("district",), filters=None) -> list[dict]:
-    """caseapp.stats.queries.population(as_of, by, filters=filters) for everyone, with the same rows; a
-    past day is counted set-based (caseapp.forecast.data.state_on_day: one read of the history instead
-    of two index probes per person, 0.15-0.3 s instead of 0.25-0.5 s at 45,000 persons here)."""
-    day = check_as_of(as_of)
-    if day == today():
-        return population(day, by, filters=filters)  # today's figures come from the cube
-    groups = agegroups.configured_groups()
-    dims = parse_dims(by)
-    filters = {parse_dims([d])[0]: tuple(v) if isinstance(v, (list, tuple, set)) else (v,)
-               for d, v in (filters or {}).items()}
-    columns, state, join = _columns_on(day, groups)
-    inner = join(select(*[columns[d].label(d) for d in dims], state.label("state_on")).select_from(Person)
-                 ).where(Person.birth_date <= day, *[columns[d].in_(v) for d, v in filters.items()]).subquery()
-    stmt = select(*[inner.c[d] for d in dims], func.count().label("count")).where(
-        inner.c.state_on.in_(POPULATION_STATES))
-    if dims:
-        stmt = stmt.group_by(*[inner.c[d] for d in dims])
-    return sort_rows([dict(r._mapping) for r in db.session.execute(stmt)], dims, groups)
-
-
-def _columns_on(day: date, groups):
-    """person_columns() for a past day with the state (and the housing that follows it) set-based."""
-    columns, _current = person_columns(day, groups, history=False)
-    state, join = state_on_day(day)
-    columns["housing"] = case(*[(state == s, literal(h)) for s, h in HOUSING_BY_STATE.items()], else_=literal(None))
-    return columns, state, join
 
 
 def minors_without_adult(as_of: date, by=("district", "age_group")) -> list[dict]:
@@ -54,11 +24,7 @@ def minors_without_adult(as_of: date, by=("district", "age_group")) -> list[dict
     Rows as caseapp.stats.queries.population(): {"district": "07", "age_group": "10-15", "count": 3}.
     """
     groups = agegroups.configured_groups()
-    if as_of == today():
-        columns, state = person_columns(as_of, groups, history=False)
-        join = lambda stmt: stmt
-    else:
-        columns, state, join = _columns_on(as_of, groups)
+    columns, state, join = person_columns(as_of, groups, history=as_of != today())
     adult_born_by = agegroups.years_before(as_of, ADULT_AGE)
     # The day's population once (a CTE used twice is computed once), then a hashed NOT IN against
     # the households that have an adult: no per-minor probing, whatever the planner's statistics say.

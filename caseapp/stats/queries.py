@@ -76,8 +76,9 @@ def _check_filters(filters) -> dict[str, tuple]:
 
 
 def person_columns(day: date, groups, *, history: bool):
-    """Label -> SQL expression for each dim, plus the state expression, for counting from `person`."""
-    state = state_on(day) if history else Person.state
+    """Label -> SQL expression for each dim, the state expression, and a function that joins what the
+    state needs to a select on person (the history subqueries for a past day, nothing for today)."""
+    state, join = state_on(day) if history else (Person.state, lambda stmt: stmt)
     housing = case(*[(state == s, literal(h)) for s, h in HOUSING_BY_STATE.items()], else_=literal(None))
     return {
         "district": Person.district_number,
@@ -86,27 +87,47 @@ def person_columns(day: date, groups, *, history: bool):
         "status": Person.residence_status,
         "sex": Person.sex,
         "housing": housing,
-    }, state
+    }, state, join
 
 
 def state_on(day: date):
-    """SQL: the person's lifecycle state at the end of `day`, from the transition history."""
-    last = (
-        select(Transition.to_state)
-        .where(Transition.entity == "person", Transition.entity_id == Person.id, Transition.occurred_on <= day)
-        .order_by(Transition.occurred_on.desc(), Transition.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    has_history = exists().where(Transition.entity == "person", Transition.entity_id == Person.id)
+    """The person's lifecycle state at the end of `day`, from the transition history, set-based.
+
+    The history is read once for everyone: the last transition on or before the day per person
+    (PostgreSQL: DISTINCT ON in the order of ix_transition_entity read backwards, so no sort; elsewhere
+    a window). A person without such a transition has no state that day if they have a later one
+    (not yet known), and otherwise, without any history, counts in their current state from the day
+    their row was created; that probe runs only for the few persons without a transition by the day.
+    A correlated subquery per person was 3-4x slower at 45,000 persons (docs/benchmarks.md).
+    Returns (SQL expression of the state, a function that joins the needed subquery to a select).
+    """
+    t = Transition
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import distinct_on
+
+        last = (select(t.entity_id, t.to_state).where(t.entity == "person", t.occurred_on <= day)
+                .ext(distinct_on(t.entity_id)).order_by(t.entity_id.desc(), t.occurred_on.desc(), t.id.desc())
+                .subquery("last_on_day"))
+    else:
+        ranked = select(t.entity_id, t.to_state, func.row_number().over(
+            partition_by=t.entity_id, order_by=(t.occurred_on.desc(), t.id.desc())).label("rn")).where(
+            t.entity == "person", t.occurred_on <= day).subquery()
+        last = select(ranked.c.entity_id, ranked.c.to_state).where(ranked.c.rn == 1).subquery("last_on_day")
+    has_history = exists().where(t.entity == "person", t.entity_id == Person.id)
     created_by_then = Person.created_at < datetime.combine(day + timedelta(days=1), time())
-    return case((has_history, last), (created_by_then, Person.state), else_=literal(None))
+    state = case((last.c.entity_id.is_not(None), last.c.to_state), (has_history, literal(None)),
+                 (created_by_then, Person.state), else_=literal(None))
+
+    def join(stmt):
+        return stmt.outerjoin(last, last.c.entity_id == Person.id)
+
+    return state, join
 
 
 def _count(day: date, dims, filters, groups, offices) -> list[dict]:
     history = day != today()
-    columns, state = person_columns(day, groups, history=history)
-    inner = select(*[columns[d].label(d) for d in DIMS], state.label("state_on")).where(
+    columns, state, join = person_columns(day, groups, history=history)
+    inner = join(select(*[columns[d].label(d) for d in DIMS], state.label("state_on")).select_from(Person)).where(
         Person.birth_date <= day
     )
     if not history:

@@ -7,8 +7,8 @@ from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.reports import tables
 from caseapp.reports.blocks import Chart, NoData
-from caseapp.reports.queries import population_on
 from caseapp.stats import agegroups
+from caseapp.stats.queries import population
 
 UNKNOWN_DISTRICT = "Stadtteil unbekannt"
 
@@ -23,7 +23,7 @@ def minor_labels() -> list[str]:
 
 
 def population_query(as_of, by, filters=None) -> list[dict]:
-    return population_on(as_of, by, filters=filters)
+    return population(as_of, by, filters=filters)
 
 
 def district_age(inputs, *, caption: str, filters: dict | None = None, query=None, note: str | None = None):

@@ -26,12 +26,11 @@ def run(inputs):
 def population_query(result):
     """A query for common.district_age that sums the forecast's base counts (everyone on the data date
     by district, single year of age, sex and housing) into age groups: the same rows as
-    caseapp.reports.queries.population_on(day, ("district", "age_group"), filters), without reading
+    caseapp.stats.queries.population(day, ("district", "age_group"), filters=filters), without reading
     the history a second time. Groups beyond the forecast's single years fall back to the query."""
     from caseapp.forecast.data import MAX_AGE
-    from caseapp.reports.queries import population_on
     from caseapp.stats import agegroups
-    from caseapp.stats.queries import sort_rows
+    from caseapp.stats.queries import population, sort_rows
 
     def query(as_of, by, filters=None):
         groups = agegroups.configured_groups()
@@ -39,7 +38,7 @@ def population_query(result):
         chosen = [g for g in groups if g.label in wanted]
         if tuple(by) != ("district", "age_group") or set(filters or {}) - {"age_group"} or \
                 any(g.upper is None or g.upper >= MAX_AGE for g in chosen) or as_of != result.base_date:
-            return population_on(as_of, by, filters)
+            return population(as_of, by, filters=filters)
         label = {age: g.label for g in chosen for age in range(g.lower, g.upper + 1)}
         cells: dict = {}
         for (district, age, _sex, _housing), n in result.base.population.items():
@@ -121,6 +120,8 @@ def _range(row: dict, k: int) -> str:
         return SUPPRESSED
     if low < k:
         return f"bis {number(high)}"
+    if low == high:
+        return number(high)
     return f"{number(low)}\u2013{number(high)}"
 
 
@@ -143,6 +144,8 @@ def _with_range(row: dict, k: int) -> str:
         return DASH
     if shown == SUPPRESSED:
         return SUPPRESSED
+    if span == number(shown):
+        return span  # no spread: "32", not "32 (32–32)"
     return f"{number(shown)} ({span})"
 
 
