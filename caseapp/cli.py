@@ -8,6 +8,7 @@ from flask.cli import FlaskGroup
 
 # Each module exposes `commands`, a list of click commands or groups.
 COMMAND_MODULES = (
+    "caseapp.auth.cli",
     "caseapp.offices.cli",
     "caseapp.demo.cli",
     "caseapp.sources.cli",

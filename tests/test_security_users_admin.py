@@ -101,3 +101,29 @@ def test_changes_to_users_are_audited(app, db, login_as, factory):
                                                       AuditEvent.object_id == str(victim.id))
                              .order_by(AuditEvent.id.desc())).first()
     assert row.action == "deactivate" and row.user_id == admin.user.id
+
+
+def test_the_documented_commands_make_an_account_that_works_at_once(app, db):
+    """interfaces.md: `caseapp users create EMAIL --password PW`, `roles add`, `offices assign`; the user
+    logs in as a JSON client straight away and works in the API with the token; `--inactive` does not."""
+    runner = app.test_cli_runner()
+    email = "skript.nutzerin@stadt-osnabrueck.de"
+    for args in (["users", "create", email, "--password", TEST_PASSWORD], ["roles", "add", email, "caseworker"],
+                 ["offices", "assign", email, "int"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+    client = app.test_client()
+    login = client.post("/login?include_auth_token", json={"email": email, "password": TEST_PASSWORD})
+    assert login.status_code == 200, login.get_data(as_text=True)
+    token = login.get_json()["response"]["user"]["authentication_token"]
+    created = client.post("/api/v1/persons", headers={"Authentication-Token": token}, json={
+        "family_name": "Öztürk", "given_names": "Ayşe", "birth_date": "1990-00-00", "sex": "w",
+        "nationalities": ["TUR"], "residence_status": "AE"})
+    assert created.status_code == 201 and created.get_json()["state"] == "announced"
+
+    result = runner.invoke(args=["users", "create", "ruhend@stadt-osnabrueck.de", "--password", TEST_PASSWORD,
+                                 "--inactive"])
+    assert result.exit_code == 0, result.output
+    refused = app.test_client().post("/login?include_auth_token",
+                                     json={"email": "ruhend@stadt-osnabrueck.de", "password": TEST_PASSWORD})
+    assert refused.status_code == 400

@@ -1,7 +1,7 @@
 """Binds Flask-Security-Too to the app: datastore, throttled forms, CSRF for browser forms, JSON errors."""
 from __future__ import annotations
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, g, has_request_context, jsonify, request
 from flask_security import SQLAlchemyUserDatastore
 from flask_security.core import FormInfo
 from flask_security.decorators import default_unauthn_handler, default_unauthz_handler
@@ -39,7 +39,8 @@ def _with_csrf_for_browsers(instantiator):
         return instantiator
 
     def instantiate(name, cls=None, *args, **kwargs):
-        if not request.is_json and kwargs.get("meta") == {"csrf": False}:
+        # Outside a request (the `caseapp users` commands) there is no browser and nothing to protect.
+        if has_request_context() and not request.is_json and kwargs.get("meta") == {"csrf": False}:
             kwargs.pop("meta")
             # Flask-Security marked the request "CSRF checked" to skip it; let the form check it.
             g.pop("csrf_valid", None)
