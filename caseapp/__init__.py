@@ -70,9 +70,9 @@ def _init_security_headers(app: Flask) -> None:
 
 
 def _init_api(app: Flask) -> None:
-    from caseapp.api import api_bp
+    from caseapp.api import init_api
 
-    app.register_blueprint(api_bp)
+    init_api(app)
 
 
 def _init_tasks(app: Flask) -> None:

@@ -160,3 +160,21 @@ def test_caseworker_of_another_office_cannot_run_events(user_as, factory):
     resp = call(user_as("caseworker", offices=("jug",)), "POST", f"/api/v1/persons/{person.id}/events",
                 {"event": "arrive"})
     assert resp.status_code == 404
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/api/v1/persons/abc", 404),  # no route: the id is not a number
+    ("GET", "/api/v1/nothing", 404),
+    ("DELETE", "/api/v1/persons/1", 405),
+    ("GET", "/api/v1/persons", 405),
+])
+def test_paths_and_methods_the_api_does_not_have_answer_in_json(user_as, method, path, status):
+    caseworker = user_as("caseworker")
+    resp = call(caseworker, method, path)
+    assert resp.status_code == status and resp.is_json
+    assert set(resp.get_json()) == {"error"} and resp.get_json()["error"]
+
+
+def test_pages_outside_the_api_keep_their_html_error_pages(client):
+    resp = client.get("/gibt-es-nicht")
+    assert resp.status_code == 404 and not resp.is_json
