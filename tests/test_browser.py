@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -132,3 +133,33 @@ def test_admin_deactivates_an_account_through_the_bulk_action_with_confirmation(
     page.click("[type=submit]")
     page.wait_for_load_state()
     assert "/admin/" not in page.url  # a deactivated account cannot log in
+
+
+def test_caseworker_downloads_the_list_as_csv_and_xlsx(live_server, browser_page):
+    """The export links of the person list give files with every visible person (streamed by the real
+    server, after the audit rows are committed), not only a header."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    base, _ids = live_server
+    page = browser_page
+    login(page, base, "sachbearbeitung@stadt-osnabrueck.de")
+    page.goto(f"{base}/admin/person/")
+    files = {}
+    for kind in ("csv", "xlsx"):
+        page.goto(f"{base}/admin/person/")
+        link = page.locator(f"a[href*='/admin/person/export/{kind}/']")
+        if not link.is_visible():
+            page.locator("a.dropdown-toggle", has_text="Export").first.click()
+        with page.expect_download() as download:
+            link.click()
+        files[kind] = Path(download.value.path()).read_bytes()
+    rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8"))))
+    assert rows[0][:3] == ["ID", "Familienname", "Vornamen"]
+    names = sorted(r[1] for r in rows[1:])
+    assert names == ["Haddad", "Müller-Lüdenscheidt", "Okafor"]
+    assert any(r[-1] == "GU Sedanstraße / 1.01" for r in rows[1:])  # the shelter column is filled too
+    sheet = load_workbook(io.BytesIO(files["xlsx"])).active
+    assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == names

@@ -138,6 +138,15 @@ class PersonBaseView(SecureModelView):
         return []
 
 
+class ExportedRow:
+    """One person's export values, computed while the row was still loaded (PersonView._export_data)."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict):
+        self.values = values
+
+
 class PersonView(PersonBaseView):
     """The caseworker's persons: known to one of the user's offices, every field, transitions, export."""
 
@@ -222,12 +231,24 @@ class PersonView(PersonBaseView):
         return [(c, labels.get(c, label)) for c, label in names]
 
     def _export_data(self):
+        """The rows to export as finished values, each export audited and committed before any leaves.
+
+        The values are read before the commit: a commit expires the loaded persons, and the CSV is
+        streamed after the request's session has been closed, where an expired row cannot reload.
+        """
         count, data = super()._export_data()
+        rows = [ExportedRow({name: super(PersonView, self).get_export_value(person, name)
+                             for name, _label in self._export_columns}) for person in data]
         fmt = request.view_args.get("export_type", "")
         for person in data:
             record("export", "person", person.id, by=current_user, channel="admin", detail=f"format={fmt}")
         db.session.commit()
-        return count, data
+        return count, rows
+
+    def get_export_value(self, model, name):
+        if isinstance(model, ExportedRow):
+            return model.values[name]
+        return super().get_export_value(model, name)
 
     def offered_events(self, person):
         return [(e, code_label("event", e)) for e in allowed_events(person)]
