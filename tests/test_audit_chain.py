@@ -1,6 +1,7 @@
 """The audit trail is append-only and hash-chained: `caseapp audit verify` finds altered, deleted, reordered rows."""
 from __future__ import annotations
 
+import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -164,3 +165,40 @@ def test_the_auditors_check_reports_missing_newest_rows_too(app, db, factory, lo
     _as_superuser_without_triggers(db, "DELETE FROM audit_event WHERE id >= :id", id=ids[-2])
     page = auditor.get("/admin/audit_verify/").get_data(as_text=True)
     assert "neuesten Einträge fehlen" in page
+
+
+def test_a_database_created_again_under_the_same_name_is_not_held_to_the_old_ones_anchors(pg_server, tmp_path):
+    """Drop a database, create it again with the same name, write audit rows: its chain is intact and
+    `caseapp audit verify` says so, although the anchor file still holds the old database's head."""
+    from flask_migrate import upgrade
+
+    from caseapp.extensions import db as _db
+    from tests import services
+    from tests.conftest import make_app
+    from tests.factories import Factory
+
+    anchors = tmp_path / "anchors.jsonl"
+    url, name = services.create_database(pg_server)
+    results = []
+    try:
+        for _round in range(2):
+            app = make_app(url.replace("postgresql://", "postgresql+psycopg://"),
+                           CASEAPP_AUDIT_ANCHOR_FILE=str(anchors))
+            with app.app_context():
+                upgrade()
+                f = Factory(_db)
+                user = f.user(role="caseworker")
+                for i in range(3 if _round == 0 else 1):
+                    record("read", "person", 100 + i, by=user, channel="api")
+                _db.session.commit()
+                results.append(app.test_cli_runner().invoke(args=["audit", "verify"]))
+                _db.session.remove()
+                _db.engine.dispose()
+            if _round == 0:
+                services.drop_database(pg_server, name)
+                with psycopg.connect(pg_server, autocommit=True) as conn:
+                    conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        services.drop_database(pg_server, name)
+    assert [r.exit_code for r in results] == [0, 0], [r.output for r in results]
+    assert len(anchors.read_text(encoding="utf-8").splitlines()) == 2

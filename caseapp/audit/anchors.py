@@ -6,7 +6,7 @@ row, number of rows) appended to a file outside the database (`CASEAPP_AUDIT_ANC
 production on storage the database's owner cannot write, e.g. a separate log host). Every
 `caseapp audit verify`, every check by an auditor and an hourly beat task append one; the check then
 requires each earlier anchor's row to exist with the same hash. Anchors of other databases in the same
-file are ignored.
+file are ignored, and so are those of an earlier database that had the same name (database_label).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from caseapp.audit.models import AuditEvent
 
@@ -36,10 +36,19 @@ def anchor_path() -> Path:
 
 
 def database_label(session) -> str:
-    """Which database a chain lives in (server, port, name; never the password)."""
+    """Which database a chain lives in: server, port, name (never the password) and, on PostgreSQL, the
+    database's identity, so that a database dropped and created again under the same name (a new
+    database, with a new chain) is not held to the old one's anchors. A restore into the same database
+    keeps its identity, and its anchors then name the rows lost with the restore (docs/operations.md)."""
     bind = session.get_bind()
     url = getattr(bind, "engine", bind).url
-    return f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    label = f"{url.get_backend_name()}://{url.host or ''}:{url.port or ''}/{url.database or ''}"
+    if url.get_backend_name() == "postgresql":
+        label += "#" + session.execute(text(
+            "SELECT (SELECT oid FROM pg_database WHERE datname = current_database())::text || "
+            "CASE WHEN has_function_privilege('pg_control_system()', 'execute') "
+            "THEN '@' || (SELECT system_identifier FROM pg_control_system())::text ELSE '' END")).scalar()
+    return label
 
 
 def read_anchors(session, path: Path | None = None) -> list[Anchor]:
