@@ -22,13 +22,9 @@ def minor_labels() -> list[str]:
     return tables.minor_groups(agegroups.configured_groups())
 
 
-def population_query(as_of, by, filters=None) -> list[dict]:
-    return population(as_of, by, filters=filters)
-
-
 def district_age(inputs, *, caption: str, filters: dict | None = None, query=None, note: str | None = None):
     """(Table or NoData, protected lattice) of minors by district and age group on the data date."""
-    query = query or population_query
+    query = query or population
     filters = {"age_group": minor_labels(), **(filters or {})}
     rows = query(inputs.data_date, ("district", "age_group"), filters=filters)
     if not rows:

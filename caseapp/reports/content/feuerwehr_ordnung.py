@@ -14,6 +14,7 @@ from caseapp.reports.content import shelters as shelter_parts
 from caseapp.reports.typography import SUPPRESSED, number, percent
 from caseapp.shelters.models import Shelter
 from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, daily_occupancy, movements, shelter_overview
+from caseapp.stats.queries import population
 from caseapp.workflows.states import STATE_LABELS_DE
 
 
@@ -148,7 +149,7 @@ def _period_label(row: dict, freq: str) -> str:
 
 def _map(inputs, shelters: list[dict]) -> Section:
     section = Section("karte", "Karte: Unterkünfte und Stadtteile")
-    rows = common.population_query(inputs.data_date, ("district",))
+    rows = population(inputs.data_date, ("district",))
     protected = tables.protected_lattice(rows, ("district",), inputs.k) if rows else {("district",): {}}
     values = tables.printed_values(protected[("district",)])
     occupied = tables.protected_lattice([{"shelter": r["id"], "count": r["occupied"]} for r in shelters],
