@@ -18,12 +18,16 @@ REQUIRED = ("abh_id", "familienname", "vornamen", "geburtsdatum", "geschlecht", 
 # Every column but the key, in a fixed order: what the values hash covers.
 HASHED = tuple(c for c in COLUMNS if c != "abh_id")
 
-_KEY = re.compile(r"^[A-Za-z0-9-]{1,32}$")
-_AZR = re.compile(r"^[0-9]{12}$")
-_PLZ = re.compile(r"^[0-9]{5}$")
-_DATE = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+# Formats are matched whole (fullmatch) and with ASCII digits only: `\d` would take Arabic-Indic digits.
+_KEY = re.compile(r"[A-Za-z0-9-]{1,32}")
+_AZR = re.compile(r"[0-9]{12}")
+_PLZ = re.compile(r"[0-9]{5}")
+_DATE = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 DISTRICTS = {f"{n:02d}" for n in range(1, 24)}
+# Lengths of the contract, or of the database column where the contract sets none (hausnummer, ort);
+# tests/test_sync_limits.py keeps them within the columns' lengths. Every one is checked before a
+# value reaches the database, so an over-long value is a rejected record, never an aborted run.
 TEXT_LIMITS = {"familienname": 200, "vornamen": 200, "rechtsgrundlage": 100, "strasse": 200,
                "hausnummer": 20, "ort": 100, "familien_id": 32}
 DATE_FIELDS = {"einreisedatum": "entry_date", "zuzugsdatum": "move_in_date", "wegzugsdatum": "move_out_date"}
@@ -36,7 +40,7 @@ def _german(d: date) -> str:
 
 
 def parse_date(text: str) -> date:
-    m = _DATE.match(text)
+    m = _DATE.fullmatch(text)
     if not m:
         raise ValueError(f"'{text}' ist kein Datum der Form TT.MM.JJJJ")
     try:
@@ -61,7 +65,7 @@ class AbhAdapter:
 
     def key_of(self, values: dict) -> str | None:
         key = values.get("abh_id")
-        return key if key and _KEY.match(key) else None
+        return key if key and _KEY.fullmatch(key) else None
 
     def parse(self, values: dict, as_of: date) -> tuple[Parsed | None, list[tuple[str | None, str]]]:
         """Person fields of a record, or the errors as (column, German message) pairs."""
@@ -73,27 +77,30 @@ class AbhAdapter:
             if values.get(column) is None:
                 err((column, f"Pflichtfeld '{column}' ist leer; bitte im Fachverfahren nachtragen."))
         key = values.get("abh_id")
-        if key is not None and not _KEY.match(key):
+        if key is not None and not _KEY.fullmatch(key):
             err(("abh_id", f"'{key}' ist keine gültige abh_id: 1 bis 32 Zeichen, nur Buchstaben A-Z, "
                            "Ziffern und Bindestrich."))
         azr = values.get("azr_nr")
-        if azr is not None and not _AZR.match(azr):
+        if azr is not None and not _AZR.fullmatch(azr):
             err(("azr_nr", f"'{azr}' ist keine AZR-Nummer: genau 12 Ziffern (siehe Ankunftsnachweis)."))
         fields["azr_number"] = azr
 
-        for column, name in TEXT_FIELDS.items():
+        for column, limit in TEXT_LIMITS.items():
             value = values.get(column)
             if value is not None:
-                if len(value) > TEXT_LIMITS[column]:
-                    err((column, f"Der Wert ist {len(value)} Zeichen lang; erlaubt sind höchstens "
-                                 f"{TEXT_LIMITS[column]}."))
+                if len(value) > limit:
+                    err((column, (f"Der Wert ist {len(value)} Zeichen lang; erlaubt sind höchstens "
+                                  f"{limit}.")))
                 elif _CONTROL.search(value):
                     err((column, "Der Wert enthält Steuerzeichen; bitte im Fachverfahren korrigieren."))
-            fields[name] = value
+            if column in TEXT_FIELDS:
+                fields[TEXT_FIELDS[column]] = value
 
         birth = values.get("geburtsdatum")
         if birth is not None:
             try:
+                if not _DATE.fullmatch(birth):
+                    raise BirthDateError(f"'{birth}' ist kein Datum der Form TT.MM.JJJJ")
                 b = BirthDate.parse_german(birth)
                 earliest = {"day": b.reference, "month": b.reference.replace(day=1),
                             "year": date(b.reference.year, 1, 1)}[b.precision]
@@ -147,7 +154,7 @@ class AbhAdapter:
                                   f"{_german(as_of)}."))
 
         plz = values.get("plz")
-        if plz is not None and not _PLZ.match(plz):
+        if plz is not None and not _PLZ.fullmatch(plz):
             err(("plz", f"'{plz}' ist keine Postleitzahl: genau 5 Ziffern."))
         fields["postcode"] = plz
         district = values.get("stadtteil")
