@@ -12,12 +12,29 @@ import unicodedata
 from caseapp.sources.registry import FileRejected, RawRecord, ReadFile
 
 BOM = b"\xef\xbb\xbf"
-# A valid UTF-8 multi-byte sequence; found in a file that is not valid UTF-8 it means mixed encodings.
-_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+# Bytes that are not part of a valid UTF-8 sequence, after decoding with surrogateescape.
+_STRAY = re.compile("[\udc80-\udcff]")
+# Characters whose UTF-8 bytes, read as Windows-1252, are never text ("Ã¼", "Â§", "Å›", "È™", "â€™", "â‚¬"):
+# Latin letters with diacritics, the Latin-1 symbols and typographic punctuation.
+_UTF8_TEXT = re.compile("[\u00a0-\u017f\u0218-\u021b\u2010-\u2044\u20ac]")
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """The text and the encoding found: UTF-8 (with or without BOM) or Windows-1252, nothing else."""
+    """The text and the encoding found: UTF-8 (with or without BOM) or Windows-1252, nothing else.
+
+    A file that decodes strictly as UTF-8 is UTF-8; one with a BOM must be. Otherwise it is read as
+    Windows-1252, except in one unambiguous case: a UTF-8 file with stray single bytes (e.g. one
+    record typed or pasted in Windows-1252). That file is rejected, since reading it as Windows-1252
+    would turn every "ü" of the other records into "Ã¼". It is recognised by its valid UTF-8
+    sequences that spell Latin letters, Latin-1 symbols or typographic punctuation (_UTF8_TEXT)
+    being at least as many as its stray bytes. A Windows-1252 file whose upper-case letters happen
+    to be followed by a byte 0x80-0xBF ("JOSÉ<NBSP>LUIS", "Ö’Neill", "ß€") is read as Windows-1252:
+    most such pairs are no Latin text in UTF-8 (U+0260, U+0592, U+07C0), and the few that are
+    ("BLÅ<NBSP>" reads as "BLŠ") are outnumbered by the file's lower-case umlauts and ß followed by
+    a letter, which are never valid UTF-8.
+    The bytes 0x81, 0x8D, 0x8F, 0x90, 0x9D are unassigned in Windows-1252 (Windows maps them to
+    invisible control characters); a file containing one is in neither encoding and is rejected.
+    """
     if not data.strip():
         raise FileRejected("Die Datei ist leer.")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -29,23 +46,37 @@ def decode(data: bytes) -> tuple[str, str]:
         try:
             return data[len(BOM):].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
-            raise FileRejected(_neither(exc.start + len(BOM))) from None
+            raise FileRejected(_neither(data, exc.start + len(BOM), "mit UTF-8-Kennung (BOM)")) from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
-        position = exc.start
-    if _UTF8_SEQUENCE.search(data):
-        raise FileRejected(_neither(position, mixed=True))
+    except UnicodeDecodeError:
+        pass
+    stray = _stray_in_utf8(data)
+    if stray is not None:
+        raise FileRejected(_neither(data, stray, "UTF-8 und Windows-1252 gemischt"))
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        raise FileRejected(_neither(exc.start)) from None
+        raise FileRejected(_neither(data, exc.start, "in Windows-1252 nicht belegtes Byte")) from None
 
 
-def _neither(offset: int, mixed: bool = False) -> str:
-    why = " (UTF-8 und Windows-1252 gemischt)" if mixed else ""
-    return (f"Die Kodierung der Datei ist weder UTF-8 noch Windows-1252{why}: unlesbares Byte an "
-            f"Position {offset}. Bitte die Datei in UTF-8 neu exportieren.")
+def _stray_in_utf8(data: bytes) -> int | None:
+    """The offset of the first stray byte when the file is UTF-8 with stray bytes (see decode), else None."""
+    text = data.decode("utf-8", "surrogateescape")
+    letters = sum(1 for _ in _UTF8_TEXT.finditer(text))
+    if not letters:
+        return None
+    strays = [m.start() for m in _STRAY.finditer(text)]
+    if letters < len(strays):
+        return None
+    # Offset in bytes: the text before the first stray byte re-encoded.
+    return len(text[:strays[0]].encode("utf-8", "surrogateescape"))
+
+
+def _neither(data: bytes, offset: int, why: str) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    return (f"Die Kodierung der Datei ist weder UTF-8 noch Windows-1252 ({why}): unlesbares Byte "
+            f"0x{data[offset]:02X} in Zeile {line} (Position {offset}). Bitte die Datei in UTF-8 neu exportieren.")
 
 
 def normalise(value: str | None) -> str | None:
