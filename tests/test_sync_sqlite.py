@@ -39,3 +39,22 @@ def test_full_cycle_on_sqlite(sqlite_db):
     assert reprocess_rejected(rejected, dict(rejected.values, geburtsdatum="00.12.1990"), by=None) == []
     db.session.commit()
     assert _record(db, "S-3").person.birth.iso == "1990-12-00"
+
+
+def test_azr_link_and_conflict_on_sqlite(sqlite_db):
+    from caseapp.people.birthdate import BirthDate
+    from caseapp.people.models import Person
+
+    db = sqlite_db
+    for azr, birth in (("666666666666", "1990-05-00"), ("777777777777", "1980-01-01")):
+        p = Person(family_name="Hand", given_names="Erfasst", sex="m", residence_status="AE", state="arrived",
+                   nationality="SYR", azr_number=azr, registered_by_office="int")
+        p.birth = BirthDate.parse_iso(birth)
+        db.session.add(p)
+    db.session.commit()
+    s = import_file("abh", csv_bytes([row("Z-1", azr_nr="666666666666"), row("Z-2", azr_nr="777777777777")]),
+                    file_name="ABH_20260930.csv")
+    db.session.commit()
+    assert (s.updated, s.rejected) == (1, 1)
+    assert s.errors[0]["line"] == 3 and "das Geburtsdatum passt nicht" in s.errors[0]["message"]
+    assert _record(db, "Z-1").person.azr_number == "666666666666" and _record(db, "Z-2") is None

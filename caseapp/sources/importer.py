@@ -3,9 +3,19 @@
 The known state of the source (key -> record id, person, hashes) is read once; an identical line is
 recognised by its raw hash without being parsed, a re-formatted but equal one by the hash of its
 normalised values. Only new and changed records are validated, so a nightly re-delivery costs little.
+
+The AZR number is the federal key of a human, so persons are pooled by it: a new key whose AZR
+number belongs to a person known only from elsewhere (registered by hand by another office, or
+delivered by another source) is linked to that person, but only when the record plausibly
+describes the same human: its birth date fits the stored one (a partly unknown date, e.g.
+00.05.1990, fits every day of its month or year) and its sex is the same unless either is `x`.
+Otherwise it is a conflict, like a number that already belongs to another key of this source or
+to an earlier line of the file: the record is rejected, the message naming both keys (the other
+person by its number and its source keys, never by its personal data).
 """
 from __future__ import annotations
 
+import calendar
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -153,30 +163,73 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
     return plan
 
 
+def _birth_span(day: date, precision: str) -> tuple[date, date]:
+    """The days a stored birth date stands for: one day, its month, or its year (partly unknown)."""
+    if precision == "year":
+        return date(day.year, 1, 1), date(day.year, 12, 31)
+    if precision == "month":
+        return day.replace(day=1), day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day, day
+
+
+def differences(fields: dict, birth_date: date, birth_precision: str, sex: str) -> list[str]:
+    """What makes a record implausible as the same human as a stored person (German field names)."""
+    found = []
+    if isinstance(birth_date, str):  # SQLite returns dates of plain SQL as text
+        birth_date = date.fromisoformat(birth_date[:10])
+    mine = _birth_span(fields["birth_date"], fields["birth_precision"])
+    theirs = _birth_span(birth_date, birth_precision)
+    if mine[1] < theirs[0] or theirs[1] < mine[0]:
+        found.append("das Geburtsdatum")
+    if fields["sex"] != sex and "x" not in (fields["sex"], sex):
+        found.append("das Geschlecht")
+    return found
+
+
 def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
-    """The AZR rule against the database: a number owned by another person of this source is a
-    conflict; owned by a person only known from elsewhere, a new key is linked to that person."""
+    """The AZR rule against the database (see the module docstring): a conflict is rejected naming
+    both keys; a new key is linked to a person known only from elsewhere when it is the same human."""
     wanted = {i.parsed.fields["azr_number"]: i for i in plan.creates + plan.updates if i.parsed.fields["azr_number"]}
     if not wanted:
         return
     rows = bulk.select_in(
-        "SELECT p.azr_number, p.id, sr.key FROM person p LEFT JOIN source_record sr "
-        "ON sr.person_id = p.id AND sr.source_code = :c WHERE p.azr_number IN :azrs",
+        "SELECT p.azr_number, p.id, sr.key, p.birth_date, p.birth_precision, p.sex FROM person p "
+        "LEFT JOIN source_record sr ON sr.person_id = p.id AND sr.source_code = :c WHERE p.azr_number IN :azrs",
         "azrs", wanted, {"c": source_code})
-    owners: dict[str, tuple[int, str | None]] = {r[0]: (r[1], r[2]) for r in rows}
-    conflicted: set[int] = set()
-    for azr, (person_id, other_key) in owners.items():
+    conflicts: list[tuple[Item, str, int, str | None, list[str]]] = []
+    for azr, person_id, other_key, birth_date, birth_precision, sex in rows:
         item = wanted[azr]
         if item.known is not None and item.known.person_id == person_id:
             continue
         if item.known is None and other_key is None:
-            item.link_person_id = person_id
+            differ = differences(item.parsed.fields, birth_date, birth_precision, sex)
+            if not differ:
+                item.link_person_id = person_id
+                continue
+            conflicts.append((item, azr, person_id, None, differ))
             continue
-        named = f"{adapter.key_column} '{other_key}'" if other_key else f"Person Nr. {person_id}"
-        _reject(plan, item.record, item.parsed.key, item.values, [("azr_nr", (
-            f"Die AZR-Nummer {azr} gehört bereits zu {named}; sie kann nicht auch zu "
-            f"{adapter.key_column} '{item.parsed.key}' gehören. Bitte im Fachverfahren klären."))])
-        conflicted.add(id(item))
+        conflicts.append((item, azr, person_id, other_key, []))
+    if not conflicts:
+        return
+    # The other person is named by its keys only, never by its personal data.
+    elsewhere: dict[int, list[str]] = {}
+    for person_id, code, key in bulk.select_in(
+            "SELECT person_id, source_code, key FROM source_record WHERE person_id IN :ids ORDER BY source_code",
+            "ids", {c[2] for c in conflicts if c[3] is None}):
+        elsewhere.setdefault(person_id, []).append(f"{code} '{key}'")
+    for item, azr, person_id, other_key, differ in conflicts:
+        mine = f"{adapter.key_column} '{item.parsed.key}'"
+        if other_key:
+            message = (f"Die AZR-Nummer {azr} gehört bereits zu {adapter.key_column} '{other_key}'; sie kann "
+                       f"nicht auch zu {mine} gehören. Bitte im Fachverfahren klären.")
+        else:
+            keys = elsewhere.get(person_id)
+            named = f"Person Nr. {person_id}" + (f" (Schlüssel {', '.join(keys)})" if keys else "")
+            message = (f"Die AZR-Nummer {azr} gehört bereits zu {named}, aber {' und '.join(differ)} "
+                       f"{'passen' if len(differ) > 1 else 'passt'} nicht zu {mine}; es ist wohl nicht dieselbe "
+                       "Person. Bitte die AZR-Nummer im Fachverfahren prüfen.")
+        _reject(plan, item.record, item.parsed.key, item.values, [("azr_nr", message)])
+    conflicted = {id(c[0]) for c in conflicts}
     if conflicted:
         plan.creates = [i for i in plan.creates if id(i) not in conflicted]
         plan.updates = [i for i in plan.updates if id(i) not in conflicted]
