@@ -1,7 +1,12 @@
-"""Reading a delivered CSV file: encoding detection, lines, header by name, fields per line.
+"""Reading a delivered CSV file: encoding detection, records, header by name, fields per record.
 
-Each physical line is one record (the formats we take have no line breaks inside values), so a
-broken quote spoils only its own line instead of swallowing the rest of the file.
+Records are read as CSV reads them: a quoted value may hold line breaks, so a record may span
+several physical lines; it is numbered by the line it starts on. A quote that is never closed must
+not swallow the records after it, so a value is taken across line breaks only when the joined text
+is one well-formed record (the quote closes before a separator, no more fields than the header) and
+no line inside the value looks like a record of its own (as many separators as a record needs to
+reach its last required column), within MAX_RECORD_LINES lines. Otherwise the opening line alone is
+the record, rejected with one message about its quotes, and reading goes on with the next line.
 """
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ import unicodedata
 from caseapp.sources.registry import FileRejected, RawRecord, ReadFile
 
 BOM = b"\xef\xbb\xbf"
+# The most physical lines one record may span (a value with more line breaks is no name or address).
+MAX_RECORD_LINES = 20
 # Bytes that are not part of a valid UTF-8 sequence, after decoding with surrogateescape.
 _STRAY = re.compile("[\udc80-\udcff]")
 # Characters whose UTF-8 bytes, read as Windows-1252, are never text ("Ã¼", "Â§", "Å›", "È™", "â€™", "â‚¬"):
@@ -95,6 +102,47 @@ def split_line(line: str) -> list[str]:
     return next(csv.reader([line], delimiter=";", quotechar='"', doublequote=True, strict=True))
 
 
+def _too_many(fields: list[str], width: int) -> bool:
+    return len(fields) > width and any(f.strip() for f in fields[width:])
+
+
+def _record_end(lines: list[str], start: int, width: int, separators: int) -> int:
+    """The end (exclusive) of the record whose line `start` leaves a quoted value open (see module doc)."""
+    for end in range(start + 2, min(len(lines), start + MAX_RECORD_LINES) + 1):
+        line = lines[end - 1]
+        if line.count('"') % 2 == 0:
+            if line.count(";") >= separators:
+                break  # a whole record inside the value: the quote at `start` was never closed
+            continue
+        try:
+            fields = split_line("\n".join(part.rstrip("\r") for part in lines[start:end]))
+        except csv.Error:
+            break
+        swallowed = any(part.count(";") >= separators for f in fields if "\n" in f for part in f.split("\n")[1:])
+        return start + 1 if swallowed or _too_many(fields, width) else end
+    return start + 1
+
+
+def records(lines: list[str], width: int, separators: int) -> tuple[list[int], dict[int, int]]:
+    """The index of the line each record starts on, and the end of every record spanning lines."""
+    if not any('"' in line for line in lines[1:]):  # the common file: a record per non-blank line
+        return [i for i in range(1, len(lines)) if lines[i].strip()], {}
+    indexes: list[int] = []
+    spans: dict[int, int] = {}
+    i, n = 1, len(lines)
+    while i < n:
+        line = lines[i]
+        end = i + 1
+        if '"' in line and line.count('"') % 2:
+            end = _record_end(lines, i, width, separators)
+            if end > i + 1:
+                spans[i] = end
+        if end > i + 1 or line.strip():
+            indexes.append(i)
+        i = end
+    return indexes, spans
+
+
 def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], source_label: str) -> ReadFile:
     """Split the file into records with values by (known) column name; FileRejected when unreadable."""
     text, encoding = decode(data)
@@ -121,22 +169,61 @@ def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], so
     raw_lines = data.split(b"\n")
     if len(raw_lines) != len(lines):  # cannot happen for UTF-8 / Windows-1252; guards the numbering
         raise FileRejected("Die Zeilen der Datei lassen sich nicht eindeutig trennen.")
-    indexes = [i for i in range(1, len(lines)) if lines[i].strip()]
+    # A record holding every required value has at least this many separators.
+    separators = max(1, max(header.index(c) for c in required))
+    indexes, spans = records(lines, len(header), separators)
     if not indexes:
         raise FileRejected("Die Datei enthält keine Datensätze (nur die Kopfzeile).")
-    return ReadFile(encoding, header, lines, raw_lines, indexes, positions)
+    return ReadFile(encoding, header, lines, raw_lines, indexes, positions, spans)
 
 
-def split_record(number: int, line: str, width: int) -> RawRecord:
-    """One data line as fields, with the errors of its CSV form (broken quotes, too many fields)."""
-    errors: list[tuple[str | None, str]] = []
+def one_record(columns: tuple[str, ...], line: str) -> ReadFile:
+    """A file of one record in the given columns (re-processing a corrected record)."""
+    lines = [";".join(columns), *line.split("\n")]
+    spans = {1: len(lines)} if len(lines) > 2 else {}
+    return ReadFile("utf-8", list(columns), lines, [part.encode() for part in lines], [1],
+                    list(enumerate(columns)), spans)
+
+
+def _broken_field(text: str) -> int | None:
+    """The position of the field whose quotes break the record (as csv's strict reader sees them)."""
+    field, state = 0, "start"
+    for c in text:
+        if state == "start":
+            state = "quoted" if c == '"' else "start" if c == ";" else "plain"
+            field += c == ";"
+        elif state == "plain":
+            if c == ";":
+                field, state = field + 1, "start"
+        elif state == "quoted":
+            if c == '"':
+                state = "closed"
+        elif c == '"':  # closed: a doubled quote inside the value
+            state = "quoted"
+        elif c == ";":
+            field, state = field + 1, "start"
+        else:
+            return field  # text after the closing quote
+    return field if state == "quoted" else None
+
+
+def split_record(number: int, text: str, header: list[str]) -> RawRecord:
+    """One record as fields, with the errors of its CSV form (broken quotes, too many fields)."""
+    width = len(header)
     try:
-        fields = split_line(line)
+        fields = split_line(text)
     except csv.Error:
-        fields = []
-        errors.append((None, "Die Zeile ist kein gültiger CSV-Datensatz: Anführungszeichen prüfen "
-                             "(ein \" innerhalb eines Werts muss verdoppelt werden)."))
-    if len(fields) > width and any(f.strip() for f in fields[width:]):
-        errors.append((None, f"Die Zeile hat {len(fields)} Felder, die Kopfzeile {width}: ein Semikolon "
-                             "innerhalb eines Werts muss in Anführungszeichen stehen."))
-    return RawRecord(number, line, fields, errors)
+        position = _broken_field(text)
+        column = header[position] if position is not None and position < width else None
+        where = f"in Spalte {column}" if column else "in dieser Zeile"
+        # Split naively to keep the values for review; the record's one error says why.
+        return RawRecord(number, text, text.split(";"), [(column, (
+            f"Anführungszeichen {where} fehlerhaft, der Datensatz ist kein gültiger CSV-Datensatz: ein Wert "
+            "in Anführungszeichen muss mit \" enden, direkt vor dem nächsten Semikolon oder dem Zeilenende, "
+            "und ein \" innerhalb des Werts muss verdoppelt werden (\"\").")
+        )])
+    errors: list[tuple[str | None, str]] = []
+    if _too_many(fields, width):
+        errors.append((None, (f"Die Zeile hat {len(fields)} Felder, die Kopfzeile {width}: ein Semikolon "
+                              "innerhalb eines Werts muss in Anführungszeichen stehen.")))
+    return RawRecord(number, text, fields, errors)

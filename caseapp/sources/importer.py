@@ -78,10 +78,14 @@ def load_known(source_code: str) -> dict[str, Known]:
 
 
 def raw_hashes(read: ReadFile) -> list[str]:
-    """Per line (by index) the hash of its bytes plus the column order, the fast path's fingerprint."""
+    """Per record (by the index of its first line) the hash of its bytes plus the column order, the
+    fast path's fingerprint. Continuation lines of a multi-line record get a hash that is never used."""
     tag = hashlib.md5(";".join(read.header).encode(), usedforsecurity=False).hexdigest()[:8]
     md5 = hashlib.md5
-    return [md5(line.rstrip(b"\r"), usedforsecurity=False).hexdigest()[:24] + tag for line in read.raw_lines]
+    hashes = [md5(line.rstrip(b"\r"), usedforsecurity=False).hexdigest()[:24] + tag for line in read.raw_lines]
+    for index in read.spans:
+        hashes[index] = md5(read.raw(index), usedforsecurity=False).hexdigest()[:24] + tag
+    return hashes
 
 
 def _reject(plan: Plan, rec: RawRecord, key, values, errors) -> None:
@@ -143,8 +147,11 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
             if k.missing_since is not None:
                 plan.reappeared.append(k)
             continue
+        if rec.errors:
+            # A record whose CSV form is broken has no trustworthy values: its one error says why.
+            _reject(plan, rec, adapter.key_of(values), values, rec.errors)
+            continue
         parsed, errors = adapter.parse(values, as_of)
-        errors = rec.errors + errors
         azr = values.get("azr_nr")
         if azr and not any(c == "azr_nr" for c, _ in errors):
             if azr in azr_line and azr_line[azr][1] != key:

@@ -250,7 +250,7 @@ def import_file(source_code: str, data: bytes, *, file_name: str, as_of: date | 
 def _line_of(columns, values: dict) -> str:
     def cell(v):
         v = v or ""
-        return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ';"') else v
+        return '"' + v.replace('"', '""') + '"' if any(ch in v for ch in ';"\n') else v
     return ";".join(cell(values.get(c)) for c in columns)
 
 
@@ -258,15 +258,12 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
     """Run one quarantined record again with a caseworker's corrected values, through the same rules.
 
     Returns the errors that remain ([] when the record went in; it is then marked resolved)."""
-    from caseapp.sources.csvfile import normalise
+    from caseapp.sources.csvfile import normalise, one_record
 
     adapter = get_adapter(rejected.source_code)
     run = rejected.run
     clean = {c: normalise(values.get(c)) for c in adapter.columns}
-    line = _line_of(adapter.columns, clean)
-    header = ";".join(adapter.columns)
-    read = ReadFile("utf-8", list(adapter.columns), [header, line], [header.encode(), line.encode()], [1],
-                    list(enumerate(adapter.columns)))
+    read = one_record(adapter.columns, _line_of(adapter.columns, clean))
     bulk.lock_source(rejected.source_code)
     key = clean.get(adapter.key_column) or ""
     known = {r[0]: importer.Known(*r) for r in bulk.fetch_all(

@@ -22,7 +22,7 @@ class FileRejected(Exception):
 
 @dataclass(slots=True)
 class RawRecord:
-    """One data line: its number in the file (header = 1), the text and its split fields."""
+    """One record: the number of the line it starts on (header = 1), its text and its split fields."""
 
     line: int
     raw: str
@@ -39,10 +39,12 @@ class ReadFile:
     header: list[str]
     lines: list[str]
     raw_lines: list[bytes]
-    # Indexes of the non-blank data lines, i.e. the records.
+    # Index of the line each record starts on (blank lines between records are no records).
     indexes: list[int]
     # (position in the line, column name) of every known column present.
     positions: list[tuple[int, str]]
+    # For the rare record whose quoted value holds a line break: start index -> end index (exclusive).
+    spans: dict[int, int] = field(default_factory=dict)
 
     @property
     def header_line(self) -> str:
@@ -52,10 +54,24 @@ class ReadFile:
     def count(self) -> int:
         return len(self.indexes)
 
+    def text(self, index: int) -> str:
+        """The record starting at line `index`, its lines joined by LF (CRLF inside a value becomes LF)."""
+        end = self.spans.get(index)
+        if end is None:
+            return self.lines[index].rstrip("\r")
+        return "\n".join(line.rstrip("\r") for line in self.lines[index:end])
+
+    def raw(self, index: int) -> bytes:
+        """The bytes of the record starting at line `index`, without line-ending CRs (same joining)."""
+        end = self.spans.get(index)
+        if end is None:
+            return self.raw_lines[index].rstrip(b"\r")
+        return b"\n".join(line.rstrip(b"\r") for line in self.raw_lines[index:end])
+
     def record(self, index: int) -> RawRecord:
         from caseapp.sources.csvfile import split_record
 
-        return split_record(index + 1, self.lines[index].rstrip("\r"), len(self.header))
+        return split_record(index + 1, self.text(index), self.header)
 
     @property
     def records(self) -> list[RawRecord]:
