@@ -58,3 +58,15 @@ def test_azr_link_and_conflict_on_sqlite(sqlite_db):
     assert (s.updated, s.rejected) == (1, 1)
     assert s.errors[0]["line"] == 3 and "das Geburtsdatum passt nicht" in s.errors[0]["message"]
     assert _record(db, "Z-1").person.azr_number == "666666666666" and _record(db, "Z-2") is None
+
+
+def test_move_out_date_comes_due_on_sqlite(sqlite_db):
+    db = sqlite_db
+    data = csv_bytes([row("Y-1", wegzugsdatum="15.10.2026")])
+    import_file("abh", data, file_name="ABH_20260930.csv")
+    db.session.commit()
+    assert _record(db, "Y-1").person.state == "housed"
+    s = import_file("abh", data, file_name="ABH_20261031.csv")
+    db.session.commit()
+    db.session.expire_all()
+    assert s.unchanged == 1 and _record(db, "Y-1").person.state == "departed"

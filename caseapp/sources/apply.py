@@ -4,6 +4,8 @@ New persons enter the lifecycle in bulk: `arrive` (announced -> arrived), then `
 address is a private one (not a shelter's) and `depart` when their move-out date lies on or before the
 as-of date, each as a Transition row with the source as actor. Existing persons change state only
 through `run_transition`, so stays are closed and the audit is written exactly as for a caseworker.
+A move-out date delivered ahead of time comes due with a later snapshot even when the record is
+unchanged then: `plan_due_departures` finds those persons with one query instead of re-reading records.
 """
 from __future__ import annotations
 
@@ -177,6 +179,26 @@ def _plan_steps(ctx: Context, person_id: int, state: str, item: Item, *, is_link
     leave_on = f["move_out_date"]
     if leave_on is not None and leave_on <= ctx.as_of and state != "departed":
         ctx.steps.append((person_id, "depart", leave_on, reason))
+
+
+def plan_due_departures(ctx: Context, unchanged_keys: set[str]) -> None:
+    """`depart`, dated on the move-out date, for persons of unchanged records whose move-out date the
+    as-of date has reached (changed and new records plan their own steps). `departed` is final, so
+    an identical re-import finds nobody the second time."""
+    if not unchanged_keys:
+        return
+    planned = {person_id for person_id, event, _, _ in ctx.steps if event == "depart"}
+    rows = bulk.fetch_all(
+        "SELECT sr.key, p.id, p.move_out_date FROM person p JOIN source_record sr ON sr.person_id = p.id "
+        "WHERE sr.source_code = :c AND p.move_out_date <= :d AND p.state <> 'departed' AND p.anonymised_at IS NULL "
+        "ORDER BY p.id",
+        {"c": ctx.source_code, "d": ctx.as_of})
+    reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}: Wegzugsdatum erreicht"
+    for key, person_id, leave_on in rows:
+        if key in unchanged_keys and person_id not in planned:
+            if isinstance(leave_on, str):  # SQLite returns dates of plain SQL as text
+                leave_on = date.fromisoformat(leave_on)
+            ctx.steps.append((person_id, "depart", leave_on, reason))
 
 
 def mark_missing_and_returned(ctx: Context, plan: Plan, known: dict) -> int:

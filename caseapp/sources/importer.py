@@ -69,6 +69,8 @@ class Plan:
     # Known records delivered again (unchanged or not) that were flagged missing before.
     reappeared: list[Known] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
+    # Keys delivered exactly as last time (their move-out date may have come due since).
+    unchanged_keys: set[str] = field(default_factory=set)
 
 
 def load_known(source_code: str) -> dict[str, Known]:
@@ -143,6 +145,7 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
         values_hash = adapter.values_hash(values)
         if k is not None and k.values_hash == values_hash and not rec.errors:
             plan.unchanged += 1
+            plan.unchanged_keys.add(key)
             plan.rehash.append((k.record_id, hashes[index]))
             if k.missing_since is not None:
                 plan.reappeared.append(k)
@@ -167,6 +170,7 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
             continue
         item = Item(rec, values, parsed, values_hash, hashes[index], known=k)
         (plan.updates if k is not None else plan.creates).append(item)
+    plan.unchanged_keys.update(used)
     return plan
 
 
