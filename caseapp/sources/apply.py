@@ -181,21 +181,21 @@ def _plan_steps(ctx: Context, person_id: int, state: str, item: Item, *, is_link
         ctx.steps.append((person_id, "depart", leave_on, reason))
 
 
-def plan_due_departures(ctx: Context, unchanged_keys: set[str]) -> None:
+def plan_due_departures(ctx: Context, unchanged_keys: set[str], known: dict) -> None:
     """`depart`, dated on the move-out date, for persons of unchanged records whose move-out date the
     as-of date has reached (changed and new records plan their own steps). `departed` is final, so
     an identical re-import finds nobody the second time."""
-    if not unchanged_keys:
+    # Persons due, of any source: a plain scan of person, few rows; joined with source_record, the
+    # planner loops over every record of the source while the statistics lag behind a bulk import.
+    rows = bulk.fetch_all("SELECT id, move_out_date FROM person WHERE move_out_date <= :d AND state <> 'departed' "
+                          "AND anonymised_at IS NULL ORDER BY id", {"d": ctx.as_of})
+    if not rows:
         return
+    mine = {known[key].person_id for key in unchanged_keys if key in known}
     planned = {person_id for person_id, event, _, _ in ctx.steps if event == "depart"}
-    rows = bulk.fetch_all(
-        "SELECT sr.key, p.id, p.move_out_date FROM person p JOIN source_record sr ON sr.person_id = p.id "
-        "WHERE sr.source_code = :c AND p.move_out_date <= :d AND p.state <> 'departed' AND p.anonymised_at IS NULL "
-        "ORDER BY p.id",
-        {"c": ctx.source_code, "d": ctx.as_of})
     reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}: Wegzugsdatum erreicht"
-    for key, person_id, leave_on in rows:
-        if key in unchanged_keys and person_id not in planned:
+    for person_id, leave_on in rows:
+        if person_id in mine and person_id not in planned:
             if isinstance(leave_on, str):  # SQLite returns dates of plain SQL as text
                 leave_on = date.fromisoformat(leave_on)
             ctx.steps.append((person_id, "depart", leave_on, reason))

@@ -125,8 +125,6 @@ def _record_end(lines: list[str], start: int, width: int, separators: int) -> in
 
 def records(lines: list[str], width: int, separators: int) -> tuple[list[int], dict[int, int]]:
     """The index of the line each record starts on, and the end of every record spanning lines."""
-    if not any('"' in line for line in lines[1:]):  # the common file: a record per non-blank line
-        return [i for i in range(1, len(lines)) if lines[i].strip()], {}
     indexes: list[int] = []
     spans: dict[int, int] = {}
     i, n = 1, len(lines)
@@ -171,7 +169,10 @@ def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], so
         raise FileRejected("Die Zeilen der Datei lassen sich nicht eindeutig trennen.")
     # A record holding every required value has at least this many separators.
     separators = max(1, max(header.index(c) for c in required))
-    indexes, spans = records(lines, len(header), separators)
+    if '"' in text[len(lines[0]):]:
+        indexes, spans = records(lines, len(header), separators)
+    else:  # the common file: a record per non-blank line
+        indexes, spans = [i for i in range(1, len(lines)) if lines[i].strip()], {}
     if not indexes:
         raise FileRejected("Die Datei enthält keine Datensätze (nur die Kopfzeile).")
     return ReadFile(encoding, header, lines, raw_lines, indexes, positions, spans)

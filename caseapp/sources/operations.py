@@ -177,7 +177,7 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     importer.check_erased(p.adapter, p.source_code, plan)
     ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor)
     created, updated = _apply(ctx, plan, run_id)
-    apply.plan_due_departures(ctx, plan.unchanged_keys)
+    apply.plan_due_departures(ctx, plan.unchanged_keys, known)
     missing = apply.mark_missing_and_returned(ctx, plan, known)
     db.session.expire_all()
     _run_steps(ctx, channel=run.channel)
