@@ -6,14 +6,10 @@ from sqlalchemy import func, select
 
 from caseapp.people.models import Person
 from caseapp.sources.models import RejectedRecord, SourceRecord
-from caseapp.sources.operations import import_file
-from tests.test_sync_support import csv_bytes, row
+from tests.test_sync_support import csv_bytes, import_abh, row
 
 AZR = "555555555555"
 
-
-def _import(data: bytes, name="ABH_20260930.csv"):
-    return import_file("abh", data, file_name=name)
 
 
 def _record(db, key: str) -> SourceRecord | None:
@@ -24,7 +20,7 @@ def test_new_key_with_the_azr_of_a_different_human_is_a_conflict_not_a_merge(db,
     other = factory.person(azr_number=AZR, office="int", family_name="Kowalska", given_names="Anna",
                            birth="1975-03-02", sex="w", state="arrived")
     persons = db.session.scalar(select(func.count(Person.id)))
-    s = _import(csv_bytes([row("C-1", azr_nr=AZR), row("C-2")]))
+    s = import_abh(csv_bytes([row("C-1", azr_nr=AZR), row("C-2")]))
     assert (s.created, s.updated, s.rejected) == (1, 0, 1)
     [error] = s.errors
     assert (error["line"], error["column"]) == (2, "azr_nr")
@@ -44,7 +40,7 @@ def test_conflict_names_the_other_persons_source_keys(db, factory):
     other = factory.person(azr_number=AZR, office="int", birth="1990-05-17", sex="w")
     db.session.add(SourceRecord(source_code="int", key="INT-77", person_id=other.id, values_hash="x"))
     db.session.flush()
-    s = _import(csv_bytes([row("C-3", azr_nr=AZR, geschlecht="m")]))
+    s = import_abh(csv_bytes([row("C-3", azr_nr=AZR, geschlecht="m")]))
     assert s.rejected == 1
     message = s.errors[0]["message"]
     assert f"Person Nr. {other.id} (Schlüssel int 'INT-77')" in message and "C-3" in message
@@ -53,7 +49,7 @@ def test_conflict_names_the_other_persons_source_keys(db, factory):
 
 def test_one_day_apart_is_another_human(db, factory):
     factory.person(azr_number=AZR, office="int", birth="1990-05-18", sex="m")
-    s = _import(csv_bytes([row("C-4", azr_nr=AZR, geburtsdatum="17.05.1990")]))
+    s = import_abh(csv_bytes([row("C-4", azr_nr=AZR, geburtsdatum="17.05.1990")]))
     assert s.rejected == 1 and "das Geburtsdatum passt nicht" in s.errors[0]["message"]
 
 
@@ -67,14 +63,14 @@ def test_one_day_apart_is_another_human(db, factory):
 ])
 def test_same_human_is_linked(db, factory, stored_birth, stored_sex, delivered_birth, delivered_sex):
     known = factory.person(azr_number=AZR, office="int", birth=stored_birth, sex=stored_sex, state="arrived")
-    s = _import(csv_bytes([row("C-5", azr_nr=AZR, geburtsdatum=delivered_birth, geschlecht=delivered_sex)]))
+    s = import_abh(csv_bytes([row("C-5", azr_nr=AZR, geburtsdatum=delivered_birth, geschlecht=delivered_sex)]))
     assert (s.created, s.updated, s.rejected) == (0, 1, 0), s.errors
     assert _record(db, "C-5").person_id == known.id
 
 
 def test_owner_with_a_key_of_this_source_stays_a_conflict(db, factory):
-    _import(csv_bytes([row("C-6", azr_nr=AZR)]))
-    s = _import(csv_bytes([row("C-6", azr_nr=AZR), row("C-7", azr_nr=AZR)]), name="ABH_20261001.csv")
+    import_abh(csv_bytes([row("C-6", azr_nr=AZR)]))
+    s = import_abh(csv_bytes([row("C-6", azr_nr=AZR), row("C-7", azr_nr=AZR)]), name="ABH_20261001.csv")
     assert (s.unchanged, s.rejected) == (1, 1)
     assert "abh_id 'C-6'" in s.errors[0]["message"] and "abh_id 'C-7'" in s.errors[0]["message"]
     assert _record(db, "C-7") is None

@@ -5,24 +5,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from caseapp.people.models import Person
 from caseapp.shelters.models import Stay
-from caseapp.sources.models import SourceRecord
-from caseapp.sources.operations import import_file
 from caseapp.workflows.models import Transition
-from tests.test_sync_support import csv_bytes, row
+from tests.test_sync_support import abh_person, csv_bytes, import_abh, row
 
 FILE = csv_bytes([row("D-1", wegzugsdatum="15.10.2026"), row("D-2")])
 
 
-def _import(data: bytes, name: str):
-    return import_file("abh", data, file_name=name)
-
-
-def _person(db, key: str) -> Person:
-    db.session.expire_all()
-    return db.session.scalar(select(Person).join(SourceRecord, SourceRecord.person_id == Person.id)
-                             .where(SourceRecord.source_code == "abh", SourceRecord.key == key))
 
 
 def _steps(db, person_id: int) -> list[tuple]:
@@ -32,26 +21,26 @@ def _steps(db, person_id: int) -> list[tuple]:
 
 
 def test_unchanged_record_departs_when_the_stichtag_reaches_its_move_out_date(db):
-    _import(FILE, "ABH_20260930.csv")
-    assert _person(db, "D-1").state == "housed"
-    early = _import(FILE, "ABH_20261010.csv")
+    import_abh(FILE, "ABH_20260930.csv")
+    assert abh_person(db, "D-1").state == "housed"
+    early = import_abh(FILE, "ABH_20261010.csv")
     assert (early.unchanged, early.updated) == (2, 0)
-    assert _person(db, "D-1").state == "housed"
+    assert abh_person(db, "D-1").state == "housed"
 
-    due = _import(FILE, "ABH_20261031.csv")
+    due = import_abh(FILE, "ABH_20261031.csv")
     assert (due.unchanged, due.updated, due.created) == (2, 0, 0)
-    d1 = _person(db, "D-1")
+    d1 = abh_person(db, "D-1")
     assert d1.state == "departed"
     assert _steps(db, d1.id)[-1] == ("depart", date(2026, 10, 15), "source:abh")
     last = db.session.scalar(select(Transition).where(Transition.entity_id == d1.id, Transition.event == "depart"))
     assert "Wegzugsdatum erreicht" in last.reason
-    assert _person(db, "D-2").state == "housed"
+    assert abh_person(db, "D-2").state == "housed"
 
     transitions = db.session.scalar(select(func.count(Transition.id)))
-    again = _import(FILE, "ABH_20261031.csv")
+    again = import_abh(FILE, "ABH_20261031.csv")
     assert (again.unchanged, again.updated) == (2, 0)
     assert db.session.scalar(select(func.count(Transition.id))) == transitions
-    later = _import(FILE, "ABH_20261115.csv")
+    later = import_abh(FILE, "ABH_20261115.csv")
     assert later.unchanged == 2 and db.session.scalar(select(func.count(Transition.id))) == transitions
 
 
@@ -60,11 +49,11 @@ def test_departure_closes_the_shelter_stay_like_a_changed_record(db, factory):
 
     shelter = factory.shelter(name="GU Sedanstraße", street="Sedanstraße", house_number="115")
     data = csv_bytes([row("D-3", strasse="Sedanstraße", hausnummer="115", wegzugsdatum="20.10.2026")])
-    _import(data, "ABH_20260930.csv")
-    person = _person(db, "D-3")
+    import_abh(data, "ABH_20260930.csv")
+    person = abh_person(db, "D-3")
     run_transition(person, "allocate", actor="test", on=date(2026, 10, 1), room_id=shelter.rooms[0].id)
-    _import(data, "ABH_20261031.csv")
-    person = _person(db, "D-3")
+    import_abh(data, "ABH_20261031.csv")
+    person = abh_person(db, "D-3")
     assert person.state == "departed"
     stay = db.session.scalar(select(Stay).where(Stay.person_id == person.id))
     assert stay.end_date == date(2026, 10, 20)
@@ -72,7 +61,7 @@ def test_departure_closes_the_shelter_stay_like_a_changed_record(db, factory):
 
 
 def test_rejected_record_does_not_depart_on_old_data(db):
-    _import(FILE, "ABH_20260930.csv")
-    s = _import(csv_bytes([row("D-1", wegzugsdatum="15.10.2026", geschlecht="q"), row("D-2")]), "ABH_20261031.csv")
+    import_abh(FILE, "ABH_20260930.csv")
+    s = import_abh(csv_bytes([row("D-1", wegzugsdatum="15.10.2026", geschlecht="q"), row("D-2")]), "ABH_20261031.csv")
     assert s.rejected == 1
-    assert _person(db, "D-1").state == "housed"
+    assert abh_person(db, "D-1").state == "housed"

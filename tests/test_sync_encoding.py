@@ -2,21 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from caseapp.people.models import Person
-from caseapp.sources.models import SourceRecord
-from caseapp.sources.operations import import_file
-from tests.test_sync_support import csv_bytes, row
-
-
-def _import(data: bytes, name="ABH_20260930.csv"):
-    return import_file("abh", data, file_name=name)
-
-
-def _person(db, key: str) -> Person | None:
-    return db.session.scalar(select(Person).join(SourceRecord, SourceRecord.person_id == Person.id)
-                             .where(SourceRecord.source_code == "abh", SourceRecord.key == key))
+from tests.test_sync_support import abh_person, csv_bytes, import_abh, row
 
 
 # An upper-case letter or ß followed by a byte 0x80-0xBF forms a valid UTF-8 pair, yet is Windows-1252 text.
@@ -28,33 +15,33 @@ def _person(db, key: str) -> Person | None:
 ])
 def test_windows_1252_with_letter_symbol_pairs_is_read_as_windows_1252(db, column, value):
     data = csv_bytes([row("W-1", **{column: value}), row("W-2", familienname="Müßig-Öztürk")], encoding="cp1252")
-    s = _import(data)
+    s = import_abh(data)
     assert (s.status, s.created, s.rejected) == ("done", 2, 0), s.message
-    assert getattr(_person(db, "W-1"), {"vornamen": "given_names", "familienname": "family_name",
+    assert getattr(abh_person(db, "W-1"), {"vornamen": "given_names", "familienname": "family_name",
                                         "strasse": "street"}[column]) == value
-    assert _person(db, "W-2").family_name == "Müßig-Öztürk"
+    assert abh_person(db, "W-2").family_name == "Müßig-Öztürk"
 
 
 def test_windows_1252_file_made_of_all_such_pairs_and_umlauts(db):
     rows = [row(f"P-{n}", vornamen="JOSÉ\u00a0LUIS", familienname="Ö’NEILL") for n in range(5)]
-    s = _import(csv_bytes(rows, encoding="cp1252", eol="\r\n"))
+    s = import_abh(csv_bytes(rows, encoding="cp1252", eol="\r\n"))
     assert (s.created, s.rejected) == (5, 0), s.message
-    assert (_person(db, "P-4").given_names, _person(db, "P-4").city) == ("JOSÉ\u00a0LUIS", "Osnabrück")
+    assert (abh_person(db, "P-4").given_names, abh_person(db, "P-4").city) == ("JOSÉ\u00a0LUIS", "Osnabrück")
 
 
 def test_utf8_file_with_one_stray_windows_1252_byte_is_rejected_naming_the_line(db):
     rows = [row(f"U-{n}", familienname="Müller") for n in range(6)]
     data = csv_bytes(rows).replace(b"U-3;;M\xc3\xbcller", b"U-3;;M\xfcller")
-    s = _import(data)
+    s = import_abh(data)
     assert s.status == "rejected"
     assert "UTF-8 und Windows-1252 gemischt" in s.message and "Zeile 5" in s.message and "0xFC" in s.message
-    assert _person(db, "U-0") is None
+    assert abh_person(db, "U-0") is None
 
 
 @pytest.mark.parametrize("byte", [b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"])
 def test_bytes_unassigned_in_windows_1252_reject_the_file(db, byte):
     data = csv_bytes([row("N-1"), row("N-2", familienname="Weiß")], encoding="cp1252").replace(b"Wei", b"Wei" + byte)
-    s = _import(data)
+    s = import_abh(data)
     assert s.status == "rejected"
     assert "weder UTF-8 noch Windows-1252" in s.message and "nicht belegt" in s.message
     assert f"0x{byte[0]:02X} in Zeile 3" in s.message

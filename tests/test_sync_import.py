@@ -6,35 +6,25 @@ from datetime import date
 from sqlalchemy import func, select
 
 from caseapp.people.models import Person
-from caseapp.sources.models import SourceRecord
-from caseapp.sources.operations import import_file
 from caseapp.workflows.models import Transition
+from tests.test_sync_support import abh_person, import_abh
 
 SAMPLE = "/work/shared/spec/samples/ABH_20260930.csv"
 
 
-def _import(data: bytes, name="ABH_20260930.csv", **kw):
-    return import_file("abh", data, file_name=name, **kw)
-
-
-def _person(db, key: str) -> Person:
-    return db.session.scalar(select(Person).join(SourceRecord, SourceRecord.person_id == Person.id)
-                             .where(SourceRecord.source_code == "abh", SourceRecord.key == key))
-
-
 def test_sample_file_is_imported_with_partial_dates_and_nationalities(db):
     with open(SAMPLE, "rb") as fh:
-        summary = _import(fh.read())
+        summary = import_abh(fh.read())
     assert summary.as_json() | {"errors": []} == {
         "source": "abh", "as_of": "2026-09-30", "records": 12, "created": 12, "updated": 0,
         "unchanged": 0, "rejected": 0, "missing": 0, "errors": []}
-    zainab = _person(db, "S-000003")
+    zainab = abh_person(db, "S-000003")
     assert zainab.birth.german == "00.00.1988"
-    assert _person(db, "S-000005").birth.german == "00.07.2001"
-    samir = _person(db, "S-000007")
+    assert abh_person(db, "S-000005").birth.german == "00.07.2001"
+    samir = abh_person(db, "S-000007")
     assert samir.nationality_codes == ["UKR", "RUS"] and samir.nationality == "UKR"
-    assert _person(db, "S-000001").family_name == "Wiśniewski"
-    assert _person(db, "S-000011").given_names == "Hüseyin İbrahim"
+    assert abh_person(db, "S-000001").family_name == "Wiśniewski"
+    assert abh_person(db, "S-000011").given_names == "Hüseyin İbrahim"
     assert {o.office_code: o.via for o in samir.offices} == {"abh": "source"}
     # A private address: the person enters the lifecycle as housed, with the source as actor.
     assert samir.state == "housed"
@@ -48,9 +38,9 @@ def test_sample_file_is_imported_with_partial_dates_and_nationalities(db):
 def test_same_file_twice_changes_nothing(db):
     with open(SAMPLE, "rb") as fh:
         data = fh.read()
-    _import(data)
+    import_abh(data)
     before = db.session.scalar(select(func.count(Transition.id)))
-    again = _import(data)
+    again = import_abh(data)
     assert (again.created, again.updated, again.unchanged, again.rejected, again.missing) == (0, 0, 12, 0, 0)
     assert db.session.scalar(select(func.count(Transition.id))) == before
     assert db.session.scalar(select(func.count(Person.id))) >= 12

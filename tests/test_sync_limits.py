@@ -7,15 +7,7 @@ from sqlalchemy import select
 from caseapp.people.models import Person
 from caseapp.sources import abh
 from caseapp.sources.models import SourceHousehold, SourceRecord, SyncRun
-from caseapp.sources.operations import import_file
-from tests.test_sync_support import csv_bytes, row
-
-
-def _import(data: bytes, name="ABH_20260930.csv"):
-    summary = import_file("abh", data, file_name=name)
-    j = summary.as_json()
-    assert j["created"] + j["updated"] + j["unchanged"] + j["rejected"] == j["records"]
-    return summary
+from tests.test_sync_support import csv_bytes, import_abh, row
 
 
 def _keys(db) -> set[str]:
@@ -23,7 +15,7 @@ def _keys(db) -> set[str]:
 
 
 def test_too_long_familien_id_rejects_only_its_record(db):
-    s = _import(csv_bytes([row("L-1", familien_id="F1"), row("L-2", familien_id="F" * 33),
+    s = import_abh(csv_bytes([row("L-1", familien_id="F1"), row("L-2", familien_id="F" * 33),
                            row("L-3", familien_id="F" * 32)]))
     assert (s.records, s.created, s.rejected) == (3, 2, 1)
     assert [(e["line"], e["column"]) for e in s.errors] == [(3, "familien_id")]
@@ -61,7 +53,7 @@ BAD_VALUES = [
 
 @pytest.mark.parametrize("column,value", BAD_VALUES)
 def test_every_limit_is_a_rejection_with_line_and_column(db, column, value):
-    s = _import(csv_bytes([row("V-1"), row("V-2") | {column: value}, row("V-3")]))
+    s = import_abh(csv_bytes([row("V-1"), row("V-2") | {column: value}, row("V-3")]))
     assert (s.records, s.created, s.rejected) == (3, 2, 1)
     assert {(e["line"], e["column"]) for e in s.errors} == {(3, column)}
     assert all(e["message"] for e in s.errors)
@@ -72,7 +64,7 @@ def test_every_limit_is_a_rejection_with_line_and_column(db, column, value):
                                           ("hausnummer", "1" * 20), ("ort", "o" * 100), ("stadtteil", "23"),
                                           ("familien_id", "Familie Haddad / Sedanstraße 1")])
 def test_values_at_the_limit_are_taken(db, column, value):
-    s = _import(csv_bytes([row("T-1", **{column: value})]))
+    s = import_abh(csv_bytes([row("T-1", **{column: value})]))
     assert (s.created, s.rejected) == (1, 0)
 
 

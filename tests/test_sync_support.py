@@ -36,3 +36,26 @@ def csv_bytes(rows: list[dict], *, header=None, encoding="utf-8", bom=False, eol
     lines += raw_lines or []
     data = (eol.join(lines) + eol).encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def import_abh(data: bytes, name: str = "ABH_20260930.csv", **kw):
+    """One abh delivery through the importer; every summary must add up (created + updated + unchanged +
+    rejected = records, abh-delivery.md)."""
+    from caseapp.sources.operations import import_file
+
+    summary = import_file("abh", data, file_name=name, **kw)
+    j = summary.as_json()
+    assert j["created"] + j["updated"] + j["unchanged"] + j["rejected"] == j["records"], j
+    return summary
+
+
+def abh_person(db, key: str):
+    """The person the abh record `key` belongs to, read afresh (None when there is none)."""
+    from sqlalchemy import select
+
+    from caseapp.people.models import Person
+    from caseapp.sources.models import SourceRecord
+
+    db.session.expire_all()
+    return db.session.scalar(select(Person).join(SourceRecord, SourceRecord.person_id == Person.id)
+                             .where(SourceRecord.source_code == "abh", SourceRecord.key == key))
