@@ -28,11 +28,19 @@ def test_other_roles_get_403(db, login_as, role):
         assert client.get(page).status_code == 403, page
 
 
-def test_admin_sees_runs_and_quarantine_but_not_the_missing_persons(db, login_as):
+def test_admin_sees_runs_with_their_counts_but_no_delivered_record(db, login_as):
+    """The quarantine holds delivered lines (name, birth date, AZR, address): admin reads no person data."""
+    summary, rejected = _bad_delivery(db)
     client = login_as("admin", offices=())
-    assert client.get("/admin/sync-runs/").status_code == 200
-    assert client.get("/admin/sync-quarantine/").status_code == 200
-    assert client.get("/admin/sync-missing/").status_code == 403
+    runs = client.get("/admin/sync-runs/").get_data(as_text=True)
+    assert f'data-run="{summary.run_id}"' in runs and "sync-quarantine" not in runs  # the count, no link
+    for page in ("/admin/sync-quarantine/", f"/admin/sync-quarantine/?run={summary.run_id}",
+                 f"/admin/sync-quarantine/{rejected.id}", "/admin/sync-missing/"):
+        resp = client.get(page)
+        assert resp.status_code == 403 and "31.02.1990" not in resp.get_data(as_text=True), page
+    assert client.post(f"/admin/sync-quarantine/{rejected.id}", data=_form(login_as("caseworker"), rejected,
+                       geburtsdatum="28.02.1990")).status_code == 403
+    assert db.session.get(RejectedRecord, rejected.id).status == "open"
 
 
 def test_caseworker_sees_own_office_runs_quarantine_and_missing_escaped(db, login_as):

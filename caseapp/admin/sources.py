@@ -1,9 +1,10 @@
 """Admin screens of the source syncs (German): runs with progress, quarantine with re-processing, missing list.
 
-Who: runs and quarantine = admin and caseworker, a caseworker only for the sources of their own
-offices (another office's run or record answers 404, as if it did not exist); the list of persons
-missing from their source's latest snapshot = caseworker of the source's office (it names persons,
-and admin alone reads no person records). Every other role gets 403.
+Who: runs (counts only) = admin and caseworker, a caseworker only for the sources of their own offices
+(another office's run answers 404, as if it did not exist). The quarantine holds the delivered lines
+themselves (names, birth dates, AZR numbers, addresses) and the list of persons missing from their
+source's latest snapshot names persons: both only for caseworkers of the source's office, since admin
+alone reads no person records. Every other role gets 403.
 """
 from __future__ import annotations
 
@@ -27,14 +28,18 @@ SYNC_ROLES = frozenset({ADMIN, CASEWORKER})
 
 
 def visible_sources() -> set[str] | None:
-    """None = every source (admin); else the codes of the user's offices."""
+    """Whose runs the user sees: None = every source (admin); else the codes of the user's offices."""
     if has_any(current_user, {ADMIN}):
         return None
     return set(current_user.office_codes)
 
 
-def _scoped(stmt, column):
-    codes = visible_sources()
+def record_sources() -> set[str]:
+    """Whose delivered records (quarantine) the user reads: a caseworker's own offices, nobody else's."""
+    return set(current_user.office_codes) if has_any(current_user, {CASEWORKER}) else set()
+
+
+def _scoped(stmt, column, codes: set[str] | None):
     return stmt if codes is None else stmt.where(column.in_(sorted(codes)))
 
 
@@ -43,16 +48,17 @@ class SyncRunsView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        runs = db.session.scalars(_scoped(select(SyncRun), SyncRun.source_code)
+        runs = db.session.scalars(_scoped(select(SyncRun), SyncRun.source_code, visible_sources())
                                   .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(200)).all()
-        return self.render("admin/sources/runs.html", runs=runs, labels=RUN_STATUS_LABELS_DE)
+        return self.render("admin/sources/runs.html", runs=runs, labels=RUN_STATUS_LABELS_DE,
+                           readable=record_sources())
 
 
 class QuarantineView(SecureBaseView):
-    allowed_roles = SYNC_ROLES
+    allowed_roles = frozenset({CASEWORKER})
 
     def _get(self, record_id: int) -> RejectedRecord:
-        rejected = db.session.scalar(_scoped(select(RejectedRecord), RejectedRecord.source_code)
+        rejected = db.session.scalar(_scoped(select(RejectedRecord), RejectedRecord.source_code, record_sources())
                                      .where(RejectedRecord.id == record_id))
         if rejected is None:
             abort(404)
@@ -60,11 +66,12 @@ class QuarantineView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        stmt = _scoped(select(RejectedRecord), RejectedRecord.source_code)
+        codes = record_sources()
+        stmt = _scoped(select(RejectedRecord), RejectedRecord.source_code, codes)
         run_id = request.args.get("run", type=int)
         run = None
         if run_id is not None:
-            run = db.session.scalar(_scoped(select(SyncRun), SyncRun.source_code).where(SyncRun.id == run_id))
+            run = db.session.scalar(_scoped(select(SyncRun), SyncRun.source_code, codes).where(SyncRun.id == run_id))
             if run is None:
                 abort(404)
             stmt = stmt.where(RejectedRecord.run_id == run_id)
@@ -82,8 +89,6 @@ class QuarantineView(SecureBaseView):
         errors = rejected.errors
         values = dict(rejected.values or {})
         if request.method == "POST":
-            if not has_any(current_user, {CASEWORKER, ADMIN}):
-                abort(403)
             if request.form.get("action") == "dismiss":
                 dismiss_rejected(rejected, by=current_user)
                 db.session.commit()
