@@ -9,10 +9,15 @@ therefore suppressed in exactly the same cells whether it is asked for alone or 
 of a bigger table, and combining answers reveals nothing a single answer does not.
 
 Within a level: (1) primary - every count from 1 to k-1 is suppressed; (2) secondary - every relation
-"margin = sum of its cells along one dim" that holds exactly one unknown gets a further suppressed cell
-(the smallest positive count); (3) a check with linear algebra over all relations: a suppressed count
+"margin = sum of its cells along one dim" that holds exactly one unknown gets a further suppressed cell;
+(3) a check with linear algebra over all relations: a suppressed count
 whose unit vector lies in the row space of the relations could be solved for, and gets a further
 partner suppressed, until none can. Zero cells are published as zeros. Suppressed counts are None.
+
+A partner is the cheapest cell that protects: first one whose other relations already hold an unknown
+(so hiding it forces no further partner), then the smallest count. Picking only the smallest count let
+one lone "divers" cell pull a chain of large männlich/weiblich cells after it: its row's partner left a
+column with one unknown, whose partner left a row with one unknown, and so on through the table.
 """
 from __future__ import annotations
 
@@ -62,28 +67,49 @@ def protect_lattice(lattice: Lattice, k: int) -> dict[tuple, set]:
 
 
 def _secondary(lattice: Lattice, subset, relations, suppressed) -> None:
-    """Until no relation into `subset` has exactly one unknown, suppress its smallest published cell."""
+    """Until no relation into `subset` has exactly one unknown, suppress its cheapest published cell."""
     table = lattice.tables[subset]
+    cost = _partner_cost(lattice, subset, relations, suppressed)
     changed = True
     while changed:
         changed = False
         for parent_subset, parent_key, children in relations:
             unknown = sum(1 for c in children if c in suppressed[subset])
             unknown += parent_key in suppressed[parent_subset]
-            if unknown == 1 and _suppress_partner(table, children, suppressed[subset]):
+            if unknown == 1 and _suppress_partner(table, children, suppressed[subset], cost):
                 changed = True
 
 
-def _suppress_partner(table, children, hidden: set) -> bool:
+def _partner_cost(lattice: Lattice, subset, relations, suppressed):
+    """cost(cell) for choosing partners: (relations the cell would leave with one unknown, its count)."""
+    by_child: dict[tuple, list] = defaultdict(list)
+    for rel in relations:
+        for c in rel[2]:
+            by_child[c].append(rel)
+    table = lattice.tables[subset]
+
+    def cost(cell):
+        forced = 0
+        for parent_subset, parent_key, children in by_child[cell]:
+            others = parent_key in suppressed[parent_subset]
+            others = others or any(c in suppressed[subset] for c in children if c != cell)
+            forced += not others
+        return (forced, table[cell], repr(cell))
+
+    return cost
+
+
+def _suppress_partner(table, children, hidden: set, cost=None) -> bool:
     candidates = [c for c in children if c not in hidden and table[c] > 0]
     if not candidates:
         return False
-    hidden.add(min(candidates, key=lambda c: (table[c], repr(c))))
+    hidden.add(min(candidates, key=cost or (lambda c: (table[c], repr(c)))))
     return True
 
 
 def _solve_check(lattice: Lattice, subset, suppressed, limit: int = 600) -> None:
     """Suppress further cells of `subset` while some suppressed count could be solved for."""
+    cost = _partner_cost(lattice, subset, lattice.relations_into(subset), suppressed)
     for _ in range(200):
         solvable = lattice.solvable_unknowns(subset, suppressed, limit)
         if not solvable:
@@ -91,11 +117,10 @@ def _solve_check(lattice: Lattice, subset, suppressed, limit: int = 600) -> None
         table = lattice.tables[subset]
         progress = False
         for var in solvable:
-            for parent_subset, parent_key, children in lattice.relations_touching(subset, var):
-                if _suppress_partner(table, children, suppressed[subset]):
-                    progress = True
-                    break
-            if progress:
+            # The cheapest partner over every relation that fixes this unknown, not the first one found.
+            children = sorted({c for rel in lattice.relations_touching(subset, var) for c in rel[2]}, key=repr)
+            if _suppress_partner(table, children, suppressed[subset], cost):
+                progress = True
                 break
         if not progress:
             # A one-cell row or column ties this table to a margin already published (parent = its only
@@ -120,7 +145,8 @@ def _suppress_margin(lattice: Lattice, subset, solvable, suppressed) -> bool:
                     candidates.append((lattice.tables[parent_subset][parent_key], parent_subset, parent_key))
         candidates = [c for c in candidates if c[0] > 0]
         if candidates:
-            _, s, key = min(candidates, key=repr)
+            # Smallest count first (comparing the repr compared 53 < 6 as text).
+            _, s, key = min(candidates, key=lambda c: (c[0], repr(c)))
             suppressed[s].add(key)
             return True
     return False
