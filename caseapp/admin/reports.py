@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def _job_json(job: ReportJob) -> dict:
+    # Everything the page's poller needs to show a finished job without reloading.
     return {"id": job.id, "status": job.status, "status_label": job.status_label, "progress": job.progress,
-            "step": job.step or "", "error": job.error or ""}
+            "step": job.step or "", "error": job.error or "", "pages": job.pages, "checksum": job.checksum or "",
+            "download_url": url_for(".download", job_id=job.id) if job.status == "done" else None}
 
 
 class ReportsView(SecureBaseView):
