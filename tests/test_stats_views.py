@@ -123,3 +123,29 @@ def test_safe_cell_defuses_formulas():
     assert safe_cell("=1+1") == "'=1+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)" and safe_cell("-2") == "'-2"
     assert safe_cell(-2) == -2 and safe_cell(None) == "•"
     assert "'=HYPERLINK" in to_csv(["Name"], [['=HYPERLINK("x")']]).decode("utf-8-sig")
+
+
+def _row_labels(html: str) -> list[str]:
+    import re
+
+    table = html[html.index('id="population-table"'):]
+    body = table[table.index("<tbody"):table.index("</tbody>")]
+    return re.findall(r"<tr><th>([^<]+)</th>", body)
+
+
+def test_rows_follow_age_group_order_and_german_country_names(login_as, db, factory):
+    """Age groups as configured (not 0-2, 10-15, ..., 3-5, 6-9 as text); nationalities by the German name
+    the page shows (not by ISO code: CHE Schweiz would come before DEU Deutschland)."""
+    from datetime import date
+
+    today = date.today()
+    for age in (1, 4, 7, 12, 30, 50):
+        born = date(today.year - age - 1, 1, 1)
+        factory.person(birth=born.isoformat(), state="housed")
+    for code in ("CHE", "DEU", "EGY", "ESP", "HRV"):
+        factory.person(nationalities=(code,), state="housed")
+    c = login_as("caseworker", offices=("abh",))
+    ages = _row_labels(c.get("/admin/stats/?rows=age_group&cols=sex").get_data(as_text=True))
+    assert ages == ["0-2", "3-5", "6-9", "10-15", "25-44", "45-64"]
+    names = _row_labels(c.get("/admin/stats/?rows=nationality&cols=sex").get_data(as_text=True))
+    assert names == ["Ägypten", "Deutschland", "Kroatien", "Schweiz", "Spanien", "Syrien"]

@@ -20,7 +20,7 @@ from caseapp.charts.text import number_de
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.stats import occupancy
-from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label
+from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label, value_sort_key
 from caseapp.stats.exports import download
 from caseapp.stats.publish import k_value, population_for, table_with_totals
 from caseapp.stats.suppression import SUPPRESSED_NOTE_DE, publication
@@ -76,9 +76,8 @@ class StatsView(SecureBaseView):
         label = lambda dim, v: value_label(dim, v, names)
         row_keys = list(table["row_totals"])
         col_keys = list(table["col_totals"])
-        order = {v: i for i, v in enumerate(_ordered(cols_dim))}
-        col_keys.sort(key=lambda v: (v is None, order.get(v, 0), str(v)))
-        row_keys.sort(key=lambda v: (v is None, str(v)))
+        col_keys.sort(key=value_sort_key(cols_dim))
+        row_keys.sort(key=value_sort_key(rows_dim))
         fmt = request.args.get("export")
         if fmt:
             header = [DIM_LABELS_DE[rows_dim]] + [label(cols_dim, c) for c in col_keys] + ["Summe"]

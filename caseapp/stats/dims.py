@@ -1,6 +1,8 @@
 """The dimensions of the population statistics, their German names and the labels of their values."""
 from __future__ import annotations
 
+import unicodedata
+
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, nationality_name
 
 # Order matters: it is the column order of tables and exports.
@@ -61,3 +63,24 @@ def value_label(dim: str, value, district_names: dict | None = None) -> str:
     if dim == "housing":
         return HOUSING_LABELS_DE.get(value, value)
     return str(value)
+
+
+def german_text_key(text: str) -> str:
+    """A sort key that files umlauts with their base letter (Ägypten under A, not after Z)."""
+    text = text.replace("ß", "ss").replace("ẞ", "SS")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def value_sort_key(dim: str, groups=None):
+    """key(value) for the rows or columns of a table by `dim`, as a reader expects them: age groups in
+    their configured order, nationalities by German name, codes in their list's order, unknown last."""
+    if dim == "age_group":
+        from caseapp.stats.agegroups import configured_groups
+
+        order = {g.label: i for i, g in enumerate(groups or configured_groups())}
+        return lambda v: (v is None, order.get(v, len(order)), "" if v is None else str(v))
+    if dim == "nationality":
+        return lambda v: (v is None, 0, "" if v is None else german_text_key(nationality_name(v)))
+    codes = {"sex": SEXES, "status": RESIDENCE_STATUSES, "housing": HOUSING_LABELS_DE}.get(dim, {})
+    order = {code: i for i, code in enumerate(codes)}
+    return lambda v: (v is None, order.get(v, len(order)), "" if v is None else str(v))
