@@ -117,7 +117,7 @@ def test_feuerwehr_ordnung_compares_occupancy_with_fire_safety_limit(app, city):
     # 12 beds, fire-safety maximum 10, 8 residents: 67 % of the beds, 80 % of the fire-safety limit.
     assert "geöffnet 12 10 8 67 % 80 %" in text
     flat = " ".join(text.split())
-    assert "1 Gemeinschaftsunterkunft erfasst" in flat and "Keine Unterkunft überschreitet" in flat
+    assert "war 1 Gemeinschaftsunterkunft an mindestens einem Tag geöffnet" in flat and "Keine Unterkunft überschreitet" in flat
     assert "KW " in text and "Zuzüge" in text
     # The shelter's own part: 12 beds, none blocked, limit 10, 8 on the data date (80 % of the limit), a
     # peak of 8, no day above the limit, 8 moves in and none out.

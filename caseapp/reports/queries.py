@@ -116,3 +116,32 @@ def stays_begun_and_ended(start: date, end: date) -> dict[int, tuple[int, int]]:
         for shelter_id, n in db.session.execute(stmt):
             out.setdefault(shelter_id, [0, 0])[index] = n
     return {k: (v[0], v[1]) for k, v in out.items()}
+
+
+def shelter_states_in(start: date, end: date) -> dict[int, tuple[bool, str]]:
+    """shelter id -> (open on at least one day of start..end, its state on `end`), from the shelter history.
+
+    A shelter's state on a day is the target of its last transition on or before that day (the day of
+    closing is a closed day, like a stay's end date). A shelter without any recorded transition (entered
+    before the history was kept) is taken in its current state for the whole period.
+    """
+    from caseapp.shelters.models import Shelter
+    from caseapp.workflows.models import Transition
+
+    steps: dict[int, list[tuple[date, str]]] = {}
+    stmt = (select(Transition.entity_id, Transition.occurred_on, Transition.to_state)
+            .where(Transition.entity == "shelter").order_by(Transition.occurred_on, Transition.id))
+    for shelter_id, day, to_state in db.session.execute(stmt):
+        steps.setdefault(shelter_id, []).append((day, to_state))
+    out = {}
+    for shelter_id, current in db.session.execute(select(Shelter.id, Shelter.state)):
+        history = steps.get(shelter_id)
+        if not history:
+            out[shelter_id] = (current == "open", current)
+            continue
+        at_start = [state for day, state in history if day <= start]
+        opened = (at_start and at_start[-1] == "open") or any(
+            state == "open" for day, state in history if start < day <= end)
+        at_end = [state for day, state in history if day <= end]
+        out[shelter_id] = (bool(opened), at_end[-1] if at_end else "planned")
+    return out

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from caseapp.reports.blocks import Table
+from caseapp.reports.protection import close_gaps
 from caseapp.reports.typography import SUPPRESSED
+from caseapp.stats.lattice import Lattice
 from caseapp.stats.suppression import protect, protect_with_margins
 
 MINOR_GROUPS_MAX_AGE = 17
@@ -15,8 +17,11 @@ def protected_lattice(rows: list[dict], dims, k: int) -> dict:
 
     Reports go to a public committee, so they are always protected, whoever requests them.
     {(): {(): n}, ("district",): {("07",): n or None}, ("district", "age_group"): {...}}.
+    A hidden count is also never left derivable from "every hidden count is at least 1" (protection.py).
     """
-    return protect_with_margins(rows, tuple(dims), k)
+    dims = tuple(dims)
+    protected = protect_with_margins(rows, dims, k)
+    return close_gaps(Lattice(rows, dims), protected) if k > 1 else protected
 
 
 def printed(table: dict, key: tuple):

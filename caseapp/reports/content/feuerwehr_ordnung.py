@@ -6,37 +6,55 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from caseapp.extensions import db
-from caseapp.reports import sparks, tables
+from caseapp.reports import queries, sparks, tables
 from caseapp.reports.blocks import NoData, Section, Table, Text
 from caseapp.reports.compose import Content
 from caseapp.reports.content import common
 from caseapp.reports.content import shelters as shelter_parts
 from caseapp.reports.typography import SUPPRESSED, number, percent
 from caseapp.shelters.models import Shelter
-from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, daily_occupancy, movements, shelter_overview
+from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, movements, shelter_overview
 from caseapp.stats.queries import population
 from caseapp.workflows.states import STATE_LABELS_DE
 
 
 def build(inputs) -> Content:
-    shelters = [r for r in shelter_overview(inputs.data_date) if r["state"] != "planned" or r["occupied"]]
+    shelters = _shelters_of_period(inputs)
+    daily = shelter_parts.protected_daily(inputs, shelters)
     sections = [_occupancy(inputs, shelters)]
     inputs.progress(0.3, "Belegungsverlauf")
-    sections.append(_trend(inputs, shelters))
+    sections.append(_trend(inputs, shelters, daily))
     inputs.progress(0.55, "Zu- und Fortzüge")
     sections.append(_movements(inputs))
     inputs.progress(0.7, "Karte")
     sections.append(_map(inputs, shelters))
     inputs.progress(0.8, "Unterkünfte im Einzelnen")
-    sections.append(shelter_parts.section(inputs, shelters, _fire_limits(), common.district_names()))
+    sections.append(shelter_parts.section(inputs, shelters, _fire_limits(), common.district_names(), daily))
     return Content(sections=sections, notes=[
         ("Belegung: Personen mit einer Belegung (Zimmerzuweisung) am Stichtag. Plätze: Betten abzüglich "
         "gesperrter Betten, höchstens so viele, wie die Brandschutzauflage zulässt. Gesperrte Betten und "
         "Brandschutzgrenzen sind nur im heutigen Stand bekannt und werden für frühere Tage so verwendet."),
         ("Zu- und Fortzüge werden aus der Verlaufsgeschichte der Fälle gezählt (Ankunft, Wegzug, Aufnahme in "
         "eine Unterkunft, Auszug aus einer Unterkunft); Verlegungen zwischen Unterkünften zählen nicht."),
-    ], population="Alle Gemeinschaftsunterkünfte der Stadt (geöffnet oder geschlossen, mit Belegung) und "
-                  "die Fälle, die in ihnen wohnen oder im Berichtszeitraum zu- oder fortgezogen sind.")
+    ], population="Die Gemeinschaftsunterkünfte der Stadt, die im Berichtszeitraum an mindestens einem Tag "
+                  "geöffnet oder belegt waren, und die Fälle, die in ihnen wohnen oder im Berichtszeitraum zu- "
+                  "oder fortgezogen sind.")
+
+
+def _shelters_of_period(inputs) -> list[dict]:
+    """The shelters open (or occupied) on at least one day of the period, each with its state on the data date.
+
+    Shelters closed before the period began or opened only after the data date are no part of it: they
+    would add beds nobody could use then.
+    """
+    states = queries.shelter_states_in(inputs.period.start, inputs.data_date)
+    occupied = queries.daily_occupancy_by_shelter(inputs.period.start, inputs.data_date)
+    out = []
+    for row in shelter_overview(inputs.data_date):
+        was_open, state = states.get(row["id"], (False, row["state"]))
+        if was_open or any(occupied.get(row["id"], ())):
+            out.append({**row, "state": state})
+    return out
 
 
 def _fire_limits() -> dict[int, int | None]:
@@ -46,7 +64,7 @@ def _fire_limits() -> dict[int, int | None]:
 def _occupancy(inputs, shelters: list[dict]) -> Section:
     section = Section("belegung", "Belegung der Gemeinschaftsunterkünfte")
     if not shelters:
-        return section.add(NoData("Es ist keine Gemeinschaftsunterkunft erfasst."))
+        return section.add(NoData("Im Berichtszeitraum war keine Gemeinschaftsunterkunft geöffnet."))
     limits, names = _fire_limits(), common.district_names()
     rows = [{"shelter": r["id"], "count": r["occupied"]} for r in shelters]
     occupied = tables.protected_lattice(rows, ("shelter",), inputs.k)
@@ -69,9 +87,9 @@ def _occupancy(inputs, shelters: list[dict]) -> Section:
     verdict = ("Keine Unterkunft überschreitet ihre Brandschutzgrenze." if not over else
                "1 Unterkunft überschreitet die Brandschutzgrenze." if over == 1 else
                f"{over} Unterkünfte überschreiten die Brandschutzgrenze.")
-    section.add(Text(f"Am {inputs.data_date:%d.%m.%Y} war{'en' if len(shelters) != 1 else ''} {count} erfasst "
-                     f"mit zusammen {number(total_beds)} Betten; belegt waren {number(total_occ)} Plätze. "
-                     + verdict))
+    section.add(Text(f"Im Berichtszeitraum war{'en' if len(shelters) != 1 else ''} {count} an mindestens einem "
+                     f"Tag geöffnet, mit zusammen {number(total_beds)} Betten; am {inputs.data_date:%d.%m.%Y} "
+                     f"waren {number(total_occ)} Plätze belegt. " + verdict))
     section.add(Table(
         caption=f"Belegung je Unterkunft am {inputs.data_date:%d.%m.%Y}",
         columns=["Unterkunft", "Stadtteil", "Status", "Betten", "Brand\u00adschutz\u00adgrenze", "belegt",
@@ -82,33 +100,33 @@ def _occupancy(inputs, shelters: list[dict]) -> Section:
     return section
 
 
-def _trend(inputs, shelters: list[dict]) -> Section:
+def _trend(inputs, shelters: list[dict], daily) -> Section:
     section = Section("verlauf", "Entwicklung der Belegung im Berichtszeitraum")
-    days = daily_occupancy(inputs.period.start, inputs.data_date)
-    if not any(d["occupied"] for d in days):
+    values = daily.totals
+    if not any(values):
         return section.add(NoData("Im Berichtszeitraum war keine Unterkunft belegt."))
-    values = [d["occupied"] for d in days]
-    # Totals over all shelters are large; a day with 1..k-1 residents city-wide is still suppressed.
-    shown = [None if 0 < v < inputs.k else v for v in values]
-    positions, labels = shelter_parts.day_axis([d["day"] for d in days])
+    # The city total of a day is the margin of that day's table of shelters: printed as protected there,
+    # else it would give away a shelter's hidden count.
+    shown = daily.shown_totals
+    positions, labels = shelter_parts.day_axis(daily.days)
     beds = sum(r["beds"] for r in shelters if r["state"] == "open")
     section.add(sparks.line_chart(positions, {"belegt": shown}, levels={"Betten": beds or None}, x_labels=labels,
                                   legend=False, show_caption=True,
                                   caption="Belegte Plätze in allen Unterkünften, täglich (Linie), und die Betten "
                                           "der geöffneten Unterkünfte (gestrichelt)"))
-    first, last, peak = values[0], values[-1], max(values)
+    peak = max(values)
     section.add(Table(
         caption="Belegung: Anfang, Ende und Höchststand",
         columns=["", "belegte Plätze"],
-        rows=[[f"Beginn ({days[0]['day']:%d.%m.%Y})", _safe(first, inputs.k)],
-              [f"Ende ({days[-1]['day']:%d.%m.%Y})", _safe(last, inputs.k)],
-              ["Höchststand", _safe(peak, inputs.k)]],
+        rows=[[f"Beginn ({daily.days[0]:%d.%m.%Y})", _shown(shown[0])],
+              [f"Ende ({daily.days[-1]:%d.%m.%Y})", _shown(shown[-1])],
+              ["Höchststand", peak if peak in shown else SUPPRESSED]],
     ))
     return section
 
 
-def _safe(value: int, k: int):
-    return SUPPRESSED if 0 < value < k else value
+def _shown(value):
+    return SUPPRESSED if value is None else value or None
 
 
 def _movements(inputs) -> Section:

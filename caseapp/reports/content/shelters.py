@@ -9,6 +9,7 @@ day is a gap in the line; the highest occupancy is given only where it is a publ
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from caseapp.reports import sparks, tables
@@ -21,10 +22,41 @@ WIDTHS = [11, 11, 11, 12, 11, 11, 11, 11, 11]
 START = 0.16  # share of the chart's width left free for the scale
 
 
-def section(inputs, shelters: list[dict], limits: dict, names: dict) -> Section:
+@dataclass
+class Daily:
+    """Every day of the period: each shelter's occupancy, true and as published, and the city total."""
+
+    days: list
+    series: dict  # shelter id -> true daily values
+    shown: dict  # shelter id -> published daily values (None = suppressed)
+    totals: list
+    shown_totals: list
+
+
+def protected_daily(inputs, shelters: list[dict]) -> Daily:
+    """Each day's occupancy of the report's shelters as one table with its city total, protected together."""
+    start, end = inputs.period.start, inputs.data_date
+    ids = [r["id"] for r in shelters]
+    all_series = daily_occupancy_by_shelter(start, end)
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    series = {i: all_series.get(i, [0] * len(days)) for i in ids}
+    shown = {i: [] for i in ids}
+    totals, shown_totals = [], []
+    for d in range(len(days)):
+        day = {i: series[i][d] for i in ids}
+        lattice = tables.protected_lattice([{"s": i, "count": n} for i, n in day.items()], ("s",), inputs.k) \
+            if ids else {("s",): {}, (): {}}
+        for i in ids:
+            shown[i].append(lattice[("s",)].get((i,), 0))
+        totals.append(sum(day.values()))
+        shown_totals.append(lattice[()].get((), 0))
+    return Daily(days, series, shown, totals, shown_totals)
+
+
+def section(inputs, shelters: list[dict], limits: dict, names: dict, daily: Daily) -> Section:
     out = Section("unterkuenfte", "Unterkünfte im Einzelnen")
     if not shelters:
-        return out.add(NoData("Es ist keine Gemeinschaftsunterkunft erfasst."))
+        return out.add(NoData("Im Berichtszeitraum war keine Gemeinschaftsunterkunft geöffnet."))
     out.add(Text("Für jede Unterkunft: Betten, Brandschutzgrenze und Belegung am Stichtag, der Höchststand und "
                  "die Tage über der Brandschutzgrenze im Berichtszeitraum, die begonnenen und beendeten "
                  "Belegungen (Einzüge und Auszüge, Verlegungen eingeschlossen) und darunter die Belegung Tag "
@@ -32,19 +64,17 @@ def section(inputs, shelters: list[dict], limits: dict, names: dict) -> Section:
                  "(rot gestrichelt). Die Zahl links oben ist der höchste Wert der Skala, die untere Linie "
                  "steht für null."))
     start, end = inputs.period.start, inputs.data_date
-    series = daily_occupancy_by_shelter(start, end)
     ids = [r["id"] for r in shelters]
-    daily = _protected_days(series, ids, inputs.k)
     today = tables.protected_lattice([{"s": r["id"], "count": r["occupied"]} for r in shelters], ("s",),
                                      inputs.k)[("s",)]
     moves = stays_begun_and_ended(start, end)
     begun = _protect({i: moves.get(i, (0, 0))[0] for i in ids}, inputs.k)
     ended = _protect({i: moves.get(i, (0, 0))[1] for i in ids}, inputs.k)
-    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    days = daily.days
     parts = []
     for r in shelters:
         sid, limit = r["id"], limits.get(r["id"])
-        true_days, shown_days = series.get(sid, [0] * len(days)), daily[sid]
+        true_days, shown_days = daily.series[sid], daily.shown[sid]
         peak = max(true_days, default=0)
         over = sum(1 for v in true_days if limit is not None and v > limit)
         occupied = tables.printed(today, (sid,))
@@ -59,17 +89,6 @@ def section(inputs, shelters: list[dict], limits: dict, names: dict) -> Section:
         columns=["Betten", "gesperrt", "Brand\u00adschutz\u00adgrenze", f"belegt am {end:%d.%m.}", "% der Grenze",
                  "Höchst\u00adstand", "Tage über der Grenze", "Einzüge", "Auszüge"],
         widths=WIDTHS, parts=parts, text_columns=0))
-
-
-def _protected_days(series: dict, ids: list, k: int) -> dict[int, list]:
-    """shelter id -> the daily values with every day protected across all shelters (None = suppressed)."""
-    out = {i: [] for i in ids}
-    length = max((len(v) for v in series.values()), default=0)
-    for d in range(length):
-        day = _protect({i: series.get(i, [0] * length)[d] for i in ids}, k)
-        for i in ids:
-            out[i].append(day.get((i,)) if (i,) in day else 0)
-    return out
 
 
 def _protect(values: dict, k: int) -> dict:
