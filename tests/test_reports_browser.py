@@ -49,7 +49,7 @@ def test_every_script_on_the_reports_page_has_the_nonce_or_a_source(live_server,
     login(page, base, ANALYST)
     response = page.goto(f"{base}/admin/reports/")
     nonce = re.search(r"'nonce-([^']+)'", response.headers["content-security-policy"])[1]
-    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", response.text(), flags=re.S)
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", response.text(), flags=re.DOTALL)
     assert scripts
     for attributes, body in scripts:
         if body.strip():  # inline code runs only with this response's nonce
