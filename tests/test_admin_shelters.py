@@ -156,3 +156,72 @@ def test_allocation_of_a_hidden_person_or_by_admin_is_refused(login_as, factory,
     assert admin.post("/admin/board/allocate/", data={**form, "csrf_token": token}).status_code == 403
     db.session.refresh(hidden)
     assert hidden.state == "arrived"
+
+
+def _cells(html: str, start: str, n: int) -> list[str]:
+    row = html[html.index(start):].split("</tr>")[0]
+    return [c.strip() for c in re.findall(r"<td[^>]*>\s*([^<]*?)\s*</td>", row)[:n]]
+
+
+def test_only_open_shelters_have_free_beds_on_board_and_list(login_as, factory):
+    """Board: a planned shelter's 12 beds are not 'Frei' and not in the sum line's free beds. List: a closed
+    shelter shows '–' as free, not its empty beds."""
+    open_ = factory.shelter(name="GU Offen", rooms=(("1.01", 10),))
+    factory.stay(factory.person(state="accommodated"), open_.rooms[0])
+    factory.shelter(name="GU Geplant", state="planned", rooms=(("1.01", 12),))
+    factory.shelter(name="GU Geschlossen", state="closed", rooms=(("1.01", 7),))
+    c = login_as("shelter_manager")
+    board = c.get("/admin/board/").get_data(as_text=True)
+    assert _cells(board, "GU Geplant", 5)[1:] == ["12", "0", "0", "–"]
+    assert _cells(board, 'id="board-total"', 5)[1:] == ["10", "0", "1", "9"]
+    listing = c.get("/admin/shelter/?search=Geschlo").get_data(as_text=True)
+    assert _cells(listing, "GU Geschlossen", 6)[1:6] == ["geschlossen", "7", "0", "0", "–"]
+
+
+def _transition(shelter, event, before, after, day):
+    from caseapp.workflows.history import record_transition
+
+    record_transition("shelter", shelter.id, event, before, after, day, actor="test")
+
+
+def test_occupancy_page_sums_open_shelters_and_uses_the_state_of_a_past_day(login_as, factory):
+    """Auswertungen > Belegung: the sum line holds the open shelters only (capacity = occupied + free,
+    utilisation against that capacity), planned and closed ones in a line of their own; a past Stichtag
+    shows each shelter in the state its history gives for that day, not today's."""
+    old = factory.shelter(name="GU Alt", state="closed", rooms=(("1.01", 8),))
+    _transition(old, "register", None, "planned", date(2023, 1, 2))
+    _transition(old, "open", "planned", "open", date(2023, 2, 1))
+    _transition(old, "close", "open", "closed", date(2025, 3, 1))
+    for _ in range(6):
+        factory.stay(factory.person(state="housed"), old.rooms[0], start=date(2023, 6, 1), end=date(2025, 1, 1))
+    new = factory.shelter(name="GU Neu", rooms=(("1.01", 11),))
+    _transition(new, "register", None, "planned", date(2023, 5, 1))
+    _transition(new, "open", "planned", "open", date(2024, 12, 31))
+    late = factory.shelter(name="GU Ab 2025", state="planned", rooms=(("1.01", 4),))
+    _transition(late, "register", None, "planned", date(2025, 2, 1))
+    factory.shelter(name="GU Ohne Verlauf", rooms=(("1.01", 5),))  # no history: open since created (today)
+    c = login_as("analyst")
+
+    def sums(html, row_id):
+        row = html[html.index(f'id="{row_id}"'):].split("</tr>")[0]
+        return re.findall(r'class="text-right">([^<]*)</t[hd]>', row)
+
+    past = c.get("/admin/stats/belegung/?as_of=2024-01-15").get_data(as_text=True)
+    assert _cells(past, "GU Alt", 9)[1:] == ["geöffnet", "8", "0", "8", "6", "2", "75 %"]
+    assert _cells(past, "GU Neu", 9)[1:] == ["geplant", "11", "0", "11", "0", "–", "–"]
+    assert "GU Ab 2025" not in past and "GU Ohne Verlauf" not in past
+    assert sums(past, "occupancy-total") == ["8", "0", "8", "6", "2", "75 %"]
+    assert sums(past, "occupancy-not-open") == ["11", "0", "11", "0", "–", "–"]
+    today = c.get("/admin/stats/belegung/").get_data(as_text=True)
+    assert _cells(today, "GU Alt", 9)[1:] == ["geschlossen", "8", "0", "8", "0", "–", "–"]
+    assert _cells(today, "GU Ab 2025", 9)[1:] == ["geplant", "4", "0", "4", "0", "–", "–"]
+    assert sums(today, "occupancy-total") == ["16", "0", "16", "0", "16", "0 %"]
+    assert sums(today, "occupancy-not-open") == ["12", "0", "12", "0", "–", "–"]
+
+
+def test_api_keeps_its_free_figure_for_a_planned_shelter(login_as, factory):
+    """The JSON API's contract is unchanged: a planned shelter still answers its empty beds as free."""
+    s = factory.shelter(name="GU Vertrag", state="planned", rooms=(("1.01", 12),))
+    c = login_as("shelter_manager")
+    body = c.get(f"/api/v1/shelters/{s.id}", headers={"Authentication-Token": c.auth_token}).get_json()
+    assert body["state"] == "planned" and body["free"] == 12

@@ -14,14 +14,17 @@ from caseapp.extensions import db
 from caseapp.people.access import get_visible_person, visible_persons
 from caseapp.people.models import Person
 from caseapp.shelters.models import Room, Shelter, Stay
-from caseapp.shelters.queries import capacity, rooms_capacity
+from caseapp.shelters.queries import capacity, for_state, rooms_capacity
 
 # How many allocation candidates a select offers (sorted by name); more means searching the person list.
 CANDIDATE_LIMIT = 300
 
 
-def fill_class(figures: dict) -> str:
-    """Bootstrap colour of a shelter by fill level: green below 80 %, yellow up to full, red when full."""
+def fill_class(figures: dict, state: str = "open") -> str:
+    """Bootstrap colour of a shelter by fill level: green below 80 %, yellow up to full, red when full;
+    grey for a shelter that is not open (it has no free beds to offer)."""
+    if state != "open":
+        return "secondary"
     if figures["capacity"] <= 0 or figures["free"] <= 0:
         return "danger"
     if figures["occupied"] / figures["capacity"] >= 0.8:
@@ -50,9 +53,11 @@ class BoardView(SecureBaseView):
                                       .options(selectinload(Shelter.rooms)).order_by(Shelter.name)).all()
         rows = []
         for shelter in shelters:
-            figures = capacity(shelter)
-            rows.append({"shelter": shelter, "figures": figures, "fill": fill_class(figures)})
-        totals = {k: sum(r["figures"][k] for r in rows) for k in ("beds", "blocked", "occupied", "free")}
+            figures = for_state(capacity(shelter), shelter.state)
+            rows.append({"shelter": shelter, "figures": figures, "fill": fill_class(figures, shelter.state)})
+        # The sum line counts open shelters only: a planned shelter's beds cannot be allocated yet.
+        totals = {k: sum(r["figures"][k] for r in rows if r["shelter"].state == "open")
+                  for k in ("beds", "blocked", "occupied", "free")}
         return self.render("admin/board/index.html", rows=rows, totals=totals)
 
     @expose("/<int:shelter_id>/")
@@ -78,7 +83,8 @@ class BoardView(SecureBaseView):
             })
         rooms = [{"room": r, "figures": figures[r.id], "cells": bed_grid(r, figures[r.id], by_room.get(r.id, []))}
                  for r in shelter.rooms]
-        return self.render("admin/board/shelter.html", shelter=shelter, total=capacity(shelter), rooms=rooms,
+        return self.render("admin/board/shelter.html", shelter=shelter, total=for_state(capacity(shelter), shelter.state),
+                           rooms=rooms,
                            candidates=self._candidates() if self.may_allocate else [],
                            targets=self._targets() if self.may_allocate else [],
                            may_allocate=self.may_allocate)

@@ -17,7 +17,7 @@ from caseapp.auth.roles import ADMIN, MANAGE_SHELTERS
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter
-from caseapp.shelters.queries import capacity, rooms_capacity
+from caseapp.shelters.queries import capacity, for_state, rooms_capacity
 from caseapp.workflows import allowed_events
 from caseapp.workflows.errors import InvalidInput, TransitionRefused
 from caseapp.workflows.history import history
@@ -26,7 +26,12 @@ FIGURES = ("beds", "blocked", "occupied", "free")
 
 
 def _figure(name):
-    return lambda v, c, s, n: g.get("caseapp_capacity", {}).get(s.id, {}).get(name, "")
+    def show(v, c, s, n):
+        if name == "free" and s.state != "open":
+            return "–"  # only an open shelter has beds to offer
+        return g.get("caseapp_capacity", {}).get(s.id, {}).get(name, "")
+
+    return show
 
 
 class ShelterForm(CsrfForm):
@@ -114,7 +119,8 @@ class ShelterView(SecureModelView):
                   "to": code_label("state", t.to_state),
                   "by": t.by_user.email if t.by_user else t.by_label, "reason": t.reason or ""}
                  for t in history("shelter", shelter.id)]
-        return self.render(self.details_template, shelter=shelter, total=capacity(shelter), rooms=figures,
+        return self.render(self.details_template, shelter=shelter, total=for_state(capacity(shelter), shelter.state),
+                           rooms=figures,
                            events=[(e, code_label("event", e)) for e in allowed_events(shelter)],
                            steps=steps, return_url=self.get_url(".index_view"))
 

@@ -107,6 +107,9 @@ class StatsView(SecureBaseView):
         )
 
 
+STATE_DE = {"planned": "geplant", "open": "geöffnet", "closed": "geschlossen"}
+
+
 def _ordered(dim):
     if dim == "age_group":
         from caseapp.stats.agegroups import configured_groups
@@ -144,12 +147,11 @@ class OccupancyView(SecureBaseView):
         protected = publication(_user())["protected"]
         k = k_value()
         rows = occupancy.shelter_overview(day)
+        totals = occupancy.overview_totals(rows)
         if protected:
             for r in rows:
                 if mask_small(r["occupied"], k) is None:
                     r["occupied"] = r["free"] = r["rate"] = None
-        totals = occupancy.overview_totals([{**r, "occupied": r["occupied"] or 0, "free": r["free"] or 0}
-                                            for r in occupancy.shelter_overview(day)])
         freq = request.args.get("freq", "week")
         freq = freq if freq in ("week", "month") else "week"
         start = day - timedelta(weeks=12) if freq == "week" else (day - timedelta(days=365)).replace(day=1)
@@ -166,8 +168,8 @@ class OccupancyView(SecureBaseView):
                 body = [[m["period"]] + [m[key] for key in occupancy.MOVEMENT_LABELS_DE] for m in moves]
                 return download(export, f"bewegungen-{freq}-{day}", header, body)
             header = ["Unterkunft", "Stadtteil", "Zustand", "Betten", "gesperrt", "Kapazität", "belegt", "frei"]
-            body = [[r["name"], r["district"], r["state"], r["beds"], r["blocked"], r["capacity"], r["occupied"],
-                     r["free"]] for r in rows]
+            body = [[r["name"], r["district"], STATE_DE[r["state"]], r["beds"], r["blocked"], r["capacity"],
+                     r["occupied"], r["free"] if r["state"] == "open" else "–"] for r in rows]
             return download(export, f"belegung-{day}", header, body)
         series = occupancy.daily_occupancy(day - timedelta(days=90), day)
         values = [mask_small(s["occupied"], k) if protected else s["occupied"] for s in series]

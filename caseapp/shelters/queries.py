@@ -1,12 +1,13 @@
 """Read side of shelters: capacity and occupancy per room and shelter, as of any date, from stays."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.workflows.models import Transition
 
 
 def today() -> date:
@@ -71,6 +72,46 @@ def capacity(shelter_or_id, as_of: date | None = None) -> dict:
         .where(Room.shelter_id == shelter.id, active_on(as_of))
     )
     return _figures(beds, blocked, occupied or 0, shelter.fire_safety_max)
+
+
+def states_on(day: date | None = None) -> dict[int, str]:
+    """shelter id -> its state at the end of `day` (default today), for every shelter that existed then.
+
+    Today is the shelter's own state. A past day takes the target state of the shelter's last transition
+    on or before the day; a shelter whose history starts later did not exist yet (left out), and one
+    without any history counts in its current state from the day its row was created (the same rule as
+    for persons in caseapp/stats/queries.py).
+    """
+    day = day or today()
+    shelters = db.session.execute(select(Shelter.id, Shelter.state, Shelter.created_at)).all()
+    if day >= today():
+        return {sid: state for sid, state, _created in shelters}
+    t = Transition
+    history = db.session.execute(
+        select(t.entity_id, t.occurred_on, t.to_state).where(t.entity == "shelter")
+        .order_by(t.entity_id, t.occurred_on, t.id)).all()
+    last: dict[int, str] = {}
+    known: set[int] = set()
+    for sid, occurred_on, to_state in history:
+        known.add(sid)
+        if occurred_on <= day:
+            last[sid] = to_state
+    end_of_day = datetime.combine(day + timedelta(days=1), time())
+    out = {}
+    for sid, state, created in shelters:
+        if sid in last:
+            out[sid] = last[sid]
+        elif sid not in known and (created is None or created < end_of_day):
+            out[sid] = state
+    return out
+
+
+def for_state(figures: dict, state: str) -> dict:
+    """Capacity figures as a shelter in `state` offers them: only an open shelter has free beds.
+
+    The JSON API keeps the plain capacity() figures (its contract); every page shows these.
+    """
+    return figures if state == "open" else {**figures, "free": 0}
 
 
 def active_stay(person_id: int) -> Stay | None:

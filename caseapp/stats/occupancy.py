@@ -3,7 +3,9 @@ period from the stays, and arrivals and departures per week or month from the tr
 
 Blocked beds and the fire-safety maximum are known only as they are now, so a past day uses today's
 values for them; occupancy itself is exact for any day (a stay holds a bed from its start date up to,
-not including, its end date).
+not including, its end date), and so is a shelter's state (from its transition history,
+shelters.queries.states_on). Free beds and utilisation exist only for open shelters; totals count the
+open ones and show planned and closed ones apart, so capacity = occupied + free holds in the sum line.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from sqlalchemy import and_, func, or_, select
 
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.shelters.queries import states_on
 from caseapp.workflows.models import Transition
 
 
@@ -21,8 +24,10 @@ def _active_on(day: date):
 
 
 def shelter_overview(as_of: date | None = None) -> list[dict]:
-    """One row per shelter (planned, open or closed): beds, blocked, capacity, occupied, free, rate."""
+    """One row per shelter that existed on the day, in its state that day (planned, open or closed):
+    beds, blocked, capacity, occupied, free, rate; free is 0 and rate None unless open."""
     day = as_of or date.today()
+    states = states_on(day)
     beds = {
         sid: (b or 0, bl or 0)
         for sid, b, bl in db.session.execute(
@@ -35,24 +40,32 @@ def shelter_overview(as_of: date | None = None) -> list[dict]:
     ).all())
     rows = []
     for s in db.session.scalars(select(Shelter).order_by(Shelter.district_number, Shelter.name)):
+        state = states.get(s.id)
+        if state is None:  # not registered yet on that day
+            continue
         b, blocked = beds.get(s.id, (0, 0))
         capacity = b - blocked
         if s.fire_safety_max is not None:
             capacity = min(capacity, s.fire_safety_max)
         occ = occupied.get(s.id, 0)
         rows.append({
-            "id": s.id, "name": s.name, "district": s.district_number, "state": s.state,
+            "id": s.id, "name": s.name, "district": s.district_number, "state": state,
             "beds": b, "blocked": blocked, "capacity": capacity, "occupied": occ,
-            "free": max(capacity - occ, 0) if s.state == "open" else 0,
-            "rate": (occ / capacity) if capacity else None,
+            "free": max(capacity - occ, 0) if state == "open" else 0,
+            "rate": (occ / capacity) if capacity and state == "open" else None,
         })
     return rows
 
 
 def overview_totals(rows: list[dict]) -> dict:
+    """Sums over the OPEN shelters (rate against their capacity), and under "not_open" the beds,
+    capacity and occupied of planned and closed ones, which have no free beds."""
     keys = ("beds", "blocked", "capacity", "occupied", "free")
-    out = {k: sum(r[k] for r in rows) for k in keys}
+    open_rows = [r for r in rows if r["state"] == "open"]
+    out = {k: sum(r[k] for r in open_rows) for k in keys}
     out["rate"] = out["occupied"] / out["capacity"] if out["capacity"] else None
+    others = [r for r in rows if r["state"] != "open"]
+    out["not_open"] = {"count": len(others), **{k: sum(r[k] for r in others) for k in keys}}
     return out
 
 
