@@ -259,6 +259,38 @@ def test_caseworker_registers_a_person_through_the_operation(login_as, db):
     assert "Monat 13" in bad.get_data(as_text=True)
 
 
+def test_the_registration_form_takes_the_german_date_and_says_in_german_what_is_wrong(login_as, db):
+    """A caseworker types the birth date as printed (00.05.1990); a wrong value is named at its field in
+    German, the other input is kept, and Flask-Admin's own messages are German too."""
+    from caseapp.people.models import Person
+
+    c = login_as("caseworker", offices=("int",))
+    page = c.get("/admin/person/new/").get_data(as_text=True)
+    assert "TT.MM.JJJJ; 00 für unbekannten Tag oder Monat" in page
+    form = {"csrf_token": csrf_from(page), "family_name": "Nuur", "given_names": "Nimco", "birth": "00.05.1990",
+            "sex": "w", "nationalities": "SOM, ETH", "residence_status": "AE", "office": "int"}
+    assert c.post("/admin/person/new/", data=form).status_code == 302
+    p = db.session.scalars(select(Person).where(Person.family_name == "Nuur")).one()
+    assert p.birth.german == "00.05.1990" and p.nationality_codes == ["SOM", "ETH"]
+    edit = c.get(f"/admin/person/edit/?id={p.id}").get_data(as_text=True)
+    assert 'value="00.05.1990"' in edit
+
+    bad = c.post("/admin/person/new/", data={**form, "family_name": "Zweite", "birth": "31.02.1990"})
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 200 and "<li>Den Tag 31.02.1990 gibt es nicht</li>" in text  # at the field
+    assert 'value="Zweite"' in text  # the rest of the input is kept
+    future = c.post("/admin/person/new/", data={**form, "csrf_token": csrf_from(text), "family_name": "Vierte",
+                                                "birth": "17.05.2090"}).get_data(as_text=True)
+    assert "Nicht gespeichert: Geburtsdatum: Das Geburtsdatum liegt in der Zukunft" in future
+    assert "birth_date" not in future  # the label, not the column
+    azr = c.post("/admin/person/new/", data={**form, "csrf_token": csrf_from(text), "family_name": "Dritte",
+                                             "azr_number": "12345"})
+    text = azr.get_data(as_text=True)
+    assert "Genau 12 Ziffern, wie auf dem Ankunftsnachweis" in text
+    assert "Datensatz konnte nicht erstellt werden." in text and "Failed to create record" not in text
+    assert db.session.scalars(select(Person).where(Person.family_name.in_(("Zweite", "Dritte", "Vierte")))).all() == []
+
+
 def test_households_show_only_visible_members(login_as, factory):
     h = factory.household(label="Familie Sichtbar")
     factory.person(family_name="Mitglied", household=h, office="abh")
@@ -300,7 +332,7 @@ def test_caseworker_corrects_a_person_and_other_offices_cannot(login_as, factory
                        street="Hasestraße", state="arrived")
     c = login_as("caseworker", offices=("abh",))
     page = c.get(f"/admin/person/edit/?id={p.id}").get_data(as_text=True)
-    assert 'value="1988-00-00"' in page and 'value="SYR"' in page and 'name="office"' not in page
+    assert 'value="00.00.1988"' in page and 'value="SYR"' in page and 'name="office"' not in page
     token = csrf_from(page)
     form = {"csrf_token": token, "family_name": "Haddat", "given_names": p.given_names, "birth": "1988-03-00",
             "sex": p.sex, "nationalities": "syr, tur", "residence_status": "AE", "legal_basis": "§ 25 Abs. 2"}

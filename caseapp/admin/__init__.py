@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 from flask import Flask
 from flask_admin import Admin
@@ -28,6 +29,9 @@ def init_admin(app: Flask) -> Admin:
         name="caseapp Osnabrück",
         theme=Bootstrap4Theme(),
         index_view=SecureIndexView(name="Start", url="/admin"),
+        # Our compiled copy of Flask-Admin's German catalog (the wheel's admin.mo is stale; see
+        # caseapp/translations/update_catalog.py), looked up before the wheel's.
+        translations_path=str(Path(__file__).resolve().parent.parent / "translations"),
     )
     for name in VIEW_MODULES:
         importlib.import_module(name).register(admin)

@@ -11,6 +11,7 @@ from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
+from flask_babel.speaklater import LazyString
 from flask_security import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -27,6 +28,14 @@ class CsrfForm(BaseForm):
 
     class Meta(FlaskForm.Meta):
         pass
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        # A validator's German message given as lazy_gettext stays a LazyString in field.errors, and
+        # Flask-Admin's field macro shows only errors that are `string`: it would be silently dropped.
+        for field in self:
+            field.errors = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
+        return ok
 
 
 def neutralise_formula(value):

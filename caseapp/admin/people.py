@@ -138,6 +138,10 @@ class PersonBaseView(SecureModelView):
         return []
 
 
+# The operations name the person's fields; the form names some of them differently.
+FORM_FIELD_OF = {"birth_date": "birth", "birth_precision": "birth", "nationality": "nationalities"}
+
+
 class ExportedRow:
     """One person's export values, computed while the row was still loaded (PersonView._export_data)."""
 
@@ -196,7 +200,7 @@ class PersonView(PersonBaseView):
         form = super().edit_form(obj)
         del form.office  # the registering office is history, not an editable value
         if request.method == "GET" and obj is not None:
-            form.birth.data = obj.birth.iso
+            form.birth.data = obj.birth.german
             form.nationalities.data = ", ".join(obj.nationality_codes)
         return form
 
@@ -204,21 +208,28 @@ class PersonView(PersonBaseView):
         from caseapp.people.operations import update_person
 
         return self._save(lambda: update_person(model, by=current_user, channel="admin",
-                                                **form.operation_arguments()) or True)
+                                                **form.operation_arguments()) or True, form)
 
     def create_model(self, form):
         from caseapp.people.operations import register_person
 
-        return self._save(lambda: register_person(by=current_user, channel="admin", **form.operation_arguments()))
+        return self._save(lambda: register_person(by=current_user, channel="admin", **form.operation_arguments()),
+                          form)
 
     @staticmethod
-    def _save(operation):
-        """Run a person operation from the form and commit; a refusal is flashed and nothing is kept."""
+    def _save(operation, form):
+        """Run a person operation from the form and commit. A refusal is shown at the field it concerns
+        (and flashed with the field's label); nothing is kept, the form keeps every input."""
         try:
             result = operation()
         except InvalidInput as exc:
             db.session.rollback()
-            flash(_("Not saved: %(message)s", message=str(exc)), "error")
+            name = FORM_FIELD_OF.get(exc.field, exc.field)
+            field = form[name] if name in form else None
+            if field is not None:
+                field.errors = [*field.errors, exc.message]
+            label = str(field.label.text) if field is not None else exc.field
+            flash(_("Not saved: %(message)s", message=f"{label}: {exc.message}"), "error")
             return False
         db.session.commit()
         return result

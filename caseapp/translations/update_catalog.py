@@ -3,6 +3,10 @@
 Run from the repository root: `.venv/bin/python caseapp/translations/update_catalog.py`. Untranslated
 msgids are listed at the end; translate them in de/LC_MESSAGES/messages.po and run it again (it also
 compiles the .mo, which is committed so the app needs no build step).
+
+It also compiles Flask-Admin's own German catalog into de/LC_MESSAGES/admin.mo: the admin.mo in the
+Flask-Admin 2.2 wheel is older than its admin.po and lacks messages such as "Failed to create record.",
+which then showed in English. The admin is given this folder as `translations_path` (caseapp/admin).
 """
 from __future__ import annotations
 
@@ -49,9 +53,21 @@ def main() -> int:
         write_po(fh, template, width=110, omit_header=False, include_previous=False)
     with (PO.with_suffix(".mo")).open("wb") as fh:
         write_mo(fh, template)
+    compile_flask_admin_catalog()
     for msgid in missing:
         print("untranslated:", msgid)
     return 0
+
+
+def compile_flask_admin_catalog() -> None:
+    import flask_admin
+
+    source = Path(flask_admin.__file__).parent / "translations" / "de" / "LC_MESSAGES" / "admin.po"
+    with source.open("rb") as fh:
+        catalog = read_po(fh, locale="de")
+    catalog.fuzzy = False
+    with (PO.parent / "admin.mo").open("wb") as fh:
+        write_mo(fh, catalog)
 
 
 if __name__ == "__main__":
