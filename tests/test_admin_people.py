@@ -217,7 +217,11 @@ def test_xss_name_is_escaped_in_list_detail_and_export(login_as, factory):
 def test_export_neutralises_formulas_and_is_audited(login_as, factory, db):
     p = factory.person(family_name="=HYPERLINK(\"http://x\")", given_names="@SUM(A1)", legal_basis="-1+1")
     c = login_as("caseworker")
-    rows = list(csv.reader(io.StringIO(c.get("/admin/person/export/csv/").get_data(as_text=True))))
+    listing = c.get("/admin/person/").get_data(as_text=True)
+    assert "Exporte enthalten höchstens 1.000 Personen in der angezeigten Reihenfolge" in listing
+    body = c.get("/admin/person/export/csv/").get_data()
+    assert body.startswith("\ufeffID;Familienname;Vornamen;".encode())  # what German Excel opens as columns
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     header, data = rows[0], next(r for r in rows[1:] if r[0] == str(p.id))
     assert header[:3] == ["ID", "Familienname", "Vornamen"]
     assert data[1] == "'=HYPERLINK(\"http://x\")" and data[2] == "'@SUM(A1)"

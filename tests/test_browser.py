@@ -156,7 +156,7 @@ def test_caseworker_downloads_the_list_as_csv_and_xlsx(live_server, browser_page
         with page.expect_download() as download:
             link.click()
         files[kind] = Path(download.value.path()).read_bytes()
-    rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(files["csv"].decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["ID", "Familienname", "Vornamen"]
     names = sorted(r[1] for r in rows[1:])
     assert names == ["Haddad", "Müller-Lüdenscheidt", "Okafor"]
