@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import importlib
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 
 from caseapp.config import load_config
 
@@ -70,9 +70,13 @@ def _init_security_headers(app: Flask) -> None:
 
 
 def _init_api(app: Flask) -> None:
-    from caseapp.api import init_api
+    from caseapp.api import api_bp
+    from caseapp.errors import init_errors
 
-    init_api(app)
+    app.register_blueprint(api_bp)
+    init_errors(app)
+    # The address the city hands out: straight to the admin's start page (or the login before it).
+    app.add_url_rule("/", "home", lambda: redirect(url_for("admin.index")))
 
 
 def _init_tasks(app: Flask) -> None:

@@ -11,7 +11,7 @@ import textwrap
 
 # Endpoints meant for everyone: login and two-factor pages, static files, the language switch.
 PUBLIC_ENDPOINTS = frozenset({
-    "static", "admin.static", "security.static", "lang.switch_language",
+    "static", "admin.static", "security.static", "lang.switch_language", "home",
     "security.login", "security.logout", "security.verify", "security.change_password",
     "security.two_factor_setup", "security.two_factor_setup_validate", "security.two_factor_token_validation",
     "security.two_factor_rescue", "security.tf_select",

@@ -178,3 +178,14 @@ def test_paths_and_methods_the_api_does_not_have_answer_in_json(user_as, method,
 def test_pages_outside_the_api_keep_their_html_error_pages(client):
     resp = client.get("/gibt-es-nicht")
     assert resp.status_code == 404 and not resp.is_json
+
+
+def test_error_pages_outside_the_api_are_german(client, login_as):
+    missing = client.get("/gibt-es-nicht").get_data(as_text=True)
+    assert "Seite nicht gefunden" in missing and "Not Found" not in missing
+    analyst = login_as("analyst")
+    refused = analyst.get("/admin/person/")
+    assert refused.status_code == 403
+    assert "Keine Berechtigung" in refused.get_data(as_text=True) and "Forbidden" not in refused.get_data(as_text=True)
+    home = client.get("/")
+    assert home.status_code == 302 and home.headers["Location"].endswith("/admin/")
