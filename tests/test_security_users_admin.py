@@ -127,3 +127,14 @@ def test_the_documented_commands_make_an_account_that_works_at_once(app, db):
     refused = app.test_client().post("/login?include_auth_token",
                                      json={"email": "ruhend@stadt-osnabrueck.de", "password": TEST_PASSWORD})
     assert refused.status_code == 400
+
+
+def test_the_user_list_names_roles_in_german_and_shows_times_as_germans_read_them(app, db, login_as, factory):
+    from datetime import datetime
+
+    user = factory.user(role="shelter_manager", email="belegung@stadt-osnabrueck.de")
+    user.last_login_at = datetime(2026, 11, 25, 15, 0, 11, 822640)
+    db.session.flush()
+    page = login_as("admin").get("/admin/users/").get_data(as_text=True)
+    assert "Unterkunftsverwaltung (shelter_manager)" in page
+    assert "25.11.2026 15:00" in page and "15:00:11.822640" not in page

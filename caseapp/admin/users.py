@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from caseapp.admin.base import CsrfForm, SecureModelView
 from caseapp.auth import operations
 from caseapp.auth.models import Role, User
-from caseapp.auth.roles import MANAGE_USERS, ROLES
+from caseapp.auth.roles import MANAGE_USERS, ROLES, role_label
 from caseapp.extensions import db
 from caseapp.offices.models import Office
 
@@ -20,7 +20,7 @@ from caseapp.offices.models import Office
 class UserForm(CsrfForm):
     email = StringField("E-Mail-Adresse", [DataRequired(), Length(max=255)])
     password = PasswordField("Passwort (mindestens 12 Zeichen)", [Optional()])
-    role_names = SelectMultipleField("Rollen", choices=[SelectChoice(name, name) for name in ROLES])
+    role_names = SelectMultipleField("Rollen", choices=[SelectChoice(name, role_label(name)) for name in ROLES])
     office_codes = SelectMultipleField("Ämter", choices=[])
 
 
@@ -40,6 +40,11 @@ def _run(change) -> bool:
         return False
 
 
+def _when(value) -> str:
+    """A stored time as Germans read it (25.11.2026 15:00), or empty."""
+    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+
+
 class UserView(SecureModelView):
     allowed_roles = MANAGE_USERS
     can_delete = False  # the audit trail names users: deactivate instead
@@ -55,6 +60,12 @@ class UserView(SecureModelView):
         "login_count": "Anmeldungen", "tf_primary_method": "Zweiter Faktor",
         "create_datetime": "Angelegt", "update_datetime": "Geändert",
     }
+    column_formatters = {
+        "roles": lambda v, c, user, n: ", ".join(role_label(r.name) for r in user.roles),
+        **{name: (lambda field: lambda v, c, user, n: _when(getattr(user, field)))(name)
+           for name in ("last_login_at", "current_login_at", "create_datetime", "update_datetime")},
+    }
+    column_formatters_detail = column_formatters
     form = UserForm
 
     def _form(self, user=None):

@@ -15,6 +15,21 @@ ROLES = {
     AUDITOR: "Protokoll lesen, Auskunftsbericht (Art. 15 DSGVO) erstellen",
 }
 
+# How the admin shows each role to people (the codes stay what the CLI and interfaces.md use).
+ROLE_LABELS_DE = {
+    ADMIN: "Verwaltung",
+    CASEWORKER: "Sachbearbeitung",
+    SHELTER_MANAGER: "Unterkunftsverwaltung",
+    ANALYST: "Auswertung",
+    AUDITOR: "Revision und Datenschutz",
+}
+
+
+def role_label(name: str) -> str:
+    """'Unterkunftsverwaltung (shelter_manager)': the German name with the code the CLI takes."""
+    return f"{ROLE_LABELS_DE[name]} ({name})" if name in ROLE_LABELS_DE else name
+
+
 # Capabilities: each view and endpoint names one of these (or roles directly).
 MANAGE_USERS = frozenset({ADMIN})
 MANAGE_SHELTERS = frozenset({ADMIN, SHELTER_MANAGER})
