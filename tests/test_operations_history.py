@@ -126,3 +126,13 @@ def test_shelter_lifecycle_and_history(db, factory, cw):
         ("open", "open"), ("register", "planned"), ("close", "closed")]
     with pytest.raises(TransitionRefused):
         shelter_event(shelter, "open", by=cw)
+
+
+def test_an_arrival_before_the_planned_day_replaces_the_plan_so_the_departure_is_dated_too(db, cw):
+    """An announced person expected on a later day arrives early and leaves again: the person's record
+    shows the real move-in and move-out days, not the plan and nothing."""
+    person = register(cw, move_in_date=TODAY + timedelta(days=11))
+    run_transition(person, "arrive", by=cw, on=TODAY - timedelta(days=20))
+    assert person.move_in_date == TODAY - timedelta(days=20)
+    run_transition(person, "depart", by=cw, on=TODAY)
+    assert (person.move_in_date, person.move_out_date) == (TODAY - timedelta(days=20), TODAY)

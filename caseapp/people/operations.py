@@ -330,8 +330,12 @@ def run_transition(person: Person, event: str, *, by=None, actor: str | None = N
 
 
 def _set_move_dates(person: Person, event: str, on: date) -> None:
-    """Arrival and departure fill the city move-in / move-out dates when no source delivered them."""
-    if event == "arrive" and person.move_in_date is None and (person.move_out_date is None or on <= person.move_out_date):
+    """Arrival and departure fill the city move-in / move-out dates when no source delivered them.
+
+    A move-in date after the arrival was a plan (an announced person's expected day): the arrival
+    replaces it, so that a departure afterwards is not dated before the move-in and left out."""
+    arrived_earlier = person.move_in_date is None or on < person.move_in_date
+    if event == "arrive" and arrived_earlier and (person.move_out_date is None or on <= person.move_out_date):
         person.move_in_date = on
     if event == "depart" and person.move_out_date is None and (person.move_in_date is None or on >= person.move_in_date):
         person.move_out_date = on
