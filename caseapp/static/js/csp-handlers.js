@@ -2,7 +2,8 @@
    (script-src 'self' 'nonce-...') does not run. This file, loaded with the page's nonce, attaches the same
    behaviour as event listeners: bulk actions ("Mit Auswahl ..."), delete confirmations, adding an inline
    row (e.g. a room of a shelter) and the filter menu's inert entries. Only the patterns below are known;
-   nothing in an onclick attribute is ever evaluated. */
+   nothing in an onclick attribute is ever evaluated. Links to "javascript:void(0)" (menu and tab toggles)
+   become "#" links that go nowhere: the CSP refuses javascript: URLs and logged an error on every click. */
 (function () {
   "use strict";
 
@@ -45,9 +46,16 @@
     el.setAttribute("data-caseapp-wired", "1");
   }
 
+  function inert(el) {
+    el.setAttribute("href", "#");
+    el.addEventListener("click", function (event) { event.preventDefault(); });
+  }
+
   function wireAll(root) {
     var found = (root || document).querySelectorAll("[onclick]:not([data-caseapp-wired])");
     for (var i = 0; i < found.length; i++) { wire(found[i]); }
+    var links = (root || document).querySelectorAll('a[href^="javascript:"]');
+    for (var j = 0; j < links.length; j++) { inert(links[j]); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
