@@ -221,6 +221,10 @@ def test_shelters_were_occupied_throughout_the_three_years(city):
 def test_everyone_is_known_to_an_office_and_abh_persons_have_a_source_record(city):
     assert _scalar(city, "SELECT count(*) FROM person p WHERE NOT EXISTS "
                          "(SELECT 1 FROM person_office o WHERE o.person_id = p.id)") == 0
+    # Known "via source" only where that office's source delivered a record (the Art. 15 report says so).
+    assert _scalar(city, "SELECT count(*) FROM person_office o WHERE o.via = 'source' AND NOT EXISTS "
+                         "(SELECT 1 FROM source_record r WHERE r.person_id = o.person_id "
+                         "AND r.source_code = o.office_code)") == 0
     assert _scalar(city, "SELECT count(*) FROM person_office o WHERE o.office_code = 'abh' AND NOT EXISTS "
                          "(SELECT 1 FROM source_record r WHERE r.person_id = o.person_id "
                          "AND r.source_code = 'abh')") == 0

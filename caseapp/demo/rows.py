@@ -147,7 +147,11 @@ def _abh_adapter():
 
 
 def _offices(city, rng, first_seen) -> dict[int, list[tuple[str, str]]]:
-    """Every person is known to at least one office: abh delivers almost everyone, the others part."""
+    """Every person is known to at least one office: abh delivers almost everyone, the others part.
+
+    Only abh has a source (an adapter and deliveries); soz, jug and sch know their persons because one
+    of their caseworkers registered them, so the Art. 15 report does not name deliveries that never
+    existed."""
     out: dict[int, list[tuple[str, str]]] = {}
     today = city.today
     for p in city.persons:
@@ -156,11 +160,11 @@ def _offices(city, rng, first_seen) -> dict[int, list[tuple[str, str]]]:
             known.append(("abh", "source"))
         age = (today - p.birth).days / 365.25
         if p.hh.segment == "flow" or rng.random() < 0.22:
-            known.append(("soz", "source"))
+            known.append(("soz", "registration"))
         if age < 18 and (p.hh.segment == "flow" or rng.random() < 0.1):
-            known.append(("jug", "source"))
+            known.append(("jug", "registration"))
         if 6 <= age < 18 and rng.random() < 0.9:
-            known.append(("sch", "source"))
+            known.append(("sch", "registration"))
         if not known or (p.state == "announced" and not any(o == "int" for o, _ in known)) or rng.random() < 0.03:
             known.append(("int", "registration"))
         out[p.id] = known
