@@ -103,7 +103,9 @@ def test_age_by_sex_hides_few_men_and_women_for_tiny_divers_cells():
     published = protect_with_margins(rows, ("age", "sex"), K)
     cells = published[("age", "sex")]
     hidden_mw = [key for key, v in cells.items() if key[1] in ("m", "w") and v is None]
-    assert len(hidden_mw) <= 2
+    # Three, not two: in row 65+ the hidden d and x cells would sum to 2 beside the printed m, w and
+    # row total, and two counts >= 1 summing to 2 are both 1 - so one more cell of that row goes too.
+    assert len(hidden_mw) <= 3
     assert all(cells[(a, "m")] is not None for a in ages[:4])  # the pyramid shows men
     assert all(v is not None for v in published[("age",)].values())
     assert published[("sex",)][("m",)] == sum(m) and published[("sex",)][("w",)] == sum(w)

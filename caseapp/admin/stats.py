@@ -149,9 +149,7 @@ class OccupancyView(SecureBaseView):
         rows = occupancy.shelter_overview(day)
         totals = occupancy.overview_totals(rows)
         if protected:
-            for r in rows:
-                if mask_small(r["occupied"], k) is None:
-                    r["occupied"] = r["free"] = r["rate"] = None
+            occupancy.protect_overview(rows, totals, k)
         freq = request.args.get("freq", "week")
         freq = freq if freq in ("week", "month") else "week"
         start = day - timedelta(weeks=12) if freq == "week" else (day - timedelta(days=365)).replace(day=1)

@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from caseapp.reports.blocks import Table
-from caseapp.reports.protection import close_gaps
 from caseapp.reports.typography import SUPPRESSED
-from caseapp.stats.lattice import Lattice
 from caseapp.stats.suppression import protect, protect_with_margins
 
 MINOR_GROUPS_MAX_AGE = 17
@@ -17,11 +15,10 @@ def protected_lattice(rows: list[dict], dims, k: int) -> dict:
 
     Reports go to a public committee, so they are always protected, whoever requests them.
     {(): {(): n}, ("district",): {("07",): n or None}, ("district", "age_group"): {...}}.
-    A hidden count is also never left derivable from "every hidden count is at least 1" (protection.py).
+    The same function as the dashboards, exports and API, so a hidden count is never left derivable from
+    "every hidden count is at least 1" there either (caseapp.stats.suppression, step 4).
     """
-    dims = tuple(dims)
-    protected = protect_with_margins(rows, dims, k)
-    return close_gaps(Lattice(rows, dims), protected) if k > 1 else protected
+    return protect_with_margins(rows, tuple(dims), k)
 
 
 def printed(table: dict, key: tuple):

@@ -2,10 +2,12 @@
 them; answers which unknown (suppressed) counts the published ones would let someone solve for."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from itertools import combinations
 
 import numpy as np
+
+INF = float("inf")
 
 
 def subsets_of(dims) -> list[tuple]:
@@ -106,3 +108,75 @@ def _determined(matrix: np.ndarray) -> list[int]:
     if null.shape[0] == 0:
         return list(range(matrix.shape[1]))
     return [i for i in range(matrix.shape[1]) if np.abs(null[:, i]).max() < 1e-9]
+
+
+def pinned_unknowns(lattice: Lattice, upto, suppressed) -> list[tuple]:
+    """Suppressed counts (subset, key) whose value follows from the published counts, the relations of
+    all subsets up to `upto` and the fact that every suppressed count is at least 1.
+
+    A "•" is never a zero (zeros are printed), so each unknown starts with the bounds [1, inf) and every
+    relation "parent = sum(children)" narrows them: a child is at least parent_lo - sum(others' hi) and
+    at most parent_hi - sum(others' lo); the parent lies between the sums of its children's bounds
+    (interval propagation, the "shuttle" method). Each narrowing only uses valid inequalities, so a
+    bound it finds holds for every filling; an unknown whose bounds meet is disclosed. Only relations
+    holding an unknown take part, so the cost grows with the suppressed cells, not the table.
+    """
+    done = lattice.subsets[: lattice.subsets.index(upto) + 1]
+    bounds = {(s, key): [1, INF] for s in done for key in suppressed[s]}
+    equations = []  # (hidden parent or None, printed parent value, sum of printed children, hidden children)
+    for subset in done:
+        table = lattice.tables[subset]
+        for parent, pk, children in lattice.relations_into(subset):
+            hidden = [(subset, c) for c in children if c in suppressed[subset]]
+            parent_hidden = pk in suppressed[parent]
+            if hidden or parent_hidden:
+                printed = sum(table[c] for c in children if c not in suppressed[subset])
+                equations.append(((parent, pk) if parent_hidden else None, lattice.tables[parent][pk],
+                                  printed, hidden))
+    by_var = defaultdict(list)
+    for i, (parent, _, _, hidden) in enumerate(equations):
+        for var in hidden + ([parent] if parent else []):
+            by_var[var].append(i)
+    # A work list: an equation is looked at again only when a bound in it moved.
+    queue, queued = deque(range(len(equations))), set(range(len(equations)))
+    budget = 50 * len(equations) + 1000
+    while queue and budget:
+        budget -= 1
+        i = queue.popleft()
+        queued.discard(i)
+        parent, value, printed, hidden = equations[i]
+        los = [bounds[v][0] for v in hidden]
+        his = [bounds[v][1] for v in hidden]
+        lo_sum = printed + sum(los)
+        unbounded = sum(h == INF for h in his)
+        hi_sum = INF if unbounded else printed + sum(his)
+        moved = []
+        if parent:
+            if _narrow(bounds[parent], lo_sum, hi_sum):
+                moved.append(parent)
+            total_lo, total_hi = bounds[parent]
+        else:
+            total_lo = total_hi = value
+        for var, lo, hi in zip(hidden, los, his, strict=True):
+            # The other children's upper bounds: unbounded if any other one is.
+            rest_hi = INF if unbounded - (hi == INF) else hi_sum - hi if hi != INF else printed + sum(
+                h for h in his if h != INF)
+            new_lo = total_lo - rest_hi if rest_hi != INF else 1
+            new_hi = total_hi - (lo_sum - lo) if total_hi != INF else INF
+            if _narrow(bounds[var], new_lo, new_hi):
+                moved.append(var)
+        for var in moved:
+            for j in by_var[var]:
+                if j not in queued:
+                    queue.append(j)
+                    queued.add(j)
+    return sorted((var for var, (lo, hi) in bounds.items() if lo >= hi), key=repr)
+
+
+def _narrow(bound: list, lo, hi) -> bool:
+    changed = False
+    if lo > bound[0]:
+        bound[0], changed = lo, True
+    if hi < bound[1]:
+        bound[1], changed = hi, True
+    return changed

@@ -12,7 +12,17 @@ Within a level: (1) primary - every count from 1 to k-1 is suppressed; (2) secon
 "margin = sum of its cells along one dim" that holds exactly one unknown gets a further suppressed cell;
 (3) a check with linear algebra over all relations: a suppressed count
 whose unit vector lies in the row space of the relations could be solved for, and gets a further
-partner suppressed, until none can. Zero cells are published as zeros. Suppressed counts are None.
+partner suppressed, until none can; (4) a check with bounds: a "•" is never a zero (zeros are
+published as zeros), so every suppressed count is at least 1, and the relations together with that
+bound must not pin any suppressed count to one value (column 9, •, 3, • with total 14 leaves 2 for two
+cells >= 1: both are 1). `lattice.pinned_unknowns` narrows every unknown's range [1, inf) through the
+relations (interval propagation; every step is a valid inequality, so what it pins is really
+disclosed); a pinned count gets a partner like in (3), until none is pinned. Suppressed counts are None.
+
+What counts as disclosed is an exact value. A primary cell whose range stays within 1..k-1 without
+being pinned (for k = 3: "1 or 2") is not treated as disclosed: that it is small is exactly what the
+"•" of a primary suppression already says. For k > 3 this lets a reader narrow a small count below
+the k-1 possibilities; a stricter protection interval would be a policy change, not a fix.
 
 A partner is the cheapest cell that protects: first one whose other relations already hold an unknown
 (so hiding it forces no further partner), then the smallest count. Picking only the smallest count let
@@ -23,7 +33,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from caseapp.stats.lattice import Lattice
+from caseapp.stats.lattice import Lattice, pinned_unknowns
 
 SUPPRESSED_DE = "•"
 SUPPRESSED_NOTE_DE = "• = weniger als {k} oder zum Schutz kleiner Zahlen unterdrückt"
@@ -63,6 +73,7 @@ def protect_lattice(lattice: Lattice, k: int) -> dict[tuple, set]:
         relations = lattice.relations_into(subset)
         _secondary(lattice, subset, relations, suppressed)
         _solve_check(lattice, subset, suppressed)
+        _bounds_check(lattice, subset, suppressed)
     return suppressed
 
 
@@ -107,11 +118,42 @@ def _suppress_partner(table, children, hidden: set, cost=None) -> bool:
     return True
 
 
-def _solve_check(lattice: Lattice, subset, suppressed, limit: int = 600) -> None:
-    """Suppress further cells of `subset` while some suppressed count could be solved for."""
+def _solvable(lattice: Lattice, subset, suppressed) -> list[tuple]:
+    return lattice.solvable_unknowns(subset, suppressed, 600)
+
+
+def _bounds_check(lattice: Lattice, subset, suppressed) -> None:
+    """Suppress further cells of `subset` while ">= 1" pins a suppressed count (step 4).
+
+    Runs after the linear check: hiding a partner only adds unknowns, so it never makes a count
+    solvable again. One propagation serves a whole round of partners (a propagation per partner took
+    minutes on district x age group x nationality); a pinned count that shares a relation with a partner
+    chosen in the same round waits for the next round, since that partner may already free it.
+    """
+    cost = _partner_cost(lattice, subset, lattice.relations_into(subset), suppressed)
+    for _ in range(1000):
+        pinned = pinned_unknowns(lattice, subset, suppressed)
+        if not pinned:
+            return
+        table, added, progress = lattice.tables[subset], set(), False
+        for var in pinned:
+            rels = lattice.relations_touching(subset, var)
+            children = sorted({c for rel in rels for c in rel[2]}, key=repr)
+            if added & set(children):
+                continue
+            before = set(suppressed[subset])
+            if _suppress_partner(table, children, suppressed[subset], cost):
+                added |= suppressed[subset] - before
+                progress = True
+        if not progress and not _suppress_margin(lattice, subset, pinned, suppressed):
+            return
+
+
+def _solve_check(lattice: Lattice, subset, suppressed, detect=_solvable) -> None:
+    """Suppress further cells of `subset` while `detect` finds a suppressed count that can be worked out."""
     cost = _partner_cost(lattice, subset, lattice.relations_into(subset), suppressed)
     for _ in range(200):
-        solvable = lattice.solvable_unknowns(subset, suppressed, limit)
+        solvable = detect(lattice, subset, suppressed)
         if not solvable:
             return
         table = lattice.tables[subset]
