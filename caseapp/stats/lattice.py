@@ -31,6 +31,7 @@ class Lattice:
                 table[tuple(key[i] for i in idx)] += n
             self.tables[subset] = dict(table)
         self._relations: dict[tuple, list] = {}
+        self._touching: dict[tuple, dict] = {}
 
     def relations_into(self, subset) -> list[tuple]:
         """[(parent subset, parent key, [child keys of `subset`])]: parent = sum of the children."""
@@ -49,9 +50,14 @@ class Lattice:
 
     def relations_touching(self, subset, var) -> list[tuple]:
         """Relations into `subset` in which `var` = (its subset, its key) appears."""
-        var_subset, var_key = var
-        return [rel for rel in self.relations_into(subset)
-                if (var_subset == subset and var_key in rel[2]) or (rel[0] == var_subset and rel[1] == var_key)]
+        if subset not in self._touching:
+            index: dict[tuple, list] = defaultdict(list)
+            for rel in self.relations_into(subset):
+                index[(rel[0], rel[1])].append(rel)
+                for c in rel[2]:
+                    index[(subset, c)].append(rel)
+            self._touching[subset] = index
+        return self._touching[subset].get(var, [])
 
     def solvable_unknowns(self, upto, suppressed, limit: int) -> list[tuple]:
         """Suppressed counts (subset, key) that the relations of all subsets up to `upto` determine.

@@ -142,10 +142,11 @@ def _bounds_check(lattice: Lattice, subset, suppressed) -> None:
             if added & set(children):
                 continue
             before = set(suppressed[subset])
-            if _suppress_partner(table, children, suppressed[subset], cost):
+            if _suppress_partner(table, children, suppressed[subset], cost) or \
+                    _suppress_margin(lattice, subset, [var], suppressed):
                 added |= suppressed[subset] - before
                 progress = True
-        if not progress and not _suppress_margin(lattice, subset, pinned, suppressed):
+        if not progress:
             return
 
 
