@@ -126,6 +126,11 @@ def pinned_unknowns(lattice: Lattice, upto, suppressed) -> list[tuple]:
     (interval propagation, the "shuttle" method). Each narrowing only uses valid inequalities, so a
     bound it finds holds for every filling; an unknown whose bounds meet is disclosed. Only relations
     holding an unknown take part, so the cost grows with the suppressed cells, not the table.
+
+    Sound but not complete: for one- and two-way tables with their margins it found every pinned count
+    in the exact search of tests/test_stats_disclosure.py. In three-way tables a count can be pinned only
+    by a combination of relations (e.g. p + 2r = 4 from three of them), which propagation one relation at
+    a time does not see; closing that needs a linear program per unknown (not done; no LP solver here).
     """
     done = lattice.subsets[: lattice.subsets.index(upto) + 1]
     bounds = {(s, key): [1, INF] for s in done for key in suppressed[s]}
