@@ -138,3 +138,13 @@ def test_the_user_list_names_roles_in_german_and_shows_times_as_germans_read_the
     page = login_as("admin").get("/admin/users/").get_data(as_text=True)
     assert "Unterkunftsverwaltung (shelter_manager)" in page
     assert "25.11.2026 15:00" in page and "15:00:11.822640" not in page
+
+
+def test_the_start_page_offers_what_the_role_may_open(login_as):
+    caseworker = login_as("caseworker", offices=("abh",)).get("/admin/").get_data(as_text=True)
+    assert "Willkommen" in caseworker and "Sachbearbeitung" in caseworker and "Ausländerbehörde" in caseworker
+    assert 'href="/admin/person/"' in caseworker[caseworker.index('id="start-areas"'):]
+    analyst = login_as("analyst", offices=()).get("/admin/").get_data(as_text=True)
+    areas = analyst[analyst.index('id="start-areas"'):]
+    assert "/admin/person/" not in areas and "/admin/users/" not in areas
+    assert "Auswertung" in analyst and "Berichte" in areas

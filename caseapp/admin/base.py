@@ -8,7 +8,7 @@ exports. Every POST form an admin template renders must carry `{{ csrf_token() }
 from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
-from flask_admin import AdminIndexView, BaseView
+from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_babel.speaklater import LazyString
@@ -16,7 +16,7 @@ from flask_security import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
-from caseapp.auth.roles import ROLES, has_any, role_names
+from caseapp.auth.roles import ROLE_LABELS_DE, ROLES, has_any, role_names
 from caseapp.extensions import csrf
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -114,4 +114,12 @@ class SecureModelView(SecureMixin, ModelView):
 
 
 class SecureIndexView(SecureMixin, AdminIndexView):
+    """The start page: the areas this user may open (as the menu offers them), with roles and offices."""
+
     allowed_roles = frozenset({"admin", "caseworker", "shelter_manager", "analyst", "auditor"})
+
+    @expose("/")
+    def index(self):
+        roles = ", ".join(ROLE_LABELS_DE.get(r, r) for r in sorted(role_names(current_user)))
+        offices = ", ".join(sorted(o.name for o in current_user.offices))
+        return self.render("admin/start.html", roles=roles, offices=offices)
