@@ -321,6 +321,20 @@ def test_households_show_only_visible_members(login_as, factory):
     assert "Mitglied" in page and "Versteckt" not in page
 
 
+def test_households_can_be_searched_and_sorted_by_label_within_what_the_user_may_see(login_as, factory):
+    a = factory.household(label="Familie Okafor")
+    b = factory.household(label="Familie Abadi")
+    hidden = factory.household(label="Familie Okonkwo")
+    factory.person(family_name="Okafor", household=a, office="abh")
+    factory.person(family_name="Abadi", household=b, office="abh")
+    factory.person(family_name="Okonkwo", household=hidden, office="soz")
+    c = login_as("caseworker", offices=("abh",))
+    found = c.get("/admin/household/?search=oka").get_data(as_text=True)
+    assert "Familie Okafor" in found and "Familie Okonkwo" not in found and "Familie Abadi" not in found
+    listing = c.get("/admin/household/").get_data(as_text=True)
+    assert listing.index("Familie Abadi") < listing.index("Familie Okafor")  # by label
+
+
 def test_timeline_names_which_source_said_what_and_when(login_as, factory, db):
     from datetime import date
 

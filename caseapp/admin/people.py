@@ -320,7 +320,9 @@ class HouseholdView(SecureModelView):
     column_list = ("label", "members", "created_at")
     column_labels = {"label": _l("Household"), "members": _l("Members you may see"),
                      "created_at": _l("Created")}
-    column_default_sort = ("id", False)
+    column_default_sort = ("label", False)
+    column_sortable_list = ("label", "created_at")
+    column_searchable_list = ("label",)  # within the households the user may see at all (get_query)
     column_formatters = {
         "members": lambda v, c, h, n: g.get("caseapp_members", {}).get(h.id, 0),
         "created_at": lambda v, c, h, n: detail.german_date(h.created_at),
