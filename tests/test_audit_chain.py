@@ -202,3 +202,23 @@ def test_a_database_created_again_under_the_same_name_is_not_held_to_the_old_one
         services.drop_database(pg_server, name)
     assert [r.exit_code for r in results] == [0, 0], [r.output for r in results]
     assert len(anchors.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_auditors_filter_the_log_by_the_german_name_of_the_action(app, db, factory, login_as):
+    from tests.security_declarations import admin_view_of
+
+    user = factory.user(role="caseworker")
+    record("read", "person", 41, by=user, channel="admin")
+    record("transition:depart", "person", 41, by=user, channel="admin")
+    record("download", "report_job", 7, by=user, channel="admin")
+    db.session.flush()
+    auditor = login_as("auditor", offices=())
+    page = auditor.get("/admin/audit/").get_data(as_text=True)
+    rows = page[page.index("model-list"):page.index("filter-groups-data")]
+    assert "Übergang Wegzug" in rows and "heruntergeladen" in rows and "transition:depart" not in rows
+    view = admin_view_of(app, "audit.index_view")
+    index = next(i for i, f in enumerate(view._filters) if f.name == "Aktion")
+    assert '["read", "gelesen"]' in page  # the filter offers the action by its German name
+    only_reads = auditor.get(f"/admin/audit/?flt0_{index}=read").get_data(as_text=True)
+    body = only_reads[only_reads.index("model-list"):only_reads.index("filter-groups-data")]
+    assert "gelesen" in body and "Übergang Wegzug" not in body and "heruntergeladen" not in body

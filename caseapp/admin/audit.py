@@ -2,17 +2,24 @@
 from __future__ import annotations
 
 from flask_admin import expose
+from flask_admin.contrib.sqla.filters import FilterEqual
 
 from caseapp.admin.base import SecureBaseView, SecureModelView
 from caseapp.audit.anchors import verify_and_anchor
 from caseapp.audit.models import AuditEvent
 from caseapp.auth.roles import READ_AUDIT
 from caseapp.extensions import db
+from caseapp.workflows.states import EVENT_LABELS_DE
 
 ACTION_LABELS = {
     "read": "gelesen", "create": "angelegt", "update": "geändert", "export": "exportiert",
     "login": "angemeldet", "logout": "abgemeldet", "login_failed": "Anmeldung fehlgeschlagen",
     "deactivate": "deaktiviert", "activate": "aktiviert", "reset_password": "Passwort neu gesetzt",
+    "request": "angefordert", "download": "heruntergeladen", "sync": "Lieferung verarbeitet",
+    "reprocess": "Datensatz neu verarbeitet", "dismiss": "Datensatz verworfen", "anonymise": "anonymisiert",
+    "purge": "gelöscht (Aufbewahrungsfrist)", "access_report": "Auskunftsbericht erstellt",
+    "restore_drill": "Wiederherstellungsprobe", "block_beds": "Betten gesperrt",
+    **{f"transition:{event}": f"Übergang {label}" for event, label in EVENT_LABELS_DE.items()},
 }
 
 
@@ -34,8 +41,12 @@ class AuditEventView(SecureModelView):
     column_details_list = column_list + ("prev_hash", "hash")
     column_default_sort = ("id", True)
     column_sortable_list = ("id", "at")
-    column_filters = ("at", "user_email", "user_id", "actor", "office", "action", "object_type", "object_id",
-                      "channel")
+    # The action is chosen from its German names (a text filter matched only the stored codes, so
+    # "gelesen" found nothing although the list shows exactly that word).
+    column_filters = ("at", "user_email", "user_id", "actor", "office",
+                      FilterEqual(AuditEvent.action, "Aktion",
+                                  options=sorted(ACTION_LABELS.items(), key=lambda item: item[1])),
+                      "object_type", "object_id", "channel")
     column_formatters = {"action": _action}
     column_labels = {
         "id": "Nr.", "at": "Zeit (UTC)", "user_email": "Benutzer", "user_id": "Benutzer-ID",
