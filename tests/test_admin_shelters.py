@@ -225,3 +225,41 @@ def test_api_keeps_its_free_figure_for_a_planned_shelter(login_as, factory):
     c = login_as("shelter_manager")
     body = c.get(f"/api/v1/shelters/{s.id}", headers={"Authentication-Token": c.auth_token}).get_json()
     assert body["state"] == "planned" and body["free"] == 12
+
+
+def test_rooms_get_features_and_can_be_added_later_but_not_to_a_closed_shelter(login_as, factory, db):
+    from caseapp.audit.models import AuditEvent
+    from caseapp.shelters.models import Shelter
+
+    c = login_as("shelter_manager")
+    token = csrf_from(c.get("/admin/shelter/new/").get_data(as_text=True))
+    form = {"csrf_token": token, "name": "GU Natruper Straße", "district": "03",
+            "rooms": "1.01;4;barrierefrei, Familie\r\n1.02;2;frauen\r\n"}
+    assert c.post("/admin/shelter/new/", data=form).status_code == 302
+    s = db.session.scalars(select(Shelter).where(Shelter.name == "GU Natruper Straße")).one()
+    assert [(r.name, r.accessible, r.family, r.women_only) for r in s.rooms] == [
+        ("1.01", True, True, False), ("1.02", False, False, True)]
+
+    details = c.get(f"/admin/shelter/details/?id={s.id}").get_data(as_text=True)
+    resp = c.post(f"/admin/shelter/rooms/{s.id}/", data={"csrf_token": csrf_from(details),
+                                                        "rooms": "2.01;6\r\n2.02;3;barrierefrei"})
+    assert resp.status_code == 302
+    page = c.get(f"/admin/shelter/details/?id={s.id}").get_data(as_text=True)
+    assert "Zimmer hinzugefügt" in page and "2.02" in page
+    db.session.expire_all()
+    assert sorted((r.name, r.beds) for r in s.rooms) == [("1.01", 4), ("1.02", 2), ("2.01", 6), ("2.02", 3)]
+    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.object_type == "shelter",
+                                                             AuditEvent.action == "update")) == \
+        "rooms_added=2,beds_added=9"
+
+    twice = c.post(f"/admin/shelter/rooms/{s.id}/", data={"csrf_token": csrf_from(page), "rooms": "2.01;2"})
+    assert "eindeutig" in c.get(twice.headers["Location"]).get_data(as_text=True)
+    bad = c.post(f"/admin/shelter/rooms/{s.id}/", data={"csrf_token": csrf_from(page), "rooms": "3.01;2;sauna"})
+    assert "unbekanntes Merkmal sauna" in c.get(bad.headers["Location"]).get_data(as_text=True)
+
+    closed = factory.shelter(name="GU Alt", state="closed", rooms=(("1", 2),))
+    db.session.commit()  # kept when the refused request rolls its own work back
+    resp = c.post(f"/admin/shelter/rooms/{closed.id}/", data={"csrf_token": csrf_from(page), "rooms": "9;2"})
+    assert "geschlossene Unterkunft" in c.get(resp.headers["Location"]).get_data(as_text=True)
+    assert len(closed.rooms) == 1
+    assert login_as("caseworker").post(f"/admin/shelter/rooms/{s.id}/", data={"rooms": "4.01;2"}).status_code == 403

@@ -42,20 +42,34 @@ class ShelterForm(CsrfForm):
     postcode = StringField(_l("Postcode"), [validators.Optional(), validators.Length(min=5, max=5)])
     operator = StringField(_l("Operator"), [validators.Optional(), validators.Length(max=200)])
     fire_safety_max = IntegerField(_l("Maximum occupants (fire safety)"), [validators.Optional()])
-    rooms = TextAreaField(_l("Rooms (one per line: name;beds)"), [validators.InputRequired()],
-                          render_kw={"rows": 6, "placeholder": "1.01;4\n1.02;2"})
+    rooms = TextAreaField(_l("Rooms (one per line: name;beds;features)"), [validators.InputRequired()],
+                          description=_l("Features, comma-separated: barrierefrei, familie, frauen"),
+                          render_kw={"rows": 6, "placeholder": "1.01;4\n1.02;2;barrierefrei,familie"})
+
+
+# Room features as a caseworker writes them after the beds ("1.01;4;barrierefrei, familie").
+ROOM_FEATURES = {"barrierefrei": "accessible", "familie": "family", "frauen": "women_only",
+                 "accessible": "accessible", "family": "family", "women": "women_only"}
 
 
 def parse_rooms(text: str) -> list[dict]:
-    """'1.01;4' per line -> [{"name": "1.01", "beds": 4}]; malformed lines are reported, not guessed."""
+    """'1.01;4' or '1.01;4;barrierefrei,familie,frauen' per line -> [{"name": "1.01", "beds": 4, ...}];
+    malformed lines are reported, not guessed."""
     rooms = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        name, _sep, beds = line.partition(";")
+        name, _sep, rest = line.partition(";")
+        beds, _sep, features = rest.partition(";")
         if not beds.strip().isdigit():
             raise InvalidInput("rooms", _("line %(n)s: please write name;beds, e.g. 1.01;4", n=number))
-        rooms.append({"name": name.strip(), "beds": int(beds.strip())})
+        room = {"name": name.strip(), "beds": int(beds.strip())}
+        for word in (w.strip().lower() for w in features.split(",") if w.strip()):
+            if word not in ROOM_FEATURES:
+                raise InvalidInput("rooms", _("line %(n)s: unknown feature %(word)s (barrierefrei, familie, frauen)",
+                                              n=number, word=word))
+            room[ROOM_FEATURES[word]] = True
+        rooms.append(room)
     return rooms
 
 
@@ -133,6 +147,16 @@ class ShelterView(SecureModelView):
         self._run(lambda: shelter_event(shelter, event, by=current_user,
                                         reason=request.form.get("reason") or None, channel="admin"),
                   _("Done: %(event)s", event=code_label("event", event)))
+        return redirect(url_for(".details_view", id=shelter.id))
+
+    @expose("/rooms/<int:shelter_id>/", methods=("POST",))
+    def rooms_view(self, shelter_id: int):
+        from caseapp.shelters.operations import add_rooms
+
+        shelter = self.get_one(shelter_id)
+        self._run(lambda: add_rooms(shelter, parse_rooms(request.form.get("rooms", "")), by=current_user,
+                                    channel="admin"),
+                  _("Rooms added"))
         return redirect(url_for(".details_view", id=shelter.id))
 
     @expose("/block/<int:room_id>/", methods=("POST",))

@@ -95,6 +95,24 @@ def create_shelter(*, by, name, district, rooms, actor: str | None = None, chann
     return shelter
 
 
+def add_rooms(shelter: Shelter, rooms, *, by, actor: str | None = None, channel: str | None = None) -> list[Room]:
+    """New rooms for an existing shelter (a floor converted, containers set up); validated like the rooms
+    of create_shelter, names unique within the shelter; not for a closed shelter. History is the audit row."""
+    if shelter.state == ShelterState.closed.value:
+        raise TransitionRefused("Eine geschlossene Unterkunft bekommt keine Zimmer mehr")
+    if not isinstance(rooms, list) or not rooms:
+        raise InvalidInput("rooms", "mindestens ein Zimmer angeben")
+    built = [_room(i, spec) for i, spec in enumerate(rooms)]
+    names = [r.name for r in built] + [r.name for r in shelter.rooms]
+    if len(set(names)) != len(names):
+        raise InvalidInput("rooms", "Zimmernamen müssen innerhalb der Unterkunft eindeutig sein")
+    shelter.rooms.extend(built)
+    db.session.flush()
+    record("update", "shelter", shelter.id, by=by, actor=actor, channel=channel,
+           detail=f"rooms_added={len(built)},beds_added={sum(r.beds for r in built)}")
+    return built
+
+
 def shelter_event(shelter: Shelter, event: str, *, by, on: date | None = None, reason: str | None = None,
                   actor: str | None = None, channel: str | None = None) -> Shelter:
     """Open or close a shelter; closing one that still has residents is refused."""
