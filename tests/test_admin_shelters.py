@@ -254,7 +254,8 @@ def test_rooms_get_features_and_can_be_added_later_but_not_to_a_closed_shelter(l
 
     twice = c.post(f"/admin/shelter/rooms/{s.id}/", data={"csrf_token": csrf_from(page), "rooms": "2.01;2"})
     assert "eindeutig" in c.get(twice.headers["Location"]).get_data(as_text=True)
-    bad = c.post(f"/admin/shelter/rooms/{s.id}/", data={"csrf_token": csrf_from(page), "rooms": "3.01;2;sauna"})
+    bad = c.post(f"/admin/shelter/rooms/{s.id}/",
+                 data={"csrf_token": csrf_from(page), "rooms": "3.01;2;sauna"})
     assert "unbekanntes Merkmal sauna" in c.get(bad.headers["Location"]).get_data(as_text=True)
 
     closed = factory.shelter(name="GU Alt", state="closed", rooms=(("1", 2),))
@@ -262,4 +263,5 @@ def test_rooms_get_features_and_can_be_added_later_but_not_to_a_closed_shelter(l
     resp = c.post(f"/admin/shelter/rooms/{closed.id}/", data={"csrf_token": csrf_from(page), "rooms": "9;2"})
     assert "geschlossene Unterkunft" in c.get(resp.headers["Location"]).get_data(as_text=True)
     assert len(closed.rooms) == 1
-    assert login_as("caseworker").post(f"/admin/shelter/rooms/{s.id}/", data={"rooms": "4.01;2"}).status_code == 403
+    refused = login_as("caseworker").post(f"/admin/shelter/rooms/{s.id}/", data={"rooms": "4.01;2"})
+    assert refused.status_code == 403

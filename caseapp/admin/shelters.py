@@ -66,8 +66,9 @@ def parse_rooms(text: str) -> list[dict]:
         room = {"name": name.strip(), "beds": int(beds.strip())}
         for word in (w.strip().lower() for w in features.split(",") if w.strip()):
             if word not in ROOM_FEATURES:
-                raise InvalidInput("rooms", _("line %(n)s: unknown feature %(word)s (barrierefrei, familie, frauen)",
-                                              n=number, word=word))
+                message = _("line %(n)s: unknown feature %(word)s (barrierefrei, familie, frauen)",
+                            n=number, word=word)
+                raise InvalidInput("rooms", message)
             room[ROOM_FEATURES[word]] = True
         rooms.append(room)
     return rooms

@@ -95,7 +95,8 @@ def create_shelter(*, by, name, district, rooms, actor: str | None = None, chann
     return shelter
 
 
-def add_rooms(shelter: Shelter, rooms, *, by, actor: str | None = None, channel: str | None = None) -> list[Room]:
+def add_rooms(shelter: Shelter, rooms, *, by, actor: str | None = None,
+              channel: str | None = None) -> list[Room]:
     """New rooms for an existing shelter (a floor converted, containers set up); validated like the rooms
     of create_shelter, names unique within the shelter; not for a closed shelter. History is the audit row."""
     if shelter.state == ShelterState.closed.value:
