@@ -262,22 +262,19 @@ class PersonView(PersonBaseView):
         return super().get_export_value(model, name)
 
     def _export_csv(self, return_url):
-        """The CSV as German spreadsheets open it: semicolons, UTF-8 with BOM (Flask-Admin writes commas
-        without a BOM, and Excel then shows "MÃ¼ller"); the values are final (`_export_data`)."""
-        import csv
-        import io
-
+        """The CSV as German spreadsheets open it (caseapp.stats.exports.csv_bytes: semicolons, UTF-8 with
+        BOM; Flask-Admin writes commas without a BOM, and Excel then shows "MÃ¼ller"); the values are
+        final and already defused (`_export_data`, `get_export_value`)."""
         from flask import Response
         from werkzeug.utils import secure_filename
 
+        from caseapp.stats.exports import csv_bytes
+
         _count, rows = self._export_data()
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-        writer.writerow([str(label) for _name, label in self._export_columns])
-        writer.writerows([[row.values[name] for name, _label in self._export_columns] for row in rows])
+        body = csv_bytes([str(label) for _name, label in self._export_columns],
+                         ([row.values[name] for name, _label in self._export_columns] for row in rows))
         name = secure_filename(self.get_export_name(export_type="csv"))
-        return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment;filename={name}"})
+        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment;filename={name}"})
 
     def offered_events(self, person):
         return [(e, code_label("event", e)) for e in allowed_events(person)]

@@ -28,14 +28,18 @@ def safe_cell(value):
     return "'" + text if text.startswith(DANGEROUS_START) else text
 
 
-def to_csv(header: list[str], rows: list[list]) -> bytes:
-    """Semicolon-separated, UTF-8 with BOM (what German Excel opens without asking)."""
+def csv_bytes(header: list, rows) -> bytes:
+    """Semicolon-separated, UTF-8 with BOM (what German Excel opens without asking); values as given."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
-    writer.writerow([safe_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([safe_cell(v) for v in row])
+    writer.writerow(header)
+    writer.writerows(rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def to_csv(header: list[str], rows: list[list]) -> bytes:
+    """A statistics table as CSV: formulas defused, suppressed counts as "•"."""
+    return csv_bytes([safe_cell(h) for h in header], ([safe_cell(v) for v in row] for row in rows))
 
 
 def to_xlsx(header: list[str], rows: list[list], *, title: str = "Tabelle", note: str | None = None) -> bytes:
