@@ -171,7 +171,32 @@ def _solve_check(lattice: Lattice, subset, suppressed, detect=_solvable) -> None
             # margin inside a bigger table is hidden although the same margin alone is not.
             progress = _suppress_margin(lattice, subset, solvable, suppressed)
         if not progress:
+            # Every count in the relations of the solvable unknown is hidden already, yet a combination
+            # of other relations still fixes it (3 x 4 table: the total minus a published row margin and
+            # a published column margin left one cell as 1). Hide the smallest published count of any
+            # relation that holds an unknown, so that combination gets one more unknown.
+            progress = _suppress_any_related(lattice, subset, suppressed)
+        if not progress:
             return
+
+
+def _suppress_any_related(lattice: Lattice, subset, suppressed) -> bool:
+    """Hide the smallest published count (of this table first, then of its margins) in any relation of the
+    tables done so far that holds a suppressed count."""
+    done = lattice.subsets[: lattice.subsets.index(subset) + 1]
+    candidates = []
+    for s in done:
+        for parent_subset, parent_key, children in lattice.relations_into(s):
+            terms = [(s, c) for c in children] + [(parent_subset, parent_key)]
+            if not any(key in suppressed[t] for t, key in terms):
+                continue
+            candidates += [(t != subset, lattice.tables[t][key], repr((t, key)), t, key)
+                           for t, key in terms if key not in suppressed[t] and lattice.tables[t][key] > 0]
+    if not candidates:
+        return False
+    *_, t, key = min(candidates)
+    suppressed[t].add(key)
+    return True
 
 
 def _suppress_margin(lattice: Lattice, subset, solvable, suppressed) -> bool:
