@@ -26,7 +26,7 @@ German label and, in brackets, the named guard conditions the operation feeds.
 
 NOTES = {
     "PersonMachine": """Side effects, run by `caseapp.people.operations.run_transition` in one transaction:
-`allocate` opens a stay (room given, or chosen by the rule in `caseapp/workflows/allocation.py`),
+`allocate` opens a stay (room given, or chosen by the rule in `caseapp/shelters/placement/`),
 `relocate` closes it and opens one elsewhere, `move_out` and `depart` close it. `arrive` fills the
 city move-in date, `depart` the move-out date, when no source delivered them. Every step writes a
 history row and an audit row. Dates: today by default, never in the future, never before the

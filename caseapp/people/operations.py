@@ -13,11 +13,10 @@ from caseapp.offices.models import Office
 from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, is_nationality
 from caseapp.people.models import Household, Person, PersonNationality, PersonOffice
-from caseapp.shelters.models import Room, Shelter, Stay
-from caseapp.shelters.operations import load_shelters, lock_shelters
-from caseapp.shelters.queries import active_stay, free_beds_from
+from caseapp.shelters.models import Room, Stay
+from caseapp.shelters.placement.choice import target_room
+from caseapp.shelters.queries import active_stay
 from caseapp.workflows import PERSON_EVENTS, allowed_events, machine_for
-from caseapp.workflows.allocation import choose_room, needs_accessible
 from caseapp.workflows.dates import event_date, german
 from caseapp.workflows.errors import InvalidInput, TransitionRefused, clean_text
 from caseapp.workflows.history import record_transition
@@ -226,69 +225,6 @@ def _refuse_event(person: Person, event: str) -> None:
     )
 
 
-def _target_room(person: Person, event: str, on: date, shelter_id, room_id, current: Stay | None) -> Room:
-    """The room the person moves into: the given one if it has a free bed, else the automatic choice."""
-    current_room = current.room if current else None
-    room = None
-    if room_id is not None:
-        room = db.session.get(Room, room_id) if isinstance(room_id, int) else None
-        if room is None:
-            raise InvalidInput("room_id", f"Zimmer {room_id} gibt es nicht")
-        if shelter_id is not None and room.shelter_id != shelter_id:
-            raise InvalidInput("room_id", f"Zimmer {room_id} gehört nicht zur Unterkunft {shelter_id}")
-        shelter_ids = [room.shelter_id]
-    elif shelter_id is not None:
-        if isinstance(shelter_id, bool) or not isinstance(shelter_id, int):
-            raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
-        shelter_ids = [shelter_id]
-    elif event == "relocate":
-        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) angeben")
-    else:
-        shelter_ids = list(db.session.scalars(select(Shelter.id).where(Shelter.state == "open")))
-    leaving = [current_room.shelter_id] if current_room else []
-    # First decide on what this transaction sees without locks: a refusal then is a true answer
-    # ("no bed free right now") and costs no lock, so a crowd of requests for a full shelter does
-    # not queue. A placement is decided again under the shelter locks (id order, no deadlocks).
-    loaded = load_shelters(shelter_ids)
-    if not loaded:
-        raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
-    _decide(person, on, shelter_id, room, current_room, loaded)
-    locked = lock_shelters(shelter_ids + leaving)
-    return _decide(person, on, shelter_id, room, current_room, [s for s in locked if s.id in shelter_ids])
-
-
-def _decide(person: Person, on: date, shelter_id, room: Room | None, current_room: Room | None,
-            targets: list[Shelter]) -> Room:
-    if shelter_id is not None or room is not None:
-        (target,) = targets
-        if target.state != "open":
-            raise TransitionRefused(
-                f"Die Unterkunft „{target.name}“ ist {STATE_LABELS_DE[target.state]}, nicht geöffnet"
-            )
-    targets = [s for s in targets if s.state == "open"]
-    free = free_beds_from(targets, on, exclude_person_id=person.id)
-    if room is not None:
-        return _check_given_room(person, room, free.get(room.id, 0), current_room)
-    chosen = choose_room(person, targets, free, exclude_room_id=current_room.id if current_room else None)
-    if chosen is None:
-        need = " barrierefreies" if needs_accessible(person) else ""
-        if shelter_id is not None:
-            raise TransitionRefused(
-                f"In der Unterkunft „{targets[0].name}“ ist ab dem {german(on)} kein passendes{need} Bett frei")
-        raise TransitionRefused(f"In keiner geöffneten Unterkunft ist ab dem {german(on)} ein passendes{need} Bett frei")
-    return chosen
-
-
-def _check_given_room(person: Person, room: Room, free: int, current_room: Room | None) -> Room:
-    if current_room is not None and current_room.id == room.id:
-        raise TransitionRefused(f"Die Person wohnt bereits im Zimmer {room.name}")
-    if room.women_only and person.sex != "w":
-        raise TransitionRefused(f"Zimmer {room.name} ist nur für Frauen")
-    if free < 1:
-        raise TransitionRefused(f"Im Zimmer {room.name} ist kein Bett frei")
-    return room
-
-
 def run_transition(person: Person, event: str, *, by=None, actor: str | None = None, on: date | None = None,
                    reason: str | None = None, shelter_id=None, room_id=None, channel: str | None = None) -> Person:
     """One lifecycle step with its side effects, all or nothing: stays opened or closed, history, audit."""
@@ -308,7 +244,7 @@ def run_transition(person: Person, event: str, *, by=None, actor: str | None = N
                                 f"{german(current.start_date)}")
     if event == "allocate" and current is not None:
         raise TransitionRefused("Die Person hat bereits eine laufende Belegung")
-    room = _target_room(person, event, on, shelter_id, room_id, current) if event in ("allocate", "relocate") else None
+    room = target_room(person, event, on, shelter_id, room_id, current) if event in ("allocate", "relocate") else None
     before = person.state
     try:
         with db.session.begin_nested():
