@@ -26,7 +26,7 @@ _DATE = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 DISTRICTS = {f"{n:02d}" for n in range(1, 24)}
 # Lengths of the contract, or of the database column where the contract sets none (hausnummer, ort);
-# tests/test_sync_limits.py keeps them within the columns' lengths. Every one is checked before a
+# tests/test_sources_limits.py keeps them within the columns' lengths. Every one is checked before a
 # value reaches the database, so an over-long value is a rejected record, never an aborted run.
 TEXT_LIMITS = {"familienname": 200, "vornamen": 200, "rechtsgrundlage": 100, "strasse": 200,
                "hausnummer": 20, "ort": 100, "familien_id": 32}

@@ -80,7 +80,7 @@ def _print(summary, as_json: bool) -> None:
 @sync_group.command("scan", help="Den Posteingang (CASEAPP_INBOX) einmal abarbeiten, wie es der Zeitplan tut.")
 @with_appcontext
 def scan_command() -> None:
-    from caseapp.tasks.sync import run_inbox
+    from caseapp.tasks.sources import run_inbox
 
     for line in run_inbox(channel="cli"):
         click.echo(line)

@@ -5,7 +5,7 @@ from celery import Celery, Task
 from flask import Flask, appcontext_pushed
 
 # Task modules; each holds thin @shared_task wrappers around operations.
-TASK_MODULES = ["caseapp.tasks.sync", "caseapp.tasks.reports", "caseapp.tasks.privacy", "caseapp.tasks.stats",
+TASK_MODULES = ["caseapp.tasks.sources", "caseapp.tasks.reports", "caseapp.tasks.privacy", "caseapp.tasks.stats",
                 "caseapp.tasks.audit"]
 
 

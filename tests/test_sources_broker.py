@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from tests import services
-from tests.test_sync_support import csv_bytes, row
+from tests.test_sources_support import csv_bytes, row
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.broker

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_sync_support import abh_person, csv_bytes, import_abh, row
+from tests.test_sources_support import abh_person, csv_bytes, import_abh, row
 
 
 # An upper-case letter or ß followed by a byte 0x80-0xBF forms a valid UTF-8 pair, yet is Windows-1252 text.

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from caseapp.shelters.models import Stay
 from caseapp.workflows.models import Transition
-from tests.test_sync_support import abh_person, csv_bytes, import_abh, row
+from tests.test_sources_support import abh_person, csv_bytes, import_abh, row
 
 FILE = csv_bytes([row("D-1", wegzugsdatum="15.10.2026"), row("D-2")])
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from caseapp.people.models import Person
 from caseapp.sources import abh
 from caseapp.sources.models import SourceHousehold, SourceRecord, SyncRun
-from tests.test_sync_support import csv_bytes, import_abh, row
+from tests.test_sources_support import csv_bytes, import_abh, row
 
 
 def _keys(db) -> set[str]:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from caseapp.people.models import Person
 from caseapp.sources.models import RejectedRecord, SourceRecord
-from tests.test_sync_support import csv_bytes, import_abh, row
+from tests.test_sources_support import csv_bytes, import_abh, row
 
 AZR = "555555555555"
 

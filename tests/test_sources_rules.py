@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from caseapp.people.models import Person
 from caseapp.sources.models import FieldProvenance, RejectedRecord, SourceRecord, SyncRun
 from caseapp.workflows.models import Transition
-from tests.test_sync_support import HEADER, abh_person, csv_bytes, import_abh, row
+from tests.test_sources_support import HEADER, abh_person, csv_bytes, import_abh, row
 
 
 def _counts(db) -> tuple:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from caseapp.sources.models import RejectedRecord, SourceRecord
 from caseapp.sources.operations import import_file
-from tests.test_sync_support import csv_bytes, row
+from tests.test_sources_support import csv_bytes, row
 
 PAGES = ("/admin/sync-runs/", "/admin/sync-quarantine/", "/admin/sync-missing/")
 

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from tests import services
-from tests.test_sync_support import HEADER, csv_bytes, row
+from tests.test_sources_support import HEADER, csv_bytes, row
 
 ROOT = Path(__file__).resolve().parent.parent
 CASEAPP = str(ROOT / ".venv" / "bin" / "caseapp")

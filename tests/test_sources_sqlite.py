@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from caseapp.sources.models import FieldProvenance, RejectedRecord, SourceRecord
 from caseapp.sources.operations import import_file, reprocess_rejected
-from tests.test_sync_support import csv_bytes, row
+from tests.test_sources_support import csv_bytes, row
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from caseapp.people.models import Person
 from caseapp.workflows.models import Transition
-from tests.test_sync_support import abh_person, import_abh
+from tests.test_sources_support import abh_person, import_abh
 
 # The contract's sample file (spec/samples in the shared folder), kept with the tests so that they run on
 # any machine; where the shared folder is present the copy must still be the contract's file.

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from caseapp.sources.models import Delivery, SyncRun
-from tests.test_sync_support import HEADER, csv_bytes, row
+from tests.test_sources_support import HEADER, csv_bytes, row
 
 
 @pytest.fixture()
@@ -26,7 +26,7 @@ def inbox(app):
 
 
 def test_scan_imports_good_files_records_rejected_ones_and_ignores_partial_uploads(db, inbox):
-    from caseapp.tasks.sync import scan_inbox
+    from caseapp.tasks.sources import scan_inbox
 
     root, archive = inbox
     (root / "ABH_20260930.csv").write_bytes(csv_bytes([row("I-1")]))
