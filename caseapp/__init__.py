@@ -45,8 +45,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from caseapp.extensions import babel, db, migrate
     from caseapp.i18n import select_locale
+    from caseapp.localtime import register_filters
 
     db.init_app(app)
+    register_filters(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True)
     babel.init_app(app, locale_selector=select_locale)
 

@@ -40,13 +40,52 @@ def test_cli_prints_exactly_the_count_as_json(db, app, factory, journal_file):
     assert all(p.anonymised_at for p in expired) and recent.anonymised_at is None
     again = runner.invoke(args=["retention", "run", "--as-of", "2026-01-31", "--json"])
     assert json.loads(again.output) == {"anonymised": 0}
-    plain = runner.invoke(args=["retention", "run", "--as-of", "2028-02-01"])
+    plain = runner.invoke(args=["retention", "run", "--as-of", "2028-02-01", "--allow-future"])
     assert plain.exit_code == 0 and "Anonymisiert: 1 Personen" in plain.output
 
 
 def test_cli_refuses_a_bad_date_in_german(app):
     result = app.test_cli_runner().invoke(args=["retention", "run", "--as-of", "31.01.2026"])
     assert result.exit_code == 2 and "kein Datum der Form JJJJ-MM-TT" in result.output
+
+
+def test_a_future_day_is_refused_and_changes_nothing(db, app, factory, journal_file):
+    """Anonymisation is irreversible: as_of 2035 would erase cases years before their period ends."""
+    person = _departed(db, factory, date(2026, 1, 31))
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["retention", "run", "--as-of", "2035-01-01", "--json"])
+
+    assert result.exit_code == 1
+    assert "liegt nach dem heutigen Tag" in result.output and "--allow-future" in result.output
+    assert person.anonymised_at is None and not journal_file.exists()
+
+
+def test_a_drill_may_run_in_the_future_when_it_says_so(db, app, factory, journal_file):
+    person = _departed(db, factory, date(2026, 1, 31))
+
+    result = app.test_cli_runner().invoke(
+        args=["retention", "run", "--as-of", "2035-01-01", "--json", "--allow-future"])
+
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == {"anonymised": 1} and person.anonymised_at is not None
+    drill = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention_drill"))
+    assert drill.detail == "as_of=2035-01-01" and drill.channel == "cli"
+
+
+def test_the_task_refuses_a_future_day_unless_told(db, factory, journal_file):
+    from caseapp.privacy.operations import FutureDateRefused
+    from caseapp.tasks.privacy import retention_task
+
+    person = _departed(db, factory, date(2026, 1, 31))
+    with pytest.raises(FutureDateRefused):
+        retention_task.delay("2035-01-01").get()
+    db.session.expire_all()
+    assert person.anonymised_at is None
+
+    counts = retention_task.delay("2035-01-01", allow_future=True).get()
+    db.session.expire_all()
+    assert counts["anonymised"] == 1 and person.anonymised_at is not None
 
 
 def test_nightly_task_runs_the_same_operation(db, factory, journal_file):

@@ -18,7 +18,8 @@ ACTION_LABELS = {
     "request": "angefordert", "download": "heruntergeladen", "sync": "Lieferung verarbeitet",
     "reprocess": "Datensatz neu verarbeitet", "dismiss": "Datensatz verworfen", "anonymise": "anonymisiert",
     "purge": "gelöscht (Aufbewahrungsfrist)", "access_report": "Auskunftsbericht erstellt",
-    "restore_drill": "Wiederherstellungsprobe", "block_beds": "Betten gesperrt",
+    "restore_drill": "Wiederherstellungsprobe",
+    "retention_drill": "Aufbewahrungslauf mit künftigem Stichtag (Übung)", "block_beds": "Betten gesperrt",
     **{f"transition:{event}": f"Übergang {label}" for event, label in EVENT_LABELS_DE.items()},
 }
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, ValidationError, validators
+from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError, validators
 
 from caseapp.admin.base import CsrfForm
 from caseapp.admin.i18n import code_options
@@ -56,6 +56,9 @@ class PersonForm(CsrfForm):
     entry_date = DateField(_l("Date of entry"), _optional)
     needs = StringField(_l("Needs"), _optional + [validators.Length(max=200)],
                         description=_l("Relevant for allocation, e.g. rollstuhl, schwanger"))
+    # The household's number; the operation accepts only a household the user may see
+    # (people/access.py visible_households), another office's answers like an unknown number.
+    household_id = IntegerField(_l("Household"), _optional)
 
     def operation_arguments(self) -> dict:
         """The form's values in the shape register_person takes."""
@@ -72,4 +75,5 @@ class PersonForm(CsrfForm):
             **({"office": self.office.data} if "office" in self else {}),
             "entry_date": self.entry_date.data,
             "needs": self.needs.data or None,
+            "household_id": self.household_id.data,
         }

@@ -23,6 +23,10 @@ class Household(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     label: Mapped[str | None] = mapped_column(String(100))
+    # The office whose member created the household (POST /api/v1/households); None for households
+    # that came from a delivery or predate this column. It decides who may attach persons to it
+    # before it has members (people/access.py visible_households).
+    office_code: Mapped[str | None] = mapped_column(ForeignKey("office.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     members: Mapped[list["Person"]] = relationship(back_populates="household")

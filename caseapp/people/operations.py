@@ -10,6 +10,7 @@ from caseapp.audit.operations import record
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.offices.models import Office
+from caseapp.people.access import get_visible_household
 from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, is_nationality
 from caseapp.people.models import Household, Person, PersonNationality, PersonOffice
@@ -89,6 +90,22 @@ def _office(by, office) -> str | None:
     return codes[0]
 
 
+def _household_id(by, household_id, keep=None) -> int | None:
+    """A household the acting user may attach a person to (people/access.py visible_households);
+    an unknown id and another office's household get the same answer, so the id tells nothing."""
+    if household_id is None or household_id == keep:
+        return household_id
+    valid = isinstance(household_id, int) and not isinstance(household_id, bool)
+    if valid and by is None:  # a delivery or the system: any existing household
+        valid = db.session.get(Household, household_id) is not None
+    elif valid:
+        valid = get_visible_household(db.session, by, household_id) is not None
+    if not valid:
+        raise InvalidInput("household_id", f"Einen Haushalt „{household_id}“ gibt es nicht oder er ist "
+                                            "Ihnen nicht zugänglich")
+    return household_id
+
+
 def build_person(*, by, office, family_name, given_names, birth, sex, nationalities, residence_status,
                  azr_number, legal_basis, **optional) -> tuple[Person, str | None]:
     """A validated, unsaved Person and the registering office code; InvalidInput on the first bad field."""
@@ -126,10 +143,7 @@ def build_person(*, by, office, family_name, given_names, birth, sex, nationalit
     if district is not None and (not isinstance(district, str) or db.session.get(District, district) is None):
         raise InvalidInput("district", f"Stadtteil „{district}“ gibt es nicht (01 bis 23)")
     person.district_number = district
-    household_id = optional.get("household_id")
-    if household_id is not None and db.session.get(Household, household_id) is None:
-        raise InvalidInput("household_id", f"Haushalt {household_id} gibt es nicht")
-    person.household_id = household_id
+    person.household_id = _household_id(by, optional.get("household_id"))
     if person.move_in_date and person.move_out_date and person.move_out_date < person.move_in_date:
         raise InvalidInput("move_out_date", "Der Wegzug liegt vor dem Zuzug")
     if office is not None:
@@ -179,6 +193,8 @@ def update_person(person: Person, *, by, channel="admin", actor: str | None = No
         legal_basis=legal_basis, **{**current, **optional_fields},
     )
     changed = [f for f in EDITABLE_FIELDS if getattr(person, f) != getattr(candidate, f)]
+    if "household_id" in changed:
+        _household_id(by, candidate.household_id, keep=person.household_id)
     for field in changed:
         setattr(person, field, getattr(candidate, field))
     if azr_number and azr_number != person.azr_number:

@@ -11,15 +11,16 @@ from flask.cli import with_appcontext
 
 from caseapp.audit.operations import record
 from caseapp.extensions import db
+from caseapp.localtime import local_today
 from caseapp.people.models import Person
 from caseapp.privacy import journal
 from caseapp.privacy import record as processing_record
-from caseapp.privacy.operations import access_report_pdf, reapply_erasures, run_retention
+from caseapp.privacy.operations import FutureDateRefused, access_report_pdf, reapply_erasures, run_retention
 
 
 def _as_of(value: str | None) -> date:
     if not value:
-        return date.today()
+        return local_today()
     try:
         return date.fromisoformat(value)
     except ValueError:
@@ -34,9 +35,15 @@ def retention_group():
 @retention_group.command("run", help="Anonymisiert jeden Fall, dessen Aufbewahrungsfrist bis DATUM abgelaufen ist.")
 @click.option("--as-of", "as_of", help="Stichtag JJJJ-MM-TT (Vorgabe: heute).")
 @click.option("--json", "as_json", is_flag=True, help='Gibt {"anonymised": N} aus.')
+@click.option("--allow-future", is_flag=True,
+              help="Stichtag nach heute zulassen (nur für eine Übung auf einer Kopie: Anonymisierung ist endgültig).")
 @with_appcontext
-def retention_run(as_of: str | None, as_json: bool):
-    counts = run_retention(_as_of(as_of), actor="retention", channel="cli")
+def retention_run(as_of: str | None, as_json: bool, allow_future: bool):
+    try:
+        counts = run_retention(_as_of(as_of), actor="retention", channel="cli", allow_future=allow_future)
+    except FutureDateRefused as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     if as_json:
         click.echo(json.dumps({"anonymised": counts["anonymised"]}))

@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 
 from caseapp.audit.operations import record
 from caseapp.extensions import db
+from caseapp.localtime import local_today
 from caseapp.people.models import Person
 from caseapp.privacy import journal
 from caseapp.privacy.access_report import collect
@@ -125,8 +126,34 @@ def _scrub_household(person: Person) -> None:
         household.label = None
 
 
-def run_retention(as_of: date, *, by=None, actor: str = "retention", channel: str | None = None) -> dict:
-    """Anonymise every person whose retention period has ended by `as_of`, purge expired raw content."""
+class FutureDateRefused(ValueError):
+    """A retention day after today: anonymisation is irreversible, so a later day would erase early."""
+
+    def __init__(self, as_of: date, today: date):
+        super().__init__(
+            f"Stichtag {as_of:%d.%m.%Y} liegt nach dem heutigen Tag ({today:%d.%m.%Y}): Anonymisierung ist "
+            f"endgültig und würde Fälle vor Ablauf ihrer Frist löschen. Nur für eine Übung mit --allow-future "
+            f"(as_of {as_of.isoformat()} is after today; pass --allow-future for a drill only)."
+        )
+        self.as_of, self.today = as_of, today
+
+
+def check_as_of(as_of: date, *, allow_future: bool = False) -> None:
+    """Refuse a retention day after today (Osnabrück's today) unless a drill says so explicitly."""
+    today = local_today()
+    if as_of > today and not allow_future:
+        raise FutureDateRefused(as_of, today)
+
+
+def run_retention(as_of: date, *, by=None, actor: str = "retention", channel: str | None = None,
+                  allow_future: bool = False) -> dict:
+    """Anonymise every person whose retention period has ended by `as_of`, purge expired raw content.
+
+    A day after today is refused (FutureDateRefused) unless `allow_future` (a drill on a copy)."""
+    check_as_of(as_of, allow_future=allow_future)
+    if as_of > local_today():
+        record("retention_drill", "retention", None, by=by, actor=None if by is not None else actor,
+               channel=channel, detail=f"as_of={as_of.isoformat()}")
     policy = Policy.from_config(current_app.config)
     count = 0
     for person in due_persons(as_of, policy):

@@ -75,6 +75,9 @@ class Stay(db.Model):
               sqlite_where=text("end_date IS NULL"), postgresql_where=text("end_date IS NULL")),
         Index("ix_stay_room_active", "room_id", "end_date"),
         Index("ix_stay_period", "start_date", "end_date"),
+        # Who a shelter manager may see: open stays and those ended in the last 30 days, read from
+        # the index alone (people/access.py shelter_scope).
+        Index("ix_stay_end_person", "end_date", "person_id"),
         # No two stays of one person overlap in time (PostgreSQL; SQLite uses a trigger, see migration).
         ExcludeConstraint(
             ("person_id", "="),
