@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "caseapp.reports.models",
     "caseapp.privacy.models",
     "caseapp.stats.models",
+    "caseapp.linkage.models",
 )
 
 

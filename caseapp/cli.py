@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "caseapp.privacy.cli",
     "caseapp.reports.cli",
     "caseapp.districts.cli",
+    "caseapp.linkage.cli",
 )
 
 

@@ -1,4 +1,4 @@
-"""The five roles of interfaces.md and the capabilities each one grants; one place to read them."""
+"""The six roles of interfaces.md and the capabilities each one grants; one place to read them."""
 from __future__ import annotations
 
 ADMIN = "admin"
@@ -6,6 +6,7 @@ CASEWORKER = "caseworker"
 SHELTER_MANAGER = "shelter_manager"
 ANALYST = "analyst"
 AUDITOR = "auditor"
+DATA_STEWARD = "data_steward"
 
 ROLES = {
     ADMIN: "Verwaltung von Benutzern, Rollen, Ämtern, Datenquellen und Unterkünften",
@@ -13,6 +14,7 @@ ROLES = {
     SHELTER_MANAGER: "Unterkünfte, Zimmer und Belegungen verwalten; für die Belegung nötige Personendaten lesen",
     ANALYST: "Nur Auswertungen: Dashboards, Statistik, Prognosen, Ausschussberichte",
     AUDITOR: "Protokoll lesen, Auskunftsbericht (Art. 15 DSGVO) erstellen",
+    DATA_STEWARD: "Prüffälle der Verknüpfung entscheiden; sieht nur die identifizierenden Angaben",
 }
 
 # How the admin shows each role to people (the codes stay what the CLI and interfaces.md use).
@@ -22,6 +24,7 @@ ROLE_LABELS_DE = {
     SHELTER_MANAGER: "Unterkunftsverwaltung",
     ANALYST: "Auswertung",
     AUDITOR: "Revision und Datenschutz",
+    DATA_STEWARD: "Datenpflege",
 }
 
 
@@ -38,6 +41,7 @@ WRITE_PERSONS = frozenset({CASEWORKER})
 ALLOCATE = frozenset({CASEWORKER, SHELTER_MANAGER})
 READ_AGGREGATES = frozenset({ANALYST, CASEWORKER, SHELTER_MANAGER, ADMIN, AUDITOR})
 READ_AUDIT = frozenset({AUDITOR})
+DECIDE_LINKAGE = frozenset({DATA_STEWARD})
 
 
 def role_names(user) -> frozenset[str]:

@@ -1,0 +1,80 @@
+"""The shown identity after a merge or split: the sources' precedence when that area provides it.
+
+The per-field precedence (abh before soz before jc before jug before sch, manual corrections first)
+belongs to the sources area (`recompute_identity(person)`); until it is there, a merged person keeps
+its own values and takes the other's where its own are empty.
+"""
+from __future__ import annotations
+
+import importlib
+
+from sqlalchemy import select, update
+
+from caseapp.extensions import db
+from caseapp.people.models import Person
+
+FIELDS = ("azr_number", "family_name", "given_names", "birth_date", "birth_precision", "sex", "street",
+          "house_number", "postcode", "city", "district_number", "entry_date", "legal_basis", "household_id")
+_CANDIDATES = ("caseapp.sources.identity", "caseapp.sources.precedence", "caseapp.sources.operations",
+               "caseapp.fieldrules")
+
+
+def _sources_recompute():
+    for name in _CANDIDATES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "recompute_identity"):
+            return module.recompute_identity
+    return None
+
+
+def recompute(person: Person | None, snapshot: dict | None = None) -> None:
+    if person is None:
+        return
+    if snapshot is not None:
+        _fill_empty(person, snapshot)
+    fn = _sources_recompute()
+    if fn is not None:
+        fn(person)
+    db.session.flush()
+
+
+def _fill_empty(person: Person, snapshot: dict) -> None:
+    from caseapp.linkage.merging import _from_json
+
+    other = snapshot["person"]
+    table = db.metadata.tables["person"]
+    for field in FIELDS:
+        if getattr(person, field) is None and other.get(field) is not None:
+            setattr(person, field, _from_json(table.c[field], other[field]))
+    codes = person.nationality_codes
+    extra = [n["code"] for n in snapshot["nationalities"] if n["code"] not in codes]
+    if extra:
+        person.set_nationalities(codes + extra)
+
+
+def detach_copy(person_id: int, source: str, key: str) -> int:
+    """A new person for a record that was not brought in by a merge: a copy of the shown identity, with
+    the record and that office's membership moved to it."""
+    from caseapp.people.models import PersonOffice
+    from caseapp.sources.models import SourceRecord
+
+    person = db.session.get(Person, person_id)
+    copy = Person(**{c.name: getattr(person, c.name) for c in Person.__table__.columns
+                     if c.name not in ("id", "azr_number", "created_at", "updated_at")})
+    copy.set_nationalities(person.nationality_codes or [person.nationality])
+    db.session.add(copy)
+    db.session.flush()
+    db.session.execute(update(SourceRecord).where(SourceRecord.source_code == source, SourceRecord.key == key)
+                       .values(person_id=copy.id))
+    still = db.session.scalar(select(SourceRecord.id).where(SourceRecord.person_id == person_id,
+                                                            SourceRecord.source_code == source).limit(1))
+    office = db.session.get(PersonOffice, (person_id, source))
+    if office is not None:
+        db.session.add(PersonOffice(person_id=copy.id, office_code=source, via=office.via))
+        if still is None:
+            db.session.delete(office)
+    db.session.flush()
+    return copy.id
