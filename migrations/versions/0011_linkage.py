@@ -5,15 +5,15 @@ pairs a data steward decides, record_link every record attached to a person know
 rule, score, model version and who decided, person_merge the merged person's row and what moved, so a
 split restores it under its old id. The role data_steward (Datenpflege) is added where missing.
 
-Revision ID: 0010_linkage
-Revises: 0009
+Revision ID: 0011_linkage
+Revises: 0010_secdata_scope
 """
 import flask_security  # noqa: F401
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_linkage"
-down_revision = "0009"
+revision = "0011_linkage"
+down_revision = "0010_secdata_scope"
 branch_labels = None
 depends_on = None
 
