@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from caseapp.stats.occupancy import overview_totals, protect_overview
+from caseapp.stats.occupancy import overview_totals
+from caseapp.stats.publish import protect_overview
 
 K = 3
 

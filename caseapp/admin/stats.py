@@ -19,11 +19,19 @@ from caseapp.auth.roles import READ_AGGREGATES
 from caseapp.charts.text import number_de
 from caseapp.districts.models import District
 from caseapp.extensions import db
-from caseapp.stats import occupancy
 from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label, value_sort_key
 from caseapp.stats.exports import download
-from caseapp.stats.publish import k_value, population_for, table_with_totals
-from caseapp.stats.suppression import SUPPRESSED_NOTE_DE, publication
+from caseapp.stats.occupancy import MOVEMENT_LABELS_DE
+from caseapp.stats.publish import (
+    SUPPRESSED_NOTE_DE,
+    daily_occupancy_for,
+    k_value,
+    map_shelters_for,
+    movements_for,
+    occupancy_for,
+    population_for,
+    table_with_totals,
+)
 
 
 def _charts():
@@ -56,10 +64,6 @@ def district_info() -> tuple[dict, dict]:
     return {d.number: d.name for d in rows}, {d.number: d.geometry for d in rows}
 
 
-def mask_small(value, k):
-    return None if value is not None and 0 < value < k else value
-
-
 class StatsView(SecureBaseView):
     allowed_roles = READ_AGGREGATES
 
@@ -89,7 +93,7 @@ class StatsView(SecureBaseView):
         by_district = population_for(user, day, ("district",))
         values = {r["district"]: r["count"] for r in by_district["rows"] if r["district"]}
         values.update({n: values.get(n, 0) for n in names if n not in values})
-        shelters = _map_shelters(day, table["protected"])
+        shelters = map_shelters_for(user, day or date.today())
         pyramid_rows = population_for(user, day, ("age_group", "sex"))["rows"]
         groups = _ordered("age_group")
         male = [_cell(pyramid_rows, ("age_group", g), ("sex", "m")) for g in groups]
@@ -125,18 +129,6 @@ def _cell(rows, *conditions):
     return 0
 
 
-def _map_shelters(day, protected):
-    k = k_value()
-    out = []
-    for s in occupancy.shelter_overview(day):
-        if s["state"] != "open":
-            continue
-        occupied = mask_small(s["occupied"], k) if protected else s["occupied"]
-        out.append({"district": s["district"], "name": s["name"], "occupied": occupied or 0,
-                    "capacity": s["capacity"]})
-    return out
-
-
 class OccupancyView(SecureBaseView):
     allowed_roles = READ_AGGREGATES
 
@@ -144,39 +136,32 @@ class OccupancyView(SecureBaseView):
     def index(self):
         day, warning = _as_of()
         day = day or date.today()
-        protected = publication(_user())["protected"]
-        k = k_value()
-        rows = occupancy.shelter_overview(day)
-        totals = occupancy.overview_totals(rows)
-        if protected:
-            occupancy.protect_overview(rows, totals, k)
+        user, k = _user(), k_value()
+        overview = occupancy_for(user, day)
+        rows, totals, protected = overview["rows"], overview["totals"], overview["protected"]
         freq = request.args.get("freq", "week")
         freq = freq if freq in ("week", "month") else "week"
         start = day - timedelta(weeks=12) if freq == "week" else (day - timedelta(days=365)).replace(day=1)
-        moves = occupancy.movements(start, day, freq)
-        if protected:
-            for m in moves:
-                for key in occupancy.MOVEMENT_LABELS_DE:
-                    m[key] = mask_small(m[key], k)
+        moves = movements_for(user, start, day, freq)
         export = request.args.get("export")
         if export == "csv" or export == "xlsx":
             what = request.args.get("table", "shelters")
             if what == "movements":
-                header = ["Zeitraum"] + list(occupancy.MOVEMENT_LABELS_DE.values())
-                body = [[m["period"]] + [m[key] for key in occupancy.MOVEMENT_LABELS_DE] for m in moves]
+                header = ["Zeitraum"] + list(MOVEMENT_LABELS_DE.values())
+                body = [[m["period"]] + [m[key] for key in MOVEMENT_LABELS_DE] for m in moves]
                 return download(export, f"bewegungen-{freq}-{day}", header, body)
             header = ["Unterkunft", "Stadtteil", "Zustand", "Betten", "gesperrt", "Kapazität", "belegt", "frei"]
             body = [[r["name"], r["district"], STATE_DE[r["state"]], r["beds"], r["blocked"], r["capacity"],
                      r["occupied"], r["free"] if r["state"] == "open" else "–"] for r in rows]
             return download(export, f"belegung-{day}", header, body)
-        series = occupancy.daily_occupancy(day - timedelta(days=90), day)
-        values = [mask_small(s["occupied"], k) if protected else s["occupied"] for s in series]
+        series = daily_occupancy_for(user, day - timedelta(days=90), day)
+        values = [s["occupied"] for s in series]
         chart = Markup(_charts().line_chart([s["day"] for s in series], {"belegt": values},
                                   title="Belegte Plätze in allen Unterkünften, letzte 90 Tage"))
         move_chart = Markup(_charts().bar_chart([m["period"] for m in moves], [m["arrivals"] for m in moves],
                                       title="Zuzüge je " + ("Woche" if freq == "week" else "Monat")))
         return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
-                           labels=occupancy.MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
+                           labels=MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
                            number=number_de, warning=warning, protected=protected, k=k)
 
 

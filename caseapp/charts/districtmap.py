@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 import math
 from functools import cache, lru_cache
-from importlib import resources
-
 from html import escape
+from importlib import resources
 
 from caseapp.charts.text import SUPPRESSED_DE, number_de
 
@@ -72,7 +71,7 @@ def district_map(values: dict, shelters=(), *, title: str = "", legend_label: st
                  height: float = 6.0) -> str:
     """values {"07": 120 or None (suppressed)}; shelters [{"district", "name", "occupied", "capacity"}]."""
     geo_key = json.dumps(geometries, sort_keys=True) if geometries else None
-    shelter_key = tuple((s["district"], s["name"], s.get("occupied") or 0, s.get("capacity") or 0)
+    shelter_key = tuple((s["district"], s["name"], s.get("occupied"), s.get("capacity") or 0)
                         for s in shelters)
     return _map(tuple(sorted(values.items())), shelter_key, title, legend_label,
                 tuple(sorted((names or {}).items())), geo_key, width, height)
@@ -161,9 +160,13 @@ def _shelter_marks(shelters, centres, radius: float) -> list[str]:
             # A row of circles below the district's label, centred on it.
             ox = cx + (i - (len(items) - 1) / 2) * radius * 2.3
             oy = cy + 9 + radius
-            rate = min(occupied / capacity, 1.0) if capacity else 0.0
             out.append(f'<g><title>{escape(name)}</title><circle cx="{ox:.1f}" cy="{oy:.1f}" r="{radius:.1f}" '
                        'fill="white" stroke="#b8405e" stroke-width="0.8"/>')
+            if occupied is None:  # hidden: the marker, never an empty circle that reads as "no one"
+                out.append(f'<text class="suppressed" x="{ox:.1f}" y="{oy + radius * 0.45:.1f}" '
+                           f'text-anchor="middle" font-size="{radius * 1.6:.1f}">{SUPPRESSED_DE}</text></g>')
+                continue
+            rate = min(occupied / capacity, 1.0) if capacity else 0.0
             if rate >= 1.0:
                 out.append(f'<circle cx="{ox:.1f}" cy="{oy:.1f}" r="{radius:.1f}" fill="#b8405e"/>')
             elif rate > 0:

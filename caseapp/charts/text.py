@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from babel.numbers import format_decimal
 
-SUPPRESSED_DE = "•"
+from caseapp.stats.publish import SUPPRESSED as SUPPRESSED_DE  # the one marker, defined by the door
 
 
 def number_de(value, digits: int = 0) -> str:

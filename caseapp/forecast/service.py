@@ -11,12 +11,9 @@ from datetime import date
 from flask import current_app
 
 from caseapp.forecast.model import GROUPS, backtest, forecast
+from caseapp.stats.publish import small_hidden
 
 VALUE_KEYS = ("low", "middle", "high", "shelter")
-
-
-def _mask(value, k: int):
-    return None if value is not None and 0 < value < k else value
 
 
 def forecast_for(user, base_date: date | None, years: int = 6, *, district: str | None = None) -> dict:
@@ -29,9 +26,9 @@ def forecast_for(user, base_date: date | None, years: int = 6, *, district: str 
         rows.append({
             "district": r["district"], "year": r["year"], "reference_date": r["reference_date"].isoformat(),
             "group": r["group"], "label": r["label"], "places": r["places"],
-            **{key: _mask(r[key], k) for key in VALUE_KEYS},
+            **{key: small_hidden(r[key], k) for key in VALUE_KEYS},
         })
-    totals = [{**t, **{key: _mask(t[key], k) for key in VALUE_KEYS}} for t in result.city_totals()]
+    totals = [{**t, **{key: small_hidden(t[key], k) for key in VALUE_KEYS}} for t in result.city_totals()]
     return {
         "base_date": result.base_date.isoformat(),
         "years": result.years,

@@ -9,7 +9,7 @@ from flask import current_app
 
 from caseapp.reports.blocks import Section
 from caseapp.reports.periods import Period
-from caseapp.reports.typography import SUPPRESSED
+from caseapp.stats.publish import SUPPRESSED
 
 AGE_NOTE = ("Das Alter wird zum Datenstand berechnet. Ist nur das Geburtsjahr oder der Geburtsmonat bekannt, "
             "wird die Mitte des möglichen Zeitraums angenommen (1. Juli bzw. 15. des Monats).")

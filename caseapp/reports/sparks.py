@@ -13,6 +13,7 @@ from html import escape
 
 from caseapp.reports.blocks import Chart
 from caseapp.reports.typography import number
+from caseapp.stats.publish import SUPPRESSED
 
 WIDTH, HEIGHT = 600, 200
 TOP, BOTTOM = 8, 16
@@ -105,7 +106,7 @@ def bar_chart(labels: list[str], values: list, caption: str) -> Chart:
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         cx = slot * (i + 0.5)
         if value is None:
-            out.append(f'<text x="{cx:.1f}" y="{y(0) - 4:.1f}" text-anchor="middle">•</text>')
+            out.append(f'<text x="{cx:.1f}" y="{y(0) - 4:.1f}" text-anchor="middle">{SUPPRESSED}</text>')
         else:
             out.append(f'<rect x="{cx - bar / 2:.1f}" y="{y(value):.1f}" width="{bar:.1f}" '
                        f'height="{y(0) - y(value):.1f}" fill="{COLOURS[0]}"/>')

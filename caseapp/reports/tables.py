@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from caseapp.reports.blocks import Table
-from caseapp.reports.typography import SUPPRESSED
-from caseapp.stats.suppression import protect, protect_with_margins
+from caseapp.stats.publish import SUPPRESSED, protect_table
 
 MINOR_GROUPS_MAX_AGE = 17
 
-__all__ = ["crosstab", "printed", "printed_values", "protect", "protected_lattice"]
+__all__ = ["crosstab", "printed", "printed_values", "protected_lattice"]
 
 
 def protected_lattice(rows: list[dict], dims, k: int) -> dict:
@@ -18,7 +17,7 @@ def protected_lattice(rows: list[dict], dims, k: int) -> dict:
     The same function as the dashboards, exports and API, so a hidden count is never left derivable from
     "every hidden count is at least 1" there either (caseapp.stats.suppression, step 4).
     """
-    return protect_with_margins(rows, tuple(dims), k)
+    return protect_table(rows, dims, k)
 
 
 def printed(table: dict, key: tuple):

@@ -5,7 +5,6 @@ from datetime import date, datetime
 
 NNBSP = "\u202f"  # narrow no-break space: between a number and its unit ("12,5 %"), in "§ 25"
 DASH = "\u2013"  # en dash for ranges ("2026–2031")
-SUPPRESSED = "•"  # shown instead of a protected count; explained in the method note
 
 
 def number(value) -> str:

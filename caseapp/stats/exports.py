@@ -12,7 +12,7 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from caseapp.charts.text import SUPPRESSED_DE
+from caseapp.stats.publish import SUPPRESSED as SUPPRESSED_DE
 
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 

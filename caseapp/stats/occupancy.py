@@ -69,30 +69,6 @@ def overview_totals(rows: list[dict]) -> dict:
     return out
 
 
-def protect_overview(rows: list[dict], totals: dict, k: int) -> None:
-    """Suppress small occupied counts in place, rows together with their sum lines, by the shared rule.
-
-    The sum line of the open shelters and the line of the planned and closed ones are margins of the
-    rows below them: a hidden row would follow from its sum line (or from it and ">= 1"), so each group
-    is protected as a one-way table with its total (caseapp.stats.suppression). A hidden occupied count
-    hides the row's free beds and utilisation too, which with the printed capacity would give it away;
-    a hidden total hides the sum line's occupied, free and utilisation.
-    """
-    from caseapp.stats.suppression import protect_with_margins
-
-    for group, line in ((True, totals), (False, totals["not_open"])):
-        members = [r for r in rows if (r["state"] == "open") == group]
-        tables = protect_with_margins([{"id": r["id"], "count": r["occupied"]} for r in members], ("id",), k)
-        cells = tables[("id",)]
-        for r in members:
-            if r["occupied"] and cells.get((r["id"],)) is None:
-                r["occupied"] = r["free"] = r["rate"] = None
-        if line["occupied"] and tables[()].get(()) is None:
-            line["occupied"] = line["free"] = None
-            if "rate" in line:
-                line["rate"] = None
-
-
 def daily_occupancy(start: date, end: date, shelter_id: int | None = None) -> list[dict]:
     """[{"day", "occupied"}] for every day from start to end inclusive (one shelter or all)."""
     if end < start:

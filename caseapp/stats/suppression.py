@@ -35,9 +35,6 @@ from collections import defaultdict
 
 from caseapp.stats.lattice import Lattice, pinned_unknowns
 
-SUPPRESSED_DE = "•"
-SUPPRESSED_NOTE_DE = "• = weniger als {k} oder zum Schutz kleiner Zahlen unterdrückt"
-
 
 def protect(rows: list[dict], dims, k: int) -> list[dict]:
     """The rows (cells of the table by `dims`) with suppressed counts set to None."""
@@ -218,28 +215,3 @@ def _suppress_margin(lattice: Lattice, subset, solvable, suppressed) -> bool:
             suppressed[s].add(key)
             return True
     return False
-
-
-def is_protected(user) -> bool:
-    """Whether figures shown to this user must be protected: yes unless they may read persons.
-
-    Analysts, admins, auditors (aggregates only) get protected figures everywhere. Caseworkers get
-    exact figures restricted to their own offices (see `publication`); shelter managers read persons
-    for allocation only and get protected figures.
-    """
-    from caseapp.auth.roles import CASEWORKER, has_any
-
-    return not has_any(user, {CASEWORKER})
-
-
-def publication(user) -> dict:
-    """How to publish figures to this user: {"protected": bool, "offices": None or set of codes}.
-
-    A caseworker sees exact figures for the persons known to their own offices; everyone else sees
-    the whole city, protected. A caseworker without an office sees nothing exact and so gets the
-    protected city figures.
-    """
-    if not is_protected(user) and user.office_codes:
-        return {"protected": False, "offices": set(user.office_codes)}
-    return {"protected": True, "offices": None}
-

@@ -11,9 +11,10 @@ from caseapp.reports.blocks import NoData, Section, Table, Text
 from caseapp.reports.compose import Content
 from caseapp.reports.content import common
 from caseapp.reports.content import shelters as shelter_parts
-from caseapp.reports.typography import SUPPRESSED, number, percent
+from caseapp.reports.typography import number, percent
 from caseapp.shelters.models import Shelter
 from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, movements, shelter_overview
+from caseapp.stats.publish import SUPPRESSED
 from caseapp.stats.queries import population
 from caseapp.workflows.states import STATE_LABELS_DE
 
@@ -172,9 +173,9 @@ def _map(inputs, shelters: list[dict]) -> Section:
     values = tables.printed_values(protected[("district",)])
     occupied = tables.protected_lattice([{"shelter": r["id"], "count": r["occupied"]} for r in shelters],
                                         ("shelter",), inputs.k)[("shelter",)] if shelters else {}
-    # A suppressed occupancy is drawn as an empty circle, never by its fill level.
+    # A hidden occupancy (None) is drawn as a circle marked "•", never by a fill level.
     marks = [{"name": r["name"], "district": r["district"], "capacity": r["capacity"],
-              "occupied": occupied.get((r["id"],)) or 0} for r in shelters if r["state"] == "open"]
+              "occupied": occupied.get((r["id"],), 0)} for r in shelters if r["state"] == "open"]
     section.add(Text("Die Karte zeigt die Zahl der erfassten Personen je Stadtteil (Farbe) und die Lage der "
                      "Gemeinschaftsunterkünfte (Punkte) nach ihrem Stadtteil."))
     section.add(common.district_map(values, "Personen je Stadtteil und geöffnete Gemeinschaftsunterkünfte",

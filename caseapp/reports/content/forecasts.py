@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from caseapp.reports import sparks
 from caseapp.reports.blocks import Heading, NoData, Section, Table, Text
-from caseapp.reports.typography import DASH, SUPPRESSED, number
+from caseapp.reports.typography import DASH, number
+from caseapp.stats.publish import SUPPRESSED, small_hidden
 
 METHOD_NOTE = ("Prognose: Fortschreibung der zum Datenstand erfassten Personen nach Stadtteil, Alter und "
                "Geschlecht (Kohortenfortschreibung) mit den Zu- und Fortzügen und Geburten der letzten Jahre; "
@@ -109,7 +110,7 @@ def _expected(row: dict) -> int:
 
 
 def _shown(value: int, k: int):
-    return SUPPRESSED if 0 < value < k else (value or None)
+    return SUPPRESSED if small_hidden(value, k) is None else (value or None)
 
 
 def _range(row: dict, k: int) -> str:

@@ -7,6 +7,7 @@ from caseapp.reports.blocks import Heading, NoData, Section, Text
 from caseapp.reports.compose import Content
 from caseapp.reports.content import common, districts, forecasts
 from caseapp.reports.queries import minors_without_adult
+from caseapp.stats.publish import SUPPRESSED
 
 
 def build(inputs) -> Content:
@@ -48,7 +49,7 @@ def _minors(inputs, query) -> tuple[Section, dict | None]:
         ages = tables.printed_values(lattice[("age_group",)])
         labels = common.minor_labels()
         section.add(sparks.bar_chart([tables.age_label(a) for a in labels], [ages.get(a, 0) for a in labels],
-                                     "Minderjährige nach Altersgruppe (• = unterdrückt)"))
+                                     f"Minderjährige nach Altersgruppe ({SUPPRESSED} = unterdrückt)"))
     return section, lattice
 
 

@@ -16,7 +16,8 @@ from caseapp.reports import sparks, tables
 from caseapp.reports.blocks import NoData, Part, PartsTable, Section, Text
 from caseapp.reports.periods import MONTHS_DE
 from caseapp.reports.queries import daily_occupancy_by_shelter, stays_begun_and_ended
-from caseapp.reports.typography import SUPPRESSED, percent
+from caseapp.reports.typography import percent
+from caseapp.stats.publish import SUPPRESSED
 
 WIDTHS = [11, 11, 11, 12, 11, 11, 11, 11, 11]
 START = 0.16  # share of the chart's width left free for the scale
