@@ -148,3 +148,74 @@ def test_the_start_page_offers_what_the_role_may_open(login_as):
     areas = analyst[analyst.index('id="start-areas"'):]
     assert "/admin/person/" not in areas and "/admin/users/" not in areas
     assert "Auswertung" in analyst and "Berichte" in areas
+
+
+def _edit(admin, user, roles, offices):
+    token = _token(admin, f"/admin/users/edit/?id={user.id}")
+    return admin.post(f"/admin/users/edit/?id={user.id}", data={
+        "email": user.email, "role_names": roles, "office_codes": offices, "csrf_token": token,
+    }, follow_redirects=True)
+
+
+def test_an_admin_cannot_grant_themselves_a_reading_role_or_office(app, db, login_as, factory):
+    """Issue 13 item 14: an admin gave themselves caseworker + abh and read persons at once."""
+    factory.person(family_name="Geheimnis", office="abh")
+    admin = login_as("admin", offices=())
+    for role in ("caseworker", "shelter_manager", "auditor"):
+        body = _edit(admin, admin.user, ["admin", role], ["abh"]).get_data(as_text=True)
+        assert "nicht selbst geben" in body, role
+        db.session.expire_all()
+        assert {r.name for r in admin.user.roles} == {"admin"} and admin.user.office_codes == set()
+    assert admin.get("/admin/person/").status_code == 403
+    # Aggregates only: the analyst role reads no person and may be taken.
+    assert "nicht selbst" not in _edit(admin, admin.user, ["admin", "analyst"], []).get_data(as_text=True)
+
+
+def test_an_admin_holding_a_reading_role_cannot_widen_their_own_offices(app, db, login_as):
+    admin = login_as("admin", offices=("soz",))
+    from caseapp.auth.setup import user_datastore
+
+    user_datastore.add_role_to_user(admin.user, "caseworker")
+    db.session.commit()
+    body = _edit(admin, admin.user, ["admin", "caseworker"], ["soz", "abh"]).get_data(as_text=True)
+    assert "nicht selbst zuordnen" in body
+    db.session.expire_all()
+    assert admin.user.office_codes == {"soz"}
+    # Giving up an office or a role is always allowed.
+    _edit(admin, admin.user, ["admin"], [])
+    db.session.expire_all()
+    assert {r.name for r in admin.user.roles} == {"admin"} and admin.user.office_codes == set()
+
+
+def test_a_grant_by_another_admin_is_audited_and_shown_to_auditors(app, db, login_as, factory):
+    from caseapp.audit.models import AuditEvent
+
+    granting = login_as("admin", offices=())
+    colleague = factory.user(role="admin", offices=(), email="kollege.verwaltung@stadt-osnabrueck.de")
+    _edit(granting, colleague, ["admin", "caseworker"], ["abh"])
+    db.session.expire_all()
+    assert {r.name for r in colleague.roles} == {"admin", "caseworker"}
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "grant")
+                              .order_by(AuditEvent.id)).all()
+    assert [(r.user_email, r.object_id, r.detail) for r in rows] == [
+        (granting.user.email, str(colleague.id), "role=caseworker to=kollege.verwaltung@stadt-osnabrueck.de"),
+        (granting.user.email, str(colleague.id), "office=abh to=kollege.verwaltung@stadt-osnabrueck.de"),
+    ]
+    auditor = login_as("auditor", offices=())
+    page = auditor.get("/admin/audit/?page_size=100").get_data(as_text=True)
+    assert "Recht erteilt (Rolle/Amt)" in page and "role=caseworker to=kollege.verwaltung" in page
+
+
+def test_grants_from_the_command_line_are_audited(app, db, factory):
+    """The shell may grant (whoever has it can reach the database anyway), but not unseen."""
+    from caseapp.audit.models import AuditEvent
+
+    user = factory.user(role=None, offices=(), email="shell.grant@stadt-osnabrueck.de")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["roles", "add", user.email, "caseworker"]).exit_code == 0
+    assert runner.invoke(args=["offices", "assign", user.email, "soz"]).exit_code == 0
+    details = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "grant",
+                                                                 AuditEvent.channel == "cli")).all()
+    assert details == ["role=caseworker to=shell.grant@stadt-osnabrueck.de",
+                       "office=soz to=shell.grant@stadt-osnabrueck.de"]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import copy
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from flask_security.cli import roles as security_roles
 from flask_security.cli import users as security_users
 
 
@@ -27,4 +30,31 @@ def _users_group() -> click.Group:
                        commands={**security_users.commands, "create": create})
 
 
-commands = [_users_group()]
+def _audited(command: click.Command, action: str) -> click.Command:
+    """Flask-Security-Too's `roles add/remove` as they are, plus the audit row auditors read (who
+    granted which role to whom): the shell may grant, but not unseen."""
+    original = command.callback
+
+    def callback(user, role):
+        from caseapp.audit.operations import record
+        from caseapp.extensions import db
+
+        original(user=user, role=role)  # commits itself; raises UsageError when nothing changed
+        account = current_app.extensions["security"].datastore.find_user(email=user)
+        record(action, "user", getattr(account, "id", None), actor="cli", channel="cli",
+               detail=f"role={role} to={user}"[:200])
+        db.session.commit()
+
+    audited = copy.copy(command)
+    audited.callback = with_appcontext(callback)
+    return audited
+
+
+def _roles_group() -> click.Group:
+    commands = dict(security_roles.commands)
+    commands["add"] = _audited(commands["add"], "grant")
+    commands["remove"] = _audited(commands["remove"], "revoke")
+    return click.Group(security_roles.name, help=security_roles.help, commands=commands)
+
+
+commands = [_users_group(), _roles_group()]

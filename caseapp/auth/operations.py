@@ -6,7 +6,7 @@ from flask_security import hash_password
 
 from caseapp.audit.operations import record
 from caseapp.auth.models import Role, User
-from caseapp.auth.roles import ADMIN, ROLES
+from caseapp.auth.roles import ADMIN, READING_ROLES, ROLES
 from caseapp.extensions import db
 from caseapp.offices.models import Office
 
@@ -59,19 +59,55 @@ def create_user(email: str, password: str, *, roles=(), offices=(), by) -> User:
     user.offices = _offices(offices)
     db.session.flush()
     record("create", "user", user.id, by=by, channel="admin", detail=_detail(user))
+    record_grants(user, set(), set(), by=by)
     return user
 
 
+def _refuse_self_grant(user: User, by, roles, offices) -> None:
+    """An admin may not give themselves a role that reads persons or the audit trail, nor widen the
+    offices whose persons such a role reads: another admin has to, and that grant is audited."""
+    if by is None or user.id != getattr(by, "id", None):
+        return
+    held = {r.name for r in user.roles}
+    gained = sorted((set(roles) - held) & READING_ROLES) if roles is not None else []
+    if gained:
+        raise UserAdminError(
+            f"Sie können sich die Rolle {', '.join(gained)} nicht selbst geben: Rollen mit Zugriff auf "
+            "Personendaten oder das Protokoll vergibt eine andere Person der Verwaltung.")
+    reading = (set(roles) if roles is not None else held) & READING_ROLES
+    new_offices = sorted(set(offices) - user.office_codes) if offices is not None else []
+    if reading and new_offices:
+        raise UserAdminError(
+            f"Sie können sich das Amt {', '.join(new_offices)} nicht selbst zuordnen, solange Sie eine lesende "
+            "Rolle haben: das vergibt eine andere Person der Verwaltung.")
+
+
+def record_grants(user: User, roles_before: set[str], offices_before: set[str], *, by=None,
+                  actor: str | None = None, channel: str = "admin") -> None:
+    """One audit row per role or office given or taken ("who gave which right to whom"), for auditors."""
+    roles_after, offices_after = {r.name for r in user.roles}, set(user.office_codes)
+    changes = [("grant", f"role={r}") for r in sorted(roles_after - roles_before)]
+    changes += [("grant", f"office={o}") for o in sorted(offices_after - offices_before)]
+    changes += [("revoke", f"role={r}") for r in sorted(roles_before - roles_after)]
+    changes += [("revoke", f"office={o}") for o in sorted(offices_before - offices_after)]
+    for action, what in changes:
+        record(action, "user", user.id, by=by, actor=actor, channel=channel, detail=f"{what} to={user.email}"[:200])
+
+
 def update_user(user: User, *, roles=None, offices=None, by) -> User:
-    """Change roles and offices. An admin cannot take the admin role from themselves (no lock-out)."""
+    """Change roles and offices. An admin cannot take the admin role from themselves (no lock-out), nor
+    give themselves a reading role or, holding one, a further office (_refuse_self_grant)."""
+    roles_before, offices_before = {r.name for r in user.roles}, set(user.office_codes)
+    if roles is not None and user.id == getattr(by, "id", None) and ADMIN not in roles:
+        raise UserAdminError("Sie können sich die Rolle admin nicht selbst entziehen.")
+    _refuse_self_grant(user, by, roles, offices)
     if roles is not None:
-        if user.id == getattr(by, "id", None) and ADMIN not in roles:
-            raise UserAdminError("Sie können sich die Rolle admin nicht selbst entziehen.")
         user.roles = _roles(roles)
     if offices is not None:
         user.offices = _offices(offices)
     db.session.flush()
     record("update", "user", user.id, by=by, channel="admin", detail=_detail(user))
+    record_grants(user, roles_before, offices_before, by=by)
     return user
 
 

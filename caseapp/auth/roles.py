@@ -33,6 +33,11 @@ def role_label(name: str) -> str:
     return f"{ROLE_LABELS_DE[name]} ({name})" if name in ROLE_LABELS_DE else name
 
 
+# Roles that open person records or the audit trail (who read whom): an admin may not grant them to
+# themselves (auth/operations.py), only another admin may, audited. Analysts see aggregates only, which
+# admins see anyway. data_steward reads the identifying core of every source (linkage.md).
+READING_ROLES = frozenset({CASEWORKER, SHELTER_MANAGER, AUDITOR, "data_steward"})
+
 # Capabilities: each view and endpoint names one of these (or roles directly).
 MANAGE_USERS = frozenset({ADMIN})
 MANAGE_SHELTERS = frozenset({ADMIN, SHELTER_MANAGER})

@@ -21,10 +21,15 @@ def assign(email: str, office: str):
     user = security.datastore.find_user(email=email)
     if user is None:
         raise click.ClickException(f"No user with e-mail {email}")
+    from caseapp.auth.operations import record_grants
+
+    before = set(user.office_codes)
     try:
         operations.assign(user, office)
     except operations.OfficeError as exc:
         raise click.ClickException(str(exc)) from None
+    # An operator with shell access may grant (docs/security.md), but never unseen by the auditors.
+    record_grants(user, {r.name for r in user.roles}, before, actor="cli", channel="cli")
     db.session.commit()
     click.echo(f"{email} is now a member of {office}")
 
