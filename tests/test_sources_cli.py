@@ -14,7 +14,8 @@ from tests.test_sources_support import HEADER, csv_bytes, row
 
 ROOT = Path(__file__).resolve().parent.parent
 CASEAPP = str(ROOT / ".venv" / "bin" / "caseapp")
-KEYS = ["source", "as_of", "records", "created", "updated", "unchanged", "rejected", "missing", "errors"]
+KEYS = ["source", "as_of", "records", "created", "updated", "unchanged", "rejected", "missing", "linked", "queued",
+        "new_persons", "errors"]
 
 
 def _env(url: str, tmp: Path) -> dict:
@@ -64,7 +65,7 @@ def test_import_prints_exactly_the_summary_and_exits_0(cli_env):
     assert list(summary) == KEYS
     assert {k: summary[k] for k in KEYS[:-1]} == {
         "source": "abh", "as_of": "2026-09-30", "records": 3, "created": 1, "updated": 0, "unchanged": 0,
-        "rejected": 2, "missing": 0}
+        "rejected": 2, "missing": 0, "linked": 0, "queued": 0, "new_persons": 1}
     assert [(e["line"], e["column"]) for e in summary["errors"]] == [(3, "geburtsdatum"), (4, "geschlecht")]
     again = json.loads(_run(env, "sync", "import", "abh", str(path), "--json", "--as-of", "2026-10-01").stdout)
     assert (again["as_of"], again["unchanged"], again["created"], again["rejected"]) == ("2026-10-01", 1, 0, 2)

@@ -13,8 +13,8 @@ from datetime import date
 
 DAY, MONTH, YEAR = "day", "month", "year"
 PRECISIONS = (DAY, MONTH, YEAR)
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_GERMAN = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_GERMAN = re.compile(r"([0-9]{2})\.([0-9]{2})\.([0-9]{4})")
 
 
 class BirthDateError(ValueError):
@@ -46,7 +46,7 @@ class BirthDate:
     @classmethod
     def parse_iso(cls, text: str) -> "BirthDate":
         """'1990-00-00', '1990-05-00' or '1990-05-17' (the API's form)."""
-        m = _ISO.match(text or "")
+        m = _ISO.fullmatch(text or "")
         if not m:
             raise BirthDateError(f"'{text}' ist kein Datum der Form JJJJ-MM-TT (00 für Unbekanntes)")
         return cls.from_parts(int(m[1]), int(m[2]), int(m[3]))
@@ -54,7 +54,7 @@ class BirthDate:
     @classmethod
     def parse_german(cls, text: str) -> "BirthDate":
         """'00.00.1990', '00.05.1990' or '17.05.1990' (the delivery form)."""
-        m = _GERMAN.match(text or "")
+        m = _GERMAN.fullmatch(text or "")
         if not m:
             raise BirthDateError(f"'{text}' ist kein Datum der Form TT.MM.JJJJ (00 für Unbekanntes)")
         return cls.from_parts(int(m[3]), int(m[2]), int(m[1]))

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from caseapp import fieldrules
 from caseapp.audit.operations import record
 from caseapp.districts.models import District
 from caseapp.extensions import db
@@ -126,8 +127,8 @@ def build_person(*, by, office, family_name, given_names, birth, sex, nationalit
     person.residence_status = residence_status
     person.set_nationalities(_nationalities(nationalities))
     if azr_number is not None:
-        if not (isinstance(azr_number, str) and len(azr_number) == 12 and azr_number.isdigit()):
-            raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern")
+        if not isinstance(azr_number, str) or fieldrules.azr_error(azr_number):
+            raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern (0-9)")
         if db.session.scalar(select(Person.id).where(Person.azr_number == azr_number)) is not None:
             raise InvalidInput("azr_number", "Diese AZR-Nummer gehört bereits zu einer anderen Person")
         person.azr_number = azr_number
@@ -136,8 +137,8 @@ def build_person(*, by, office, family_name, given_names, birth, sex, nationalit
     for field in DATE_FIELDS:
         setattr(person, field, parse_date(field, optional.get(field)))
     postcode = clean_text("postcode", optional.get("postcode"), 5, required=False)
-    if postcode is not None and not (len(postcode) == 5 and postcode.isdigit()):
-        raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern")
+    if postcode is not None and fieldrules.postcode_error(postcode):
+        raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern (0-9)")
     person.postcode = postcode
     district = optional.get("district")
     if district is not None and (not isinstance(district, str) or db.session.get(District, district) is None):
@@ -198,8 +199,8 @@ def update_person(person: Person, *, by, channel="admin", actor: str | None = No
     for field in changed:
         setattr(person, field, getattr(candidate, field))
     if azr_number and azr_number != person.azr_number:
-        if not (isinstance(azr_number, str) and len(azr_number) == 12 and azr_number.isdigit()):
-            raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern")
+        if not isinstance(azr_number, str) or fieldrules.azr_error(azr_number):
+            raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern (0-9)")
         taken = db.session.scalar(select(Person.id).where(Person.azr_number == azr_number, Person.id != person.id))
         if taken is not None:
             raise InvalidInput("azr_number", "Diese AZR-Nummer gehört bereits zu einer anderen Person")

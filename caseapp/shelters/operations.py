@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from caseapp import fieldrules
 from caseapp.audit.operations import record
 from caseapp.districts.models import District
 from caseapp.extensions import db
@@ -83,8 +84,8 @@ def create_shelter(*, by, name, district, rooms, actor: str | None = None, chann
     for key in ("street", "house_number", "operator"):
         setattr(shelter, key, clean_text(key, fields.get(key), 200, required=False))
     postcode = clean_text("postcode", fields.get("postcode"), 5, required=False)
-    if postcode is not None and not (len(postcode) == 5 and postcode.isdigit()):
-        raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern")
+    if postcode is not None and fieldrules.postcode_error(postcode):
+        raise InvalidInput("postcode", "Postleitzahl aus 5 Ziffern (0-9)")
     shelter.postcode = postcode
     if fields.get("fire_safety_max") is not None:
         shelter.fire_safety_max = _count("fire_safety_max", fields["fire_safety_max"])

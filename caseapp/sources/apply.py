@@ -66,7 +66,8 @@ def households(ctx: Context, items: list[Item]) -> dict[str, int]:
     return found
 
 
-def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> None:
+def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> list[int]:
+    """A new person per item (its (source, key) is new and no AZR number ties it to a known one)."""
     ids = bulk.allocate_ids("person", len(items))
     persons, nationalities, offices, transitions, records = [], [], [], [], []
     reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}"
@@ -97,6 +98,7 @@ def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> N
                                   "by_label", "reason"), transitions)
     bulk.copy_rows("source_record", ("source_code", "key", "person_id", "values_hash", "raw_hash",
                                      "created_delivery_id"), records)
+    return ids
 
 
 def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> None:

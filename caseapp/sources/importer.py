@@ -155,11 +155,12 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
             _reject(plan, rec, adapter.key_of(values), values, rec.errors)
             continue
         parsed, errors = adapter.parse(values, as_of)
-        azr = values.get("azr_nr")
-        if azr and not any(c == "azr_nr" for c, _ in errors):
+        azr_column = adapter.azr_column
+        azr = values.get(azr_column) if azr_column else None
+        if azr and not any(c == azr_column for c, _ in errors):
             if azr in azr_line and azr_line[azr][1] != key:
                 line, other = azr_line[azr]
-                errors.append(("azr_nr", (
+                errors.append((azr_column, (
                     f"Die AZR-Nummer {azr} steht schon in Zeile {line} bei {adapter.key_column} '{other}'; "
                     f"sie kann nicht auch zu {adapter.key_column} '{key}' gehören. Bitte klären, "
                     "welcher Person sie zusteht.")))
@@ -200,7 +201,8 @@ def differences(fields: dict, birth_date: date, birth_precision: str, sex: str) 
 def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
     """The AZR rule against the database (see the module docstring): a conflict is rejected naming
     both keys; a new key is linked to a person known only from elsewhere when it is the same human."""
-    wanted = {i.parsed.fields["azr_number"]: i for i in plan.creates + plan.updates if i.parsed.fields["azr_number"]}
+    wanted = {i.parsed.fields["azr_number"]: i for i in plan.creates + plan.updates
+              if i.parsed.fields.get("azr_number")}
     if not wanted:
         return
     rows = bulk.select_in(
@@ -239,7 +241,7 @@ def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
             message = (f"Die AZR-Nummer {azr} gehört bereits zu {named}, aber {' und '.join(differ)} "
                        f"{'passen' if len(differ) > 1 else 'passt'} nicht zu {mine}; es ist wohl nicht dieselbe "
                        "Person. Bitte die AZR-Nummer im Fachverfahren prüfen.")
-        _reject(plan, item.record, item.parsed.key, item.values, [("azr_nr", message)])
+        _reject(plan, item.record, item.parsed.key, item.values, [(adapter.azr_column, message)])
     conflicted = {id(c[0]) for c in conflicts}
     if conflicted:
         plan.creates = [i for i in plan.creates if id(i) not in conflicted]

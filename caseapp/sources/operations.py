@@ -60,16 +60,20 @@ class Summary:
     unchanged: int = 0
     rejected: int = 0
     missing: int = 0
+    linked: int = 0
+    queued: int = 0
+    new_persons: int = 0
     errors: list[dict] = field(default_factory=list)
     status: str = "done"
     message: str | None = None
     run_id: int | None = None
 
     def as_json(self) -> dict:
-        """Exactly the import summary of spec/abh-delivery.md."""
+        """Exactly the import summary of spec/abh-delivery.md with linkage.md's three counts."""
         return {"source": self.source, "as_of": self.as_of.isoformat(), "records": self.records,
                 "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected, "missing": self.missing, "errors": self.errors}
+                "rejected": self.rejected, "missing": self.missing, "linked": self.linked,
+                "queued": self.queued, "new_persons": self.new_persons, "errors": self.errors}
 
 
 def checksum(data: bytes) -> str:
@@ -176,15 +180,21 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     importer.check_azr_owners(p.adapter, p.source_code, plan)
     importer.check_erased(p.adapter, p.source_code, plan)
     ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor)
-    created, updated = _apply(ctx, plan, run_id)
+    new_ids, updated, azr_links = _apply(ctx, plan, run_id)
     apply.plan_due_departures(ctx, plan.unchanged_keys, known)
     missing = apply.mark_missing_and_returned(ctx, plan, known)
     db.session.expire_all()
     _run_steps(ctx, channel=run.channel)
+    # The seam to record linkage: one call per run, after its records are written (linkage/hooks.py).
+    from caseapp.linkage.hooks import after_import
+
+    linkage = after_import(db.session.get(SyncRun, run_id), new_ids, by=actor)
     errors = sorted((e for r in plan.rejects for e in r.errors), key=lambda e: (e["line"], e["column"] or ""))
-    summary = Summary(p.source_code, p.as_of, records=plan.records, created=created, updated=updated,
+    summary = Summary(p.source_code, p.as_of, records=plan.records, created=len(new_ids),
+                      updated=updated + azr_links,
                       unchanged=plan.unchanged, rejected=len(plan.rejects), missing=missing, errors=errors,
-                      run_id=run_id)
+                      run_id=run_id, linked=azr_links + linkage["linked"], queued=linkage["queued"],
+                      new_persons=linkage["new_persons"])
     run = db.session.get(SyncRun, run_id)
     run.status, run.finished_at, run.progress = "done", now(), plan.records
     for name in ("records", "created", "updated", "unchanged", "rejected", "missing"):
@@ -195,17 +205,19 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     return summary
 
 
-def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[int, int]:
+def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[list[int], int, int]:
+    """Writes the plan; returns the ids of the new persons, the number of updated records and the
+    number of new keys tied to a known person by their AZR number."""
     ctx.shelter_addresses = apply.load_shelter_addresses()
     family = apply.households(ctx, plan.creates + plan.updates)
     creates = [i for i in plan.creates if i.link_person_id is None]
     links = [i for i in plan.creates if i.link_person_id is not None]
-    apply.create_persons(ctx, creates, family)
+    new_ids = apply.create_persons(ctx, creates, family)
     apply.update_persons(ctx, plan.updates + links, family)
     bulk.copy_rows("rejected_record", ("run_id", "source_code", "line", "key", "raw", "values", "errors", "status"), [
         (run_id, ctx.source_code, r.record.line, (r.key or None) and r.key[:100], r.record.raw,
          _json(r.values), _json(r.errors), "open") for r in plan.rejects])
-    return len(creates), len(plan.updates) + len(links)
+    return new_ids, len(plan.updates), len(links)
 
 
 def _json(value) -> str:
@@ -279,7 +291,9 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
         db.session.flush()
         return errors
     ctx = apply.Context(rejected.source_code, run.delivery_id, run.as_of, f"source:{rejected.source_code}")
-    created, updated = _apply(ctx, plan, run.id)
+    new_ids, updated, links = _apply(ctx, plan, run.id)
+    created = len(new_ids)
+    updated += links
     if known:
         apply.mark_missing_and_returned(ctx, plan, {})
     rejected_id = rejected.id

@@ -94,12 +94,19 @@ class Parsed:
     fields: dict
     nationalities: list[str]
     household_key: str | None
+    # The office's own facts by column of its facts table (empty for a source without one).
+    facts: dict = field(default_factory=dict)
 
 
 class Adapter(Protocol):
+    """What the importer needs of an office; caseapp.sources.adapter.SourceAdapter implements it."""
+
     code: str
     key_column: str
+    # The column of the AZR number (None when the office never delivers it); the importer pools by it.
+    azr_column: str | None
     columns: tuple[str, ...]
+    person_fields: frozenset[str]
 
     def read(self, data: bytes) -> ReadFile: ...
 

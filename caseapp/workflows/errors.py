@@ -1,6 +1,8 @@
 """The two ways a lifecycle step is refused; the API maps them to 409 and 400, the UI shows the text."""
 from __future__ import annotations
 
+from caseapp.fieldrules import control_error
+
 
 class TransitionRefused(Exception):
     """The step is not possible now (wrong state, no free bed, occupied shelter); German message says why."""
@@ -26,4 +28,6 @@ def clean_text(field: str, value, max_len: int, *, required: bool = True) -> str
     value = value.strip()
     if len(value) > max_len:
         raise InvalidInput(field, f"höchstens {max_len} Zeichen")
+    if (problem := control_error(value)) is not None:
+        raise InvalidInput(field, problem)
     return value
