@@ -9,7 +9,7 @@ from caseapp import fieldrules
 from caseapp.people.operations import register_person
 from caseapp.shelters.operations import create_shelter
 from caseapp.workflows.errors import InvalidInput
-from tests.test_sync_support import csv_bytes, import_abh, row
+from tests.test_sources_support import csv_bytes, import_abh, row
 
 ARABIC_POSTCODE = "٤٩٠٧٤"  # 49074 in Arabic-Indic digits: str.isdigit() says True
 ARABIC_AZR = "١٢٣٤٥٦٧٨٩٠١٢"
