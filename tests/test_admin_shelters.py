@@ -120,7 +120,12 @@ def test_shelter_manager_allocates_into_a_free_bed_from_the_board(login_as, fact
     form = {"event": "allocate", "person_id": str(p.id), "room_id": str(s.rooms[1].id),
             "shelter_id_back": str(s.id), "date": date.today().isoformat()}
     assert c.post("/admin/board/allocate/", data=form).status_code == 400
-    assert c.post("/admin/board/allocate/", data={**form, "csrf_token": csrf_from(page)}).status_code == 302
+    confirm = c.post("/admin/board/allocate/", data={**form, "csrf_token": csrf_from(page)})
+    assert confirm.status_code == 200 and "Bitte bestätigen" in confirm.get_data(as_text=True)
+    db.session.refresh(p)
+    assert p.state == "arrived"  # nothing moves before the confirmation
+    assert c.post("/admin/board/allocate/", data={**form, "csrf_token": csrf_from(page),
+                                                  "confirmed": "1"}).status_code == 302
     db.session.refresh(p)
     assert p.state == "accommodated"
     stay = db.session.scalars(select(Stay).where(Stay.person_id == p.id)).one()
@@ -138,7 +143,7 @@ def test_relocation_from_the_board(login_as, factory, db):
     c = login_as("caseworker")
     page = c.get(f"/admin/board/{s.id}/").get_data(as_text=True)
     assert "relocate-form" in page
-    c.post("/admin/board/allocate/", data={"event": "relocate", "person_id": str(p.id),
+    c.post("/admin/board/allocate/", data={"event": "relocate", "person_id": str(p.id), "confirmed": "1",
                                            "room_id": str(s.rooms[1].id), "csrf_token": csrf_from(page)})
     active = db.session.scalars(select(Stay).where(Stay.person_id == p.id, Stay.end_date.is_(None))).one()
     assert active.room_id == s.rooms[1].id
@@ -149,7 +154,8 @@ def test_allocation_of_a_hidden_person_or_by_admin_is_refused(login_as, factory,
     hidden = factory.person(state="arrived", office="soz")
     c = login_as("caseworker", offices=("abh",))
     token = csrf_from(c.get(f"/admin/board/{s.id}/").get_data(as_text=True))
-    form = {"event": "allocate", "person_id": str(hidden.id), "room_id": str(s.rooms[0].id), "csrf_token": token}
+    form = {"event": "allocate", "person_id": str(hidden.id), "room_id": str(s.rooms[0].id), "csrf_token": token,
+            "confirmed": "1"}
     assert c.post("/admin/board/allocate/", data=form).status_code == 404
     admin = login_as("admin")
     token = csrf_from(admin.get(f"/admin/board/{s.id}/").get_data(as_text=True))

@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "restore_drill": "Wiederherstellungsprobe",
     "grant": "Recht erteilt (Rolle/Amt)", "revoke": "Recht entzogen (Rolle/Amt)",
     "retention_drill": "Aufbewahrungslauf mit künftigem Stichtag (Übung)", "block_beds": "Betten gesperrt",
+    "room_features": "Zimmermerkmale geändert",
     **{f"transition:{event}": f"Übergang {label}" for event, label in EVENT_LABELS_DE.items()},
 }
 

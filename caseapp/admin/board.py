@@ -1,8 +1,11 @@
 """The occupancy board: every shelter's fill level, and per shelter a room x bed grid to allocate from."""
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_security import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,8 +16,10 @@ from caseapp.auth.roles import ADMIN, ALLOCATE, CASEWORKER, SHELTER_MANAGER, has
 from caseapp.extensions import db
 from caseapp.people.access import get_visible_person, visible_persons
 from caseapp.people.models import Person
+from caseapp.shelters.board import board_rows
 from caseapp.shelters.models import Room, Shelter, Stay
-from caseapp.shelters.queries import capacity, for_state, rooms_capacity
+from caseapp.shelters.placement.rules import Mover, breaches, refusal, sleepers_by_room
+from caseapp.shelters.queries import active_stay, capacity, for_state, rooms_capacity
 
 # How many allocation candidates a select offers (sorted by name); more means searching the person list.
 CANDIDATE_LIMIT = 300
@@ -30,14 +35,6 @@ def fill_class(figures: dict, state: str = "open") -> str:
     if figures["occupied"] / figures["capacity"] >= 0.8:
         return "warning"
     return "success"
-
-
-def bed_grid(room: Room, figures: dict, occupants: list[dict]) -> list[dict]:
-    """One cell per bed: occupants first, then blocked beds, then free ones."""
-    cells = [{"kind": "occupied", **o} for o in occupants]
-    cells += [{"kind": "blocked"} for _ in range(room.blocked_beds)]
-    cells += [{"kind": "free"} for _ in range(max(room.beds - len(cells), 0))]
-    return cells
 
 
 class BoardView(SecureBaseView):
@@ -63,28 +60,13 @@ class BoardView(SecureBaseView):
     @expose("/<int:shelter_id>/")
     def shelter(self, shelter_id: int):
         shelter = db.session.get(Shelter, shelter_id) or abort(404)
-        figures = rooms_capacity(shelter)
-        stays = db.session.execute(
-            select(Stay.room_id, Person).join(Person, Person.id == Stay.person_id)
-            .join(Room, Room.id == Stay.room_id)
-            .where(Room.shelter_id == shelter.id, Stay.end_date.is_(None)).order_by(Stay.start_date, Stay.id)
-        ).all()
-        # Names only for persons this user may see; everyone else is just an occupied bed.
-        ids = [p.id for _, p in stays]
+        ids = db.session.scalars(select(Stay.person_id).join(Room, Room.id == Stay.room_id)
+                                 .where(Room.shelter_id == shelter.id, Stay.end_date.is_(None))).all()
+        # Names only for persons this user may see; everyone else is sex, age band and household marker.
         visible = set(db.session.scalars(visible_persons(current_user, select(Person.id))
                                          .where(Person.id.in_(ids)))) if ids else set()
-        by_room: dict[int, list[dict]] = {}
-        for room_id, person in stays:
-            seen = person.id in visible
-            by_room.setdefault(room_id, []).append({
-                "person_id": person.id if seen else None,
-                "name": person.display_name if seen else None,
-                "relocatable": seen and person.state == "accommodated",
-            })
-        rooms = [{"room": r, "figures": figures[r.id], "cells": bed_grid(r, figures[r.id], by_room.get(r.id, []))}
-                 for r in shelter.rooms]
-        return self.render("admin/board/shelter.html", shelter=shelter, total=for_state(capacity(shelter), shelter.state),
-                           rooms=rooms,
+        rows, totals = board_rows(shelter, visible_ids=visible)
+        return self.render("admin/board/shelter.html", shelter=shelter, rows=rows, totals=totals,
                            candidates=self._candidates() if self.may_allocate else [],
                            targets=self._targets() if self.may_allocate else [],
                            may_allocate=self.may_allocate)
@@ -109,7 +91,9 @@ class BoardView(SecureBaseView):
 
     @expose("/allocate/", methods=("POST",))
     def allocate(self):
-        """Allocate (or relocate) a visible person into the chosen room; the operation checks the bed."""
+        """Allocate (or relocate) a visible person into the chosen room. Without `confirmed` it only shows
+        the confirmation page naming who goes where (and any protection rule the move would break);
+        the operation checks bed and rules again when confirmed."""
         if not self.may_allocate:
             abort(403)
         person_id = request.form.get("person_id", "")
@@ -119,8 +103,33 @@ class BoardView(SecureBaseView):
         event = request.form.get("event", "allocate")
         if event not in ("allocate", "relocate"):
             abort(400)
+        room_id = request.form.get("room_id", "")
+        room = db.session.get(Room, int(room_id)) if room_id.isdigit() else None
+        if room is None:
+            flash(_("Please choose a person and a room first"), "error")
+            return self._back()
+        if request.form.get("confirmed") != "1":
+            return self._confirm(person, event, room)
         run_from_form(person, request.form, by=current_user)
+        return self._back()
+
+    def _back(self):
         back = request.form.get("shelter_id_back", "")
         if back.isdigit():
             return redirect(url_for(".shelter", shelter_id=int(back)))
         return redirect(url_for(".index"))
+
+    def _confirm(self, person, event: str, room: Room):
+        on = date.today()
+        try:
+            on = date.fromisoformat(request.form.get("date") or on.isoformat())
+        except ValueError:
+            pass
+        sleepers = sleepers_by_room([room.id], on, exclude_person_ids=[person.id])[room.id]
+        broken = breaches(Mover.of(person, on), room, sleepers)
+        current = active_stay(person.id)
+        return self.render("admin/board/confirm.html", person=person, event=event, room=room,
+                           current=current.room if current else None, on=on,
+                           refusal=refusal(broken, room) if broken else None,
+                           may_override=has_any(current_user, {SHELTER_MANAGER}),
+                           form=request.form)

@@ -32,8 +32,12 @@ RESIDENCE_STATUSES_EN = {
 # History rows that are bookkeeping rather than lifecycle events (workflows/history.py).
 BOOKKEEPING_DE = {"register": "Erfassung", "block_beds": "Betten gesperrt"}
 BOOKKEEPING_EN = {"register": "Registration", "block_beds": "Beds blocked"}
+# Room features (interfaces.md names them in German).
+FEATURES_DE = {"barrierefrei": "barrierefrei", "familie": "Familie", "frauen": "Frauen", "gemischt": "gemischt"}
+FEATURES_EN = {"barrierefrei": "barrier-free", "familie": "family", "frauen": "women only", "gemischt": "mixed"}
 _TABLES = {
     "state": (STATE_LABELS_DE, STATE_LABELS_EN),
+    "feature": (FEATURES_DE, FEATURES_EN),
     "event": ({**EVENT_LABELS_DE, **BOOKKEEPING_DE}, {**EVENT_LABELS_EN, **BOOKKEEPING_EN}),
     "sex": (SEXES, SEXES_EN),
     "residence_status": (RESIDENCE_STATUSES, RESIDENCE_STATUSES_EN),

@@ -43,13 +43,13 @@ class ShelterForm(CsrfForm):
     operator = StringField(_l("Operator"), [validators.Optional(), validators.Length(max=200)])
     fire_safety_max = IntegerField(_l("Maximum occupants (fire safety)"), [validators.Optional()])
     rooms = TextAreaField(_l("Rooms (one per line: name;beds;features)"), [validators.InputRequired()],
-                          description=_l("Features, comma-separated: barrierefrei, familie, frauen"),
+                          description=_l("Features, comma-separated: barrierefrei, familie, frauen, gemischt"),
                           render_kw={"rows": 6, "placeholder": "1.01;4\n1.02;2;barrierefrei,familie"})
 
 
 # Room features as a caseworker writes them after the beds ("1.01;4;barrierefrei, familie").
-ROOM_FEATURES = {"barrierefrei": "accessible", "familie": "family", "frauen": "women_only",
-                 "accessible": "accessible", "family": "family", "women": "women_only"}
+ROOM_FEATURES = {"barrierefrei": "accessible", "familie": "family", "frauen": "women_only", "gemischt": "mixed",
+                 "accessible": "accessible", "family": "family", "women": "women_only", "mixed": "mixed"}
 
 
 def parse_rooms(text: str) -> list[dict]:
@@ -66,7 +66,7 @@ def parse_rooms(text: str) -> list[dict]:
         room = {"name": name.strip(), "beds": int(beds.strip())}
         for word in (w.strip().lower() for w in features.split(",") if w.strip()):
             if word not in ROOM_FEATURES:
-                message = _("line %(n)s: unknown feature %(word)s (barrierefrei, familie, frauen)",
+                message = _("line %(n)s: unknown feature %(word)s (barrierefrei, familie, frauen, gemischt)",
                             n=number, word=word)
                 raise InvalidInput("rooms", message)
             room[ROOM_FEATURES[word]] = True
@@ -137,7 +137,10 @@ class ShelterView(SecureModelView):
         return self.render(self.details_template, shelter=shelter, total=for_state(capacity(shelter), shelter.state),
                            rooms=figures,
                            events=[(e, code_label("event", e)) for e in allowed_events(shelter)],
-                           steps=steps, return_url=self.get_url(".index_view"))
+                           steps=steps, return_url=self.get_url(".index_view"),
+                           features=[("barrierefrei", "accessible", _("accessible")),
+                                     ("familie", "family", _("family")), ("frauen", "women_only", _("women only")),
+                                     ("gemischt", "mixed", _("mixed"))])
 
     @expose("/event/<int:shelter_id>/", methods=("POST",))
     def event_view(self, shelter_id: int):
@@ -169,6 +172,17 @@ class ShelterView(SecureModelView):
         self._run(lambda: set_blocked_beds(room, int(count) if count.isdigit() else -1, by=current_user,
                                            reason=request.form.get("reason", ""), channel="admin"),
                   _("Blocked beds of room %(room)s changed", room=room.name))
+        return redirect(url_for(".details_view", id=room.shelter_id))
+
+    @expose("/features/<int:room_id>/", methods=("POST",))
+    def features_view(self, room_id: int):
+        """Room features as the shelter manager marks them (e.g. gemischt), audited."""
+        from caseapp.shelters.operations import set_room_features
+
+        room = db.session.get(Room, room_id) or abort(404)
+        self._run(lambda: set_room_features(room, request.form.getlist("features"), by=current_user,
+                                            channel="admin"),
+                  _("Features of room %(room)s saved", room=room.name))
         return redirect(url_for(".details_view", id=room.shelter_id))
 
     def _run(self, operation, success: str) -> None:

@@ -16,7 +16,7 @@ from caseapp.shelters.queries import active_stay
 
 CREATE_KEYS = {"family_name", "given_names", "birth_date", "sex", "nationalities", "residence_status",
                "azr_number", "office", "legal_basis", *operations.OPTIONAL_FIELDS}
-EVENT_KEYS = {"event", "shelter_id", "room_id", "date", "reason"}
+EVENT_KEYS = {"event", "shelter_id", "room_id", "date", "reason", "override_reason"}
 # A shelter manager moves persons between beds; every other step belongs to the caseworker.
 SHELTER_MANAGER_EVENTS = ("allocate", "relocate")
 
@@ -127,6 +127,7 @@ def person_event(person_id: int):
     operations.run_transition(
         person, event, by=user, on=operations.parse_date("date", body.get("date")), reason=body.get("reason"),
         shelter_id=optional_int(body, "shelter_id"), room_id=optional_int(body, "room_id"), channel="api",
+        override_reason=body.get("override_reason"),
     )
     # Commit first: the shelter lock is held until then, and the answer needs none of it.
     db.session.commit()

@@ -40,7 +40,8 @@ def shelter_json(shelter: Shelter) -> dict:
         "fire_safety_max": shelter.fire_safety_max,
         "rooms": [
             {"id": r.id, "name": r.name, "accessible": r.accessible, "family": r.family,
-             "women_only": r.women_only, **per_room[r.id]}
+             "women_only": r.women_only, "mixed": r.mixed, "features": operations.room_features(r),
+             **per_room[r.id]}
             for r in shelter.rooms
         ],
     }
@@ -56,7 +57,8 @@ def create_shelter():
     shelter = operations.create_shelter(by=current_user._get_current_object(), name=body.get("name"),
                                         district=body.get("district"), rooms=body.get("rooms"),
                                         channel="api", **fields)
-    return jsonify(id=shelter.id, state=shelter.state, capacity=capacity(shelter)["capacity"]), 201
+    return jsonify(id=shelter.id, state=shelter.state, capacity=capacity(shelter)["capacity"],
+                   rooms=[{"id": r.id, "name": r.name} for r in shelter.rooms]), 201
 
 
 @api_bp.post("/shelters/<int:shelter_id>/events")

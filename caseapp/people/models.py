@@ -28,8 +28,14 @@ class Household(db.Model):
     # before it has members (people/access.py visible_households).
     office_code: Mapped[str | None] = mapped_column(ForeignKey("office.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
+    # The office whose household it is (created through the API or the admin by a member of it).
+    office_code: Mapped[str | None] = mapped_column(ForeignKey("office.code"))
+    # The member who heads the household (Haushaltsvorstand); person and household point at each other.
+    head_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL", use_alter=True, name="fk_household_head_id_person"))
 
-    members: Mapped[list["Person"]] = relationship(back_populates="household")
+    members: Mapped[list["Person"]] = relationship(back_populates="household", foreign_keys="Person.household_id")
+    head: Mapped["Person | None"] = relationship(foreign_keys=[head_id], post_update=True)
 
     def __str__(self) -> str:
         return self.label or f"Haushalt {self.id}"
@@ -103,7 +109,7 @@ class Person(db.Model):
     # computed in the list query itself instead of a second query per page (admin/people.py).
     current_room: Mapped[str | None] = query_expression()
 
-    household: Mapped[Household | None] = relationship(back_populates="members")
+    household: Mapped[Household | None] = relationship(back_populates="members", foreign_keys=[household_id])
     district = relationship("District")
     nationalities: Mapped[list["PersonNationality"]] = relationship(
         order_by="PersonNationality.position", cascade="all, delete-orphan", back_populates="person"

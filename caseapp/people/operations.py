@@ -16,7 +16,8 @@ from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, is_nationality
 from caseapp.people.models import Household, Person, PersonNationality, PersonOffice
 from caseapp.shelters.models import Room, Stay
-from caseapp.shelters.placement.choice import target_room
+from caseapp.shelters.placement.choice import may_override, target_room
+from caseapp.shelters.placement.rules import RULE_NAMES
 from caseapp.shelters.queries import active_stay
 from caseapp.workflows import PERSON_EVENTS, allowed_events, machine_for
 from caseapp.workflows.dates import event_date, german
@@ -243,14 +244,19 @@ def _refuse_event(person: Person, event: str) -> None:
 
 
 def run_transition(person: Person, event: str, *, by=None, actor: str | None = None, on: date | None = None,
-                   reason: str | None = None, shelter_id=None, room_id=None, channel: str | None = None) -> Person:
-    """One lifecycle step with its side effects, all or nothing: stays opened or closed, history, audit."""
+                   reason: str | None = None, shelter_id=None, room_id=None, channel: str | None = None,
+                   override_reason: str | None = None) -> Person:
+    """One lifecycle step with its side effects, all or nothing: stays opened or closed, history, audit.
+
+    A room chosen by hand that breaks a protection rule (shelters/placement/rules.py) is refused naming
+    the rule, unless a shelter manager gives `override_reason`; the override is in history and audit."""
     if by is None and not actor:
         raise ValueError("run_transition needs `by` (a user) or `actor` (a label)")
     if event not in PERSON_EVENTS:
         raise InvalidInput("event", f"Unbekanntes Ereignis „{event}“ (möglich: {', '.join(PERSON_EVENTS)})")
     if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
         raise InvalidInput("reason", "Begründung als Text mit höchstens 500 Zeichen")
+    override_reason = clean_text("override_reason", override_reason, 500, required=False)
     person = lock_person(person.id)
     if event not in allowed_events(person):
         _refuse_event(person, event)
@@ -261,7 +267,14 @@ def run_transition(person: Person, event: str, *, by=None, actor: str | None = N
                                 f"{german(current.start_date)}")
     if event == "allocate" and current is not None:
         raise TransitionRefused("Die Person hat bereits eine laufende Belegung")
-    room = target_room(person, event, on, shelter_id, room_id, current) if event in ("allocate", "relocate") else None
+    room, overridden = None, []
+    if event in ("allocate", "relocate"):
+        target = target_room(person, event, on, shelter_id, room_id, current,
+                             override=may_override(by, override_reason))
+        room, overridden = target.room, target.overridden
+    if overridden:
+        names = ", ".join(RULE_NAMES[c] for c in overridden)
+        reason = f"{reason + ' – ' if reason else ''}Schutzregel übergangen ({names}): {override_reason}"
     before = person.state
     try:
         with db.session.begin_nested():
@@ -278,6 +291,9 @@ def run_transition(person: Person, event: str, *, by=None, actor: str | None = N
         raise TransitionRefused(_integrity_message(exc, room)) from None
     record_transition("person", person.id, event, before, person.state, on, by=by, actor=actor, reason=reason)
     detail = f"from={before},to={person.state}" + (f",room={room.id}" if room is not None else "")
+    if overridden:
+        detail += f",override={'+'.join(overridden)},override_reason="
+        detail += override_reason[:max(200 - len(detail), 0)]  # in full in the history row
     record(f"transition:{event}", "person", person.id, by=by, actor=actor, channel=channel, detail=detail)
     return person
 

@@ -57,6 +57,8 @@ class Room(db.Model):
     accessible: Mapped[bool] = mapped_column(Boolean, default=False)
     family: Mapped[bool] = mapped_column(Boolean, default=False)
     women_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Marked by the shelter manager: adults of different sexes who are not one household may share it.
+    mixed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     shelter: Mapped[Shelter] = relationship(back_populates="rooms")
 

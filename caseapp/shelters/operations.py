@@ -18,7 +18,9 @@ from caseapp.workflows.history import record_transition
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE, ShelterState
 
 SHELTER_FIELDS = ("street", "house_number", "postcode", "operator", "fire_safety_max")
-ROOM_FLAGS = ("accessible", "family", "women_only")
+ROOM_FLAGS = ("accessible", "family", "women_only", "mixed")
+# Room features as interfaces.md names them -> the room's flag.
+FEATURES = {"barrierefrei": "accessible", "familie": "family", "frauen": "women_only", "gemischt": "mixed"}
 
 
 def load_shelters(ids) -> list[Shelter]:
@@ -48,7 +50,7 @@ def _count(field: str, value, minimum: int = 0) -> int:
 def _room(i: int, spec) -> Room:
     if not isinstance(spec, dict):
         raise InvalidInput(f"rooms[{i}]", "muss ein Objekt mit name und beds sein")
-    unknown = set(spec) - {"name", "beds", "blocked_beds", *ROOM_FLAGS}
+    unknown = set(spec) - {"name", "beds", "blocked_beds", "features", *ROOM_FLAGS}
     if unknown:
         raise InvalidInput(f"rooms[{i}]", f"unbekannte Angabe {', '.join(sorted(unknown))}")
     room = Room(name=clean_text(f"rooms[{i}].name", spec.get("name"), 50),
@@ -61,6 +63,13 @@ def _room(i: int, spec) -> Room:
         if not isinstance(value, bool):
             raise InvalidInput(f"rooms[{i}].{flag}", "muss true oder false sein")
         setattr(room, flag, value)
+    features = spec.get("features", [])
+    if not isinstance(features, list):
+        raise InvalidInput(f"rooms[{i}].features", f"als Liste, z. B. [\"barrierefrei\"] ({', '.join(FEATURES)})")
+    for word in features:
+        if word not in FEATURES:
+            raise InvalidInput(f"rooms[{i}].features", f"unbekanntes Merkmal „{word}“ ({', '.join(FEATURES)})")
+        setattr(room, FEATURES[word], True)
     return room
 
 
@@ -174,3 +183,26 @@ def set_blocked_beds(room: Room, n: int, *, by, reason: str, actor: str | None =
                       by=by, actor=actor, reason=f"Zimmer {room.name}: {before} -> {n} gesperrt. {reason}")
     record("block_beds", "room", room.id, by=by, actor=actor, channel=channel, detail=f"blocked={before}->{n}")
     return room
+
+
+def set_room_features(room: Room, features, *, by, actor: str | None = None,
+                      channel: str | None = None) -> Room:
+    """Set a room's features (barrierefrei, familie, frauen, gemischt; the others are cleared).
+    Only new placements are checked against them: nobody is moved out by a change."""
+    if not isinstance(features, (list, tuple, set)) or any(f not in FEATURES for f in features):
+        raise InvalidInput("features", f"unbekanntes Merkmal (möglich: {', '.join(FEATURES)})")
+    lock_shelters([room.shelter_id])
+    before = sorted(w for w, flag in FEATURES.items() if getattr(room, flag))
+    for word, flag in FEATURES.items():
+        setattr(room, flag, word in features)
+    after = sorted(w for w, flag in FEATURES.items() if getattr(room, flag))
+    if before != after:
+        db.session.flush()
+        record("room_features", "room", room.id, by=by, actor=actor, channel=channel,
+               detail=f"features={'+'.join(before) or '-'}->{'+'.join(after) or '-'}")
+    return room
+
+
+def room_features(room: Room) -> list[str]:
+    """The room's features by their interfaces.md names."""
+    return [word for word, flag in FEATURES.items() if getattr(room, flag)]

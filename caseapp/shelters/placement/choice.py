@@ -2,8 +2,8 @@
 
 Rule, in this order (the first difference decides):
   hard  - only rooms of open shelters with a free bed from the event date on (fire-safety limit
-          included); women-only rooms only for women (sex 'w'); a person whose needs include a
-          mobility need (e.g. 'rollstuhl') only in accessible rooms.
+          included) that keep every protection rule of rules.py (barrier-free need, women-only
+          rooms, no unrelated adult of another sex unless the room is mixed).
   1. keep the household together: a room where a household member lives now, then a shelter where
      one lives;
   2. a household whose other not-yet-placed members (announced or arrived) are still to come gets a
@@ -15,7 +15,7 @@ Rule, in this order (the first difference decides):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -23,7 +23,8 @@ from sqlalchemy import select
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.operations import load_shelters, lock_shelters
-from caseapp.shelters.placement.rules import eligible, needs_accessible
+from caseapp.shelters.placement import rules
+from caseapp.shelters.placement.rules import Mover, Sleeper, breaches, needs_accessible, refusal
 from caseapp.shelters.queries import free_beds_from
 from caseapp.workflows.dates import german
 from caseapp.workflows.errors import InvalidInput, TransitionRefused
@@ -63,12 +64,16 @@ def household_picture(person) -> HouseholdPicture:
     )
 
 
-def choose_room(person, shelters, free: dict[int, int], *, exclude_room_id: int | None = None) -> Room | None:
-    """The best eligible room among the shelters' rooms (see the module docstring), or None."""
+def choose_room(person, shelters, free: dict[int, int], *, on: date, exclude_room_id: int | None = None,
+                sleepers: dict[int, list[Sleeper]] | None = None) -> Room | None:
+    """The best room among the shelters' rooms that has a free bed and keeps every protection rule
+    (see the module docstring and rules.py), or None."""
     family = household_picture(person)
     wanted = 1 + family.waiting
     single = family.size == 1
-    mobility = needs_accessible(person)
+    mover = Mover.of(person, on)
+    if sleepers is None:
+        sleepers = rules.sleepers_by_room([r.id for s in shelters for r in s.rooms], on, exclude_person_ids=[person.id])
 
     def key(room: Room):
         f = free[room.id]
@@ -78,18 +83,36 @@ def choose_room(person, shelters, free: dict[int, int], *, exclude_room_id: int 
             family.waiting > 0 and f < wanted,
             room.family == single,
             single and family.all_women and not room.women_only,
-            room.accessible and not mobility,
+            room.accessible and not mover.accessible,
             abs(f - wanted),
             room.id,
         )
 
     candidates = [r for s in shelters for r in s.rooms
-                  if r.id != exclude_room_id and eligible(r, person, free.get(r.id, 0))]
+                  if r.id != exclude_room_id and free.get(r.id, 0) >= 1
+                  and not breaches(mover, r, sleepers.get(r.id, []))]
     return min(candidates, key=key) if candidates else None
 
 
-def target_room(person, event: str, on: date, shelter_id, room_id, current: Stay | None) -> Room:
-    """The room the person moves into: the given one if it has a free bed, else the automatic choice."""
+def may_override(by, override_reason: str | None) -> bool:
+    """Only a shelter manager, and only with a reason, may place against a protection rule."""
+    from caseapp.auth.roles import SHELTER_MANAGER, has_any
+
+    return bool(override_reason) and by is not None and has_any(by, {SHELTER_MANAGER})
+
+
+@dataclass
+class Target:
+    """Where a transition moves the person, and the protection rules a shelter manager overrode for it."""
+
+    room: Room
+    overridden: list[str] = field(default_factory=list)
+
+
+def target_room(person, event: str, on: date, shelter_id, room_id, current: Stay | None, *,
+                override: bool = False) -> Target:
+    """The room the person moves into: the given one if it has a free bed and keeps the protection
+    rules (or `override` is granted), else the automatic choice."""
     current_room = current.room if current else None
     room = None
     if room_id is not None:
@@ -114,13 +137,13 @@ def target_room(person, event: str, on: date, shelter_id, room_id, current: Stay
     loaded = load_shelters(shelter_ids)
     if not loaded:
         raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
-    _decide(person, on, shelter_id, room, current_room, loaded)
+    _decide(person, on, shelter_id, room, current_room, loaded, override)
     locked = lock_shelters(shelter_ids + leaving)
-    return _decide(person, on, shelter_id, room, current_room, [s for s in locked if s.id in shelter_ids])
+    return _decide(person, on, shelter_id, room, current_room, [s for s in locked if s.id in shelter_ids], override)
 
 
 def _decide(person, on: date, shelter_id, room: Room | None, current_room: Room | None,
-            targets: list[Shelter]) -> Room:
+            targets: list[Shelter], override: bool) -> Target:
     if shelter_id is not None or room is not None:
         (target,) = targets
         if target.state != "open":
@@ -130,22 +153,26 @@ def _decide(person, on: date, shelter_id, room: Room | None, current_room: Room 
     targets = [s for s in targets if s.state == "open"]
     free = free_beds_from(targets, on, exclude_person_id=person.id)
     if room is not None:
-        return _check_given_room(person, room, free.get(room.id, 0), current_room)
-    chosen = choose_room(person, targets, free, exclude_room_id=current_room.id if current_room else None)
+        return _check_given_room(person, room, free.get(room.id, 0), current_room, on, override)
+    chosen = choose_room(person, targets, free, on=on, exclude_room_id=current_room.id if current_room else None)
     if chosen is None:
         need = " barrierefreies" if needs_accessible(person) else ""
         if shelter_id is not None:
             raise TransitionRefused(
                 f"In der Unterkunft „{targets[0].name}“ ist ab dem {german(on)} kein passendes{need} Bett frei")
         raise TransitionRefused(f"In keiner geöffneten Unterkunft ist ab dem {german(on)} ein passendes{need} Bett frei")
-    return chosen
+    return Target(chosen)
 
 
-def _check_given_room(person, room: Room, free: int, current_room: Room | None) -> Room:
+def _check_given_room(person, room: Room, free: int, current_room: Room | None, on: date,
+                      override: bool) -> Target:
     if current_room is not None and current_room.id == room.id:
         raise TransitionRefused(f"Die Person wohnt bereits im Zimmer {room.name}")
-    if room.women_only and person.sex != "w":
-        raise TransitionRefused(f"Zimmer {room.name} ist nur für Frauen")
     if free < 1:
         raise TransitionRefused(f"Im Zimmer {room.name} ist kein Bett frei")
-    return room
+    sleepers = rules.sleepers_by_room([room.id], on, exclude_person_ids=[person.id])[room.id]
+    broken = breaches(Mover.of(person, on), room, sleepers)
+    if broken and not override:
+        raise TransitionRefused(refusal(broken, room) + ". Übergehen kann nur die Unterkunftsverwaltung "
+                                "mit einer Begründung (override_reason).")
+    return Target(room, broken)
