@@ -28,8 +28,6 @@ class Household(db.Model):
     # before it has members (people/access.py visible_households).
     office_code: Mapped[str | None] = mapped_column(ForeignKey("office.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
-    # The office whose household it is (created through the API or the admin by a member of it).
-    office_code: Mapped[str | None] = mapped_column(ForeignKey("office.code"))
     # The member who heads the household (Haushaltsvorstand); person and household point at each other.
     head_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL", use_alter=True, name="fk_household_head_id_person"))

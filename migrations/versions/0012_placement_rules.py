@@ -1,9 +1,8 @@
-"""placement: rooms marked mixed (gemischt), households with an office and a head
+"""placement: rooms marked mixed (gemischt), households with a head
 
 room.mixed: the shelter manager marks a room where adults of different sexes who are not one
 household may sleep; without the mark the protection rule of interfaces.md keeps them apart.
-household.office_code: the office whose household it is (POST /api/v1/households). household.head_id:
-the member who heads the household (Haushaltsvorstand), cleared when that person is deleted.
+household.head_id: the member who heads the household (Haushaltsvorstand), cleared when that person is deleted.
 
 Revision ID: 0012_placement_rules
 Revises: 0011_linkage
@@ -22,10 +21,7 @@ def upgrade():
     with op.batch_alter_table("room") as batch_op:
         batch_op.add_column(sa.Column("mixed", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("household") as batch_op:
-        batch_op.add_column(sa.Column("office_code", sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column("head_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f("fk_household_office_code_office"), "office",
-                                    ["office_code"], ["code"])
         batch_op.create_foreign_key(batch_op.f("fk_household_head_id_person"), "person",
                                     ["head_id"], ["id"], ondelete="SET NULL")
 
@@ -33,8 +29,6 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("household") as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_household_head_id_person"), type_="foreignkey")
-        batch_op.drop_constraint(batch_op.f("fk_household_office_code_office"), type_="foreignkey")
         batch_op.drop_column("head_id")
-        batch_op.drop_column("office_code")
     with op.batch_alter_table("room") as batch_op:
         batch_op.drop_column("mixed")
