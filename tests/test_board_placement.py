@@ -13,8 +13,8 @@ from tests.test_admin_people import csrf_from
 def _selected_values(html: str, form_class: str) -> list[str]:
     """The value each <select> of the given forms submits when nobody touches it."""
     values = []
-    for form in re.findall(rf'<form[^>]*class="[^"]*{form_class}[^"]*".*?</form>', html, re.S):
-        for select_html in re.findall(r"<select.*?</select>", form, re.S):
+    for form in re.findall(rf'<form[^>]*class="[^"]*{form_class}[^"]*".*?</form>', html, re.DOTALL):
+        for select_html in re.findall(r"<select.*?</select>", form, re.DOTALL):
             chosen = re.search(r'<option value="([^"]*)" selected', select_html) or \
                 re.search(r'<option value="([^"]*)"', select_html)
             values.append(chosen.group(1))

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, String, func, text
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.extensions import db
@@ -33,7 +33,7 @@ class Shelter(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     district = relationship("District")
-    rooms: Mapped[list["Room"]] = relationship(
+    rooms: Mapped[list[Room]] = relationship(
         back_populates="shelter", cascade="all, delete-orphan", order_by="Room.name"
     )
 

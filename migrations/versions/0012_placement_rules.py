@@ -7,9 +7,9 @@ household.head_id: the member who heads the household (Haushaltsvorstand), clear
 Revision ID: 0012_placement_rules
 Revises: 0011_linkage
 """
-from alembic import op
-import sqlalchemy as sa
 import flask_security  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0012_placement_rules"
 down_revision = "0011_linkage"
@@ -18,8 +18,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("room") as batch_op:
-        batch_op.add_column(sa.Column("mixed", sa.Boolean(), nullable=False, server_default=sa.false()))
+    # A plain ADD/DROP COLUMN (no batch copy of room: on SQLite the capacity triggers name the table).
+    op.add_column("room", sa.Column("mixed", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("household") as batch_op:
         batch_op.add_column(sa.Column("head_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f("fk_household_head_id_person"), "person",
@@ -30,5 +30,4 @@ def downgrade():
     with op.batch_alter_table("household") as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_household_head_id_person"), type_="foreignkey")
         batch_op.drop_column("head_id")
-    with op.batch_alter_table("room") as batch_op:
-        batch_op.drop_column("mixed")
+    op.drop_column("room", "mixed")
