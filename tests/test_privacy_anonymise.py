@@ -119,3 +119,59 @@ def test_a_person_the_source_still_delivers_is_not_due(db, factory, journal_file
     assert run_retention(date(2026, 1, 1))["anonymised"] == 0  # the foreigners authority's case is open
     record.missing_since = date(2024, 1, 31)
     assert run_retention(date(2026, 1, 1))["anonymised"] == 1
+
+
+def test_anonymisation_cuts_the_household_while_relatives_are_on_record(db, factory, journal_file):
+    """Issue 13 item 15: an anonymised person stayed in a household with named relatives."""
+    family = factory.household(label="Wohngemeinschaft Lotter Straße")
+    gone = factory.person(family_name="Karimi", household=family, state="departed")
+    sister = factory.person(family_name="Karimi", given_names="Soraya", household=family, state="housed")
+
+    anonymise(gone)
+    db.session.expire_all()
+
+    assert gone.household_id is None and sister.household_id == family.id
+    assert family.label == "Wohngemeinschaft Lotter Straße"  # still the sister's household
+    anonymise(sister, reason="request")
+    db.session.expire_all()
+    assert sister.household_id == family.id and family.label is None  # the last member keeps the count
+
+
+def test_a_family_anonymised_in_one_run_stays_a_household(db, factory, journal_file):
+    family = factory.household(label="Familie Haddad")
+    members = [factory.person(family_name="Haddad", household=family, state="departed",
+                              move_out_date=date(2023, 3, 1)) for _ in range(3)]
+    for person in members:
+        _depart(db, person, date(2023, 3, 1))
+
+    assert run_retention(date(2025, 6, 30))["anonymised"] == 3
+    db.session.expire_all()
+    assert [p.household_id for p in members] == [family.id] * 3 and family.label is None
+
+
+def test_anonymisation_coarsens_every_date_to_its_month(db, factory, journal_file):
+    """Exact days of entry, moves, transitions and stays linked an anonymised person back."""
+    from caseapp.shelters.models import Stay
+
+    room = factory.shelter(rooms=(("1.01", 1),)).rooms[0]
+    person = factory.person(state="departed", entry_date=date(2022, 3, 14), move_in_date=date(2022, 4, 2),
+                            move_out_date=date(2023, 3, 17))
+    other = factory.person(state="housed")
+    long_stay = factory.stay(person, room, start=date(2022, 3, 20), end=date(2022, 9, 7))
+    short_stay = factory.stay(person, room, start=date(2022, 9, 10), end=date(2022, 9, 25))
+    # The single bed is taken right after: a stay moved earlier or made longer would overbook it.
+    factory.stay(other, room, start=date(2022, 9, 25), end=date(2022, 12, 1))
+    _depart(db, person, date(2023, 3, 17))
+
+    anonymise(person)
+    db.session.expire_all()
+
+    assert (person.entry_date, person.move_in_date, person.move_out_date) == (
+        date(2022, 3, 1), date(2022, 4, 1), date(2023, 3, 1))
+    assert db.session.scalar(select(Transition.occurred_on).where(Transition.entity_id == person.id)) == \
+        date(2023, 3, 1)
+    # Covers exactly the month ends it covered before (31 March ... 31 August), never a day more.
+    assert (long_stay.start_date, long_stay.end_date) == (date(2022, 3, 31), date(2022, 9, 1))
+    assert short_stay.start_date == short_stay.end_date == date(2022, 9, 30)
+    assert all(o.since.day == 1 for o in person.offices)
+    assert db.session.get(Stay, long_stay.id) is not None

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import JSON, String, Text, func, select, update
+from sqlalchemy import JSON, String, Text, func, literal_column, select, update
 
 from caseapp.people.models import Household, Person, PersonNationality, PersonOffice
 from caseapp.privacy.operations import run_retention
@@ -47,18 +47,35 @@ def _quarter_ends(first: date, last: date) -> list[date]:
     return days
 
 
-def _snapshot(db, quarter_ends, other_days) -> dict:
+def _month_ends(first: date, last: date) -> list[date]:
+    days, day = [], date(first.year, first.month, 1)
+    while day <= last:
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        days.append(following - timedelta(days=1))
+        day = following
+    return [d for d in days if first <= d <= last]
+
+
+def _month(column):
+    return func.date_trunc(literal_column("'month'"), column)
+
+
+def _snapshot(db, quarter_ends, month_ends) -> dict:
+    """What retention promises to keep: every count on a quarter's last day (by age too) and on a
+    month's last day (every other dimension), transitions and stay movements per month."""
     no_age = tuple(d for d in DIMS if d != "age_group")
     snap = {("all", d): population(d, DIMS) for d in quarter_ends + [TODAY]}
-    snap |= {("no_age", d): population(d, no_age) for d in other_days}
-    snap["transitions"] = db.session.execute(select(Transition.event, Transition.from_state, Transition.to_state,
-                                                    Transition.occurred_on, func.count()).group_by(
-        Transition.event, Transition.from_state, Transition.to_state, Transition.occurred_on).order_by(
-        Transition.event, Transition.from_state, Transition.to_state, Transition.occurred_on)).all()
-    snap["stays"] = db.session.execute(select(Stay.room_id, Stay.start_date, Stay.end_date, func.count()).group_by(
-        Stay.room_id, Stay.start_date, Stay.end_date).order_by(Stay.room_id, Stay.start_date, Stay.end_date)).all()
-    snap["households"] = sorted(db.session.execute(select(Person.household_id, func.count()).group_by(
-        Person.household_id)).all(), key=str)
+    snap |= {("no_age", d): population(d, no_age) for d in month_ends}
+    snap["transitions"] = db.session.execute(select(
+        Transition.event, Transition.from_state, Transition.to_state, _month(Transition.occurred_on), func.count()
+    ).group_by(Transition.event, Transition.from_state, Transition.to_state, _month(Transition.occurred_on))
+        .order_by(Transition.event, Transition.from_state, Transition.to_state, _month(Transition.occurred_on))).all()
+    snap["stays"] = db.session.execute(select(Stay.room_id, _month(Stay.start_date), _month(Stay.end_date),
+                                              func.count()).group_by(
+        Stay.room_id, _month(Stay.start_date), _month(Stay.end_date)).order_by(
+        Stay.room_id, _month(Stay.start_date), _month(Stay.end_date))).all()
+    snap["in_room_at_month_end"] = [db.session.scalar(select(func.count(Stay.id)).where(
+        Stay.start_date <= d, (Stay.end_date.is_(None)) | (Stay.end_date > d))) for d in month_ends]
     snap["nationalities"] = db.session.execute(select(PersonNationality.position, PersonNationality.code,
                                                       func.count()).group_by(PersonNationality.position,
                                                       PersonNationality.code).order_by(
@@ -71,16 +88,25 @@ def _snapshot(db, quarter_ends, other_days) -> dict:
 def test_retention_run_changes_no_statistic(db, city):
     first = db.session.scalar(select(func.min(Transition.occurred_on)))
     quarter_ends = _quarter_ends(first, TODAY)
-    # Every 17th day: statistics by every dimension but age, on ordinary days inside quarters.
-    other_days = [first + timedelta(days=n) for n in range(0, (TODAY - first).days, 17)]
-    before = _snapshot(db, quarter_ends, other_days)
+    month_ends = _month_ends(first, TODAY)
+    before = _snapshot(db, quarter_ends, month_ends)
+    due = {p.id for p in city}
+    households = db.session.execute(select(Person.id, Person.household_id)
+                                    .where(Person.household_id.is_not(None))).all()
+    whole = {h for h in {h for _p, h in households}
+             if all(p in due for p, hh in households if hh == h)}
 
     assert run_retention(TODAY)["anonymised"] == len(city)
 
-    after = _snapshot(db, quarter_ends, other_days)
+    after = _snapshot(db, quarter_ends, month_ends)
     assert sum(r["count"] for r in before[("all", quarter_ends[-1])]) > 0
     for key in before:
         assert after[key] == before[key], key
+    # A household keeps an anonymised member only when all its members were anonymised (item 15).
+    now = dict(db.session.execute(select(Person.id, Person.household_id)).all())
+    for person_id, household_id in households:
+        kept = person_id not in due or household_id in whole
+        assert (now[person_id] == household_id) is kept, (person_id, household_id)
 
 
 def _secrets(db, due) -> set[str]:

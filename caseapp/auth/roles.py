@@ -36,7 +36,7 @@ def role_label(name: str) -> str:
 # Roles that open person records or the audit trail (who read whom): an admin may not grant them to
 # themselves (auth/operations.py), only another admin may, audited. Analysts see aggregates only, which
 # admins see anyway. data_steward reads the identifying core of every source (linkage.md).
-READING_ROLES = frozenset({CASEWORKER, SHELTER_MANAGER, AUDITOR, "data_steward"})
+READING_ROLES = frozenset({CASEWORKER, SHELTER_MANAGER, AUDITOR, DATA_STEWARD})
 
 # Capabilities: each view and endpoint names one of these (or roles directly).
 MANAGE_USERS = frozenset({ADMIN})

@@ -1,9 +1,10 @@
 """Writers of the privacy area: anonymise a person, the retention run, re-applying journalled erasures.
 
 Anonymisation keeps every column that statistics count by (district, sex, nationalities, residence
-status, household membership, offices, the dates of entry/move-in/move-out, transitions and stays) and
-removes what identifies a person: names, address, AZR number, needs, free-text reasons, the source keys
-and every raw delivered value. The birth date becomes the first day of its quarter, stored with
+status, offices, transitions and stays) and removes what identifies a person: names, address, AZR
+number, needs, free-text reasons, the source keys and every raw delivered value. Dates of entry,
+move-in/out, transitions and stays become months and the household link to relatives still on
+record is cut (privacy/coarsen.py). The birth date becomes the first day of its quarter, stored with
 precision "day" so the birth_reference constraint holds (a year-only date, 1 July, is coarser already
 and stays). Ages therefore agree with the true ones on every quarter-end reporting date; between
 those, an anonymised person may count up to one quarter older. Flushes, never commits.
@@ -22,6 +23,7 @@ from caseapp.localtime import local_today
 from caseapp.people.models import Person
 from caseapp.privacy import journal
 from caseapp.privacy.access_report import collect
+from caseapp.privacy.coarsen import coarsen_dates, scrub_household
 from caseapp.privacy.markers import AZR, add_marker, marker, person_fingerprint
 from caseapp.privacy.retention import Policy, add_months, due_persons
 from caseapp.sources.models import (
@@ -29,7 +31,6 @@ from caseapp.sources.models import (
     FieldProvenance,
     RejectedRecord,
     Source,
-    SourceHousehold,
     SourceRecord,
     SyncRun,
 )
@@ -58,8 +59,11 @@ def erased_keys(person: Person) -> list[tuple[str, str]]:
 
 
 def anonymise(person: Person, *, by=None, actor: str = "retention", reason: str = "retention",
-              channel: str | None = None, write_journal: bool = True) -> bool:
-    """Anonymise one person in the caller's transaction; False when they were anonymised already."""
+              channel: str | None = None, write_journal: bool = True,
+              together: frozenset[int] = frozenset()) -> bool:
+    """Anonymise one person in the caller's transaction; False when they were anonymised already.
+
+    `together`: ids of persons anonymised in the same run (their household link may stay, coarsen.py)."""
     if reason not in REASONS:
         raise ValueError(f"unknown erasure reason {reason!r}")
     if person.anonymised_at is not None:
@@ -70,9 +74,10 @@ def anonymise(person: Person, *, by=None, actor: str = "retention", reason: str 
         journal.append(journal.Entry(now, person.id, person_fingerprint(person), tuple(markers), reason))
     source_keys = [(src, key) for src, key in db.session.execute(
         select(SourceRecord.source_code, SourceRecord.key).where(SourceRecord.person_id == person.id))]
-    _scrub_household(person)
+    scrub_household(person, together)
     _scrub_person(person, now)
     _scrub_history(person)
+    coarsen_dates(person)
     _cut_source_links(person, source_keys)
     for namespace, value in markers:
         add_marker(namespace, value, reason=reason, at=now)
@@ -113,19 +118,6 @@ def _cut_source_links(person: Person, source_keys: list[tuple[str, str]]) -> Non
     db.session.execute(delete(SourceRecord).where(SourceRecord.person_id == person.id))
 
 
-def _scrub_household(person: Person) -> None:
-    """Runs before the names go: a label naming the family goes with them; once every member is
-    anonymised, the household loses its label and its source family keys too."""
-    household = person.household
-    if household is None:
-        return
-    if all(m.anonymised_at is not None for m in household.members if m is not person):
-        household.label = None
-        db.session.execute(delete(SourceHousehold).where(SourceHousehold.household_id == household.id))
-    elif household.label and person.family_name and person.family_name.lower() in household.label.lower():
-        household.label = None
-
-
 class FutureDateRefused(ValueError):
     """A retention day after today: anonymisation is irreversible, so a later day would erase early."""
 
@@ -156,8 +148,10 @@ def run_retention(as_of: date, *, by=None, actor: str = "retention", channel: st
                channel=channel, detail=f"as_of={as_of.isoformat()}")
     policy = Policy.from_config(current_app.config)
     count = 0
-    for person in due_persons(as_of, policy):
-        count += anonymise(person, by=by, actor=actor, reason="retention", channel=channel)
+    due = due_persons(as_of, policy)
+    together = frozenset(p.id for p in due)
+    for person in due:
+        count += anonymise(person, by=by, actor=actor, reason="retention", channel=channel, together=together)
     raw = purge_raw_records(as_of, policy)
     files = purge_delivery_files(as_of, policy)
     if raw or files:
@@ -204,6 +198,7 @@ def reapply_erasures(entries: list[journal.Entry], *, actor: str = "restore",
     """
     result = {"entries": len(entries), "anonymised": 0, "already": 0, "absent": 0, "markers_added": 0,
               "mismatched": []}
+    together = frozenset(e.person_id for e in entries)
     for entry in entries:
         for namespace, value in entry.markers:
             result["markers_added"] += add_marker(namespace, value, reason=entry.reason, at=entry.at)
@@ -215,7 +210,8 @@ def reapply_erasures(entries: list[journal.Entry], *, actor: str = "restore",
         elif person.anonymised_at is not None:
             result["already"] += 1
         else:
-            anonymise(person, actor=actor, reason="reapplied", channel=channel, write_journal=False)
+            anonymise(person, actor=actor, reason="reapplied", channel=channel, write_journal=False,
+                      together=together)
             result["anonymised"] += 1
     db.session.flush()
     return result
