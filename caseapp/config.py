@@ -86,8 +86,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         ),
         # Record linkage (docs/linkage.md): match weights (log2 of the Bayes factor, prior included) at or
         # above the upper threshold link automatically, between the two go to the review queue.
-        "CASEAPP_LINKAGE_UPPER": float(os.environ.get("CASEAPP_LINKAGE_UPPER", "12")),
-        "CASEAPP_LINKAGE_LOWER": float(os.environ.get("CASEAPP_LINKAGE_LOWER", "4")),
+        "CASEAPP_LINKAGE_UPPER": float(os.environ.get("CASEAPP_LINKAGE_UPPER", "4")),
+        "CASEAPP_LINKAGE_LOWER": float(os.environ.get("CASEAPP_LINKAGE_LOWER", "1")),
         # Babel: German first, English as the second language.
         "BABEL_DEFAULT_LOCALE": "de",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Berlin",

@@ -100,7 +100,24 @@ def settings(prior: float = 1e-5):
 
 @lru_cache(maxsize=1)
 def trained_settings() -> dict:
-    return json.loads(MODEL_FILE.read_text())
+    data = json.loads(MODEL_FILE.read_text())
+    data.pop("model_version", None)
+    data["retain_intermediate_calculation_columns"] = True  # gamma_* and mw_* per field: the "why"
+    return data
+
+
+# Term frequencies are counted on the data being linked; on a small register (a test, a new city) every
+# name looks common, so below this many known records the adjustment is left out.
+TF_MIN_RECORDS = 2000
+
+
+def _without_tf(settings: dict) -> dict:
+    settings = json.loads(json.dumps(settings))
+    for comparison in settings["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.pop("tf_adjustment_column", None)
+            level.pop("tf_adjustment_weight", None)
+    return settings
 
 
 def score(left, right, *, floor: float = SCORE_FLOOR):
@@ -112,8 +129,9 @@ def score(left, right, *, floor: float = SCORE_FLOOR):
     from splink import DuckDBAPI, Linker
 
     db_api = DuckDBAPI()
-    sdf_l = db_api.register(left, source_dataset_name="incoming")
-    sdf_r = db_api.register(right, source_dataset_name="known")
-    linker = Linker([sdf_l, sdf_r], dict(trained_settings()), log_level=logging.WARNING)
+    sdf_l = db_api.register(left, dataset_display_name="incoming")
+    sdf_r = db_api.register(right, dataset_display_name="known")
+    settings = dict(trained_settings()) if len(right) >= TF_MIN_RECORDS else _without_tf(trained_settings())
+    linker = Linker([sdf_l, sdf_r], settings, log_level=logging.ERROR)
     pred = linker.inference.predict(threshold_match_weight=floor)
     return pred.as_pandas_dataframe()

@@ -1,0 +1,106 @@
+"""Link persons created from a delivery (or registered by hand) to the persons already known.
+
+Reads the identifying core of every person from the database (set-based), scores the new ones against
+all others on in-process DuckDB with the shipped Splink model, decides (decide.py) and writes: a link
+is a merge of the new person into the known one (the older id survives), a doubtful pair a ReviewPair.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from flask import current_app
+
+from caseapp.extensions import db
+from caseapp.linkage import decide, features, model, queries
+from caseapp.linkage.models import ReviewPair
+
+
+@dataclass
+class Counts:
+    linked: int = 0
+    queued: int = 0
+    new_persons: int = 0
+
+    def as_dict(self) -> dict:
+        return {"linked": self.linked, "queued": self.queued, "new_persons": self.new_persons}
+
+
+def thresholds() -> tuple[float, float]:
+    return (float(current_app.config.get("CASEAPP_LINKAGE_UPPER", 4.0)),
+            float(current_app.config.get("CASEAPP_LINKAGE_LOWER", 1.0)))
+
+
+def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity]):
+    left = [features.row(i) for i in incoming.values()] + [features.row(i, swap=True) for i in incoming.values()]
+    right = [features.row(i) for i in known.values()]
+    if not left or not right:
+        return {}
+    scored = model.score(pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS))
+    return decide.candidates_from(scored)
+
+
+def _record(person_id: int, sources_of) -> tuple[str, str]:
+    found = queries.records_of(person_id)
+    return found[0] if found else ("int", queries.manual_key(person_id))
+
+
+def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> Counts:
+    """Link the given (freshly created) persons; returns what happened to them."""
+    from caseapp.linkage.operations import MergeRefused, merge_persons
+
+    counts = Counts()
+    new_ids = list(new_ids)
+    if not new_ids:
+        return counts
+    db.session.flush()
+    everyone = {i.id: i for i in features.load_identities()}
+    incoming = {pid: everyone[pid] for pid in new_ids if pid in everyone}
+    sources = features.load_sources()
+    upper, lower = thresholds()
+    candidates = score_against_known(incoming, everyone)
+    non_matches = _non_match_checker()
+    decisions = decide.decide(incoming, everyone, candidates, sources=sources, incoming_source=source, upper=upper,
+                              lower=lower, non_match=non_matches)
+    for d in decisions:
+        if d.action == "link":
+            c = d.candidate
+            try:
+                merge_persons(d.links_to, d.incoming, by=by, actor=actor, rule=d.rule,
+                              score=None if c.score >= 99 else round(c.score, 2), weights=c.weights,
+                              model_version=model.MODEL_VERSION, reason="Verknüpfung beim Import")
+                counts.linked += 1
+                continue
+            except MergeRefused as exc:
+                d.queue = [(c, "model", str(exc)[:300])]
+        left = _record(d.incoming, sources)
+        for c, kind, reason in d.queue:
+            right = _record(c.person_id, sources)
+            notify = None
+            if kind == "azr":
+                notify = next(iter(sorted(sources.get(c.person_id, set()) - {source})), None)
+            db.session.add(ReviewPair(kind=kind, left_source=left[0], left_key=left[1], right_source=right[0],
+                                      right_key=right[1], score=round(min(c.score, 99.0), 2),
+                                      probability=c.probability, weights=c.weights, reason=reason,
+                                      model_version=model.MODEL_VERSION, notify_office=notify))
+            counts.queued += 1
+        counts.new_persons += 1
+    db.session.flush()
+    return counts
+
+
+def _non_match_checker():
+    """is_non_match for person ids, read once: pairs a data steward (or a split) called different."""
+    from sqlalchemy import select
+
+    rows = db.session.execute(select(ReviewPair.left_source, ReviewPair.left_key, ReviewPair.right_source,
+                                     ReviewPair.right_key).where(ReviewPair.status == "different")).all()
+    if not rows:
+        return lambda a, b: False
+    pairs = {((ls, lk), (rs, rk)) for ls, lk, rs, rk in rows}
+
+    def check(a: int, b: int) -> bool:
+        ra, rb = queries.records_of(a), queries.records_of(b)
+        return any((x, y) in pairs or (y, x) in pairs for x in ra for y in rb)
+
+    return check
