@@ -17,7 +17,8 @@ from caseapp.admin.base import SecureModelView
 from caseapp.admin.i18n import code_label, language
 from caseapp.admin.people_filters import allocation_filters, filter_groups, full_filters
 from caseapp.admin.people_forms import PersonForm
-from caseapp.admin.people_list import name_search_condition, row_html
+from caseapp.admin.people_list import row_html, search_condition
+from caseapp.admin.search import PostSearchMixin
 from caseapp.audit.operations import record
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
@@ -28,7 +29,7 @@ from caseapp.workflows import allowed_events
 from caseapp.workflows.errors import InvalidInput
 
 
-class PersonBaseView(SecureModelView):
+class PersonBaseView(PostSearchMixin, SecureModelView):
     """What both person views share: narrowing, batched page data, 404 for what the user may not see."""
 
     can_create = can_edit = can_delete = False
@@ -59,7 +60,9 @@ class PersonBaseView(SecureModelView):
         return row_html(person, self._list_columns, *context)
 
     def search_placeholder(self) -> str:
-        return _("Search by name")
+        if self.full_record:
+            return _("Name, date of birth, AZR number or no.")
+        return _("Name, date of birth or no.")
 
     def narrowed(self, stmt):
         return visible_persons(current_user, stmt)
@@ -85,8 +88,8 @@ class PersonBaseView(SecureModelView):
         by_name = sort_column is None or sort_column == "name"
         if by_name and not filtered and page_size and count_query is None:
             first, descending = ((page or 0) + 1) * page_size, bool(sort_column and sort_desc)
-        condition = name_search_condition(search, first, descending,
-                                          visible=self.narrowed(select(Person)).whereclause)
+        condition = search_condition(search, first, descending, visible=self.narrowed(select(Person)).whereclause,
+                                     azr=self.full_record)
         if condition is not None:
             query = query.filter(condition)
             if count_query is not None:
@@ -309,7 +312,7 @@ class ResidentView(PersonBaseView):
         return super().get_query().options(joinedload(Person.household))
 
 
-class HouseholdView(SecureModelView):
+class HouseholdView(PostSearchMixin, SecureModelView):
     """Households with at least one member the user may see; members beyond that stay hidden."""
 
     allowed_roles = READ_PERSONS
@@ -320,6 +323,7 @@ class HouseholdView(SecureModelView):
     column_default_sort = ("label", False)
     column_sortable_list = ("label", "created_at")
     column_searchable_list = ("label",)  # within the households the user may see at all (get_query)
+    list_template = "admin/search_list.html"
     column_formatters = {
         "members": lambda v, c, h, n: g.get("caseapp_members", {}).get(h.id, 0),
         "created_at": lambda v, c, h, n: detail.german_date(h.created_at),

@@ -1,14 +1,17 @@
-"""The person list's own parts: the name search and the cells of a row (used by admin/people.py)."""
+"""The person list's own parts: the search and the cells of a row (used by admin/people.py)."""
 from __future__ import annotations
 
+from flask import g
 from markupsafe import Markup, escape
-from sqlalchemy import and_, func, literal_column, select
+from sqlalchemy import and_, false, func, literal_column, or_, select
 from sqlalchemy.sql.util import ClauseAdapter
 
 from caseapp.admin import people_detail as detail
 from caseapp.admin.i18n import code_label
 from caseapp.extensions import db
 from caseapp.people.models import Person
+from caseapp.people.names import name_key
+from caseapp.people.search import parse
 
 # Written out as literals (not bound parameters) so PostgreSQL recognises the index expression.
 NAME_EXPRESSION = (func.coalesce(Person.family_name, literal_column("''")).op("||")(literal_column("' '"))
@@ -17,17 +20,69 @@ NAME_EXPRESSION = (func.coalesce(Person.family_name, literal_column("''")).op("|
 
 # The generated column of migration 0009 (PostgreSQL only, so not in the model): caseapp_fold(names).
 FOLDED_NAMES = literal_column("person.name_folded")
+# The spelling-variant key of migration 0013 (caseapp/people/names.py), PostgreSQL only as well.
+NAME_KEY = literal_column("person.name_key")
 
 
 def _like_pattern(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def name_search_condition(search: str, first_by_name: int | None = None, descending: bool = False,
-                          visible=None):
-    """Every term must occur in 'family given' (case- and, on PostgreSQL, accent-insensitive), answered from
-    ix_person_name_trgm.
+def _birth_condition(birth):
+    """A typed day also finds persons recorded with only its month or year ('00.05.1990', '00.00.1990')."""
+    from caseapp.people.birthdate import BirthDate
 
+    year, month = birth.reference.year, birth.reference.month
+    same = [(birth.reference, birth.precision)]
+    if birth.precision == "day":
+        same.append((BirthDate.from_parts(year, month, 0).reference, "month"))
+    if birth.precision in ("day", "month"):
+        same.append((BirthDate.from_parts(year, 0, 0).reference, "year"))
+    return or_(*[and_(Person.birth_date == d, Person.birth_precision == p) for d, p in same])
+
+
+def _name_term_condition(term: str, postgres: bool, fuzzy: bool = False):
+    """One name part: a substring of the folded names or of their spelling-variant key (people/names.py:
+    'hadad' finds Haddad). `fuzzy`: instead a word within about one typo of it (trigram word similarity
+    >= 0.6 on the key, from five letters: 'haddat' finds Haddad)."""
+    if not postgres:
+        return NAME_EXPRESSION.ilike(_like_pattern(term))
+    key = name_key(term)
+    folded = FOLDED_NAMES.ilike(func.caseapp_fold(_like_pattern(term)))
+    if not key:
+        return folded
+    exact = or_(folded, NAME_KEY.like(literal_column(_sql_literal("%" + key + "%"))))
+    if fuzzy and len(key.replace(" ", "")) >= 5:
+        return or_(exact, NAME_KEY.op("%>")(literal_column(_sql_literal(key))))
+    return exact
+
+
+def _fuzzy_needed(terms, visible) -> bool:
+    """Typo tolerance only when the names as typed find nobody the user may see: near spellings of a
+    common name would bury the exact matches, and the similarity search costs more (docs/benchmarks.md)."""
+    if not any(len(name_key(t).replace(" ", "")) >= 5 for t in terms):
+        return False
+    exact = select(Person.id).where(*[_name_term_condition(t, True) for t in terms])
+    if visible is not None:
+        exact = exact.where(visible)
+    found = db.session.scalar(exact.limit(1)) is not None
+    g.caseapp_search_fuzzy = not found
+    return not found
+
+
+def _sql_literal(text: str) -> str:
+    # The key holds only a-z, 0-9, spaces and the % added above (names.KEY_RULES drops everything else).
+    assert all(c.isalnum() or c in " %" for c in text), text
+    return "'" + text + "'"
+
+
+def search_condition(search: str, first_by_name: int | None = None, descending: bool = False,
+                     visible=None, azr: bool = True):
+    """The persons a search finds (caseapp/people/search.py: name parts, birth date, AZR number, id);
+    None for an empty search. Every part must hold. `azr=False` for a user who may not read the AZR
+    number: a 12-digit search then finds nobody instead of revealing whose number it is.
+
+    The name parts are answered from the trigram indexes on person.name_folded and person.name_key.
     On PostgreSQL the matches are computed first, behind a fence: left alone, the planner walks the
     name index in sort order and tests every row, which took up to a second at 200,000 persons for a
     rare name (docs/benchmarks.md). Terms shorter than three characters have no trigram, match
@@ -39,15 +94,24 @@ def name_search_condition(search: str, first_by_name: int | None = None, descend
     are found. A family name carried by thousands of persons then costs one sort of the matches
     instead of an access check and a row fetch for each (90 -> 20 ms at 7,000 matches).
     """
-    terms = [t for t in search.split() if t]
-    if not terms:
+    terms = parse(search)
+    if terms.empty:
         return None
-    if db.session.get_bind().dialect.name != "postgresql":
-        return and_(*[NAME_EXPRESSION.ilike(_like_pattern(t)) for t in terms])
-    # Accents folded on both sides (migration 0009): "zielinski" finds Zieliński, "celik" Çelik.
-    conditions = [FOLDED_NAMES.ilike(func.caseapp_fold(_like_pattern(t))) for t in terms]
-    if any(len(t) < 3 for t in terms):
-        return and_(*conditions)
+    others = []
+    if terms.impossible or (terms.azr_number and not azr):
+        others.append(false())
+    if terms.birth is not None:
+        others.append(_birth_condition(terms.birth))
+    if terms.azr_number and azr:
+        others.append(Person.azr_number == terms.azr_number)
+    if terms.person_id is not None:
+        others.append(Person.id == terms.person_id)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    fuzzy = postgres and bool(terms.names) and _fuzzy_needed(terms.names, visible)
+    names = [_name_term_condition(t, postgres, fuzzy) for t in terms.names]
+    if not names or not postgres or others or any(len(name_key(t)) < 3 for t in terms.names):
+        return and_(*names, *others)
+    conditions = names
     if first_by_name is None or visible is None:
         hits = select(Person.id).where(*conditions).cte("name_hits").prefix_with("MATERIALIZED")
         return Person.id.in_(select(hits.c.id))
