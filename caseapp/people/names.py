@@ -9,6 +9,11 @@ for display.
 PostgreSQL computes the same key as `caseapp_name_key(text)` (migration 0013, the generated column
 person.name_key with its trigram index) from the rules in `KEY_RULES`; a test checks both agree. A change
 of the rules needs a new migration that replaces the function and rewrites the column.
+
+Record linkage compares names with `caseapp.linkage.normalise` (anyascii for every script, vowel merging,
+Kölner Phonetik): right for scoring pairs, but not computable inside PostgreSQL, and its vowel merging
+(e = a, o = u) would make a substring search match far too much. This key is the part of those rules a
+generated column can hold (doubled letters, ou/u, ph/f, w/v, sch/sh, kh/h, y/i ...).
 """
 from __future__ import annotations
 
