@@ -32,6 +32,7 @@ def import_models() -> None:
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, overrides))
+    _init_input_checks(app)
     import_models()
     _init_extensions(app)
     _init_security(app)
@@ -41,6 +42,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_tasks(app)
     _init_cli(app)
     return app
+
+
+def _init_input_checks(app: Flask) -> None:
+    from caseapp.inputcheck import init_input_checks
+
+    init_input_checks(app)  # before any route: the bounded `int` converter must be in place
 
 
 def _init_extensions(app: Flask) -> None:

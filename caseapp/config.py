@@ -55,7 +55,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CASEAPP_DEMO": demo,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error names the statement but never its values (names, AZR numbers).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # Largest request body; no view takes files, forms and JSON stay far below.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CASEAPP_MAX_REQUEST_KB", "1024")) * 1024,
         "REDIS_URL": redis_url,
         "CASEAPP_INBOX": os.environ.get("CASEAPP_INBOX", str(Path(instance_path) / "inbox")),
         "CASEAPP_ARCHIVE": os.environ.get("CASEAPP_ARCHIVE", str(Path(instance_path) / "archive")),
@@ -131,6 +134,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         ),
         "CASEAPP_SESSION_DIR": os.environ.get("CASEAPP_SESSION_DIR", str(Path(instance_path) / "sessions")),
         "SESSION_TYPE": "redis" if redis_url else "cachelib",
+        # A session without a login (the login page's CSRF token) is kept this long, not the full lifetime.
+        "CASEAPP_ANONYMOUS_SESSION_MINUTES": int(os.environ.get("CASEAPP_ANONYMOUS_SESSION_MINUTES", "15")),
         "SESSION_PERMANENT": True,
         "SESSION_KEY_PREFIX": "caseapp:session:",
         "SESSION_COOKIE_NAME": "caseapp_session",

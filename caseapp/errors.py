@@ -6,8 +6,13 @@ lacks a role gets a German page saying what happened and where to go on. The JSO
 """
 from __future__ import annotations
 
+import logging
+import re
+import traceback
+
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import StatementError
 from werkzeug.exceptions import HTTPException
 
 PAGES = {
@@ -18,8 +23,8 @@ PAGES = {
     405: ("Aktion nicht möglich", "Diese Seite nimmt diese Art von Anfrage nicht an."),
     413: ("Datei zu groß", "Die gesendete Datei ist zu groß."),
     429: ("Zu viele Anfragen", "Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
-    500: ("Interner Fehler", "Das hat nicht geklappt; es wurde nichts halb gespeichert. Bitte später erneut "
-                             "versuchen und, wenn es bleibt, den Betrieb informieren."),
+    500: ("Interner Fehler", ("Das hat nicht geklappt; es wurde nichts halb gespeichert. Bitte später erneut "
+                              "versuchen und, wenn es bleibt, den Betrieb informieren.")),
 }
 CSRF_TEXT = ("Das Formular ist abgelaufen oder unvollständig (Sicherheitsmerkmal fehlt). Bitte die Seite neu "
              "laden und erneut absenden.")
@@ -27,6 +32,8 @@ CSRF_TEXT = ("Das Formular ist abgelaufen oder unvollständig (Sicherheitsmerkma
 
 def init_errors(app: Flask) -> None:
     from caseapp.api import http_error as api_error
+
+    install_log_redaction(app)
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -38,3 +45,38 @@ def init_errors(app: Flask) -> None:
         if isinstance(exc, CSRFError):
             text = CSRF_TEXT
         return render_template("errors/http.html", code=exc.code, title=title, text=text), exc.code
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|\([^()]*\)=\([^()]*\)")
+
+
+def redacted_database_error(exc) -> str:
+    """A database error as the log may keep it: its type, the statement, and the server's first line with
+    every quoted value and `(column)=(value)` replaced, so no name or AZR number reaches the log."""
+    orig = getattr(exc, "orig", None)
+    first = str(orig).splitlines()[0] if orig is not None and str(orig) else ""
+    statement = getattr(exc, "statement", None) or ""
+    return (f"{type(exc).__name__} ({type(orig).__name__ if orig else ''}): {_QUOTED.sub('…', first)} "
+            f"[SQL: {statement[:500]}]")
+
+
+class HideDatabaseValues(logging.Filter):
+    """Replaces the text of a logged database error (PostgreSQL repeats the offending value in it, e.g.
+    'invalid input syntax for type integer: "Haddad"' or 'Key (azr_number)=(...) already exists')."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, StatementError):
+            tb = "".join(traceback.format_tb(exc.__traceback__))
+            record.exc_text = f"Traceback (most recent call last):\n{tb}{redacted_database_error(exc)}"
+            record.exc_info = None
+        return True
+
+
+def install_log_redaction(app: Flask) -> None:
+    """On the app's logger, Celery's task logger and the handlers present at start (gunicorn's)."""
+    redaction = HideDatabaseValues()
+    for logger in (app.logger, logging.getLogger("celery.app.trace"), logging.getLogger("caseapp")):
+        logger.addFilter(redaction)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redaction)

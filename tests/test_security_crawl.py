@@ -8,6 +8,7 @@ must never appear, and nothing may answer with a server error.
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 FAMILY, GIVEN, AZR = "Qxzylofantowa", "Ulvhildrun", "918273645546"
 SECRETS = (FAMILY, GIVEN, AZR)
@@ -44,7 +45,7 @@ def _urls(app, seeded):
                 values[arg] = "csv"
             elif arg == "code":
                 values[arg] = "de"
-            elif rule._converters[arg].__class__.__name__ == "IntegerConverter":
+            elif isinstance(rule._converters[arg], IntegerConverter):
                 values[arg] = ids.get(arg, seeded["person"])
             else:
                 values[arg] = "x"

@@ -5,7 +5,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from flask_session.redis import RedisSessionInterface
 
 from tests.conftest import TEST_PASSWORD
 
@@ -17,9 +16,9 @@ def redis_sessions(app, redis_url):
 
     client = redis.Redis.from_url(redis_url)
     previous = app.session_interface
-    app.session_interface = RedisSessionInterface(
-        app, client=client, key_prefix="caseapp:test-session:", permanent=True
-    )
+    from caseapp.auth.session_store import make_session_interface
+
+    app.session_interface = make_session_interface(app, client=client, key_prefix="caseapp:test-session:")
     yield client
     app.session_interface = previous
 
@@ -58,14 +57,14 @@ def test_logout_ends_the_stored_session_for_every_copy_of_the_cookie(app, factor
     user = factory.user(role="caseworker")
     c = _login(app, user)
     sid = _cookie(c)
-    assert redis_sessions.exists("caseapp:test-session:" + sid)
+    assert redis_sessions.exists(app.session_interface._get_store_id(sid))
     stolen = _copy_with_cookie(app, sid)
     assert stolen.get("/admin/").status_code == 200
 
     token = c.get("/login", json={}).get_json()["response"]["csrf_token"]
     assert c.post("/logout", headers={"X-CSRF-Token": token}).status_code in (200, 302)
 
-    assert not redis_sessions.exists("caseapp:test-session:" + sid)
+    assert not redis_sessions.exists(app.session_interface._get_store_id(sid))
     assert stolen.get("/admin/").status_code == 302  # back to the login page
 
 
@@ -76,13 +75,13 @@ def test_deactivating_a_user_ends_all_their_sessions_at_once(app, db, factory, r
     user = factory.user(role="caseworker")
     browser1, browser2 = _login(app, user), _login(app, user)
     sids = [_cookie(browser1), _cookie(browser2)]
-    assert all(redis_sessions.exists("caseapp:test-session:" + s) for s in sids)
+    assert all(redis_sessions.exists(app.session_interface._get_store_id(s)) for s in sids)
 
     with app.test_request_context():
         operations.deactivate_user(user, by=admin)
         db.session.commit()
 
-    assert not any(redis_sessions.exists("caseapp:test-session:" + s) for s in sids)
+    assert not any(redis_sessions.exists(app.session_interface._get_store_id(s)) for s in sids)
     assert browser1.get("/admin/").status_code == 302
     assert browser2.get("/admin/").status_code == 302
 
@@ -144,3 +143,36 @@ def test_redis_is_the_store_when_redis_url_is_set(tmp_path):
 
     assert load_config(str(tmp_path), {"TESTING": True, "REDIS_URL": "redis://x:6379/0"})["SESSION_TYPE"] == "redis"
     assert load_config(str(tmp_path), {"TESTING": True, "REDIS_URL": None})["SESSION_TYPE"] == "cachelib"
+
+
+def test_redis_holds_no_session_id_and_no_usable_key(app, factory, redis_sessions):
+    """Whoever lists Redis's keys and values (SCAN, a dump) finds no cookie value: keys are HMACs of the id."""
+    user = factory.user(role="caseworker")
+    c = _login(app, user)
+    c.get("/api/v1/shelters/1", headers={"Authentication-Token": "x"})
+    sid = _cookie(c)
+    keys = [k.decode() for k in redis_sessions.scan_iter("caseapp:*")]
+    assert keys and not any(sid in k for k in keys)
+    for key in keys:
+        kind = redis_sessions.type(key).decode()
+        values = ([redis_sessions.get(key)] if kind == "string" else list(redis_sessions.smembers(key))
+                  if kind == "set" else [])
+        assert not any(sid.encode() in v for v in values if v), key
+    for key in keys:  # a key taken as a cookie is worth nothing
+        if key.startswith("caseapp:test-session:"):
+            assert _copy_with_cookie(app, key.removeprefix("caseapp:test-session:")).get("/admin/").status_code == 302
+    assert _copy_with_cookie(app, sid).get("/admin/").status_code == 200
+
+
+def test_anonymous_requests_store_no_session_or_a_short_one(app, redis_sessions):
+    """Pages without a login store nothing; the login page's CSRF token lives minutes, not eight hours."""
+    before = set(redis_sessions.scan_iter("caseapp:test-session:*"))
+    c = app.test_client()
+    for path in ("/", "/admin/", "/admin/person/", "/api/v1/persons/1", "/static/x.css", "/nope"):
+        c.get(path)
+    assert set(redis_sessions.scan_iter("caseapp:test-session:*")) == before
+    c.get("/login")
+    new = set(redis_sessions.scan_iter("caseapp:test-session:*")) - before
+    assert len(new) == 1
+    ttl = redis_sessions.ttl(new.pop())
+    assert 0 < ttl <= app.config["CASEAPP_ANONYMOUS_SESSION_MINUTES"] * 60

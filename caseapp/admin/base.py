@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from caseapp.auth.roles import ROLE_LABELS_DE, ROLES, has_any, role_names
 from caseapp.extensions import csrf
+from caseapp.inputcheck import CONTROL_MESSAGE, check_admin_query, has_control_characters
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -31,6 +32,10 @@ class CsrfForm(BaseForm):
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and has_control_characters(field.data):
+                field.errors = [*field.errors, CONTROL_MESSAGE]
+                ok = False
         # A validator's German message given as lazy_gettext stays a LazyString in field.errors, and
         # Flask-Admin's field macro shows only errors that are `string`: it would be silently dropped.
         for field in self:
@@ -93,6 +98,7 @@ class SecureMixin:
     def _handle_view(self, name, **kwargs):
         if not self.is_accessible():
             return self.inaccessible_callback(name, **kwargs) or abort(403)
+        check_admin_query()
         if request.method not in SAFE_METHODS:
             csrf.protect()  # raises CSRFError (400) without a valid token
         return None

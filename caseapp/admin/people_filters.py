@@ -63,10 +63,15 @@ class AgeGroupFilter(BaseSQLAFilter):
 
 
 def _age_bounds(value: str) -> tuple[int, int | None]:
+    """'6-9' -> (6, 9), '65+' -> (65, None); ValueError for anything else, also ages past 150."""
     if value.endswith("+"):
-        return int(value[:-1]), None
-    low, high = value.split("-")
-    return int(low), int(high)
+        low, high = int(value[:-1]), None
+    else:
+        first, second = value.split("-")
+        low, high = int(first), int(second)
+    if not 0 <= low <= (150 if high is None else high) <= 150:
+        raise ValueError(value)
+    return low, high
 
 
 def _years_before(day: date, years: int) -> date:

@@ -19,6 +19,7 @@ from caseapp.auth.roles import READ_AGGREGATES
 from caseapp.charts.text import number_de
 from caseapp.districts.models import District
 from caseapp.extensions import db
+from caseapp.inputcheck import parse_query_day
 from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label, value_sort_key
 from caseapp.stats.exports import download
 from caseapp.stats.occupancy import MOVEMENT_LABELS_DE
@@ -50,7 +51,7 @@ def _as_of():
     if not value:
         return None, None
     try:
-        day = date.fromisoformat(value)
+        day = parse_query_day(value)
     except ValueError:
         return None, f"'{value}' ist kein Datum; es gilt der heutige Stand."
     if day > date.today():

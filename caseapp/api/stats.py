@@ -13,6 +13,7 @@ from flask_security import auth_required, current_user
 
 from caseapp.api import ApiError, api_bp
 from caseapp.auth.roles import READ_AGGREGATES, has_any
+from caseapp.inputcheck import parse_query_day
 from caseapp.stats.dims import DimensionError
 
 stats_auth = auth_required("token", "session")
@@ -27,9 +28,9 @@ def parse_date(value: str | None, field: str = "as_of") -> date | None:
     if value in (None, ""):
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_query_day(value)
     except ValueError:
-        raise ApiError(f"{field}: '{value}' ist kein Datum der Form JJJJ-MM-TT", 400) from None
+        raise ApiError(f"{field}: '{value}' ist kein Datum der Form JJJJ-MM-TT (1900 bis 2199)", 400) from None
 
 
 @api_bp.get("/stats/population")

@@ -9,6 +9,7 @@ from flask_security import auth_required, current_user
 from caseapp.api import ApiError
 from caseapp.auth.roles import has_any
 from caseapp.extensions import db
+from caseapp.inputcheck import CONTROL_MESSAGE, control_character_field
 from caseapp.workflows.errors import InvalidInput, TransitionRefused
 
 # Scripts send the Authentication-Token header (never CSRF-checked); a browser session may call the
@@ -26,6 +27,9 @@ def json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ApiError("Der Inhalt muss ein JSON-Objekt sein", 400)
+    bad = control_character_field(body)
+    if bad:
+        raise ApiError(f"{bad}: {CONTROL_MESSAGE}", 400)
     return body
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Flask, g
+from flask import Flask, g, request
 
 NONCE_KEY = "csp_nonce"
 
@@ -48,8 +48,9 @@ def _set_headers(response):
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()"
-    if response.mimetype in ("text/html", "application/json", "text/csv") or g.get("caseapp_no_store"):
-        # Pages and answers may hold personal data: no copies in shared or browser caches.
+    if not (request.endpoint or "").endswith("static") or g.get("caseapp_no_store"):
+        # Pages, answers and downloads (CSV, XLSX, PDF) may hold personal data: no copies in shared or
+        # browser caches. Only the static files (scripts, styles) may be cached.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -29,6 +29,16 @@ class User(db.Model, fsqla.FsUserMixin):
     def __str__(self) -> str:
         return self.email
 
+    def augment_auth_token(self, tdata: dict) -> None:
+        from caseapp.auth.tokens import register_token
+
+        register_token(self, tdata)
+
+    def verify_auth_token(self, tdata: dict) -> bool:
+        from caseapp.auth.tokens import token_is_alive
+
+        return token_is_alive(tdata)
+
 
 class WebAuthn(db.Model, fsqla.FsWebAuthnMixin):
     __tablename__ = "webauthn"

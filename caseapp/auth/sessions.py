@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import time
 
-from cachelib import FileSystemCache
 from flask import Flask, current_app, session
 from flask_login import user_logged_out
 from flask_security import user_authenticated
-from flask_session import Session
 
 CREATED = "_caseapp_created"
 SEEN = "_caseapp_seen"
@@ -21,16 +19,9 @@ INDEX_PREFIX = "caseapp:user-sessions:"
 
 
 def init_sessions(app: Flask) -> None:
-    if app.config["SESSION_TYPE"] == "redis":
-        import redis
+    from caseapp.auth.session_store import make_session_interface
 
-        app.config.setdefault("SESSION_REDIS", redis.Redis.from_url(app.config["REDIS_URL"]))
-    else:
-        app.config.setdefault(
-            "SESSION_CACHELIB",
-            FileSystemCache(app.config["CASEAPP_SESSION_DIR"], threshold=10000, mode=0o600),
-        )
-    Session(app)
+    app.session_interface = make_session_interface(app)  # keyed by an HMAC of the id (session_store.py)
     # First of all before_request functions: nothing an earlier request left in g may speak for this one.
     app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_identity)
     app.before_request(enforce_session_limits)
@@ -82,42 +73,52 @@ def _index_put(key: str, sids: set[str]) -> None:
         iface.cache.delete(key)
 
 
-def _delete_stored(sid: str) -> None:
-    iface = _interface()
-    iface._delete_session(iface._get_store_id(sid))
+def _store_id(sid: str) -> str:
+    return _interface()._get_store_id(sid)
+
+
+def _delete_stored(store_id: str) -> None:
+    _interface()._delete_session(store_id)
 
 
 def _on_login(sender, user, **kwargs) -> None:
     # A fresh id at login: a session id planted before login (fixation) is worth nothing after it.
-    _delete_stored(session.sid)
+    _delete_stored(_store_id(session.sid))
     session.sid = _interface()._generate_sid(_interface().sid_length)
     session.modified = True
     now = time.time()
     session[CREATED] = now
     session[SEEN] = now
     key = _index_key(user)
-    _index_put(key, _index_get(key) | {session.sid})
+    # The index holds store ids (HMACs), never session ids: reading Redis yields no cookie.
+    _index_put(key, _index_get(key) | {_store_id(session.sid)})
 
 
 def _on_logout(sender, user, **kwargs) -> None:
     """Logout deletes the stored session; the cookie's old id then points at nothing."""
-    old = session.sid
+    old = _store_id(session.sid)
     _delete_stored(old)
     session.clear()
     session.sid = _interface()._generate_sid(_interface().sid_length)
     if user is not None and getattr(user, "id", None) is not None:
         key = _index_key(user)
         _index_put(key, _index_get(key) - {old})
+        from caseapp.auth.tokens import revoke_tokens
+
+        revoke_tokens(user)
 
 
 def end_user_sessions(user) -> int:
     """Delete every stored session of the user (deactivation, password reset by an admin)."""
     key = _index_key(user)
-    sids = _index_get(key)
-    for sid in sids:
-        _delete_stored(sid)
+    store_ids = _index_get(key)
+    for store_id in store_ids:
+        _delete_stored(store_id)
     _index_put(key, set())
-    return len(sids)
+    from caseapp.auth.tokens import revoke_tokens
+
+    revoke_tokens(user)
+    return len(store_ids)
 
 
 def session_ended_reason() -> str | None:

@@ -69,7 +69,9 @@ def _init_hardening(app: Flask) -> None:
     from caseapp.auth.sessions import init_sessions
     from caseapp.auth.signals import init_audit_signals
     from caseapp.auth.throttle import init_throttle
+    from caseapp.auth.tokens import init_tokens
 
     init_throttle(app)
     init_sessions(app)
+    init_tokens(app)
     init_audit_signals(app)
