@@ -16,7 +16,7 @@ from werkzeug.routing import IntegerConverter
 # PostgreSQL's `integer`, the type of every primary key here.
 MAX_ID = 2**31 - 1
 # Dates a query may ask about (statistics "as of", filters): anything else is a typo or a probe.
-MIN_DAY, MAX_DAY = date(1900, 1, 1), date(2199, 12, 31)
+MIN_DAY, MAX_DAY = date(1900, 1, 1), date(9000, 12, 31)
 # C0 controls except tab, line feed and carriage return; DEL; C1 controls; lone surrogates.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 CONTROL_MESSAGE = "enthält unzulässige Steuerzeichen (z. B. ein Null-Byte)"

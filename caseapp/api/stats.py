@@ -30,7 +30,7 @@ def parse_date(value: str | None, field: str = "as_of") -> date | None:
     try:
         return parse_query_day(value)
     except ValueError:
-        raise ApiError(f"{field}: '{value}' ist kein Datum der Form JJJJ-MM-TT (1900 bis 2199)", 400) from None
+        raise ApiError(f"{field}: '{value}' ist kein Datum der Form JJJJ-MM-TT ab 1900", 400) from None
 
 
 @api_bp.get("/stats/population")
