@@ -22,6 +22,7 @@ from caseapp.admin.search import PostSearchMixin
 from caseapp.audit.operations import record
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
+from caseapp.linkage.queries import merged_into_visible
 from caseapp.people.access import visible_persons
 from caseapp.people.models import Household, Person, PersonOffice
 from caseapp.shelters.models import Shelter
@@ -111,6 +112,9 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
             abort(404)
         person = db.session.scalar(self.narrowed(select(Person)).where(Person.id == person_id))
         if person is None:
+            survivor = merged_into_visible(person_id, self.narrowed(select(Person.id)))
+            if survivor is not None:  # a merged id leads to the person it became part of
+                abort(redirect(url_for(request.endpoint, **{**request.args.to_dict(), "id": survivor})))
             abort(404)  # exactly as for an id that does not exist
         return person
 
@@ -216,8 +220,11 @@ class PersonView(PersonBaseView):
     def create_model(self, form):
         from caseapp.people.operations import register_person
 
-        return self._save(lambda: register_person(by=current_user, channel="admin", **form.operation_arguments()),
-                          form)
+        person = self._save(lambda: register_person(by=current_user, channel="admin",
+                                                    **form.operation_arguments()), form)
+        if person and getattr(person, "duplicate_warning", None):
+            flash(person.duplicate_warning, "warning")
+        return person
 
     @staticmethod
     def _save(operation, form):

@@ -1,7 +1,8 @@
 """JSON API endpoints for persons (see interfaces.md): register, read (audited), lifecycle events."""
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, url_for
+from sqlalchemy import select
 from flask_security import current_user
 
 from caseapp.api import ApiError, api_bp
@@ -10,7 +11,8 @@ from caseapp.audit.operations import record
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
 from caseapp.people import operations
-from caseapp.people.access import field_allowed, get_visible_person
+from caseapp.linkage.queries import merged_into_visible
+from caseapp.people.access import field_allowed, get_visible_person, visible_persons
 from caseapp.people.models import Person
 from caseapp.shelters.queries import active_stay
 
@@ -87,6 +89,9 @@ def create_person():
     required = ("family_name", "given_names", "sex", "nationalities", "residence_status")
     args = {k: fields.pop(k, None) for k in required}
     person = operations.register_person(by=_user(), birth=birth, channel="api", **args, **fields)
+    warning = getattr(person, "duplicate_warning", None)
+    if warning:
+        return jsonify(id=person.id, state=person.state, warning=warning), 201
     return jsonify(id=person.id, state=person.state), 201
 
 
@@ -98,6 +103,12 @@ def get_person(person_id: int):
     user = _user()
     person = get_visible_person(db.session, user, person_id)
     if person is None:
+        survivor = merged_into_visible(person_id, visible_persons(user, select(Person.id)))
+        if survivor is not None:  # a merged id answers with a pointer to the person it became part of
+            response = jsonify(merged_into=survivor)
+            response.status_code = 301
+            response.headers["Location"] = url_for("api.get_person", person_id=survivor)
+            return response
         raise ApiError("Person nicht gefunden", 404)
     data = person_json(person, user)
     record("read", "person", person.id, by=user, channel="api",

@@ -52,6 +52,15 @@ def merged_into(person_id: int) -> int | None:
     return found if found != person_id else None
 
 
+def merged_into_visible(person_id: int, visible_ids) -> int | None:
+    """The survivor of a merged id, only when the asking user may see it (`visible_ids`: a select of
+    the person ids the user may see); otherwise None, so the answer is a plain 404 like any unknown id."""
+    survivor = merged_into(person_id)
+    if survivor is None:
+        return None
+    return db.session.scalar(visible_ids.where(Person.id == survivor))
+
+
 def resolve(source: str, key: str) -> int | None:
     """The person a record belongs to now."""
     from caseapp.sources.models import SourceRecord

@@ -130,9 +130,15 @@ def build_person(*, by, office, family_name, given_names, birth, sex, nationalit
     if azr_number is not None:
         if not isinstance(azr_number, str) or fieldrules.azr_error(azr_number):
             raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern (0-9)")
-        if db.session.scalar(select(Person.id).where(Person.azr_number == azr_number)) is not None:
+        holder = db.session.scalar(select(Person.id).where(Person.azr_number == azr_number))
+        if holder is not None and _known_to_user(by, holder):
             raise InvalidInput("azr_number", "Diese AZR-Nummer gehört bereits zu einer anderen Person")
-        person.azr_number = azr_number
+        if holder is not None:
+            # Known only to another office: no answer that tells the number exists (issue 13 item 7);
+            # the conflict goes to the review queue and to that office (linkage/registration.py).
+            person.azr_holder = holder
+        else:
+            person.azr_number = azr_number
     for field, max_len in TEXT_FIELDS.items():
         setattr(person, field, clean_text(field, optional.get(field), max_len, required=False))
     for field in DATE_FIELDS:
@@ -170,7 +176,20 @@ def register_person(*, by, office=None, family_name, given_names, birth, sex, na
     db.session.flush()
     record_transition("person", person.id, "register", None, person.state, date.today(), by=by, actor=actor)
     record("create", "person", person.id, by=by, actor=actor, office=office, channel=channel)
+    from caseapp.linkage.registration import check_new_person
+
+    person.duplicate_warning = check_new_person(person, by=by, actor=actor,
+                                                azr_holder=getattr(person, "azr_holder", None))
     return person
+
+
+def _known_to_user(by, person_id: int) -> bool:
+    """Whether the person is known to one of the acting user's offices (a job sees everything)."""
+    if by is None:
+        return True
+    codes = list(getattr(by, "office_codes", ()) or ())
+    return bool(codes) and db.session.scalar(select(PersonOffice.person_id).where(
+        PersonOffice.person_id == person_id, PersonOffice.office_code.in_(codes)).limit(1)) is not None
 
 
 # What a caseworker may change on a record; the state only ever changes through a transition.
