@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from flask import jsonify, url_for
-from sqlalchemy import select
 from flask_security import current_user
+from sqlalchemy import select
 
 from caseapp.api import ApiError, api_bp
 from caseapp.api.support import api_auth, json_body_with, optional_int, require_roles, writes
 from caseapp.audit.operations import record
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
-from caseapp.people import operations
 from caseapp.linkage.queries import merged_into_visible
+from caseapp.people import operations
 from caseapp.people.access import field_allowed, get_visible_person, visible_persons
 from caseapp.people.models import Person
 from caseapp.shelters.queries import active_stay

@@ -60,7 +60,7 @@ def check_new_person(person: Person, *, by=None, actor: str | None = None, azr_h
         db.session.flush()
         return None
     incoming = {i.id: i for i in features.load_identities([person.id])}
-    upper, lower = thresholds()
+    _upper, lower = thresholds()
     found = score_against_known(incoming, {**known, **incoming}).get(person.id, {})
     ranked = sorted((c for c in found.values() if c.person_id in known and c.score >= lower and
                      c.person_id != azr_holder), key=lambda c: -c.score)[:decide.QUEUE_PER_RECORD]
