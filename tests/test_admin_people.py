@@ -267,7 +267,7 @@ def test_caseworker_registers_a_person_through_the_operation(login_as, db):
     c = login_as("caseworker", offices=("int",))
     token = csrf_from(c.get("/admin/person/new/").get_data(as_text=True))
     form = {"csrf_token": token, "family_name": "Ahmadi", "given_names": "Sara", "birth": "2001-00-00",
-            "sex": "w", "nationalities": "afg, irn", "residence_status": "GESTATTUNG", "office": "int"}
+            "sex": "w", "nationality": "AFG", "further_nationalities": ["IRN"], "residence_status": "GESTATTUNG", "office": "int"}
     assert c.post("/admin/person/new/", data=form).status_code == 302
     p = db.session.scalars(select(Person).where(Person.family_name == "Ahmadi")).one()
     assert p.state == "announced" and p.registered_by_office == "int"
@@ -286,7 +286,7 @@ def test_the_registration_form_takes_the_german_date_and_says_in_german_what_is_
     page = c.get("/admin/person/new/").get_data(as_text=True)
     assert "TT.MM.JJJJ; 00 für unbekannten Tag oder Monat" in page
     form = {"csrf_token": csrf_from(page), "family_name": "Nuur", "given_names": "Nimco", "birth": "00.05.1990",
-            "sex": "w", "nationalities": "SOM, ETH", "residence_status": "AE", "office": "int"}
+            "sex": "w", "nationality": "SOM", "further_nationalities": ["ETH"], "residence_status": "AE", "office": "int"}
     assert c.post("/admin/person/new/", data=form).status_code == 302
     p = db.session.scalars(select(Person).where(Person.family_name == "Nuur")).one()
     assert p.birth.german == "00.05.1990" and p.nationality_codes == ["SOM", "ETH"]
@@ -367,7 +367,7 @@ def test_caseworker_corrects_a_person_and_other_offices_cannot(login_as, factory
     assert 'value="00.00.1988"' in page and 'value="SYR"' in page and 'name="office"' not in page
     token = csrf_from(page)
     form = {"csrf_token": token, "family_name": "Haddat", "given_names": p.given_names, "birth": "1988-03-00",
-            "sex": p.sex, "nationalities": "syr, tur", "residence_status": "AE", "legal_basis": "§ 25 Abs. 2"}
+            "sex": p.sex, "nationality": "SYR", "further_nationalities": ["TUR"], "residence_status": "AE", "legal_basis": "§ 25 Abs. 2"}
     assert c.post(f"/admin/person/edit/?id={p.id}", data=form).status_code == 302
     db.session.expire_all()
     assert (p.family_name, p.birth.german, p.nationality_codes) == ("Haddat", "00.03.1988", ["SYR", "TUR"])

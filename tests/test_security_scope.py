@@ -124,7 +124,7 @@ def test_the_admin_person_form_refuses_another_offices_household(factory, login_
     c = login_as("caseworker", offices=("soz",))
     page = c.get(f"/admin/person/edit/?id={p.id}").get_data(as_text=True)
     form = {"csrf_token": csrf_from(page), "family_name": "Sozperson", "given_names": p.given_names,
-            "birth": "00.00.1988", "sex": p.sex, "nationalities": "SYR", "residence_status": p.residence_status,
+            "birth": "00.00.1988", "sex": p.sex, "nationality": "SYR", "residence_status": p.residence_status,
             "household_id": str(abh_only.id)}
     resp = c.post(f"/admin/person/edit/?id={p.id}", data=form)
     assert resp.status_code == 200 and "nicht zugänglich" in resp.get_data(as_text=True)

@@ -146,7 +146,8 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
 
 
 # The operations name the person's fields; the form names some of them differently.
-FORM_FIELD_OF = {"birth_date": "birth", "birth_precision": "birth", "nationality": "nationalities"}
+FORM_FIELD_OF = {"birth_date": "birth", "birth_precision": "birth", "nationalities": "nationality",
+                 "district": "district_number"}
 
 
 class ExportedRow:
@@ -201,15 +202,20 @@ class PersonView(PersonBaseView):
     def create_form(self, obj=None):
         form = super().create_form(obj)
         form.office.choices = [(o.code, o.name) for o in sorted(current_user.offices, key=lambda o: o.code)]
+        form.fill_choices(current_user)
         return form
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)
         del form.office  # the registering office is history, not an editable value
+        form.fill_choices(current_user, obj)
         if request.method == "GET" and obj is not None:
             form.birth.data = obj.birth.german
-            form.nationalities.data = ", ".join(obj.nationality_codes)
         return form
+
+    def get_save_return_url(self, model, is_created=False):
+        """After saving, the person's page with the next steps, not the list."""
+        return self.get_url(".details_view", id=model.id)
 
     def update_model(self, form, model):
         from caseapp.people.operations import update_person

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, ValidationError, validators
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, ValidationError, validators
 
 from caseapp.admin.base import CsrfForm
 from caseapp.admin.i18n import code_options
@@ -37,18 +37,42 @@ def _as_iso(text: str | None) -> str:
         return text  # the operation refuses it with its own message
 
 
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value) if str(value).isdigit() else -1  # -1: not a choice, refused by the select
+
+
+def _postcode(form, field) -> None:
+    text = (field.data or "").strip()
+    if text and not (len(text) == 5 and text.isascii() and text.isdigit()):
+        raise ValidationError(_l("A postcode has 5 digits"))
+
+
+def _required(message):
+    return [validators.InputRequired(message=message)]
+
+
 class PersonForm(CsrfForm):
-    family_name = StringField(_l("Family name"), [validators.InputRequired(), validators.Length(max=200)])
-    given_names = StringField(_l("Given names"), [validators.InputRequired(), validators.Length(max=200)])
-    birth = StringField(_l("Date of birth"), [validators.InputRequired(), german_or_iso_birth_date],
+    """Every field's problem is shown at once (the validators below); what only the database can tell
+    (an AZR number already taken, a household gone) comes from the operation, at its field."""
+
+    family_name = StringField(_l("Family name"), _required(_l("Please enter the family name"))
+                              + [validators.Length(max=200)])
+    given_names = StringField(_l("Given names"), _required(_l("Please enter the given names"))
+                              + [validators.Length(max=200)])
+    birth = StringField(_l("Date of birth"), [validators.InputRequired(message=_l("Please enter the date of "
+                                                                                 "birth")),
+                                              german_or_iso_birth_date],
                         description=_l("DD.MM.YYYY; 00 for an unknown day or month, e.g. 00.05.1990"),
                         render_kw={"placeholder": "17.05.1990"})
-    sex = SelectField(_l("Sex"), choices=code_options("sex", SEXES))
-    nationalities = StringField(_l("Nationalities"), [validators.InputRequired()],
-                                description=_l("ISO 3166 alpha-3 codes separated by commas, primary first, "
-                                               "e.g. SYR, TUR"))
-    residence_status = SelectField(_l("Residence status"), choices=code_options("residence_status",
-                                                                               RESIDENCE_STATUSES))
+    # Nothing preselected: a default would be saved unnoticed.
+    sex = SelectField(_l("Sex"), _required(_l("Please choose")), choices=[("", "–"), *code_options("sex", SEXES)])
+    nationality = SelectField(_l("Nationality"), _required(_l("Please choose the nationality")), choices=[])
+    further_nationalities = SelectMultipleField(_l("Further nationalities"), choices=[],
+                                                description=_l("Only if the person has more than one"))
+    residence_status = SelectField(_l("Residence status"), _required(_l("Please choose")),
+                                   choices=[("", "–"), *code_options("residence_status", RESIDENCE_STATUSES)])
     legal_basis = StringField(_l("Legal basis"), _optional + [validators.Length(max=100)])
     azr_number = StringField(_l("AZR number"), _optional + [validators.Regexp(
         r"^[0-9]{12}$", message=_l("Exactly 12 digits, as printed on the arrival certificate"))])
@@ -56,19 +80,49 @@ class PersonForm(CsrfForm):
     entry_date = DateField(_l("Date of entry"), _optional)
     needs = StringField(_l("Needs"), _optional + [validators.Length(max=200)],
                         description=_l("Relevant for allocation, e.g. rollstuhl, schwanger"))
-    # The household's number; the operation accepts only a household the user may see
-    # (people/access.py visible_households), another office's answers like an unknown number.
-    household_id = IntegerField(_l("Household"), _optional)
+    # Only households the user may see (people/access.py visible_households); the operation checks again.
+    household_id = SelectField(_l("Household"), coerce=_int_or_none, choices=[], validate_choice=False)
+    street = StringField(_l("Street"), _optional + [validators.Length(max=200)])
+    house_number = StringField(_l("House number"), _optional + [validators.Length(max=20)])
+    postcode = StringField(_l("Postcode"), _optional + [_postcode])
+    city = StringField(_l("City"), _optional + [validators.Length(max=100)])
+    district_number = SelectField(_l("District"), choices=[], default="")
+
+    def fill_choices(self, user, person=None) -> None:
+        """Choices that depend on the user, the language and the database; on an edit the person's values."""
+        from sqlalchemy import select
+
+        from caseapp.admin.i18n import language
+        from caseapp.admin.people_detail import district_names
+        from caseapp.extensions import db
+        from caseapp.people.access import visible_households
+        from caseapp.people.codes import nationality_names
+        from caseapp.people.models import Household
+        from flask import request
+
+        countries = sorted(nationality_names(language()).items(), key=lambda kv: _sort_key(kv[1]))
+        self.nationality.choices = [("", "–"), *countries]
+        self.further_nationalities.choices = countries
+        households = db.session.execute(visible_households(user, select(Household.id, Household.label))
+                                        .order_by(Household.label, Household.id).limit(500)).all()
+        self.household_id.choices = [(None, _l("none")),
+                                     *[(i, label or _l("Household %(id)s", id=i)) for i, label in households]]
+        self.district_number.choices = [("", "–"), *[(n, f"{n} {name}")
+                                                      for n, name in sorted(district_names().items())]]
+        if person is not None and request.method == "GET":
+            self.nationality.data = person.nationality_codes[0] if person.nationality_codes else ""
+            self.further_nationalities.data = person.nationality_codes[1:]
 
     def operation_arguments(self) -> dict:
         """The form's values in the shape register_person takes."""
-        codes = [c.strip().upper() for c in (self.nationalities.data or "").split(",") if c.strip()]
+        primary = self.nationality.data or ""
+        codes = [primary, *[c for c in (self.further_nationalities.data or []) if c != primary]]
         return {
             "family_name": self.family_name.data,
             "given_names": self.given_names.data,
             "birth": _as_iso(self.birth.data),
             "sex": self.sex.data,
-            "nationalities": codes,
+            "nationalities": [c for c in codes if c],
             "residence_status": self.residence_status.data,
             "legal_basis": self.legal_basis.data or None,
             "azr_number": (self.azr_number.data or "").strip() or None,
@@ -76,4 +130,16 @@ class PersonForm(CsrfForm):
             "entry_date": self.entry_date.data,
             "needs": self.needs.data or None,
             "household_id": self.household_id.data,
+            "street": self.street.data or None,
+            "house_number": self.house_number.data or None,
+            "postcode": (self.postcode.data or "").strip() or None,
+            "city": self.city.data or None,
+            "district": self.district_number.data or None,
         }
+
+
+def _sort_key(name: str) -> str:
+    """German dictionary order for the country names (Ägypten with A, Österreich with O)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
