@@ -9,7 +9,7 @@ from tests.test_admin_people import csrf_from
 
 
 def _options(html: str, name: str) -> list[tuple[str, str, bool]]:
-    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)[1]
+    select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL)[1]
     return [(value, label.strip(), "selected" in attrs)
             for attrs, value, label in re.findall(r'<option([^>]*value="([^"]*)"[^>]*)>([^<]*)</option>', select_html)]
 

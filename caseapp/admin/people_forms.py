@@ -90,6 +90,7 @@ class PersonForm(CsrfForm):
 
     def fill_choices(self, user, person=None) -> None:
         """Choices that depend on the user, the language and the database; on an edit the person's values."""
+        from flask import request
         from sqlalchemy import select
 
         from caseapp.admin.i18n import language
@@ -98,7 +99,6 @@ class PersonForm(CsrfForm):
         from caseapp.people.access import visible_households
         from caseapp.people.codes import nationality_names
         from caseapp.people.models import Household
-        from flask import request
 
         countries = sorted(nationality_names(language()).items(), key=lambda kv: _sort_key(kv[1]))
         self.nationality.choices = [("", "–"), *countries]
