@@ -19,6 +19,7 @@ VIEW_MODULES = (
     "caseapp.admin.reports",
     "caseapp.admin.audit",
     "caseapp.admin.privacy",
+    "caseapp.admin.linkage",
     "caseapp.admin.users",
 )
 

@@ -1,0 +1,116 @@
+"""Admin pages "Datenpflege": the review queue of record linkage, side by side, decide and undo.
+
+Only the role data_steward may use them. They show of the two records the identifying core (names,
+birth date, sex, nationalities, address, AZR number, source and dates) read straight from the person
+rows, never an office's own facts, and every pair opened is an audited read of both persons.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_security import current_user
+from sqlalchemy import select
+
+from caseapp.admin.base import SecureBaseView
+from caseapp.audit.operations import record
+from caseapp.auth.roles import DECIDE_LINKAGE
+from caseapp.extensions import db
+from caseapp.linkage import queries
+from caseapp.linkage.models import PAIR_KIND_LABELS_DE, ReviewPair
+from caseapp.linkage.operations import LinkageError, MergeRefused, decide_pair, split_record
+from caseapp.people.models import Person
+
+CORE = (("family_name", "Familienname"), ("given_names", "Vornamen"), ("birth", "Geburtsdatum"),
+        ("sex", "Geschlecht"), ("nationalities", "Staatsangehörigkeiten"), ("address", "Anschrift"),
+        ("azr_number", "AZR-Nummer"), ("created", "Erfasst am"))
+WHY_LABELS = {"family_name": "Familienname", "given_names": "Vornamen", "birth_date": "Geburtsdatum",
+              "sex": "Geschlecht", "nationality": "Staatsangehörigkeit", "address": "Anschrift", "azr": "AZR-Nummer"}
+
+
+def core_of(person: Person | None) -> dict:
+    """The identifying core of a person as the data steward reads it (nothing else)."""
+    if person is None:
+        return {}
+    address = " ".join(x for x in (person.street, person.house_number) if x)
+    if person.postcode or person.city:
+        address += ", " + " ".join(x for x in (person.postcode, person.city) if x)
+    return {"family_name": person.family_name or "", "given_names": person.given_names or "",
+            "birth": person.birth.german, "sex": person.sex, "nationalities": ", ".join(person.nationality_codes),
+            "address": address.strip(", "), "azr_number": person.azr_number or "",
+            "created": f"{person.created_at:%d.%m.%Y}" if person.created_at else ""}
+
+
+def _agree(field: str, left: str, right: str) -> str:
+    if not left or not right:
+        return "fehlt"
+    if field == "created":
+        return ""
+    from caseapp.linkage.normalise import canonical
+
+    same = canonical(left) == canonical(right) if field in ("family_name", "given_names") else left == right
+    return "gleich" if same else "abweichend"
+
+
+class ReviewQueueView(SecureBaseView):
+    # interfaces.md: the review queue is the data steward's work, nobody else's.
+    allowed_roles = DECIDE_LINKAGE
+
+    @expose("/")
+    def index(self):
+        pairs = db.session.scalars(select(ReviewPair).where(ReviewPair.status == "open")
+                                   .order_by(ReviewPair.score.desc(), ReviewPair.id).limit(500)).all()
+        decided = db.session.scalars(select(ReviewPair).where(ReviewPair.status.in_(("same", "different")))
+                                     .order_by(ReviewPair.decided_at.desc(), ReviewPair.id.desc()).limit(20)).all()
+        return self.render("admin/linkage/queue.html", pairs=pairs, decided=decided, kinds=PAIR_KIND_LABELS_DE)
+
+    @expose("/pair/<int:pair_id>")
+    def pair(self, pair_id: int):
+        pair = db.session.get(ReviewPair, pair_id) or abort(404)
+        left_id, right_id = queries.resolve(*pair.left), queries.resolve(*pair.right)
+        left, right = core_of(db.session.get(Person, left_id or 0)), core_of(db.session.get(Person, right_id or 0))
+        rows = [(label, left.get(f, ""), right.get(f, ""), _agree(f, left.get(f, ""), right.get(f, "")))
+                for f, label in CORE]
+        why = [(WHY_LABELS.get(k, k), v) for k, v in (pair.weights or {}).items() if isinstance(v, int | float)]
+        for pid in {p for p in (left_id, right_id) if p}:
+            record("read", "person", pid, by=current_user, channel="admin", detail=f"fields=core pair={pair.id}")
+        db.session.commit()
+        return self.render("admin/linkage/pair.html", pair=pair, rows=rows, why=why, left_id=left_id,
+                           right_id=right_id, kind=PAIR_KIND_LABELS_DE.get(pair.kind, pair.kind))
+
+    @expose("/pair/<int:pair_id>/decide", methods=("POST",))
+    def decide(self, pair_id: int):
+        pair = db.session.get(ReviewPair, pair_id) or abort(404)
+        decision = request.form.get("decision")
+        try:
+            survivor = decide_pair(pair, decision, by=current_user, channel="admin")
+        except (LinkageError, MergeRefused) as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for(".pair", pair_id=pair_id))
+        db.session.commit()
+        flash(f"Prüffall {pair_id}: " + (f"zusammengeführt in Person Nr. {survivor}." if survivor
+                                          else "als verschiedene Personen gemerkt."), "success")
+        return redirect(url_for(".index"))
+
+    @expose("/pair/<int:pair_id>/undo", methods=("POST",))
+    def undo(self, pair_id: int):
+        """Undo a 'same' decision: the pair's incoming record gets its own person again (split)."""
+        pair = db.session.get(ReviewPair, pair_id) or abort(404)
+        person_id = queries.resolve(*pair.right)
+        if pair.status != "same" or person_id is None:
+            flash(f"Prüffall {pair_id} ist nicht zusammengeführt; nichts rückgängig zu machen.", "error")
+            return redirect(url_for(".index"))
+        try:
+            new_id = split_record(person_id, *pair.left, by=current_user, reason=f"pair={pair.id}", channel="admin")
+        except LinkageError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for(".index"))
+        db.session.commit()
+        flash(f"Getrennt: {pair.left_source} '{pair.left_key}' ist wieder Person Nr. {new_id}.", "success")
+        return redirect(url_for(".index"))
+
+
+def register(admin) -> None:
+    admin.add_view(ReviewQueueView(name="Prüffälle", category="Datenpflege", endpoint="linkage_queue",
+                                   url="/admin/linkage"))
