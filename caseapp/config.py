@@ -33,6 +33,16 @@ def demo_secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def audit_key_from_environment() -> str | None:
+    """CASEAPP_AUDIT_KEY, or the first line of the file CASEAPP_AUDIT_KEY_FILE (a mounted secret)."""
+    if os.environ.get("CASEAPP_AUDIT_KEY"):
+        return os.environ["CASEAPP_AUDIT_KEY"]
+    path = os.environ.get("CASEAPP_AUDIT_KEY_FILE")
+    if path:
+        return Path(path).read_text(encoding="utf-8").strip() or None
+    return None
+
+
 def load_config(instance_path: str, overrides: dict | None = None) -> dict:
     overrides = overrides or {}
     demo = _bool("CASEAPP_DEMO", False) or overrides.get("CASEAPP_DEMO", False)
@@ -50,6 +60,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                 "for the demo, which generates one in the instance folder."
             )
     redis_url = overrides.get("REDIS_URL", os.environ.get("REDIS_URL") or None)
+    audit_key = overrides.get("CASEAPP_AUDIT_KEY") or audit_key_from_environment()
+    if not audit_key:
+        if demo or testing:
+            audit_key = "audit-chain:" + secret_key  # derived: demo and tests only
+        else:
+            raise RuntimeError(
+                "CASEAPP_AUDIT_KEY (or CASEAPP_AUDIT_KEY_FILE) is not set. The audit chain's HMAC key must come "
+                "from outside the database, e.g. a file only the app's service user can read."
+            )
 
     cfg = {
         "CASEAPP_DEMO": demo,
@@ -83,6 +102,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CASEAPP_ERASURE_JOURNAL": os.environ.get(
             "CASEAPP_ERASURE_JOURNAL", str(Path(instance_path) / "erasure-journal.jsonl")
         ),
+        # The audit chain's HMAC key (audit/chain.py): held by the app, never by the database's owner.
+        "CASEAPP_AUDIT_KEY": audit_key,
+        # An anchor is appended after every commit that wrote this many audit rows since the last one (1: each).
+        "CASEAPP_AUDIT_ANCHOR_ROWS": int(os.environ.get("CASEAPP_AUDIT_ANCHOR_ROWS", "1")),
         # Anchors of the audit chain (newest row and hash), appended outside the database (audit/anchors.py).
         "CASEAPP_AUDIT_ANCHOR_FILE": os.environ.get(
             "CASEAPP_AUDIT_ANCHOR_FILE", str(Path(instance_path) / "audit-anchors.jsonl")

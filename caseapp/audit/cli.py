@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from caseapp.audit.anchors import anchor_path, verify_and_anchor, write_anchor
+from caseapp.audit.anchors import AnchorRefused, anchor_path, verify_and_anchor, write_anchor
 from caseapp.extensions import db
 
 
@@ -35,7 +35,11 @@ def verify():
 @audit_group.command("anchor", help="Schreibt einen Anker (neuester Eintrag und Hash) außerhalb der Datenbank.")
 @with_appcontext
 def anchor():
-    written = write_anchor(db.session)
+    try:
+        written = write_anchor(db.session)
+    except AnchorRefused as exc:
+        click.echo(f"Kein Anker geschrieben: das Protokoll setzt den letzten Anker nicht fort ({exc}).", err=True)
+        sys.exit(1)
     click.echo(f"Anker bei Eintrag {written.last_id} geschrieben nach {anchor_path()}." if written
                else "Das Protokoll ist leer; kein Anker geschrieben.")
 

@@ -1,22 +1,15 @@
 """Writes audit rows into the caller's transaction (no audit, no change) and chains their hashes."""
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 
 from sqlalchemy import select, text
 
+from caseapp.audit.chain import FIELDS, GENESIS, row_hash
 from caseapp.audit.models import AuditEvent
 from caseapp.extensions import db
 
-GENESIS = "0" * 64
-FIELDS = ("at", "user_id", "user_email", "actor", "office", "action", "object_type", "object_id",
-          "channel", "detail")
-
-
-def row_hash(prev_hash: str, values: dict) -> str:
-    parts = [prev_hash] + ["" if values.get(f) is None else str(values.get(f)) for f in FIELDS]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+__all__ = ["FIELDS", "GENESIS", "record", "row_hash"]
 
 
 def _lock_chain() -> None:
@@ -47,4 +40,7 @@ def record(action: str, object_type: str, object_id=None, *, by=None, actor: str
     event = AuditEvent(prev_hash=prev, hash=row_hash(prev, values), **values)
     db.session.add(event)
     db.session.flush()
+    from caseapp.audit.anchors import note_written
+
+    note_written(db.session, event)
     return event

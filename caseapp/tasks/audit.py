@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from caseapp.audit.anchors import write_anchor
+from caseapp.audit.anchors import AnchorRefused, security_log, write_anchor
 from caseapp.extensions import db
 
 
 @shared_task(name="caseapp.audit.anchor")
 def anchor_task() -> int | None:
     """Reads only; returns the id of the anchored row (None while the trail is empty)."""
-    anchor = write_anchor(db.session)
+    try:
+        anchor = write_anchor(db.session)
+    except AnchorRefused as exc:  # never anchor a head that does not extend the last anchor
+        security_log.error("hourly audit anchor refused: %s", exc)
+        return None
     return anchor.last_id if anchor else None
