@@ -17,6 +17,11 @@ MODEL_MODULES = (
     "caseapp.workflows.models",
     "caseapp.audit.models",
     "caseapp.sources.models",
+    # The offices' adapters declare their own facts tables.
+    "caseapp.sources.soz",
+    "caseapp.sources.jug",
+    "caseapp.sources.sch",
+    "caseapp.sources.jc",
     "caseapp.reports.models",
     "caseapp.privacy.models",
     "caseapp.stats.models",

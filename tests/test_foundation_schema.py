@@ -90,7 +90,7 @@ def test_offices_roles_and_districts_are_seeded(db):
     from caseapp.districts.models import District
     from caseapp.offices.models import Office
 
-    assert {o.code for o in db.session.scalars(db.select(Office))} == {"abh", "soz", "jug", "sch", "int"}
+    assert {o.code for o in db.session.scalars(db.select(Office))} == {"abh", "soz", "jug", "sch", "int", "jc"}
     names = {d.number: d.name for d in db.session.scalars(db.select(District))}
     assert len(names) == 23 and names["06"] == "Sonnenhügel" and names["21"] == "Darum/Gretesch/Lüstringen"
     roles = set(db.session.scalars(text("SELECT name FROM role")))

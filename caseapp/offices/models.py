@@ -12,6 +12,7 @@ OFFICES = {
     "jug": "Jugendamt",
     "sch": "Schulamt",
     "int": "Büro für Integration",
+    "jc": "Jobcenter",
 }
 
 user_office = Table(

@@ -82,7 +82,8 @@ class Person(db.Model):
     sex: Mapped[str] = mapped_column(String(1))
     # Primary nationality, denormalised from the ordered list for fast statistics.
     nationality: Mapped[str] = mapped_column(String(3), index=True)
-    residence_status: Mapped[str] = mapped_column(String(12), index=True)
+    # Only the foreigners authority knows it: a person known only from other offices has none.
+    residence_status: Mapped[str | None] = mapped_column(String(12), index=True)
     legal_basis: Mapped[str | None] = mapped_column(String(100))
     entry_date: Mapped[date | None] = mapped_column(Date)
     move_in_date: Mapped[date | None] = mapped_column(Date)

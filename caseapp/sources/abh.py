@@ -32,6 +32,7 @@ class AbhAdapter(SourceAdapter):
     label = "der Ausländerbehörde"
     columns_spec = COLUMNS_SPEC
     household_column = "familien_id"
+    azr_conflict_rejects = True
 
     def check(self, fields: dict, facts: dict, values: dict, as_of: date, err) -> None:
         move_in, move_out = fields.get("move_in_date"), fields.get("move_out_date")

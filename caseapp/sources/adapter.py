@@ -71,6 +71,9 @@ class SourceAdapter:
     file_format = "csv"
     # Whether imports of this source are switched off unless a setting allows them (jc).
     enabled_setting: str | None = None
+    # abh-delivery.md rejects a record whose AZR number belongs to another person; for the other
+    # offices linkage.md puts such a pair before a person instead (the record becomes a person).
+    azr_conflict_rejects = False
 
     @property
     def key_column(self) -> str:

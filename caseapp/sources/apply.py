@@ -9,12 +9,13 @@ unchanged then: `plan_due_departures` finds those persons with one query instead
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import text
 
-from caseapp.sources import bulk
+from caseapp.sources import bulk, identity
 from caseapp.sources.importer import Item, Plan
 
 PERSON_FIELDS = ("azr_number", "family_name", "given_names", "birth_date", "birth_precision", "sex",
@@ -23,8 +24,8 @@ PERSON_FIELDS = ("azr_number", "family_name", "given_names", "birth_date", "birt
 DATE_FIELDS = {"birth_date", "entry_date", "move_in_date", "move_out_date"}
 PERSON_TYPES = {"id": "int", **{c: ("date" if c in DATE_FIELDS else "text") for c in PERSON_FIELDS},
                 "household_id": "int"}
-# A delivered empty AZR number does not erase a known one: the number is for life.
-KEEP_WHEN_EMPTY = {"azr_number"}
+PROVENANCE_TYPES = {"person_id": "int", "field": "text", "source_code": "text", "delivery_id": "int",
+                    "corrected_by_id": "int", "corrected_by_label": "text"}
 
 
 @dataclass
@@ -34,6 +35,12 @@ class Context:
     as_of: date
     actor: str
     shelter_addresses: set[tuple[str, str]] = field(default_factory=set)
+    # The person fields the source delivers (the adapter's person_fields).
+    person_fields: frozenset[str] = frozenset(identity.FIELDS)
+    # Set when a caseworker re-processes a quarantined record: provenance names them.
+    corrected_by: object | None = None
+    # Persons whose shown fields this run changed: {person id: field names}.
+    changed_persons: dict[int, list[str]] = field(default_factory=dict)
     # Existing persons whose lifecycle must move after the bulk writes: (person id, event, date, reason).
     steps: list[tuple[int, str, date, str]] = field(default_factory=list)
 
@@ -73,8 +80,9 @@ def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> l
     reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}"
     for person_id, item in zip(ids, items):
         f = item.parsed.fields
-        arrive_on = min(f["move_in_date"] or ctx.as_of, ctx.as_of)
-        leave_on = f["move_out_date"]
+        codes = item.parsed.nationalities or [identity.UNKNOWN_NATIONALITY]
+        arrive_on = min(f.get("move_in_date") or ctx.as_of, ctx.as_of)
+        leave_on = f.get("move_out_date")
         if leave_on is not None:
             arrive_on = min(arrive_on, leave_on)
         state, steps = "arrived", [("arrive", "announced", "arrived", arrive_on)]
@@ -85,100 +93,165 @@ def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> l
             steps.append(("depart", state, "departed", leave_on))
             state = "departed"
         household_id = family.get(item.parsed.household_key) if item.parsed.household_key else None
-        persons.append((person_id, *(f[c] for c in PERSON_FIELDS), household_id, state))
-        nationalities.extend((person_id, pos, code) for pos, code in enumerate(item.parsed.nationalities))
+        azr = None if item.azr_doubt else f.get("azr_number")
+        persons.append((person_id, azr, *(f.get(c) for c in PERSON_FIELDS[1:6]), codes[0],
+                        *(f.get(c) for c in PERSON_FIELDS[7:]), household_id, state))
+        nationalities.extend((person_id, pos, code) for pos, code in enumerate(codes))
         offices.append((person_id, ctx.source_code, "source"))
         transitions.extend(("person", person_id, ev, fr, to, on, ctx.actor, reason) for ev, fr, to, on in steps)
         records.append((ctx.source_code, item.parsed.key, person_id, item.values_hash, item.raw_hash,
-                        ctx.delivery_id))
+                        ctx.delivery_id, item_identity(ctx, item)))
     bulk.copy_rows("person", ("id", *PERSON_FIELDS, "household_id", "state"), persons)
     bulk.copy_rows("person_nationality", ("person_id", "position", "code"), nationalities)
     bulk.copy_rows("person_office", ("person_id", "office_code", "via"), offices)
     bulk.copy_rows("transition", ("entity", "entity_id", "event", "from_state", "to_state", "occurred_on",
                                   "by_label", "reason"), transitions)
     bulk.copy_rows("source_record", ("source_code", "key", "person_id", "values_hash", "raw_hash",
-                                     "created_delivery_id"), records)
+                                     "created_delivery_id", "identity"), records)
+    if ctx.corrected_by is not None:
+        write_identity({pid: identity.derive([(ctx.source_code, json.loads(r[-1]), ctx.delivery_id)], {})
+                        for pid, r in zip(ids, records)}, corrected_by=ctx.corrected_by)
     return ids
 
 
+def item_identity(ctx: Context, item: Item) -> str:
+    return identity.to_json(item.parsed.fields, item.parsed.nationalities, ctx.person_fields)
+
+
 def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> None:
-    """Changed records and new keys linked to a known person: write the fields that differ."""
+    """Changed records and new keys linked to a known person: the record's identity is stored, the
+    person's shown fields derived again by precedence (sources/identity.py), and what differs written."""
     if not items:
         return
     target = {id(i): (i.known.person_id if i.known else i.link_person_id) for i in items}
-    cols = ", ".join(("id", *PERSON_FIELDS, "household_id", "state"))
-    current = {r[0]: r for r in bulk.select_in(f"SELECT {cols} FROM person WHERE id IN :ids", "ids",
-                                               set(target.values()))}
-    nat_rows = bulk.select_in("SELECT person_id, code FROM person_nationality WHERE person_id IN :ids "
-                              "ORDER BY person_id, position", "ids", set(target.values()))
-    current_nat: dict[int, list[str]] = {}
-    for pid, code in nat_rows:
-        current_nat.setdefault(pid, []).append(code)
-
-    updates, provenance, nat_changed, new_nat, offices, links, rehash = [], [], [], [], [], [], []
-    offices_clear: list[int] = []
+    pids = set(target.values())
+    records = identity.load_records(pids)
+    corrections = identity.load_corrections(pids)
+    stale: list[tuple[int, str]] = []
+    rehash, links, offices, offices_clear, households = [], [], [], [], []
     for item in items:
         pid = target[id(item)]
-        row = current[pid]
-        values = dict(zip(("id", *PERSON_FIELDS, "household_id", "state"), row))
-        changed = []
-        for name in PERSON_FIELDS:
-            new = item.parsed.fields[name]
-            if new is None and name in KEEP_WHEN_EMPTY:
-                continue
-            if values[name] != new:
-                values[name] = new
-                changed.append(name)
-        hh = item.parsed.household_key
-        if hh and values["household_id"] != family.get(hh):
-            values["household_id"] = family[hh]
-            changed.append("household_id")
-        if current_nat.get(pid, []) != item.parsed.nationalities:
-            nat_changed.append(pid)
-            new_nat.extend((pid, pos, code) for pos, code in enumerate(item.parsed.nationalities))
-            changed.append("nationalities")
-        if changed:
-            updates.append({k: v for k, v in values.items() if k != "state"})
-            provenance.extend({"person_id": pid, "field": name, "source_code": ctx.source_code,
-                               "delivery_id": ctx.delivery_id} for name in changed)
-        if item.known is not None and item.known.missing_since is not None:
-            offices_clear.append(pid)
+        new = item_identity(ctx, item)
+        mine = [r for r in records.get(pid, []) if not (item.known and r[0] == item.known.record_id)]
         if item.known is not None:
-            rehash.append({"id": item.known.record_id, "values_hash": item.values_hash,
-                           "raw_hash": item.raw_hash, "updated_delivery_id": ctx.delivery_id})
+            old = next((r[2] for r in records.get(pid, []) if r[0] == item.known.record_id), None)
+            for name in identity.stale_corrections(old, json.loads(new)):
+                if corrections.get(pid, {}).pop(name, None) is not None:
+                    stale.append((pid, name))
+            rehash.append({"id": item.known.record_id, "values_hash": item.values_hash, "raw_hash": item.raw_hash,
+                           "updated_delivery_id": ctx.delivery_id, "identity": new})
+            if item.known.missing_since is not None:
+                offices_clear.append(pid)
         else:
             offices.append(pid)
-            links.append((ctx.source_code, item.parsed.key, pid, item.values_hash, item.raw_hash, ctx.delivery_id))
-        _plan_steps(ctx, pid, values["state"], item, is_link=item.known is None)
-
-    bulk.update_rows("person", updates, PERSON_TYPES,
-                     extra_set="flagged_missing_since = NULL, updated_at = CURRENT_TIMESTAMP")
-    bulk.execute_many("DELETE FROM person_nationality WHERE person_id = :p", [{"p": p} for p in nat_changed])
-    bulk.copy_rows("person_nationality", ("person_id", "position", "code"), new_nat)
-    bulk.upsert_rows("field_provenance", provenance, {"person_id": "int", "field": "text", "source_code": "text",
-                                                      "delivery_id": "int"},
-                     conflict=("person_id", "field"), extra_set="set_at = CURRENT_TIMESTAMP")
+            links.append((ctx.source_code, item.parsed.key, pid, item.values_hash, item.raw_hash, ctx.delivery_id,
+                          new))
+        records[pid] = [*mine, (None, ctx.source_code, json.loads(new), ctx.delivery_id)]
+        hh = item.parsed.household_key
+        if hh:
+            households.append({"id": pid, "household_id": family[hh]})
+    identity.drop_corrections(stale)
+    shown = {pid: identity.derive([(c, i, d) for _, c, i, d in recs if i is not None], corrections.get(pid, {}))
+             for pid, recs in records.items()}
+    changed = write_identity(shown, households={h["id"]: h["household_id"] for h in households},
+                             corrected_by=ctx.corrected_by, origin=(ctx.source_code, ctx.delivery_id))
+    ctx.changed_persons.update(changed)
     bulk.update_rows("source_record", rehash, {"id": "int", "values_hash": "text", "raw_hash": "text",
-                                               "updated_delivery_id": "int"}, extra_set="missing_since = NULL")
+                                               "updated_delivery_id": "int", "identity": "json"},
+                     extra_set="missing_since = NULL")
     bulk.copy_rows("source_record", ("source_code", "key", "person_id", "values_hash", "raw_hash",
-                                     "created_delivery_id"), links)
+                                     "created_delivery_id", "identity"), links)
     bulk.execute_many(
         "INSERT INTO person_office (person_id, office_code, via) VALUES (:p, :o, 'source') "
         "ON CONFLICT (person_id, office_code) DO NOTHING", [{"p": p, "o": ctx.source_code} for p in offices])
     # A linked person is delivered now: the missing flag no longer applies.
     bulk.execute_many("UPDATE person SET flagged_missing_since = NULL WHERE id = :p",
                       [{"p": p} for p in offices + offices_clear])
+    states = dict(bulk.select_in("SELECT id, state FROM person WHERE id IN :ids", "ids", pids))
+    for item in items:
+        pid = target[id(item)]
+        _plan_steps(ctx, pid, states[pid], item, is_link=item.known is None)
+
+
+def write_identity(shown: dict[int, dict[str, tuple]], *, households: dict[int, int] | None = None,
+                   corrected_by=None, origin: tuple[str, int] | None = None) -> dict[int, list[str]]:
+    """Write the derived fields that differ from the stored person, with provenance per field.
+
+    `shown` per person id is identity.derive's answer. `corrected_by` (user) marks the source-given
+    values as a caseworker's correction in provenance (a re-processed quarantine record). Returns the
+    changed field names per person."""
+    households = households or {}
+    pids = set(shown) | set(households)
+    if not pids:
+        return {}
+    cols = ("id", *PERSON_FIELDS, "household_id")
+    current = {r[0]: dict(zip(cols, r)) for r in bulk.select_in(
+        f"SELECT {', '.join(cols)} FROM person WHERE id IN :ids", "ids", pids)}
+    nats: dict[int, list[str]] = {}
+    for pid, code in bulk.select_in("SELECT person_id, code FROM person_nationality WHERE person_id IN :ids "
+                                    "ORDER BY person_id, position", "ids", pids):
+        nats.setdefault(pid, []).append(code)
+    # An AZR number another person holds stays with that person (linkage decides, linkage.md).
+    wanted = {f["azr_number"][0]: pid for pid, f in shown.items() if f.get("azr_number", (None,))[0]}
+    taken = {azr for azr, owner in bulk.select_in("SELECT azr_number, id FROM person WHERE azr_number IN :a", "a",
+                                                  wanted) if owner != wanted[azr]}
+    updates, provenance, nat_changed, new_nat, out = [], [], [], [], {}
+    label = getattr(corrected_by, "email", None)
+    for pid in pids:
+        row = current[pid]
+        fields = shown.get(pid, {})
+        values = dict(row)
+        changed = []
+        for name, (value, given_by) in fields.items():
+            if name == "nationalities":
+                codes = list(value or []) or [identity.UNKNOWN_NATIONALITY]
+                if nats.get(pid, []) != codes:
+                    nat_changed.append(pid)
+                    new_nat.extend((pid, pos, code) for pos, code in enumerate(codes))
+                    changed.append(name)
+            else:
+                if name == "nationality" and value is None:
+                    value = identity.UNKNOWN_NATIONALITY
+                if name == "azr_number" and value in taken:
+                    continue
+                if _plain(values[name]) != _plain(value):
+                    values[name] = value
+                    changed.append(name)
+            if given_by[0] == "source":
+                provenance.append({"person_id": pid, "field": name, "source_code": given_by[1],
+                                   "delivery_id": given_by[2], "corrected_by_id": getattr(corrected_by, "id", None),
+                                   "corrected_by_label": label})
+        if pid in households and values["household_id"] != households[pid]:
+            values["household_id"] = households[pid]
+            changed.append("household_id")
+            provenance.append({"person_id": pid, "field": "household_id", "source_code": origin[0],
+                               "delivery_id": origin[1], "corrected_by_id": getattr(corrected_by, "id", None),
+                               "corrected_by_label": label})
+        if changed:
+            updates.append(values)
+            out[pid] = changed
+    bulk.update_rows("person", updates, PERSON_TYPES, extra_set="flagged_missing_since = NULL, "
+                     "updated_at = CURRENT_TIMESTAMP")
+    bulk.execute_many("DELETE FROM person_nationality WHERE person_id = :p", [{"p": p} for p in nat_changed])
+    bulk.copy_rows("person_nationality", ("person_id", "position", "code"), new_nat)
+    bulk.upsert_rows("field_provenance", provenance, PROVENANCE_TYPES, conflict=("person_id", "field"),
+                     extra_set="set_at = CURRENT_TIMESTAMP, value = NULL")
+    return out
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _plan_steps(ctx: Context, person_id: int, state: str, item: Item, *, is_link: bool) -> None:
     f = item.parsed.fields
     reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}"
     if is_link and state == "announced":
-        arrive_on = min(f["move_in_date"] or ctx.as_of, ctx.as_of)
+        arrive_on = min(f.get("move_in_date") or ctx.as_of, ctx.as_of)
         ctx.steps.append((person_id, "arrive", arrive_on, reason))
         if is_private_address(ctx, f):
             ctx.steps.append((person_id, "move_out", arrive_on, reason))
-    leave_on = f["move_out_date"]
+    leave_on = f.get("move_out_date")
     if leave_on is not None and leave_on <= ctx.as_of and state != "departed":
         ctx.steps.append((person_id, "depart", leave_on, reason))
 

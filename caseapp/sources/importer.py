@@ -47,6 +47,9 @@ class Item:
     known: Known | None = None
     # Set when a new key is linked to a person already known from elsewhere by the same AZR number.
     link_person_id: int | None = None
+    # Another person holds the record's AZR number but does not fit it (a source other than abh): the
+    # record stays its own person, without the number, for record linkage to put before a person.
+    azr_doubt: int | None = None
 
 
 @dataclass(slots=True)
@@ -223,6 +226,10 @@ def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
             continue
         conflicts.append((item, azr, person_id, other_key, []))
     if not conflicts:
+        return
+    if not getattr(adapter, "azr_conflict_rejects", True):
+        for item, _azr, person_id, _other, _differ in conflicts:
+            item.azr_doubt = person_id
         return
     # The other person is named by its keys only, never by its personal data.
     elsewhere: dict[int, list[str]] = {}

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseapp.extensions import db
 
-RUN_STATUSES = ("running", "done", "rejected", "failed")
+RUN_STATUSES = ("running", "done", "rejected", "failed", "held")
 REJECTED_STATUSES = ("open", "resolved", "dismissed")
 
 RUN_STATUS_LABELS_DE = {
@@ -35,6 +35,7 @@ RUN_STATUS_LABELS_DE = {
     "done": "abgeschlossen",
     "rejected": "Datei abgewiesen",
     "failed": "abgebrochen",
+    "held": "angehalten (Bestätigung nötig)",
 }
 REJECTED_STATUS_LABELS_DE = {"open": "offen", "resolved": "erledigt", "dismissed": "verworfen"}
 
@@ -103,6 +104,9 @@ class SyncRun(db.Model):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rejected: Mapped[int] = mapped_column(Integer, default=0)
     missing: Mapped[int] = mapped_column(Integer, default=0)
+    # Records attached to a person known from another source, and pairs queued for review (linkage.md).
+    linked: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    queued: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Records looked at so far (written from a side connection while the run's transaction is open).
     progress: Mapped[int] = mapped_column(Integer, default=0)
     # Whole-file rejection or failure, in German.
@@ -142,6 +146,8 @@ class SourceRecord(db.Model):
     updated_delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"))
     # The as-of date of the first snapshot that no longer contained the key.
     missing_since: Mapped[date | None] = mapped_column(Date)
+    # The person fields the source last delivered (sources/identity.py derives the shown ones from them).
+    identity: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
     person = relationship("Person")
@@ -161,14 +167,21 @@ class SourceHousehold(db.Model):
 
 
 class FieldProvenance(db.Model):
-    """Which source and delivery last changed one field of a person (see the module docstring)."""
+    """Who gave one field of a person its shown value: a source and delivery, or a caseworker.
+
+    A row with `value` set is a caseworker's manual correction ({"v": value}): it wins over every
+    source until a source delivers a new value for the field (sources/identity.py). A row with
+    `corrected_by_*` but no value names the caseworker who re-processed a quarantined record."""
 
     __tablename__ = "field_provenance"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
     field: Mapped[str] = mapped_column(String(40), primary_key=True)
-    source_code: Mapped[str] = mapped_column(ForeignKey("source.code"))
+    source_code: Mapped[str | None] = mapped_column(ForeignKey("source.code"))
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"))
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    corrected_by_label: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[dict | None] = mapped_column(JSON)
     set_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
 
 

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from flask import current_app
 from sqlalchemy import select, text, update
 
 from caseapp.audit.operations import record
 from caseapp.extensions import db
-from caseapp.sources import apply, bulk, importer
+from caseapp.sources import apply, bulk, facts, importer
 from caseapp.sources.models import Delivery, RejectedRecord, SyncRun
 from caseapp.sources.registry import Adapter, FileRejected, ReadFile, get_adapter
 
@@ -83,6 +84,9 @@ def checksum(data: bytes) -> str:
 def prepare(source_code: str, data: bytes, *, file_name: str, as_of: date | None = None) -> Prepared:
     """Read and check the whole file; raises FileRejected (German message) and writes nothing."""
     adapter = get_adapter(source_code)
+    setting = getattr(adapter, "enabled_setting", None)
+    if setting and not current_app.config.get(setting):
+        raise FileRejected(adapter.disabled_message)
     as_of = as_of or as_of_from_name(file_name) or date.today()
     read = adapter.read(data)
     return Prepared(source_code, adapter, read, as_of, file_name, checksum(data), len(data))
@@ -179,7 +183,7 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     plan = importer.classify(p.adapter, p.read, known, p.as_of, progress)
     importer.check_azr_owners(p.adapter, p.source_code, plan)
     importer.check_erased(p.adapter, p.source_code, plan)
-    ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor)
+    ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor, person_fields=p.adapter.person_fields)
     new_ids, updated, azr_links = _apply(ctx, plan, run_id)
     apply.plan_due_departures(ctx, plan.unchanged_keys, known)
     missing = apply.mark_missing_and_returned(ctx, plan, known)
@@ -214,6 +218,9 @@ def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[list[i
     links = [i for i in plan.creates if i.link_person_id is not None]
     new_ids = apply.create_persons(ctx, creates, family)
     apply.update_persons(ctx, plan.updates + links, family)
+    model = getattr(get_adapter(ctx.source_code), "facts_model", None)
+    facts.write(ctx.source_code, model, {i.parsed.key: i.parsed.facts for i in plan.creates + plan.updates},
+                as_of=ctx.as_of, delivery_id=ctx.delivery_id)
     bulk.copy_rows("rejected_record", ("run_id", "source_code", "line", "key", "raw", "values", "errors", "status"), [
         (run_id, ctx.source_code, r.record.line, (r.key or None) and r.key[:100], r.record.raw,
          _json(r.values), _json(r.errors), "open") for r in plan.rejects])
@@ -270,12 +277,16 @@ def _line_of(columns, values: dict) -> str:
 def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[dict]:
     """Run one quarantined record again with a caseworker's corrected values, through the same rules.
 
+    The record key is the delivered one whatever `values` says: a corrected key could make the line
+    update any person as if the source had delivered it. The person the record reaches gets an audit
+    row naming the caseworker, and its provenance says "manual correction by <user>".
     Returns the errors that remain ([] when the record went in; it is then marked resolved)."""
     from caseapp.sources.csvfile import normalise, one_record
 
     adapter = get_adapter(rejected.source_code)
     run = rejected.run
     clean = {c: normalise(values.get(c)) for c in adapter.columns}
+    clean[adapter.key_column] = normalise((rejected.values or {}).get(adapter.key_column))
     read = one_record(adapter.columns, _line_of(adapter.columns, clean))
     bulk.lock_source(rejected.source_code)
     key = clean.get(adapter.key_column) or ""
@@ -290,7 +301,9 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
         rejected.values, rejected.errors = clean, errors
         db.session.flush()
         return errors
-    ctx = apply.Context(rejected.source_code, run.delivery_id, run.as_of, f"source:{rejected.source_code}")
+    actor = getattr(by, "email", None) or f"source:{rejected.source_code}"
+    ctx = apply.Context(rejected.source_code, run.delivery_id, run.as_of, actor, person_fields=adapter.person_fields,
+                        corrected_by=by)
     new_ids, updated, links = _apply(ctx, plan, run.id)
     created = len(new_ids)
     updated += links
@@ -307,6 +320,11 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
         {"c": rejected.source_code, "k": key})
     outcome = "created" if created else ("updated" if updated else "unchanged")
     record("reprocess", "rejected_record", rejected_id, by=by, channel="admin", detail=f"result={outcome}")
+    if rejected.person_id is not None:
+        fields = ctx.changed_persons.get(rejected.person_id, [])
+        record("create" if created else "update", "person", rejected.person_id, by=by, channel="admin",
+               detail=f"Korrektur Quarantäne {rejected.source_code} Zeile {rejected.line}"
+                      + (f"; fields={','.join(fields)}" if fields else ""))
     return []
 
 

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Protocol
 
-# Modules that define an adapter (each calls `register` at import time).
-ADAPTER_MODULES = ("caseapp.sources.abh",)
+# Modules that define an adapter (each calls `register` at import time) and its facts table.
+ADAPTER_MODULES = ("caseapp.sources.abh", "caseapp.sources.soz", "caseapp.sources.jug", "caseapp.sources.sch",
+                   "caseapp.sources.jc")
 
 _ADAPTERS: dict[str, Adapter] = {}
 
@@ -123,9 +124,9 @@ def register(adapter: Adapter) -> Adapter:
 
 
 def _load() -> None:
-    if not _ADAPTERS:
-        for name in ADAPTER_MODULES:
-            importlib.import_module(name)
+    # Every module, every time (imports are cached): some are imported earlier for their tables.
+    for name in ADAPTER_MODULES:
+        importlib.import_module(name)
 
 
 def get_adapter(code: str) -> Adapter:
