@@ -94,4 +94,4 @@ def test_offices_roles_and_districts_are_seeded(db):
     names = {d.number: d.name for d in db.session.scalars(db.select(District))}
     assert len(names) == 23 and names["06"] == "Sonnenhügel" and names["21"] == "Darum/Gretesch/Lüstringen"
     roles = set(db.session.scalars(text("SELECT name FROM role")))
-    assert roles == {"admin", "caseworker", "shelter_manager", "analyst", "auditor"}
+    assert roles == {"admin", "caseworker", "shelter_manager", "analyst", "auditor", "data_steward"}

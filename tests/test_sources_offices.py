@@ -127,8 +127,8 @@ def test_sch_rejects_a_number_as_birth_date_by_row_and_bad_workbooks_whole(db):
 
 
 def test_jc_is_rejected_whole_until_the_connection_is_approved(app, db):
-    data = ("jc_id;familienname;vornamen;geburtsdatum;geschlecht;staatsangehoerigkeit;erwerbsstatus;sprachniveau\n"
-            "JC-1;Haddad;Samir;17.05.1990;m;SYR;ARBEITSUCHEND;B1\n").encode()
+    data = (b"jc_id;familienname;vornamen;geburtsdatum;geschlecht;staatsangehoerigkeit;erwerbsstatus;sprachniveau\n"
+            b"JC-1;Haddad;Samir;17.05.1990;m;SYR;ARBEITSUCHEND;B1\n")
     refused = import_file("jc", data, file_name="JC_20261001.csv")
     assert refused.status == "rejected" and "nicht freigegeben" in refused.message
     assert db.session.scalar(select(SourceRecord.id).where(SourceRecord.source_code == "jc")) is None

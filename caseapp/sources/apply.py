@@ -146,7 +146,8 @@ def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> N
             offices.append(pid)
             links.append((ctx.source_code, item.parsed.key, pid, item.values_hash, item.raw_hash, ctx.delivery_id,
                           new))
-        records[pid] = [*mine, (None, ctx.source_code, json.loads(new), ctx.delivery_id)]
+        record_id = item.known.record_id if item.known else None
+        records[pid] = [*mine, (record_id, ctx.source_code, json.loads(new), ctx.delivery_id)]
         hh = item.parsed.household_key
         if hh:
             households.append({"id": pid, "household_id": family[hh]})
@@ -154,7 +155,8 @@ def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> N
     shown = {pid: identity.derive([(c, i, d) for _, c, i, d in recs if i is not None], corrections.get(pid, {}))
              for pid, recs in records.items()}
     changed = write_identity(shown, households={h["id"]: h["household_id"] for h in households},
-                             corrected_by=ctx.corrected_by, origin=(ctx.source_code, ctx.delivery_id))
+                             corrected_by=ctx.corrected_by, origin=(ctx.source_code, ctx.delivery_id),
+                             first_source=identity.first_sources(records))
     ctx.changed_persons.update(changed)
     bulk.update_rows("source_record", rehash, {"id": "int", "values_hash": "text", "raw_hash": "text",
                                                "updated_delivery_id": "int", "identity": "json"},
@@ -174,12 +176,15 @@ def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> N
 
 
 def write_identity(shown: dict[int, dict[str, tuple]], *, households: dict[int, int] | None = None,
-                   corrected_by=None, origin: tuple[str, int] | None = None) -> dict[int, list[str]]:
+                   corrected_by=None, origin: tuple[str, int] | None = None,
+                   first_source: dict[int, str] | None = None) -> dict[int, list[str]]:
     """Write the derived fields that differ from the stored person, with provenance per field.
 
     `shown` per person id is identity.derive's answer. `corrected_by` (user) marks the source-given
-    values as a caseworker's correction in provenance (a re-processed quarantine record). Returns the
-    changed field names per person."""
+    values as a caseworker's correction in provenance (a re-processed quarantine record). Provenance
+    is sparse (sources/models.py): a row is written for a changed field, or one whose source is not
+    the person's first record's (`first_source`). Returns the changed field names per person."""
+    first_source = first_source or {}
     households = households or {}
     pids = set(shown) | set(households)
     if not pids:
@@ -217,7 +222,9 @@ def write_identity(shown: dict[int, dict[str, tuple]], *, households: dict[int, 
                 if _plain(values[name]) != _plain(value):
                     values[name] = value
                     changed.append(name)
-            if given_by[0] == "source":
+            moved = name in changed or name == "nationality" and "nationalities" in changed
+            if given_by[0] == "source" and (moved or corrected_by is not None
+                                            or given_by[1] != first_source.get(pid)):
                 provenance.append({"person_id": pid, "field": name, "source_code": given_by[1],
                                    "delivery_id": given_by[2], "corrected_by_id": getattr(corrected_by, "id", None),
                                    "corrected_by_label": label})

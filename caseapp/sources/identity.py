@@ -118,6 +118,16 @@ def load_records(person_ids) -> dict[int, list[tuple[int, str, dict | None, int 
     return out
 
 
+def first_sources(records: dict[int, list[tuple]]) -> dict[int, str]:
+    """The source of each person's oldest record: provenance's default (sources/models.py)."""
+    out = {}
+    for pid, recs in records.items():
+        stored = [r for r in recs if r[0] is not None]
+        if stored:
+            out[pid] = min(stored)[1]
+    return out
+
+
 def drop_corrections(rows: list[tuple[int, str]]) -> None:
     """Forget corrections of (person, field) pairs a source delivered anew."""
     bulk.execute_many("DELETE FROM field_provenance WHERE person_id = :p AND field = :f AND value IS NOT NULL",
@@ -140,7 +150,7 @@ def recompute_identity(person) -> list[str]:
     if not known and not corrections:
         return []
     shown = derive(known, corrections)
-    changed = write_identity({person_id: shown}).get(person_id, [])
+    changed = write_identity({person_id: shown}, first_source=first_sources({person_id: records})).get(person_id, [])
     if not isinstance(person, int):
         db.session.expire(person)
     return changed
