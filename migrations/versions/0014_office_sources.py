@@ -10,8 +10,8 @@ known only from other offices have no residence status.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_office_sources"
-down_revision = "0011_linkage"
+revision = "0014_office_sources"
+down_revision = "0013_name_key"
 branch_labels = None
 depends_on = None
 
