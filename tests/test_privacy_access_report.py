@@ -69,7 +69,8 @@ def test_report_lists_values_sources_deliveries_history_stays_and_accesses(db, l
     for expected in ("Auskunft nach Art. 15 DSGVO", "Yılmaz", "Ayşe Nur", "987654321098", "Iburger Straße",
                      "Ausländerbehörde (Fachverfahren)", "ABH-00815", "ABH_20260630.csv", "ABH_20260930.csv",
                      "Ankunft", "Zuweisung", "GU Natruper Straße", "2.04", "02.07.2026", "laufend",
-                     caseworker.user.email, "angesehen", auditor.user.email, "Auskunftsbericht erstellt"):
+                     "Sachbearbeitung (Ausländerbehörde)", "angesehen", "Revision und Datenschutz",
+                     "Auskunftsbericht erstellt"):
         assert expected in text, expected
     # The street came with the second delivery, the name with the first.
     assert re.search(r"Straße Iburger Straße Ausländerbehörde \(Fachverfahren\): Lieferung ABH_20260930", text)
@@ -113,3 +114,64 @@ def test_cli_writes_the_report(db, app, fixture_person, tmp_path):
     assert result.exit_code == 0, result.output
     assert "ABH-00815" in _pdf_text(out.read_bytes())
     assert db.session.scalar(select(AuditEvent.channel).where(AuditEvent.action == "access_report")) == "cli"
+
+
+def _words_beyond_the_page(pdf: bytes, tmp_path) -> list[str]:
+    """Words whose right edge lies past the page's right margin (pdftotext -bbox: positions in points)."""
+    import subprocess
+
+    source = tmp_path / "report.pdf"
+    source.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(source), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    beyond = []
+    for width, body in re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', html, flags=re.DOTALL):
+        for x_max, word in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)',
+                                      body):
+            if float(x_max) > float(width) - 30:  # inside the 18 mm right margin, with room to spare
+                beyond.append(word)
+    return beyond
+
+
+def test_report_gives_art_15_information_names_staff_by_role_and_fits_the_page(db, login_as, factory,
+                                                                               fixture_person, tmp_path):
+    """Issue 13 item 18: purposes, recipients, storage period, the rights and the supervisory authority;
+    staff by role and office instead of their e-mail address; the reason column inside the page."""
+    from caseapp.workflows.models import Transition
+
+    clerk = factory.user(role="caseworker", offices=("abh",),
+                         email="sachbearbeiterin.mit.sehr.langem.doppelnamen@stadt-osnabrueck.de")
+    db.session.add(Transition(entity="person", entity_id=fixture_person.id, event="relocate",
+                              from_state="accommodated", to_state="accommodated", occurred_on=date(2026, 8, 3),
+                              by_user_id=clerk.id, reason="Verlegung_auf_Wunsch_der_Familie_wegen_Nähe_zur_"
+                              "Grundschule_und_zum_Kinderarzt_in_der_Weststadt"))
+    db.session.flush()
+    auditor = login_as("auditor", offices=())
+    resp = _download(auditor, fixture_person.id)
+    text = _pdf_text(resp.data).replace("\u2010 ", "")  # words hyphenated at a line end, joined again
+
+    for expected in ("Zwecke und Rechtsgrundlagen", "Steuerung von Aufnahme", "Art. 6 Abs. 1 lit. c und e",
+                     "Empfänger", "Übermittlung in Drittländer", "Speicherdauer", "24 Monate nach Ende des Falls",
+                     "Berichtigung (Art. 16 DSGVO)", "Löschung (Art. 17 DSGVO)",
+                     "Einschränkung der Verarbeitung (Art. 18 DSGVO)",
+                     "Die Landesbeauftragte für den Datenschutz Niedersachsen", "Art. 22 DSGVO",
+                     "Sachbearbeitung (Ausländerbehörde)", "Revision und Datenschutz", "Datenquelle Ausländerbehörde"):
+        assert expected in text, expected
+    for email in (clerk.email, auditor.user.email, "@stadt-osnabrueck.de"):
+        assert email not in text
+    assert _words_beyond_the_page(resp.data, tmp_path) == []
+
+
+def test_report_times_are_osnabrueck_time(db, login_as, fixture_person):
+    """An access stored at 23:30 UTC on 30 June was 01:30 on 1 July in Osnabrück (summer time)."""
+    from datetime import datetime
+
+    from caseapp.privacy.access_report import collect
+
+    db.session.add(AuditEvent(at=datetime(2026, 6, 30, 23, 30), user_id=None, actor="cli", action="read",
+                              object_type="person", object_id=str(fixture_person.id), channel="cli",
+                              prev_hash="x" * 64, hash="y" * 64))
+    db.session.flush()
+    report = collect(fixture_person, generated_by="Revision", now=datetime(2026, 12, 2, 15, 0))
+    accesses = next(s["data"] for s in report["sections"] if s["key"] == "zugriffe")
+    assert accesses[0]["at"] == "01.07.2026 01:30:00" and report["generated_at"] == "02.12.2026 16:00"

@@ -1,7 +1,7 @@
 """Admin pages "Datenschutz": the Art. 15 access report (auditors only) and the Art. 30 record (read-only)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Response, current_app, flash, redirect, request, url_for
 from flask_admin import expose
@@ -10,8 +10,10 @@ from flask_security import current_user
 from caseapp.admin.base import SecureBaseView
 from caseapp.auth.roles import ADMIN, AUDITOR, READ_AUDIT
 from caseapp.extensions import db
+from caseapp.localtime import local_today
 from caseapp.people.models import Person
 from caseapp.privacy import record as processing_record
+from caseapp.privacy.access_info import staff_label
 from caseapp.privacy.access_report import collect
 from caseapp.privacy.operations import access_report_pdf, record_access_report_view
 from caseapp.privacy.retention import Policy
@@ -41,7 +43,7 @@ class AccessReportView(SecureBaseView):
             return redirect(url_for(".index"))
         record_access_report_view(person, by=current_user, channel="admin")
         db.session.commit()
-        report = collect(person, generated_by=current_user.email, now=_utc_now())
+        report = collect(person, generated_by=staff_label(current_user), now=_utc_now())
         return self.render("admin/privacy/access.html", report=report)
 
     @expose("/pdf", methods=("POST",))
@@ -51,7 +53,7 @@ class AccessReportView(SecureBaseView):
             return redirect(url_for(".index"))
         data = access_report_pdf(person, by=current_user, channel="admin")
         db.session.commit()
-        name = f"auskunft-art15-person-{person.id}-{date.today():%Y%m%d}.pdf"
+        name = f"auskunft-art15-person-{person.id}-{local_today():%Y%m%d}.pdf"
         return Response(data, mimetype="application/pdf", headers={
             "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 

@@ -1,17 +1,20 @@
 """Collects everything held about one person for the GDPR Art. 15 access report (read side, no writes)."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 
 from caseapp.audit.models import AuditEvent
 from caseapp.districts.models import District
 from caseapp.extensions import db
+from caseapp.localtime import local_date, local_datetime
 from caseapp.offices.models import OFFICES
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, nationality_name
 from caseapp.people.models import Person
+from caseapp.privacy import access_info
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.sources.models import Delivery, Source, SourceRecord
 from caseapp.sources.queries import provenance
@@ -33,19 +36,18 @@ ACTION_LABELS_DE = {
     "read": "angesehen", "create": "angelegt", "update": "geändert", "export": "exportiert",
     "anonymise": "anonymisiert", "access_report": "Auskunftsbericht erstellt", "sync": "durch Lieferung geändert",
 }
+OTHER_EVENTS_DE = {"register": "Erfassung"}
+CHANNEL_LABELS_DE = {"admin": "Oberfläche", "api": "Schnittstelle", "cli": "Kommandozeile", "task": "automatisch"}
 VIA_LABELS_DE = {"source": "Lieferung der Datenquelle", "registration": "Registrierung durch das Amt"}
 
 
-LOCAL = ZoneInfo("Europe/Berlin")
-
-
 def local_time(value: datetime) -> str:
-    """Audit times are stored in UTC; people read Osnabrück time."""
-    return value.replace(tzinfo=UTC).astimezone(LOCAL).strftime("%d.%m.%Y %H:%M:%S")
+    """Audit times are stored in UTC; people read Osnabrück time (caseapp/localtime.py)."""
+    return local_datetime(value, seconds=True)
 
 
 def _date(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else "–"
+    return local_date(value) or "–"
 
 
 def _value(person: Person, field: str) -> str:
@@ -97,11 +99,52 @@ def _origins(person: Person) -> dict[str, str]:
     return origin
 
 
-def collect(person: Person, *, generated_by: str, now: datetime) -> dict:
-    """The report's context: every value with its origin, sources, history, stays and accesses."""
-    records = list(db.session.scalars(
-        select(SourceRecord).where(SourceRecord.person_id == person.id).order_by(SourceRecord.id)))
+@dataclass(frozen=True)
+class Section:
+    """One block of the report: its anchor, heading, template (templates/privacy/access/) and the
+    function that builds its data from the person. Add a block by adding a Section to SECTIONS."""
+
+    key: str
+    title: str
+    template: str
+    build: Callable[[Person], object]
+
+
+def _fields(person: Person) -> list[dict]:
     origins = _origins(person)
+    return [{"label": label, "value": _value(person, f), "origin": origins.get(f, "–")} for f, label in FIELD_LABELS]
+
+
+def _offices(person: Person) -> list[dict]:
+    return [{"office": OFFICES.get(o.office_code, o.office_code), "via": VIA_LABELS_DE.get(o.via, o.via),
+             "since": _date(o.since)} for o in sorted(person.offices, key=lambda o: o.office_code)]
+
+
+def _sources(person: Person) -> list[dict]:
+    records = db.session.scalars(
+        select(SourceRecord).where(SourceRecord.person_id == person.id).order_by(SourceRecord.id))
+    return [{"source": r.source.name if r.source else r.source_code, "key": r.key,
+             "first": _delivery_text(r.created_delivery), "last": _delivery_text(r.updated_delivery),
+             "missing_since": _date(r.missing_since)} for r in records]
+
+
+SECTIONS: list[Section] = [
+    Section("angaben", "Gespeicherte Angaben und ihre Herkunft", "privacy/access/fields.html", _fields),
+    Section("aemter", "Ämter, denen die Person bekannt ist", "privacy/access/offices.html", _offices),
+    Section("quellen", "Datenquellen und Lieferungen", "privacy/access/sources.html", _sources),
+    Section("verlauf", "Verlauf des Verfahrens", "privacy/access/transitions.html", lambda p: _transitions(p.id)),
+    Section("belegungen", "Belegungen", "privacy/access/stays.html", lambda p: _stays(p.id)),
+    Section("zugriffe", "Zugriffe und Änderungen (Protokoll)", "privacy/access/accesses.html", lambda p: _accesses(p)),
+    Section("zwecke", "Zwecke und Rechtsgrundlagen", "privacy/access/purposes.html",
+            lambda p: access_info.purposes()),
+    Section("empfaenger", "Empfänger", "privacy/access/recipients.html", access_info.recipients),
+    Section("speicherdauer", "Speicherdauer", "privacy/access/storage.html", access_info.storage),
+    Section("rechte", "Ihre Rechte", "privacy/access/rights.html", lambda p: access_info.rights()),
+]
+
+
+def collect(person: Person, *, generated_by: str, now: datetime) -> dict:
+    """The report's context: the person, when and by whom it was made, and one entry per Section."""
     return {
         "person": person,
         "person_label": person.display_name,
@@ -109,16 +152,8 @@ def collect(person: Person, *, generated_by: str, now: datetime) -> dict:
         "anonymised_at": _date(person.anonymised_at),
         "generated_at": local_time(now)[:16],
         "generated_by": generated_by,
-        "fields": [{"label": label, "value": _value(person, f), "origin": origins.get(f, "–")}
-                   for f, label in FIELD_LABELS],
-        "offices": [{"office": OFFICES.get(o.office_code, o.office_code), "via": VIA_LABELS_DE.get(o.via, o.via),
-                     "since": _date(o.since)} for o in sorted(person.offices, key=lambda o: o.office_code)],
-        "sources": [{"source": r.source.name if r.source else r.source_code, "key": r.key,
-                     "first": _delivery_text(r.created_delivery), "last": _delivery_text(r.updated_delivery),
-                     "missing_since": _date(r.missing_since)} for r in records],
-        "transitions": _transitions(person.id),
-        "stays": _stays(person.id),
-        "accesses": _accesses(person),
+        "sections": [{"key": s.key, "title": s.title, "template": s.template, "data": s.build(person)}
+                     for s in SECTIONS],
     }
 
 
@@ -126,10 +161,11 @@ def _transitions(person_id: int) -> list[dict]:
     rows = db.session.scalars(select(Transition).where(
         Transition.entity == "person", Transition.entity_id == person_id
     ).order_by(Transition.occurred_on, Transition.id))
-    return [{"on": _date(t.occurred_on), "event": EVENT_LABELS_DE.get(t.event, t.event),
+    return [{"on": _date(t.occurred_on), "event": EVENT_LABELS_DE.get(t.event, OTHER_EVENTS_DE.get(t.event, t.event)),
              "from": STATE_LABELS_DE.get(t.from_state, t.from_state or "–"),
              "to": STATE_LABELS_DE.get(t.to_state, t.to_state), "recorded": _date(t.recorded_at),
-             "by": t.by_user.email if t.by_user else (t.by_label or "–"), "reason": t.reason or "–"}
+             "by": access_info.staff_label(t.by_user) if t.by_user_id else access_info.actor_label(t.by_label),
+             "reason": t.reason or "–"}
             for t in rows]
 
 
@@ -147,7 +183,10 @@ def _accesses(person: Person) -> list[dict]:
     cond = and_(AuditEvent.object_type == "person", AuditEvent.object_id == str(person.id))
     if person.household_id:
         cond = or_(cond, and_(AuditEvent.object_type == "household", AuditEvent.object_id == str(person.household_id)))
-    rows = db.session.scalars(select(AuditEvent).where(cond).order_by(AuditEvent.at, AuditEvent.id))
-    return [{"at": local_time(e.at), "who": e.user_email or e.actor or "–",
-             "office": e.office or "–", "action": action_label(e.action) + (" (Haushalt)" if e.object_type == "household" else ""),
-             "channel": e.channel or "–"} for e in rows]
+    rows = db.session.scalars(select(AuditEvent).where(cond).order_by(AuditEvent.at, AuditEvent.id)).all()
+    users = access_info.users_by_id(e.user_id for e in rows)
+    return [{"at": local_time(e.at),
+             "who": access_info.staff_label(users.get(e.user_id), e.office) if e.user_id is not None
+             else access_info.actor_label(e.actor),
+             "action": action_label(e.action) + (" (Haushalt)" if e.object_type == "household" else ""),
+             "channel": CHANNEL_LABELS_DE.get(e.channel, e.channel or "–")} for e in rows]

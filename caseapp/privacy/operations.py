@@ -22,6 +22,7 @@ from caseapp.extensions import db
 from caseapp.localtime import local_today
 from caseapp.people.models import Person
 from caseapp.privacy import journal
+from caseapp.privacy.access_info import actor_label, staff_label
 from caseapp.privacy.access_report import collect
 from caseapp.privacy.coarsen import coarsen_dates, scrub_household
 from caseapp.privacy.markers import AZR, add_marker, marker, person_fingerprint
@@ -222,7 +223,7 @@ def access_report_pdf(person: Person, *, by=None, actor: str | None = None, chan
     """The Art. 15 report as PDF; producing it is audited first, so the report lists its own production."""
     record("access_report", "person", person.id, by=by, actor=None if by is not None else (actor or "system"),
            channel=channel, detail="format=pdf")
-    who = getattr(by, "email", None) or actor or "System"
+    who = staff_label(by) if by is not None else actor_label(actor or "system")
     from caseapp.reports.render import render_pdf  # WeasyPrint: imported when a PDF is made, not at start-up
 
     return render_pdf("privacy/access_report.html", collect(person, generated_by=who, now=_now()))
