@@ -128,4 +128,6 @@ class SecureIndexView(SecureMixin, AdminIndexView):
     def index(self):
         roles = ", ".join(ROLE_LABELS_DE.get(r, r) for r in sorted(role_names(current_user)))
         offices = ", ".join(sorted(o.name for o in current_user.offices))
-        return self.render("admin/start.html", roles=roles, offices=offices)
+        from caseapp.admin.start import panels
+
+        return self.render("admin/start.html", roles=roles, offices=offices, panels=panels(current_user))
