@@ -91,9 +91,19 @@ def test_shelter_manager_allocates_from_the_board(live_server, browser_page):
     assert room.locator(".bed-free").count() == 3 and room.locator(".bed-blocked").count() == 1
     assert "Okafor, Grace" in page.locator("#bed-grid tr[data-room='1.01']").inner_text()
     form = room.locator("form.allocate-form")
+    # Nothing is preselected: the list starts empty and the browser refuses to send it so.
+    assert form.locator("select[name=person_id]").input_value() == ""
+    form.locator("button[type=submit]").click()
+    assert page.url.endswith(f"/admin/board/{ids['shelter']}/")
     form.locator("select[name=person_id]").select_option(label="Haddad, Lina (00.03.1994)")
     form.locator("input[name=reason]").fill("Familie bleibt zusammen")
     form.locator("button[type=submit]").click()
+    # A confirmation page names who goes where; nothing has moved yet.
+    page.wait_for_url("**/admin/board/allocate/")
+    move = page.locator("#confirm-move").inner_text()
+    assert "Haddad, Lina" in move and "GU Sedanstraße / Zimmer 1.02" in move
+    page.screenshot(path=str(ARTIFACTS / "board-confirm.png"), full_page=True)
+    page.click("#confirm-button")
     page.wait_for_url(f"**/admin/board/{ids['shelter']}/")
     room = page.locator("#bed-grid tr[data-room='1.02']")
     assert "Haddad, Lina" in room.locator(".bed-occupied").inner_text()
