@@ -264,7 +264,7 @@ def _refuse_event(person: Person, event: str) -> None:
 
 def run_transition(person: Person, event: str, *, by=None, actor: str | None = None, on: date | None = None,
                    reason: str | None = None, shelter_id=None, room_id=None, channel: str | None = None,
-                   override_reason: str | None = None) -> Person:
+                   override_reason: str | None = None, with_household: bool = False) -> Person:
     """One lifecycle step with its side effects, all or nothing: stays opened or closed, history, audit.
 
     A room chosen by hand that breaks a protection rule (shelters/placement/rules.py) is refused naming
@@ -291,6 +291,8 @@ def run_transition(person: Person, event: str, *, by=None, actor: str | None = N
         target = target_room(person, event, on, shelter_id, room_id, current,
                              override=may_override(by, override_reason))
         room, overridden = target.room, target.overridden
+        if not with_household:
+            _refuse_split(person, room, explicit=shelter_id is not None or room_id is not None, reason=reason)
     if overridden:
         names = ", ".join(RULE_NAMES[c] for c in overridden)
         reason = f"{reason + ' – ' if reason else ''}Schutzregel übergangen ({names}): {override_reason}"
@@ -315,6 +317,20 @@ def run_transition(person: Person, event: str, *, by=None, actor: str | None = N
         detail += override_reason[:max(200 - len(detail), 0)]  # in full in the history row
     record(f"transition:{event}", "person", person.id, by=by, actor=actor, channel=channel, detail=detail)
     return person
+
+
+def _refuse_split(person: Person, room: Room, *, explicit: bool, reason: str | None) -> None:
+    """A move that takes one member away from the shelter where the rest of the household lives needs
+    an explicit choice of shelter or room and a reason (households move together: people/households.py)."""
+    if person.household_id is None:
+        return
+    others = set(db.session.scalars(
+        select(Room.shelter_id).join(Stay, Stay.room_id == Room.id).join(Person, Person.id == Stay.person_id)
+        .where(Person.household_id == person.household_id, Person.id != person.id, Stay.end_date.is_(None))))
+    if others and room.shelter_id not in others and not (explicit and reason):
+        raise TransitionRefused("Dieser Schritt trennt die Person von ihrem Haushalt, der in einer anderen "
+                                "Unterkunft wohnt: dafür Unterkunft oder Zimmer ausdrücklich wählen und einen "
+                                "Grund angeben, oder den ganzen Haushalt bewegen")
 
 
 def _set_move_dates(person: Person, event: str, on: date) -> None:
