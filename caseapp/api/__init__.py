@@ -28,4 +28,4 @@ def _api_error(exc: ApiError):
 
 
 # Endpoint modules register their routes on api_bp when imported.
-from caseapp.api import households, people, shelters, stats  # noqa: F401
+from caseapp.api import households, people, placements, shelters, stats  # noqa: F401
