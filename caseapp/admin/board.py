@@ -37,6 +37,15 @@ def fill_class(figures: dict, state: str = "open") -> str:
     return "success"
 
 
+def person_suggestions(person, limit: int = 5) -> list[dict]:
+    """Ranked placements for the person page (shelters/placement/ranking.py), for users who may allocate."""
+    from caseapp.shelters.placement.ranking import suggestions
+
+    if not has_any(current_user, ALLOCATE) or person.state not in ("arrived", "housed"):
+        return []
+    return suggestions([person])[:limit]
+
+
 class BoardView(SecureBaseView):
     allowed_roles = frozenset({ADMIN, SHELTER_MANAGER, CASEWORKER})
 
@@ -114,6 +123,9 @@ class BoardView(SecureBaseView):
         return self._back()
 
     def _back(self):
+        person_id = request.form.get("person_id", "")
+        if request.form.get("back_to_person") == "1" and person_id.isdigit():
+            return redirect(url_for("person.details_view", id=int(person_id)))
         back = request.form.get("shelter_id_back", "")
         if back.isdigit():
             return redirect(url_for(".shelter", shelter_id=int(back)))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import load_only, with_expression
 
 from caseapp.admin import people_detail as detail
 from caseapp.admin.base import SecureModelView
+from caseapp.admin.household_actions import HouseholdActions
 from caseapp.admin.i18n import code_label, language
 from caseapp.admin.people_filters import allocation_filters, filter_groups, full_filters
 from caseapp.admin.people_forms import PersonForm
@@ -325,11 +326,11 @@ class ResidentView(PersonBaseView):
         return super().get_query().options(joinedload(Person.household))
 
 
-class HouseholdView(PostSearchMixin, SecureModelView):
+class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
     """Households with at least one member the user may see; members beyond that stay hidden."""
 
     allowed_roles = READ_PERSONS
-    can_create = can_edit = can_delete = False
+    can_edit = can_delete = False  # created by caseworkers (HouseholdActions.can_create), edited on its page
     column_list = ("label", "members", "created_at")
     column_labels = {"label": _l("Household"), "members": _l("Members you may see"),
                      "created_at": _l("Created")}
@@ -378,7 +379,8 @@ class HouseholdView(PostSearchMixin, SecureModelView):
         db.session.commit()
         endpoint = "person" if has_any(current_user, {CASEWORKER}) else "resident"
         return self.render(self.details_template, household=household, members=members,
-                           person_endpoint=endpoint, return_url=self.get_url(".index_view"))
+                           person_endpoint=endpoint, return_url=self.get_url(".index_view"),
+                           **self.household_context(household, members))
 
 
 def register(admin) -> None:

@@ -210,8 +210,9 @@ class DistrictView(SecureModelView):
 
 def register(admin) -> None:
     """Adds shelters, the occupancy board and districts to the admin."""
-    from caseapp.admin.board import BoardView
+    from caseapp.admin.board import BoardView, person_suggestions
 
+    admin.app.context_processor(lambda: {"caseapp_suggestions": person_suggestions})
     admin.add_view(ShelterView(Shelter, db, name=_l("Shelters"), endpoint="shelter", category=_l("Shelters")))
     admin.add_view(BoardView(name=_l("Occupancy board"), endpoint="board", url="board",
                              category=_l("Shelters")))
