@@ -175,3 +175,35 @@ def test_report_times_are_osnabrueck_time(db, login_as, fixture_person):
     report = collect(fixture_person, generated_by="Revision", now=datetime(2026, 12, 2, 15, 0))
     accesses = next(s["data"] for s in report["sections"] if s["key"] == "zugriffe")
     assert accesses[0]["at"] == "01.07.2026 01:30:00" and report["generated_at"] == "02.12.2026 16:00"
+
+
+def test_the_auditor_finds_a_person_by_name_and_birth_date(db, login_as, factory, fixture_person):
+    """Issue 13 item 18: the data subject gives name and birth date, not the internal number."""
+    namesake = factory.person(family_name="Yılmaz", given_names="Ayşe", birth="1985-02-03")
+    partial = factory.person(family_name="Yilmaz", given_names="Ayse Nur", birth="1990-05-00")
+    auditor = login_as("auditor", offices=())
+    token = _token(auditor)
+
+    resp = auditor.post("/admin/privacy/access/search", data={"name": "ayse yilmaz", "birth": "17.05.1990",
+                                                              "csrf_token": token})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    shown = set(map(int, re.findall(r'name="person_id" value="(\d+)"', page)))
+    assert shown == {fixture_person.id, partial.id} and namesake.id not in shown
+    # Only what is needed to pick the person: no address, AZR number or status.
+    for hidden in ("Iburger", "987654321098", "ANKUNFT", "GESTATTUNG"):
+        assert hidden not in page.split('id="lookup-hits"')[1]
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "search"))
+    assert event.user_id == auditor.user.id and "yilmaz" not in event.detail.lower()
+    assert str(fixture_person.id) in event.detail
+    bad = auditor.post("/admin/privacy/access/search", data={"name": "Yılmaz", "birth": "1990",
+                                                             "csrf_token": token})
+    assert "kein Datum der Form" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["caseworker", "shelter_manager", "analyst", "admin"])
+def test_only_auditors_may_look_persons_up(db, login_as, fixture_person, role):
+    other = login_as(role, offices=("abh",))
+    resp = other.post("/admin/privacy/access/search", data={"name": "Yılmaz", "birth": "17.05.1990"})
+    assert resp.status_code in (400, 403)
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "search")) is None

@@ -19,7 +19,7 @@ ACTION_LABELS = {
     "reprocess": "Datensatz neu verarbeitet", "dismiss": "Datensatz verworfen", "anonymise": "anonymisiert",
     "purge": "gelöscht (Aufbewahrungsfrist)", "access_report": "Auskunftsbericht erstellt",
     "restore_drill": "Wiederherstellungsprobe",
-    "grant": "Recht erteilt (Rolle/Amt)", "revoke": "Recht entzogen (Rolle/Amt)",
+    "search": "Person gesucht (Auskunft)", "grant": "Recht erteilt (Rolle/Amt)", "revoke": "Recht entzogen (Rolle/Amt)",
     "retention_drill": "Aufbewahrungslauf mit künftigem Stichtag (Übung)", "block_beds": "Betten gesperrt",
     "room_features": "Zimmermerkmale geändert",
     **{f"transition:{event}": f"Übergang {label}" for event, label in EVENT_LABELS_DE.items()},

@@ -35,6 +35,24 @@ class AccessReportView(SecureBaseView):
     def index(self):
         return self.render("admin/privacy/access.html", report=None)
 
+    @expose("/search", methods=("POST",))
+    def search(self):
+        """Find the data subject by name and birth date (POST: names stay out of URLs and access logs).
+        Audited with the numbers of the persons shown, never the name searched for."""
+        from caseapp.audit.operations import record
+        from caseapp.privacy.lookup import LookupInputError, find_persons
+
+        name, birth = request.form.get("name", ""), request.form.get("birth", "")
+        try:
+            hits = find_persons(name, birth)
+        except LookupInputError as exc:
+            flash(str(exc), "error")
+            return self.render("admin/privacy/access.html", report=None, hits=None, form={"name": name, "birth": birth})
+        ids = ",".join(str(h.id) for h in hits)
+        record("search", "person", None, by=current_user, channel="admin", detail=f"hits={len(hits)} ids={ids}"[:200])
+        db.session.commit()
+        return self.render("admin/privacy/access.html", report=None, hits=hits, form={"name": name, "birth": birth})
+
     @expose("/show", methods=("POST",))
     def show(self):
         # POST, not GET: producing the report is audited, and a link must never write.
