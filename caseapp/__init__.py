@@ -43,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_security(app)
     _init_admin(app)
     _init_security_headers(app)
+    _init_read_audit(app)
     _init_api(app)
     _init_tasks(app)
     _init_cli(app)
@@ -82,6 +83,12 @@ def _init_security_headers(app: Flask) -> None:
     from caseapp.auth.headers import init_headers
 
     init_headers(app)  # after the admin, whose inline scripts get the CSP nonce
+
+
+def _init_read_audit(app: Flask) -> None:
+    from caseapp.audit.reads import init_read_audit
+
+    init_read_audit(app)  # commits the audit row of a read after the page is rendered
 
 
 def _init_api(app: Flask) -> None:

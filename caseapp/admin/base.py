@@ -16,6 +16,7 @@ from flask_security import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
+from caseapp.audit.reads import audit_read
 from caseapp.auth.roles import ROLE_LABELS_DE, ROLES, has_any, role_names
 from caseapp.extensions import csrf
 from caseapp.inputcheck import CONTROL_MESSAGE, check_admin_query, has_control_characters
@@ -114,6 +115,21 @@ class SecureModelView(SecureMixin, ModelView):
     can_export = False
     page_size = 50
     simple_list_pager = True
+    # The kind of personal record this view lists and edits ("person", "household"): every list page and
+    # edit form showing such records writes one audit row (caseapp/audit/reads.py). None: no personal data.
+    read_audit_type: str | None = None
+
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
+        count, data = super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
+        if self.read_audit_type and execute and request.endpoint == f"{self.endpoint}.index_view":
+            audit_read(self.read_audit_type, [self.get_pk_value(m) for m in data], by=current_user,
+                       channel="admin", what="list", search=bool(search))
+        return count, data
+
+    def on_form_prefill(self, form, id):
+        super().on_form_prefill(form, id)
+        if self.read_audit_type:
+            audit_read(self.read_audit_type, [id], by=current_user, channel="admin", what="edit")
 
     def get_export_value(self, model, name):
         return neutralise_formula(super().get_export_value(model, name))

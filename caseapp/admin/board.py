@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from caseapp.admin.base import SecureBaseView
 from caseapp.admin.people_actions import run_from_form
+from caseapp.audit.reads import audit_read
 from caseapp.auth.roles import ADMIN, ALLOCATE, CASEWORKER, SHELTER_MANAGER, has_any
 from caseapp.extensions import db
 from caseapp.people.access import get_visible_person, visible_persons
@@ -75,8 +76,10 @@ class BoardView(SecureBaseView):
         visible = set(db.session.scalars(visible_persons(current_user, select(Person.id))
                                          .where(Person.id.in_(ids)))) if ids else set()
         rows, totals = board_rows(shelter, visible_ids=visible)
+        candidates = self._candidates() if self.may_allocate else []
+        audit_read("person", visible | {p.id for p in candidates}, by=current_user, channel="admin", what="board")
         return self.render("admin/board/shelter.html", shelter=shelter, rows=rows, totals=totals,
-                           candidates=self._candidates() if self.may_allocate else [],
+                           candidates=candidates,
                            targets=self._targets() if self.may_allocate else [],
                            may_allocate=self.may_allocate)
 
@@ -140,6 +143,7 @@ class BoardView(SecureBaseView):
         sleepers = sleepers_by_room([room.id], on, exclude_person_ids=[person.id])[room.id]
         broken = breaches(Mover.of(person, on), room, sleepers)
         current = active_stay(person.id)
+        audit_read("person", [person.id], by=current_user, channel="admin", what="confirm")
         return self.render("admin/board/confirm.html", person=person, event=event, room=room,
                            current=current.room if current else None, on=on,
                            refusal=refusal(broken, room) if broken else None,

@@ -21,6 +21,7 @@ from caseapp.admin.people_forms import PersonForm
 from caseapp.admin.people_list import row_html, search_condition
 from caseapp.admin.search import PostSearchMixin
 from caseapp.audit.operations import record
+from caseapp.audit.reads import refused_read
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
 from caseapp.linkage.queries import merged_into_visible
@@ -32,6 +33,7 @@ from caseapp.workflows.errors import InvalidInput
 
 
 class PersonBaseView(PostSearchMixin, SecureModelView):
+    read_audit_type = "person"  # list pages and the edit form are audited reads (SecureModelView)
     """What both person views share: narrowing, batched page data, 404 for what the user may not see."""
 
     can_create = can_edit = can_delete = False
@@ -116,6 +118,7 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
             survivor = merged_into_visible(person_id, self.narrowed(select(Person.id)))
             if survivor is not None:  # a merged id leads to the person it became part of
                 abort(redirect(url_for(request.endpoint, **{**request.args.to_dict(), "id": survivor})))
+            refused_read("person", person_id, by=current_user, channel="admin")
             abort(404)  # exactly as for an id that does not exist
         return person
 
@@ -327,6 +330,7 @@ class ResidentView(PersonBaseView):
 
 
 class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
+    read_audit_type = "household"
     """Households with at least one member the user may see; members beyond that stay hidden."""
 
     allowed_roles = READ_PERSONS
@@ -366,6 +370,7 @@ class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
     def get_one(self, id):
         household = self.get_query().filter(Household.id == (int(id) if str(id).isdigit() else -1)).first()
         if household is None:
+            refused_read("household", id, by=current_user, channel="admin")
             abort(404)
         return household
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from caseapp.api import ApiError, api_bp
 from caseapp.api.support import api_auth, json_body_with, optional_int, require_roles, writes
 from caseapp.audit.operations import record
+from caseapp.audit.reads import refused_read
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
 from caseapp.linkage.queries import merged_into_visible
@@ -109,6 +110,8 @@ def get_person(person_id: int):
             response.status_code = 301
             response.headers["Location"] = url_for("api.get_person", person_id=survivor)
             return response
+        refused_read("person", person_id, by=user, channel="api")
+        db.session.commit()  # the refusal is recorded although the answer is an error
         raise ApiError("Person nicht gefunden", 404)
     data = person_json(person, user)
     record("read", "person", person.id, by=user, channel="api",
