@@ -330,8 +330,9 @@ class ResidentView(PersonBaseView):
 
 
 class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
-    read_audit_type = "household"
     """Households with at least one member the user may see; members beyond that stay hidden."""
+
+    read_audit_type = "household"
 
     allowed_roles = READ_PERSONS
     can_edit = can_delete = False  # created by caseworkers (HouseholdActions.can_create), edited on its page
