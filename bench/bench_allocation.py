@@ -55,8 +55,9 @@ def prepare(env: dict) -> tuple[int, list[int]]:
         shelter = Shelter(name="GU Benchmark", district_number="07", state="open",
                           rooms=[Room(name=f"{i}", beds=BEDS // 3) for i in range(3)])
         db.session.add(shelter)
-        persons = [Person(family_name=f"Bench{i}", given_names="Test", birth_date=__import__("datetime").date(1990, 1, 1),
-                          sex="m" if i % 2 else "w", nationality="SYR", residence_status="ANKUNFT", state="arrived")
+        persons = [Person(family_name=f"Bench{i}", given_names="Test",
+                          birth_date=__import__("datetime").date(1990, 1, 1), sex="m" if i % 2 else "w",
+                          nationality="SYR", residence_status="ANKUNFT", state="arrived")
                    for i in range(PERSONS)]
         db.session.add_all(persons)
         db.session.commit()
@@ -80,7 +81,9 @@ def baseline(base: str, token: str, shelter_id: int, n: int) -> float:
     def one():
         barrier.wait()
         t0 = time.perf_counter()
-        requests.get(f"{base}/api/v1/shelters/{shelter_id}", headers={"Authentication-Token": token}, timeout=30)
+        requests.get(
+            f"{base}/api/v1/shelters/{shelter_id}", headers={"Authentication-Token": token}, timeout=30
+        )
         worst[0] = max(worst[0], time.perf_counter() - t0)
 
     threads = [threading.Thread(target=one) for _ in range(n)]
@@ -100,7 +103,8 @@ def run_round(base: str, token: str, shelter_id: int, ids: list[int]) -> dict:
         s = requests.Session()
         barrier.wait()
         t0 = time.perf_counter()
-        r = s.post(f"{base}/api/v1/persons/{pid}/events", json={"event": "allocate", "shelter_id": shelter_id},
+        r = s.post(f"{base}/api/v1/persons/{pid}/events",
+                   json={"event": "allocate", "shelter_id": shelter_id},
                    headers={"Authentication-Token": token}, timeout=30)
         with lock:
             results.append((r.status_code, time.perf_counter() - t0))
@@ -115,9 +119,9 @@ def run_round(base: str, token: str, shelter_id: int, ids: list[int]) -> dict:
     wall = time.perf_counter() - start
     codes = [c for c, _ in results]
     latencies = sorted(d for _, d in results)
-    return {"200": codes.count(200), "409": codes.count(409), "other": [c for c in codes if c not in (200, 409)],
-            "wall_s": wall, "max_s": latencies[-1], "p50_s": latencies[len(latencies) // 2],
-            "answers_per_s": len(codes) / wall}
+    return {"200": codes.count(200), "409": codes.count(409),
+            "other": [c for c in codes if c not in (200, 409)], "wall_s": wall, "max_s": latencies[-1],
+            "p50_s": latencies[len(latencies) // 2], "answers_per_s": len(codes) / wall}
 
 
 def main() -> int:
@@ -140,8 +144,8 @@ def main() -> int:
         try:
             shelter_id, ids = prepare(env)
             proc = subprocess.Popen(
-                [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-                 "wsgi:app"], cwd=ROOT, env={**os.environ, **env})
+                [str(ROOT / ".venv/bin/gunicorn"), "-w", "4", "-b", f"127.0.0.1:{port}", "--log-level",
+                 "warning", "wsgi:app"], cwd=ROOT, env={**os.environ, **env})
             base = f"http://127.0.0.1:{port}"
             deadline = time.time() + 90
             while time.time() < deadline:  # until the workers answer (they boot slowly on 2 busy cores)
@@ -151,7 +155,9 @@ def main() -> int:
                 except requests.RequestException:
                     time.sleep(0.2)
             time.sleep(3)  # let all 4 workers finish booting, not only the first
-            login = requests.post(f"{base}/login?include_auth_token", json={"email": EMAIL, "password": PASSWORD})
+            login = requests.post(
+                f"{base}/login?include_auth_token", json={"email": EMAIL, "password": PASSWORD}
+            )
             token = login.json()["response"]["user"]["authentication_token"]
             reads = baseline(base, token, shelter_id, PERSONS)
             load = os.getloadavg()[0]

@@ -73,8 +73,8 @@ def main() -> None:
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for persons in args.persons:
         r = bench(args.server, persons, args.seed, args.keep)
-        print(f"{persons:>8} persons: caseapp demo {r['demo_s']:.1f} s wall, {r['demo_cpu']:.1f} s CPU in the "
-              f"process (of which {r['startup_cpu']:.1f} s app start); inside the command: generate "
+        print(f"{persons:>8} persons: caseapp demo {r['demo_s']:.1f} s wall, {r['demo_cpu']:.1f} s CPU in "
+              f"the process (of which {r['startup_cpu']:.1f} s app start); inside the command: generate "
               f"{r['build_s']} s, write {r['write_s']} s (wall); db upgrade {r['upgrade_s']:.1f} s; "
               f"rows {r['counts']}" + (f"; kept {r['database']}" if r["database"] else ""))
     print(f"load average after: {os.getloadavg()[0]:.1f}")

@@ -23,8 +23,8 @@ from tests.test_sources_support import HEADER
 
 FAMILY = ["Haddad", "Al-Hassan", "Ibrahim", "Kidane", "Bondarenko", "Petrova", "Öztürk", "Wiśniewski", "Stan",
           "Rahimi", "Popescu", "Nowak", "Demir", "Yilmaz", "Hosseini", "Abdi", "Tesfay", "Kovalenko"]
-GIVEN = ["Samir", "Leila", "Omar", "Fatima", "Iryna", "Daniel", "Maria", "Hüseyin", "Zainab", "Ahmad", "Olena",
-         "Mehmet", "Amina", "Yusuf", "Sara", "Ali", "Nour", "Dmytro"]
+GIVEN = ["Samir", "Leila", "Omar", "Fatima", "Iryna", "Daniel", "Maria", "Hüseyin", "Zainab", "Ahmad",
+         "Olena", "Mehmet", "Amina", "Yusuf", "Sara", "Ali", "Nour", "Dmytro"]
 NATIONS = ["SYR", "AFG", "UKR", "IRQ", "TUR", "ERI", "ROU", "POL", "BGR", "RUS", "SOM", "IRN", "XKX", "XXA"]
 STATUS = ["ANKUNFT", "GESTATTUNG", "DULDUNG", "AE", "NE", "EU", "FIKTION", "OHNE"]
 STREETS = ["Iburger Straße", "Sutthauser Straße", "Bramscher Straße", "Hasestraße", "Meller Straße",
@@ -64,9 +64,9 @@ def time_copy(url: str, data: bytes) -> float:
         conn.execute(f"DROP TABLE IF EXISTS bench_plain; CREATE TABLE bench_plain ({cols})")
         conn.commit()
         start = time.perf_counter()
-        with conn.cursor() as cur:
-            with cur.copy("COPY bench_plain FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)") as copy:
-                copy.write(data)
+        copy_sql = "COPY bench_plain FROM STDIN (FORMAT csv, DELIMITER ';', HEADER true)"
+        with conn.cursor() as cur, cur.copy(copy_sql) as copy:
+            copy.write(data)
         conn.commit()
         elapsed = time.perf_counter() - start
         conn.execute("DROP TABLE bench_plain")
@@ -77,17 +77,19 @@ def time_copy(url: str, data: bytes) -> float:
 FLOOR = (
     # The same rows written again by the server alone (no Python): the cost of the schema's indexes,
     # constraints and foreign keys, which a COPY into a plain table does not pay.
-    "INSERT INTO person (family_name, given_names, birth_date, birth_precision, sex, nationality, residence_status,"
-    " legal_basis, entry_date, move_in_date, street, house_number, postcode, city, district_number, household_id,"
-    " state) SELECT family_name, given_names, birth_date, birth_precision, sex, nationality, residence_status,"
-    " legal_basis, entry_date, move_in_date, street, house_number, postcode, city, district_number, household_id,"
-    " state FROM person",
+    ("INSERT INTO person (family_name, given_names, birth_date, birth_precision, sex, nationality, "
+     "residence_status,"
+    " legal_basis, entry_date, move_in_date, street, house_number, postcode, city, district_number, "
+    "household_id, state) SELECT family_name, given_names, birth_date, birth_precision, sex, nationality, "
+    "residence_status, legal_basis, entry_date, move_in_date, street, house_number, postcode, city, "
+    "district_number, household_id, state FROM person"),
     "INSERT INTO person_nationality SELECT person_id, position + 10, code FROM person_nationality",
     "INSERT INTO person_office (person_id, office_code, via) SELECT person_id, 'soz', via FROM person_office",
-    "INSERT INTO transition (entity, entity_id, event, from_state, to_state, occurred_on, by_label)"
-    " SELECT entity, entity_id, event, from_state, to_state, occurred_on, by_label FROM transition",
-    "INSERT INTO source_record (source_code, key, person_id, values_hash, raw_hash, created_delivery_id)"
-    " SELECT source_code, key || 'x', person_id, values_hash, raw_hash, created_delivery_id FROM source_record",
+    ("INSERT INTO transition (entity, entity_id, event, from_state, to_state, occurred_on, by_label)"
+    " SELECT entity, entity_id, event, from_state, to_state, occurred_on, by_label FROM transition"),
+    ("INSERT INTO source_record (source_code, key, person_id, values_hash, raw_hash, created_delivery_id)"
+    " SELECT source_code, key || 'x', person_id, values_hash, raw_hash, created_delivery_id FROM "
+    "source_record"),
 )
 
 
@@ -115,22 +117,26 @@ def time_schema_floors(url: str, copy_s: float) -> None:
         start = time.perf_counter()
         for sql in FLOOR:
             conn.execute(sql)
-        print(f"floor, no triggers and no FK checks (session_replication_role = replica) {ratio(time.perf_counter() - start)}")
+        print("floor, no triggers and no FK checks (session_replication_role = replica) "
+              f"{ratio(time.perf_counter() - start)}")
         conn.rollback()
         # 2. Building person's indexes once over the imported rows (the best case of drop, load, rebuild).
         defs = [r[0] for r in conn.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'person'")]
         conn.execute("CREATE TEMP TABLE person_copy AS SELECT * FROM person")
         start = time.perf_counter()
         for n, indexdef in enumerate(defs):
-            conn.execute(re.sub(r"INDEX \S+ ON public\.person ", f"INDEX bench_ix_{n} ON person_copy ", indexdef))
-        print(f"building person's {len(defs)} indexes over {conn.execute('SELECT count(*) FROM person_copy').fetchone()[0]}"
-              f" rows, nothing else {ratio(time.perf_counter() - start)}")
+            conn.execute(
+                re.sub(r"INDEX \S+ ON public\.person ", f"INDEX bench_ix_{n} ON person_copy ", indexdef)
+            )
+        print(f"building person's {len(defs)} indexes over "
+              f"{conn.execute('SELECT count(*) FROM person_copy').fetchone()[0]} rows, nothing else "
+              f"{ratio(time.perf_counter() - start)}")
         conn.rollback()
         # 3. Changing two fields of 1,000 random persons (what the 2 % re-import must write at least).
         ids = [r[0] for r in conn.execute("SELECT id FROM person ORDER BY random() LIMIT 1000")]
         start = time.perf_counter()
-        conn.execute("UPDATE person SET residence_status = CASE WHEN residence_status = 'AE' THEN 'NE' ELSE 'AE' END,"
-                     " postcode = '49074', updated_at = now() WHERE id = ANY(%s)", (ids,))
+        conn.execute("UPDATE person SET residence_status = CASE WHEN residence_status = 'AE' THEN 'NE' ELSE "
+                     "'AE' END, postcode = '49074', updated_at = now() WHERE id = ANY(%s)", (ids,))
         print(f"UPDATE of 1,000 persons, two fields, nothing else {ratio(time.perf_counter() - start)}")
         conn.rollback()
 
@@ -141,7 +147,8 @@ def main() -> None:
     parser.add_argument("--server", default=services.DEFAULT_PG)
     parser.add_argument("--changed", type=float, default=0.02)
     parser.add_argument("--detail", action="store_true", help="time each floor statement")
-    parser.add_argument("--floors", action="store_true", help="also time the schema's lower bounds (superuser)")
+    parser.add_argument("--floors", action="store_true", help="also time the schema's lower bounds "
+                                                              "(superuser)")
     args = parser.parse_args()
 
     rng = random.Random(5)
@@ -159,7 +166,7 @@ def main() -> None:
 
         from caseapp import create_app
         from caseapp.extensions import db
-        import caseapp.sources.operations as _ops; import_file = _ops.import_file
+        from caseapp.sources.operations import import_file
 
         app = create_app({"TESTING": True, "SECRET_KEY": "bench", "REDIS_URL": None,
                           "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://")})
@@ -177,17 +184,21 @@ def main() -> None:
                 elapsed = time.perf_counter() - start
                 results[label] = (elapsed, copy_s, summary)
                 s = summary
-                print(f"{label:9s} import {elapsed:6.2f} s  COPY {copy_s:5.2f} s  ratio {elapsed / copy_s:5.2f}  "
-                      f"(created {s.created}, updated {s.updated}, unchanged {s.unchanged}, rejected {s.rejected})")
+                print(f"{label:9s} import {elapsed:6.2f} s  COPY {copy_s:5.2f} s  ratio "
+                      f"{elapsed / copy_s:5.2f}  (created {s.created}, updated {s.updated}, unchanged "
+                      f"{s.unchanged}, rejected {s.rejected})")
                 if label == "first":
                     floor = time_floor(url, detail=args.detail)
-                    print(f"floor     server-only INSERT ... SELECT of the same rows into the real tables {floor:6.2f} s"
-                          f"  ratio {floor / copy_s:5.2f}")
+                    print("floor     server-only INSERT ... SELECT of the same rows into the real tables "
+                          f"{floor:6.2f} s  ratio {floor / copy_s:5.2f}")
                     if args.floors:
                         time_schema_floors(url, copy_s)
             db.session.remove()
             db.engine.dispose()
-        ok = results["first"][0] <= 4 * results["first"][1] and results["changed"][0] <= 1.5 * results["changed"][1]
+        ok = (
+            results["first"][0] <= 4 * results["first"][1]
+            and results["changed"][0] <= 1.5 * results["changed"][1]
+        )
         print("targets met" if ok else "targets NOT met")
     finally:
         services.drop_database(args.server, name)

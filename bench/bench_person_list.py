@@ -22,13 +22,14 @@ from tests import services
 from tests.conftest import TEST_PASSWORD, make_app
 
 FAMILY = ["Haddad", "Al-Hassan", "Ibrahim", "Kidane", "Bondarenko", "Petrova", "Öztürk", "Wiśniewski", "Stan",
-          "Rahimi", "Popescu", "Nowak", "Demir", "Yilmaz", "Hosseini", "Abdi", "Tesfay", "Kovalenko", "Müller",
-          "Schmidt", "Nguyen", "Mahmoud", "Sahin", "Horvat", "Jovanović", "Krasniqi", "Berisha", "Osei"]
+          "Rahimi", "Popescu", "Nowak", "Demir", "Yilmaz", "Hosseini", "Abdi", "Tesfay", "Kovalenko",
+          "Müller", "Schmidt", "Nguyen", "Mahmoud", "Sahin", "Horvat", "Jovanović", "Krasniqi", "Berisha",
+          "Osei"]
 SUFFIX = ["", "-Khan", "i", "ov", "escu", "ić", "er", "ski", "a", "an", "o", "el", "ar", "us", "en", "ek",
           "in", "ay", "ou", "is", "ur", "ba", "mi", "to", "ra", "ze", "lo", "ve", "ni", "da"]
-GIVEN = ["Samir", "Leila", "Omar", "Fatima", "Iryna", "Daniel", "Maria", "Hüseyin", "Zainab", "Ahmad", "Olena",
-         "Mehmet", "Amina", "Yusuf", "Sara", "Ali", "Nour", "Dmytro", "Jörg", "Grace", "Lina", "Tariq", "Mariam",
-         "Bashir", "Oksana", "Arben", "Elif", "Kofi", "Hana", "Reza"]
+GIVEN = ["Samir", "Leila", "Omar", "Fatima", "Iryna", "Daniel", "Maria", "Hüseyin", "Zainab", "Ahmad",
+         "Olena", "Mehmet", "Amina", "Yusuf", "Sara", "Ali", "Nour", "Dmytro", "Jörg", "Grace", "Lina",
+         "Tariq", "Mariam", "Bashir", "Oksana", "Arben", "Elif", "Kofi", "Hana", "Reza"]
 NATIONS = ["SYR", "AFG", "UKR", "IRQ", "TUR", "ERI", "ROU", "POL", "BGR", "RUS", "SOM", "IRN", "XKX", "XXA"]
 STATUS = ["ANKUNFT", "GESTATTUNG", "DULDUNG", "AE", "NE", "EU", "FIKTION", "OHNE"]
 STATES = ["announced", "arrived", "accommodated", "housed", "departed"]
@@ -112,7 +113,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--server", default=services.DEFAULT_PG)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/9")
-    parser.add_argument("--keep", metavar="DB", help="reuse (or create and keep) this database instead of a throw-away one")
+    parser.add_argument("--keep", metavar="DB", help="reuse (or create and keep) this database instead of a "
+                                                     "throw-away one")
     parser.add_argument("--profile", metavar="URL", help="profile this page (cProfile, top 45)")
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key for --profile")
     args = parser.parse_args()
@@ -201,7 +203,8 @@ def main() -> int:
             pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
             return 0
         failed = False
-        print(f"{'case':42} {'wall ms':>8} {'cpu ms':>7} {'db ms':>6} {'rows':>4} {'SQL':>4}  target (wall median)")
+        print(f"{'case':42} {'wall ms':>8} {'cpu ms':>7} {'db ms':>6} {'rows':>4} {'SQL':>4}  target (wall "
+              "median)")
         for label, path, target in cases:
             wall, cpu, rows = timed(client, path, args.repeat)
             statements = statements_of(app, client, path)

@@ -26,7 +26,9 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--persons", type=int, default=200_000)
     ap.add_argument("--keep", help="reuse this existing database (already filled) and keep it")
-    ap.add_argument("--details", action="store_true", help="also compare cube and plain count, and write cost")
+    ap.add_argument(
+        "--details", action="store_true", help="also compare cube and plain count, and write cost"
+    )
     args = ap.parse_args()
     with demo_database(args.persons, args.keep) as (url, fill):
         out = measure(url, fill)
@@ -50,12 +52,14 @@ def measure(url: str, fill) -> dict:
         by = ("district", "age_group", "nationality")
         times, moved = [], []
         pid = db.session.scalar(db.text(
-            "SELECT id FROM person WHERE state IN ('arrived','accommodated','housed') AND district_number='07' "
-            "LIMIT 1"))
+            "SELECT id FROM person WHERE state IN ('arrived','accommodated','housed') AND "
+            "district_number='07' LIMIT 1"))
         for i in range(21):
             # A committed write between measurements: one person moves between districts 07 and 08.
             target = "08" if i % 2 == 0 else "07"
-            db.session.execute(db.text("UPDATE person SET district_number=:d WHERE id=:id"), {"d": target, "id": pid})
+            db.session.execute(
+                db.text("UPDATE person SET district_number=:d WHERE id=:id"), {"d": target, "id": pid}
+            )
             db.session.commit()
             t = time.perf_counter()
             rows = population(None, by)
@@ -71,7 +75,9 @@ def measure(url: str, fill) -> dict:
         from caseapp.auth.setup import user_datastore
 
         email = f"bench-{uuid.uuid4().hex[:6]}@stadt-osnabrueck.de"
-        user = user_datastore.create_user(email=email, password=hash_password("Kaffeetasse-Bruecke-42"), active=True)
+        user = user_datastore.create_user(
+            email=email, password=hash_password("Kaffeetasse-Bruecke-42"), active=True
+        )
         user_datastore.add_role_to_user(user, "analyst")
         db.session.commit()
     client = app.test_client()
@@ -90,7 +96,8 @@ def measure(url: str, fill) -> dict:
         bt = backtest()
         out["backtest"] = {"fit_date": bt["fit_date"], "target_date": bt["target_date"],
                            "wape": round(bt["wape"], 4) if bt["wape"] is not None else None,
-                           "total_error": round(bt["total_error"], 4) if bt["total_error"] is not None else None,
+                           "total_error": round(bt["total_error"],
+                                                4) if bt["total_error"] is not None else None,
                            "by_group": {k: round(v["error"], 4) if v["error"] is not None else None
                                         for k, v in bt["by_group"].items()},
                            "seconds": round(time.perf_counter() - t, 2)}
@@ -122,7 +129,8 @@ def details(url: str) -> dict:
         for gap in (0, 1):
             cube.rebase(today() - timedelta(days=gap), groups)
             db.session.commit()
-            for by in [("district", "age_group", "nationality"), ("district", "age_group"), ("age_group", "sex"),
+            for by in [("district", "age_group", "nationality"), ("district", "age_group"), ("age_group",
+                                                                                             "sex"),
                        ("district", "age_group", "nationality", "status", "sex", "housing")]:
                 assert population(None, by) == count_by(today(), by, groups)
                 entry = out["tables_ms"].setdefault(" x ".join(by), {})
@@ -140,12 +148,14 @@ def details(url: str) -> dict:
             single = []
             for i, pid in enumerate(ids):
                 t = time.perf_counter()
-                conn.execute("UPDATE person SET district_number = %s WHERE id = %s", ("08" if i % 2 else "09", pid))
+                conn.execute(
+                    "UPDATE person SET district_number = %s WHERE id = %s", ("08" if i % 2 else "09", pid)
+                )
                 conn.commit()
                 single.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            conn.execute("UPDATE person SET district_number = CASE WHEN district_number = '01' THEN '02' ELSE '01' "
-                         "END WHERE id IN (SELECT id FROM person WHERE state = 'housed' "
+            conn.execute("UPDATE person SET district_number = CASE WHEN district_number = '01' THEN '02' "
+                         "ELSE '01' END WHERE id IN (SELECT id FROM person WHERE state = 'housed' "
                          "AND district_number IN ('01', '02') LIMIT 20000)")
             conn.commit()
             out[f"writes_{label}"] = {"single_row_update_commit_ms": round(statistics.median(single), 2),

@@ -66,8 +66,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
             audit_key = "audit-chain:" + secret_key  # derived: demo and tests only
         else:
             raise RuntimeError(
-                "CASEAPP_AUDIT_KEY (or CASEAPP_AUDIT_KEY_FILE) is not set. The audit chain's HMAC key must come "
-                "from outside the database, e.g. a file only the app's service user can read."
+                "CASEAPP_AUDIT_KEY (or CASEAPP_AUDIT_KEY_FILE) is not set. The audit chain's HMAC key must "
+                "come from outside the database, e.g. a file only the app's service user can read."
             )
 
     cfg = {
@@ -97,7 +97,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # raw lines in months and archived delivery files in days after receipt; per source e.g.
         # "jug.person=36,abh.delivery=30".
         "CASEAPP_RETENTION_PERSON_MONTHS": int(os.environ.get("CASEAPP_RETENTION_PERSON_MONTHS", "24")),
-        "CASEAPP_RETENTION_RAW_RECORD_MONTHS": int(os.environ.get("CASEAPP_RETENTION_RAW_RECORD_MONTHS", "6")),
+        "CASEAPP_RETENTION_RAW_RECORD_MONTHS": int(os.environ.get("CASEAPP_RETENTION_RAW_RECORD_MONTHS",
+                                                                  "6")),
         "CASEAPP_RETENTION_DELIVERY_DAYS": int(os.environ.get("CASEAPP_RETENTION_DELIVERY_DAYS", "90")),
         "CASEAPP_RETENTION_OVERRIDES": os.environ.get("CASEAPP_RETENTION_OVERRIDES", ""),
         # Erased keys are kept as HMACs with this pepper; set it in production (it must never change).
@@ -108,7 +109,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         ),
         # The audit chain's HMAC key (audit/chain.py): held by the app, never by the database's owner.
         "CASEAPP_AUDIT_KEY": audit_key,
-        # An anchor is appended after every commit that wrote this many audit rows since the last one (1: each).
+        # An anchor is appended after every commit that wrote this many audit rows since the last one (1:
+        # each).
         "CASEAPP_AUDIT_ANCHOR_ROWS": int(os.environ.get("CASEAPP_AUDIT_ANCHOR_ROWS", "1")),
         # Anchors of the audit chain (newest row and hash), appended outside the database (audit/anchors.py).
         "CASEAPP_AUDIT_ANCHOR_FILE": os.environ.get(

@@ -78,8 +78,8 @@ def residence_status_error(value: str) -> str | None:
 def nationality_error(code: str) -> str | None:
     if is_nationality(code):
         return None
-    return (f"'{code}' ist kein Ländercode nach ISO 3166-1 alpha-3 (z. B. SYR, XKX für Kosovo, XXA staatenlos, "
-            "XXX ungeklärt).")
+    return (f"'{code}' ist kein Ländercode nach ISO 3166-1 alpha-3 (z. B. SYR, XKX für Kosovo, XXA "
+            "staatenlos, XXX ungeklärt).")
 
 
 def code_error(value: str, allowed, what: str) -> str | None:

@@ -11,9 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from caseapp.workflows.person import PersonMachine  # noqa: E402
-from caseapp.workflows.shelter import ShelterMachine  # noqa: E402
-from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE  # noqa: E402
+from caseapp.workflows.person import PersonMachine
+from caseapp.workflows.shelter import ShelterMachine
+from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE
 
 TARGET = ROOT / "docs" / "workflows.md"
 
@@ -32,8 +32,9 @@ city move-in date, `depart` the move-out date, when no source delivered them. Ev
 history row and an audit row. Dates: today by default, never in the future, never before the
 previous step. `move_out` is allowed from `arrived` too (straight into a flat, e.g. by family
 reunification).""",
-    "ShelterMachine": """`close` is refused while any person still has a stay in the shelter. A planned shelter can be
-closed without ever opening (the plan is dropped); a closed shelter does not reopen.""",
+    "ShelterMachine": """`close` is refused while any person still has a stay in the shelter.
+A planned shelter can be closed without ever opening (the plan is dropped); a closed shelter does
+not reopen.""",
 }
 
 
@@ -51,7 +52,8 @@ def mermaid(machine_cls) -> str:
     for state in machine_cls.states:
         for t in state.transitions:
             for event in (e for e in str(t.event).split() if e in EVENT_LABELS_DE):
-                lines.append(f"    {t.source.id} --> {t.target.id}: {event} / {EVENT_LABELS_DE[event]}{_guards(t)}")
+                lines.append(f"    {t.source.id} --> {t.target.id}: {event} / "
+                             f"{EVENT_LABELS_DE[event]}{_guards(t)}")
     for state in machine_cls.states:
         if state.final:
             lines.append(f"    {state.id} --> [*]")

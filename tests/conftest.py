@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 from flask_sqlalchemy.session import Session as FsaSession
@@ -119,6 +120,32 @@ def db(app, tmp_path):
             _db.session = original
             transaction.rollback()
             connection.close()
+
+
+@pytest.fixture()
+def sql_statements(db):
+    """A context manager that records every SQL statement sent to the database inside it.
+
+        with sql_statements() as seen:
+            client.get("/admin/person/")
+        assert len(seen) == 7, "\n".join(seen)
+    """
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting():
+        seen: list[str] = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting
 
 
 @pytest.fixture()

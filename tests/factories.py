@@ -70,7 +70,9 @@ class Factory:
     def shelter(self, *, name=None, district="07", rooms=(("1.01", 4),), state="open", **fields):
         from caseapp.shelters.models import Room, Shelter
 
-        s = Shelter(name=name or f"GU Teststraße {next(_seq)}", district_number=district, state=state, **fields)
+        s = Shelter(
+            name=name or f"GU Teststraße {next(_seq)}", district_number=district, state=state, **fields
+        )
         for spec in rooms:
             room_name, beds, *rest = spec
             extra = rest[0] if rest else {}

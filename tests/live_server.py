@@ -17,7 +17,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @contextmanager
 def serve(pg_server, tmp_path_factory, seed):
-    """Migrate a throw-away database, run seed(db) (it commits), serve the app; yields (base URL, seed's result)."""
+    """Migrate a throw-away database, run seed(db) (it commits), serve the app; yields (base URL, seed's
+    result)."""
     from flask_migrate import upgrade
     from werkzeug.serving import make_server
 

@@ -44,7 +44,9 @@ def _roles_in(func, depth: int = 0):
         tree = ast.parse(textwrap.dedent(inspect.getsource(func)))
     except (OSError, TypeError):
         return None
-    calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+    calls = sorted(
+        (n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset)
+    )
     for call in calls:
         name = _call_name(call)
         if name == "require_roles" and call.args:

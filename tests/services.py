@@ -59,7 +59,8 @@ class RedisServer:
     def __init__(self):
         binary = shutil.which("redis-server")
         if not binary:
-            raise RuntimeError("No Redis answers and redis-server is not installed (apt-get install redis-server)")
+            raise RuntimeError("No Redis answers and redis-server is not installed (apt-get install "
+                               "redis-server)")
         self.port = _free_port()
         self.dir = tempfile.mkdtemp(prefix="caseapp-redis-")
         self.proc = subprocess.Popen(
@@ -88,7 +89,8 @@ def pg_server_url(request) -> str:
     if os.geteuid() == 0:
         raise RuntimeError(
             f"No PostgreSQL answers at {url}, and initdb refuses to run as root, so the test run cannot "
-            "start its own. Start the cluster (.ci/run does: pg_ctlcluster ... start) or set TEST_DATABASE_URL."
+            "start its own. Start the cluster (.ci/run does: pg_ctlcluster ... start) or set "
+            "TEST_DATABASE_URL."
         )
     proc = request.getfixturevalue("postgresql_proc")
     return f"postgresql://{proc.user}@{proc.host}:{proc.port}/postgres"

@@ -15,7 +15,10 @@ def test_a_caseworker_creates_and_edits_a_household(login_as, factory, db):
 
     c = login_as("caseworker", offices=("soz",))
     token = csrf_from(c.get("/admin/household/new/").get_data(as_text=True))
-    assert c.post("/admin/household/new/", data={"csrf_token": token, "label": "Familie Kidane"}).status_code == 302
+    assert (
+        c.post("/admin/household/new/", data={"csrf_token": token, "label": "Familie Kidane"}).status_code
+        == 302
+    )
     household = db.session.scalars(select(Household).where(Household.label == "Familie Kidane")).one()
     assert household.office_code == "soz"
     mother = factory.person(state="arrived", office="soz", household=household, family_name="Kidane")
@@ -30,7 +33,10 @@ def test_a_caseworker_creates_and_edits_a_household(login_as, factory, db):
     assert son.household_id is None
     sm = login_as("shelter_manager", offices=())
     assert sm.get("/admin/household/new/").status_code in (302, 403)
-    assert sm.post(f"/admin/household/edit-household/{household.id}/", data={"label": "x"}).status_code in (400, 403)
+    assert sm.post(f"/admin/household/edit-household/{household.id}/", data={"label": "x"}).status_code in (
+        400,
+        403,
+    )
 
 
 def test_the_person_form_offers_only_visible_households(login_as, factory):

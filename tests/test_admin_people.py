@@ -47,7 +47,9 @@ def test_person_of_another_office_answers_like_a_missing_one(login_as, factory):
     assert hidden.status_code == missing.status_code == 404
     assert hidden.get_data() == missing.get_data()
     assert c.get(f"/admin/person/details/?id={other.id}&x=1").status_code == 404
-    assert other.id not in listed(c.get("/admin/person/?search=Fremdamt", follow_redirects=True).get_data(as_text=True))
+    assert other.id not in listed(
+        c.get("/admin/person/?search=Fremdamt", follow_redirects=True).get_data(as_text=True)
+    )
 
 
 @pytest.mark.parametrize("role", ["analyst", "auditor", "admin", None])
@@ -104,10 +106,16 @@ def test_english_switch_and_no_open_redirect(login_as):
 
 def test_name_search_and_filters_narrow_the_list(login_as, factory):
     a = factory.person(family_name="Haddad", given_names="Lina", nationalities=("SYR",))
-    b = factory.person(family_name="Popescu", given_names="Ana", nationalities=("ROU",), residence_status="EU")
+    b = factory.person(
+        family_name="Popescu", given_names="Ana", nationalities=("ROU",), residence_status="EU"
+    )
     c = login_as("caseworker")
-    assert listed(c.get("/admin/person/?search=hadd lin", follow_redirects=True).get_data(as_text=True)) == {a.id}
-    assert listed(c.get("/admin/person/?search=100%25", follow_redirects=True).get_data(as_text=True)) == set()
+    assert listed(c.get("/admin/person/?search=hadd lin", follow_redirects=True).get_data(as_text=True)) == {
+        a.id
+    }
+    assert (
+        listed(c.get("/admin/person/?search=100%25", follow_redirects=True).get_data(as_text=True)) == set()
+    )
     # Filters by position: 2 = nationality, 3 = residence status.
     assert listed(c.get("/admin/person/?flt1_2=ROU").get_data(as_text=True)) == {b.id}
     assert listed(c.get("/admin/person/?flt1_3=EU").get_data(as_text=True)) == {b.id}
@@ -121,8 +129,8 @@ def test_name_search_ignores_accents_and_case(login_as, factory):
     i = factory.person(family_name="İbrahim", given_names="Nour")
     factory.person(family_name="Zielke", given_names="Anna")
     c = login_as("caseworker")
-    for term, expected in (("zielinski", {z.id}), ("ZIELIŃSKI", {z.id}), ("lukasz", {z.id}), ("celik ayse", {c_.id}),
-                           ("ibrahim", {i.id}), ("Çelik", {c_.id}), ("ci", set())):
+    for term, expected in (("zielinski", {z.id}), ("ZIELIŃSKI", {z.id}), ("lukasz", {z.id}),
+                           ("celik ayse", {c_.id}), ("ibrahim", {i.id}), ("Çelik", {c_.id}), ("ci", set())):
         found = listed(c.get(f"/admin/person/?search={term}", follow_redirects=True).get_data(as_text=True))
         assert found == expected, term
 
@@ -155,14 +163,22 @@ def test_common_name_search_pages_in_german_name_order_without_hidden_persons(lo
         return (fold(p.family_name), fold(p.given_names), p.id)
 
     expected = [p.id for p in sorted(mine, key=key)]
-    first = listed_in_order(c.get("/admin/person/?search=haddad", follow_redirects=True).get_data(as_text=True))
-    second = listed_in_order(c.get("/admin/person/?search=haddad&page=1", follow_redirects=True).get_data(as_text=True))
+    first = listed_in_order(
+        c.get("/admin/person/?search=haddad", follow_redirects=True).get_data(as_text=True)
+    )
+    second = listed_in_order(
+        c.get("/admin/person/?search=haddad&page=1", follow_redirects=True).get_data(as_text=True)
+    )
     assert first + second == expected
     assert len(first) == view.page_size
-    descending = listed_in_order(c.get("/admin/person/?search=haddad&sort=0&desc=1", follow_redirects=True).get_data(as_text=True))
+    descending = listed_in_order(
+        c.get("/admin/person/?search=haddad&sort=0&desc=1", follow_redirects=True).get_data(as_text=True)
+    )
     assert descending == list(reversed(expected))[:view.page_size]
     # With another filter the general path answers, with the same rows.
-    filtered = listed_in_order(c.get("/admin/person/?search=haddad&flt1_2=SYR", follow_redirects=True).get_data(as_text=True))
+    filtered = listed_in_order(
+        c.get("/admin/person/?search=haddad&flt1_2=SYR", follow_redirects=True).get_data(as_text=True)
+    )
     assert filtered == expected[:view.page_size]
 
 
@@ -267,7 +283,8 @@ def test_caseworker_registers_a_person_through_the_operation(login_as, db):
     c = login_as("caseworker", offices=("int",))
     token = csrf_from(c.get("/admin/person/new/").get_data(as_text=True))
     form = {"csrf_token": token, "family_name": "Ahmadi", "given_names": "Sara", "birth": "2001-00-00",
-            "sex": "w", "nationality": "AFG", "further_nationalities": ["IRN"], "residence_status": "GESTATTUNG", "office": "int"}
+            "sex": "w", "nationality": "AFG", "further_nationalities": ["IRN"],
+            "residence_status": "GESTATTUNG", "office": "int"}
     assert c.post("/admin/person/new/", data=form).status_code == 302
     p = db.session.scalars(select(Person).where(Person.family_name == "Ahmadi")).one()
     assert p.state == "announced" and p.registered_by_office == "int"
@@ -285,8 +302,9 @@ def test_the_registration_form_takes_the_german_date_and_says_in_german_what_is_
     c = login_as("caseworker", offices=("int",))
     page = c.get("/admin/person/new/").get_data(as_text=True)
     assert "TT.MM.JJJJ; 00 für unbekannten Tag oder Monat" in page
-    form = {"csrf_token": csrf_from(page), "family_name": "Nuur", "given_names": "Nimco", "birth": "00.05.1990",
-            "sex": "w", "nationality": "SOM", "further_nationalities": ["ETH"], "residence_status": "AE", "office": "int"}
+    form = {"csrf_token": csrf_from(page), "family_name": "Nuur", "given_names": "Nimco",
+            "birth": "00.05.1990", "sex": "w", "nationality": "SOM", "further_nationalities": ["ETH"],
+            "residence_status": "AE", "office": "int"}
     assert c.post("/admin/person/new/", data=form).status_code == 302
     p = db.session.scalars(select(Person).where(Person.family_name == "Nuur")).one()
     assert p.birth.german == "00.05.1990" and p.nationality_codes == ["SOM", "ETH"]
@@ -297,7 +315,8 @@ def test_the_registration_form_takes_the_german_date_and_says_in_german_what_is_
     text = bad.get_data(as_text=True)
     assert bad.status_code == 200 and "<li>Den Tag 31.02.1990 gibt es nicht</li>" in text  # at the field
     assert 'value="Zweite"' in text  # the rest of the input is kept
-    future = c.post("/admin/person/new/", data={**form, "csrf_token": csrf_from(text), "family_name": "Vierte",
+    future = c.post("/admin/person/new/", data={**form, "csrf_token": csrf_from(text),
+                                                "family_name": "Vierte",
                                                 "birth": "17.05.2090"}).get_data(as_text=True)
     assert "Nicht gespeichert: Geburtsdatum: Das Geburtsdatum liegt in der Zukunft" in future
     assert "birth_date" not in future  # the label, not the column
@@ -306,7 +325,10 @@ def test_the_registration_form_takes_the_german_date_and_says_in_german_what_is_
     text = azr.get_data(as_text=True)
     assert "Genau 12 Ziffern, wie auf dem Ankunftsnachweis" in text
     assert "Datensatz konnte nicht erstellt werden." in text and "Failed to create record" not in text
-    assert db.session.scalars(select(Person).where(Person.family_name.in_(("Zweite", "Dritte", "Vierte")))).all() == []
+    assert (
+        db.session.scalars(select(Person).where(Person.family_name.in_(("Zweite", "Dritte", "Vierte")))).all()
+        == []
+    )
 
 
 def test_households_show_only_visible_members(login_as, factory):
@@ -341,8 +363,12 @@ def test_timeline_names_which_source_said_what_and_when(login_as, factory, db):
     from caseapp.sources.models import Delivery, FieldProvenance, SourceRecord
 
     p = factory.person(family_name="Geliefert")
-    first = Delivery(source_code="abh", file_name="ABH_20260930.csv", checksum="a" * 64, as_of=date(2026, 9, 30))
-    later = Delivery(source_code="abh", file_name="ABH_20261031.csv", checksum="b" * 64, as_of=date(2026, 10, 31))
+    first = Delivery(
+        source_code="abh", file_name="ABH_20260930.csv", checksum="a" * 64, as_of=date(2026, 9, 30)
+    )
+    later = Delivery(
+        source_code="abh", file_name="ABH_20261031.csv", checksum="b" * 64, as_of=date(2026, 10, 31)
+    )
     db.session.add_all([first, later])
     db.session.flush()
     db.session.add(SourceRecord(source_code="abh", key="A-4711", person_id=p.id, values_hash="x",
@@ -367,7 +393,8 @@ def test_caseworker_corrects_a_person_and_other_offices_cannot(login_as, factory
     assert 'value="00.00.1988"' in page and 'value="SYR"' in page and 'name="office"' not in page
     token = csrf_from(page)
     form = {"csrf_token": token, "family_name": "Haddat", "given_names": p.given_names, "birth": "1988-03-00",
-            "sex": p.sex, "nationality": "SYR", "further_nationalities": ["TUR"], "residence_status": "AE", "legal_basis": "§ 25 Abs. 2"}
+            "sex": p.sex, "nationality": "SYR", "further_nationalities": ["TUR"], "residence_status": "AE",
+            "legal_basis": "§ 25 Abs. 2"}
     assert c.post(f"/admin/person/edit/?id={p.id}", data=form).status_code == 302
     db.session.expire_all()
     assert (p.family_name, p.birth.german, p.nationality_codes) == ("Haddat", "00.03.1988", ["SYR", "TUR"])
@@ -378,7 +405,10 @@ def test_caseworker_corrects_a_person_and_other_offices_cannot(login_as, factory
     other = login_as("caseworker", offices=("soz",))
     assert other.get(f"/admin/person/edit/?id={p.id}").status_code == 404
     own_token = csrf_from(other.get("/admin/person/new/").get_data(as_text=True))
-    assert other.post(f"/admin/person/edit/?id={p.id}", data={**form, "csrf_token": own_token}).status_code == 404
+    assert (
+        other.post(f"/admin/person/edit/?id={p.id}", data={**form, "csrf_token": own_token}).status_code
+        == 404
+    )
     db.session.expire_all()
     assert p.family_name == "Haddat"
     manager = login_as("shelter_manager", offices=())

@@ -71,7 +71,9 @@ def test_open_and_close_are_post_buttons_and_closing_an_occupied_shelter_is_refu
     c.post(f"/admin/shelter/event/{s.id}/", data={"event": "close", "csrf_token": csrf_from(page)})
     db.session.refresh(s)
     assert s.state == "open"
-    assert "noch mit 1 Person(en) belegt" in c.get(f"/admin/shelter/details/?id={s.id}").get_data(as_text=True)
+    assert "noch mit 1 Person(en) belegt" in c.get(f"/admin/shelter/details/?id={s.id}").get_data(
+        as_text=True
+    )
 
 
 def test_blocking_beds_goes_through_the_operation(login_as, factory, db):
@@ -154,8 +156,8 @@ def test_allocation_of_a_hidden_person_or_by_admin_is_refused(login_as, factory,
     hidden = factory.person(state="arrived", office="soz")
     c = login_as("caseworker", offices=("abh",))
     token = csrf_from(c.get(f"/admin/board/{s.id}/").get_data(as_text=True))
-    form = {"event": "allocate", "person_id": str(hidden.id), "room_id": str(s.rooms[0].id), "csrf_token": token,
-            "confirmed": "1"}
+    form = {"event": "allocate", "person_id": str(hidden.id), "room_id": str(s.rooms[0].id),
+            "csrf_token": token, "confirmed": "1"}
     assert c.post("/admin/board/allocate/", data=form).status_code == 404
     admin = login_as("admin")
     token = csrf_from(admin.get(f"/admin/board/{s.id}/").get_data(as_text=True))
@@ -199,7 +201,9 @@ def test_occupancy_page_sums_open_shelters_and_uses_the_state_of_a_past_day(logi
     _transition(old, "open", "planned", "open", date(2023, 2, 1))
     _transition(old, "close", "open", "closed", date(2025, 3, 1))
     for _ in range(6):
-        factory.stay(factory.person(state="housed"), old.rooms[0], start=date(2023, 6, 1), end=date(2025, 1, 1))
+        factory.stay(
+            factory.person(state="housed"), old.rooms[0], start=date(2023, 6, 1), end=date(2025, 1, 1)
+        )
     new = factory.shelter(name="GU Neu", rooms=(("1.01", 11),))
     _transition(new, "register", None, "planned", date(2023, 5, 1))
     _transition(new, "open", "planned", "open", date(2024, 12, 31))

@@ -128,7 +128,7 @@ def test_the_database_refuses_overbooking_even_without_the_operation(race_app):
 
 
 def test_one_person_is_never_placed_twice_at_once(race_app):
-    user_id, shelter_id, room_id, ids = _setup(race_app, 1)
+    user_id, shelter_id, _room_id, ids = _setup(race_app, 1)
     from caseapp.extensions import db
     from caseapp.shelters.models import Room, Shelter
 

@@ -83,7 +83,10 @@ def test_an_invisible_household_is_not_found_and_a_split_needs_a_reason(user_as,
     household = factory.household()
     factory.person(state="arrived", office="soz", household=household)
     cw = user_as("caseworker", offices=("abh",))
-    assert call(cw, "POST", f"/api/v1/households/{household.id}/events", {"event": "allocate"}).status_code == 404
+    assert (
+        call(cw, "POST", f"/api/v1/households/{household.id}/events", {"event": "allocate"}).status_code
+        == 404
+    )
     assert call(cw, "POST", "/api/v1/households/999999/events", {"event": "allocate"}).status_code == 404
     # One member alone into another shelter splits the household: only explicitly and with a reason.
     first = factory.shelter(rooms=(("1", 4),))
@@ -92,7 +95,9 @@ def test_an_invisible_household_is_not_found_and_a_split_needs_a_reason(user_as,
     placed = factory.person(state="accommodated", household=family)
     factory.stay(placed, first.rooms[0])
     late = factory.person(state="arrived", household=family)
-    resp = call(cw, "POST", f"/api/v1/persons/{late.id}/events", {"event": "allocate", "shelter_id": second.id})
+    resp = call(
+        cw, "POST", f"/api/v1/persons/{late.id}/events", {"event": "allocate", "shelter_id": second.id}
+    )
     assert resp.status_code == 409 and "trennt" in resp.get_json()["error"]
     resp = call(cw, "POST", f"/api/v1/persons/{late.id}/events",
                 {"event": "allocate", "shelter_id": second.id, "reason": "Vater im Krankenhaus nebenan"})

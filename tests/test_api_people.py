@@ -90,7 +90,9 @@ def test_shelter_manager_reads_allocation_fields_only(user_as, factory):
     person = factory.person(state="accommodated", azr_number="000000000043", needs="rollstuhl")
     factory.stay(person, shelter.rooms[0], start=date(2026, 3, 1))
     got = call(user_as("shelter_manager", offices=()), "GET", f"/api/v1/persons/{person.id}").get_json()
-    assert got["needs"] == "rollstuhl" and got["birth_date"] == "1990-05-17" and got["state"] == "accommodated"
+    assert (
+        got["needs"] == "rollstuhl" and got["birth_date"] == "1990-05-17" and got["state"] == "accommodated"
+    )
     assert "azr_number" not in got and "nationalities" not in got and "street" not in got
     assert got["stay"]["shelter_id"] == shelter.id and got["stay"]["start_date"] == "2026-03-01"
 
@@ -110,11 +112,18 @@ def test_the_whole_lifecycle_through_the_api(user_as, factory):
     path = f"/api/v1/persons/{person.id}/events"
     d = date.today() - timedelta(days=10)
     assert call(cw, "POST", path, {"event": "arrive", "date": d.isoformat()}).get_json()["state"] == "arrived"
-    resp = call(cw, "POST", path, {"event": "allocate", "shelter_id": shelter.id, "date": (d + timedelta(1)).isoformat()})
+    resp = call(
+        cw,
+        "POST",
+        path,
+        {"event": "allocate", "shelter_id": shelter.id, "date": (d + timedelta(1)).isoformat()},
+    )
     assert resp.status_code == 200 and resp.get_json()["state"] == "accommodated"
     first_room = resp.get_json()["stay"]["room_id"]
     other = next(r.id for r in shelter.rooms if r.id != first_room)
-    resp = call(cw, "POST", path, {"event": "relocate", "room_id": other, "reason": "Familienzusammenführung"})
+    resp = call(
+        cw, "POST", path, {"event": "relocate", "room_id": other, "reason": "Familienzusammenführung"}
+    )
     assert resp.get_json()["stay"]["room_id"] == other
     assert call(cw, "POST", path, {"event": "move_out"}).get_json() == {"id": person.id, "state": "housed",
                                                                        "stay": None}
@@ -186,6 +195,8 @@ def test_error_pages_outside_the_api_are_german(client, login_as):
     analyst = login_as("analyst")
     refused = analyst.get("/admin/person/")
     assert refused.status_code == 403
-    assert "Keine Berechtigung" in refused.get_data(as_text=True) and "Forbidden" not in refused.get_data(as_text=True)
+    assert "Keine Berechtigung" in refused.get_data(as_text=True) and "Forbidden" not in refused.get_data(
+        as_text=True
+    )
     home = client.get("/")
     assert home.status_code == 302 and home.headers["Location"].endswith("/admin/")

@@ -23,11 +23,21 @@ def test_a_woman_is_not_placed_with_an_unrelated_man_unless_the_room_is_mixed(us
     man = factory.person(state="accommodated", sex="m")
     factory.stay(man, shelter.rooms[0])
     woman = factory.person(state="arrived", sex="w")
-    resp = call(cw, "POST", f"/api/v1/persons/{woman.id}/events", {"event": "allocate", "room_id": shelter.rooms[0].id})
+    resp = call(
+        cw,
+        "POST",
+        f"/api/v1/persons/{woman.id}/events",
+        {"event": "allocate", "room_id": shelter.rooms[0].id},
+    )
     assert resp.status_code == 409
     assert "Geschlechtertrennung" in resp.get_json()["error"]
     factory.stay(factory.person(state="accommodated", sex="m"), shelter.rooms[1])
-    resp = call(cw, "POST", f"/api/v1/persons/{woman.id}/events", {"event": "allocate", "room_id": shelter.rooms[1].id})
+    resp = call(
+        cw,
+        "POST",
+        f"/api/v1/persons/{woman.id}/events",
+        {"event": "allocate", "room_id": shelter.rooms[1].id},
+    )
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["stay"]["room_id"] == shelter.rooms[1].id
 

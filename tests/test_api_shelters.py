@@ -14,7 +14,9 @@ def manager(login_as):
 
 
 def test_create_open_and_read_a_shelter(manager, login_as):
-    resp = call(manager, "POST", "/api/v1/shelters", {"name": "GU Hasestraße", "district": "07", "rooms": ROOMS})
+    resp = call(
+        manager, "POST", "/api/v1/shelters", {"name": "GU Hasestraße", "district": "07", "rooms": ROOMS}
+    )
     assert resp.status_code == 201, resp.get_json()
     body = resp.get_json()
     assert body["state"] == "planned" and body["capacity"] == 6
@@ -69,7 +71,8 @@ def test_aggregate_roles_cannot_read_a_shelter(login_as, factory, role):
     ({"name": "GU", "district": "99", "rooms": ROOMS}, "district"),
     ({"name": "GU", "district": "07", "rooms": []}, "rooms"),
     ({"name": "GU", "district": "07", "rooms": [{"name": "1", "beds": "vier"}]}, "rooms[0].beds"),
-    ({"name": "GU", "district": "07", "rooms": [{"name": "1", "beds": 2}, {"name": "1", "beds": 2}]}, "rooms"),
+    ({"name": "GU", "district": "07", "rooms": [{"name": "1", "beds": 2}, {"name": "1", "beds": 2}]},
+     "rooms"),
     ({"name": "GU", "district": "07", "rooms": ROOMS, "farbe": "blau"}, "farbe"),
 ])
 def test_bad_shelter_payloads_are_400_naming_the_field(manager, payload, field):
@@ -79,7 +82,9 @@ def test_bad_shelter_payloads_are_400_naming_the_field(manager, payload, field):
 
 
 def test_not_json_is_400(manager):
-    resp = manager.post("/api/v1/shelters", data="name=x", headers={"Authentication-Token": manager.auth_token})
+    resp = manager.post(
+        "/api/v1/shelters", data="name=x", headers={"Authentication-Token": manager.auth_token}
+    )
     assert resp.status_code == 400 and "JSON" in resp.get_json()["error"]
 
 
@@ -92,7 +97,9 @@ def test_duplicate_name_is_refused(manager, factory):
 def test_closing_an_occupied_shelter_is_409_and_changes_nothing(manager, factory):
     shelter = factory.shelter()
     factory.stay(factory.person(state="accommodated"), shelter.rooms[0])
-    resp = call(manager, "POST", f"/api/v1/shelters/{shelter.id}/events", {"event": "close", "reason": "Umbau"})
+    resp = call(
+        manager, "POST", f"/api/v1/shelters/{shelter.id}/events", {"event": "close", "reason": "Umbau"}
+    )
     assert resp.status_code == 409 and "belegt" in resp.get_json()["error"]
     assert call(manager, "GET", f"/api/v1/shelters/{shelter.id}").get_json()["state"] == "open"
 

@@ -1,4 +1,5 @@
-"""The audit trail is append-only and hash-chained: `caseapp audit verify` finds altered, deleted, reordered rows."""
+"""The audit trail is append-only and hash-chained: `caseapp audit verify` finds altered, deleted,
+reordered rows."""
 from __future__ import annotations
 
 import psycopg
@@ -102,9 +103,9 @@ def test_application_role_may_append_but_not_change(db, factory):
         db.session.execute(text("SET LOCAL ROLE caseapp_app"))
         record("read", "person", 7, by=user, channel="api")
         for sql in ("UPDATE audit_event SET detail = 'x'", "DELETE FROM audit_event"):
-            with pytest.raises(DBAPIError, match="permission denied|keine Berechtigung"):
-                with db.session.begin_nested():
-                    db.session.execute(text(sql))
+            with (pytest.raises(DBAPIError, match="permission denied|keine Berechtigung"),
+                  db.session.begin_nested()):
+                db.session.execute(text(sql))
         db.session.execute(text("RESET ROLE"))
 
 
@@ -155,7 +156,9 @@ def test_the_hourly_task_appends_an_anchor(app, db, factory):
     assert BEAT_SCHEDULE["audit-anchor-hourly"]["task"] == anchor_task.name
     ids = _events(db, factory)
     assert anchor_task.run() == ids[-1]
-    assert f'"last_id": {ids[-1]}' in Path(app.config["CASEAPP_AUDIT_ANCHOR_FILE"]).read_text(encoding="utf-8")
+    assert f'"last_id": {ids[-1]}' in Path(app.config["CASEAPP_AUDIT_ANCHOR_FILE"]).read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_auditors_check_reports_missing_newest_rows_too(app, db, factory, login_as):
@@ -167,7 +170,9 @@ def test_the_auditors_check_reports_missing_newest_rows_too(app, db, factory, lo
     assert "neuesten Einträge fehlen" in page
 
 
-def test_a_database_created_again_under_the_same_name_is_not_held_to_the_old_ones_anchors(pg_server, tmp_path):
+def test_a_database_created_again_under_the_same_name_is_not_held_to_the_old_ones_anchors(
+    pg_server, tmp_path
+):
     """Drop a database, create it again with the same name, write audit rows: its chain is intact and
     `caseapp audit verify` says so, although the anchor file still holds the old database's head."""
     from flask_migrate import upgrade

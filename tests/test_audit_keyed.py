@@ -18,7 +18,9 @@ def _rewrite_from(db, first_id, hasher, action="update"):
     """The attack: change a row's action and recompute its hash and every later one's, as the superuser."""
     from caseapp.audit.models import AuditEvent
 
-    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.id >= first_id).order_by(AuditEvent.id)).all()
+    rows = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.id >= first_id).order_by(AuditEvent.id)
+    ).all()
     prev = db.session.scalar(select(AuditEvent.hash).where(AuditEvent.id < first_id)
                              .order_by(AuditEvent.id.desc()).limit(1)) or "0" * 64
     updates = []
@@ -29,7 +31,9 @@ def _rewrite_from(db, first_id, hasher, action="update"):
         prev = new
     for row_id, act, prev_hash, new in updates:
         # Hashes are unique: park each row's hash first so the recomputed ones never collide.
-        _as_superuser_without_triggers(db, "UPDATE audit_event SET hash = 'x' || id WHERE id = :id", id=row_id)
+        _as_superuser_without_triggers(
+            db, "UPDATE audit_event SET hash = 'x' || id WHERE id = :id", id=row_id
+        )
     for row_id, act, prev_hash, new in updates:
         _as_superuser_without_triggers(
             db, "UPDATE audit_event SET action = :a, prev_hash = :p, hash = :h WHERE id = :id",
@@ -53,7 +57,8 @@ def test_a_forger_with_another_key_is_found_too(app, db, factory):
     ids = _events(db, factory, n=3)
     wrong = b"the-superuser-guessed-this"
     _rewrite_from(db, ids[0], lambda prev, values: hmac.new(
-        wrong, "\x1f".join([prev] + ["" if values.get(f) is None else str(values[f]) for f in FIELDS]).encode(),
+        wrong,
+        "\x1f".join([prev] + ["" if values.get(f) is None else str(values[f]) for f in FIELDS]).encode(),
         hashlib.sha256).hexdigest())
     assert _verify(app).exit_code == 1
 
@@ -64,7 +69,11 @@ def test_every_commit_that_audits_is_anchored(app, db, factory):
     event = record("read", "person", 4711, by=user, channel="admin")
     db.session.commit()
     lines = _anchor_lines(app)
-    assert len(lines) == before + 1 and f'"last_id": {event.id}' in lines[-1] and '"alg": "hmac-sha256"' in lines[-1]
+    assert (
+        len(lines) == before + 1
+        and f'"last_id": {event.id}' in lines[-1]
+        and '"alg": "hmac-sha256"' in lines[-1]
+    )
 
 
 def test_a_head_that_does_not_extend_the_last_anchor_is_never_anchored(app, db, factory):

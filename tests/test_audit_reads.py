@@ -99,5 +99,7 @@ def test_a_refused_read_of_another_offices_person_is_recorded(app, db, login_as,
         security.disabled = disabled
     refused = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "read_refused",
                                                           AuditEvent.object_id == str(p.id))).all()
-    assert {r.channel for r in refused} == {"admin", "api"} and all(r.user_id == other.user.id for r in refused)
+    assert {r.channel for r in refused} == {"admin", "api"} and all(
+        r.user_id == other.user.id for r in refused
+    )
     assert sum("refused read: person" in m for m in caplog.messages) == 2

@@ -36,10 +36,16 @@ def test_no_target_is_preselected_and_nothing_moves_without_confirmation(login_a
                                                        "shelter_id_back": str(s.id)})
     assert untouched.status_code == 302
     confirm = c.post("/admin/board/allocate/", data={"csrf_token": csrf_from(page), "event": "relocate",
-                                                     "person_id": str(resident.id), "room_id": str(s.rooms[1].id),
+                                                     "person_id": str(resident.id),
+                                                     "room_id": str(s.rooms[1].id),
                                                      "shelter_id_back": str(s.id)}).get_data(as_text=True)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", confirm))
-    assert "Verlegen" in text and "Bewohner" in text and "GU Board / Zimmer A" in text and "GU Board / Zimmer B" in text
+    assert (
+        "Verlegen" in text
+        and "Bewohner" in text
+        and "GU Board / Zimmer A" in text
+        and "GU Board / Zimmer B" in text
+    )
     assert active_stay(resident.id).room_id == s.rooms[0].id
 
 
@@ -77,7 +83,9 @@ def test_the_board_shows_who_sleeps_where_and_counts_agree(login_as, factory):
     page = login_as("admin").get(f"/admin/board/{s.id}/").get_data(as_text=True)
     assert page.count("bed-free") == 4 and page.count("bed-capped") == 4 and page.count("bed-blocked") == 1
     assert page.count("bed-occupied") == 3
-    figures = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('id="board-figures"')[1].split("</p>")[0]))
+    figures = re.sub(
+        r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('id="board-figures"')[1].split("</p>")[0])
+    )
     assert "Frei: 4" in figures and "Belegt: 3" in figures
     assert "badge badge-info mr-1 feature-familie" in page and "feature-frauen" in page
     assert page.count(">H1<") == 2  # mother and child share the household marker

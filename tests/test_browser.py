@@ -122,7 +122,9 @@ def test_admin_deactivates_an_account_through_the_bulk_action_with_confirmation(
     base, _ids = live_server
     page = browser_page
     violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     login(page, base, "verwaltung@stadt-osnabrueck.de")
     page.goto(f"{base}/admin/users/")
     row = page.locator("table.model-list tbody tr", has_text="ausgeschieden@stadt-osnabrueck.de")

@@ -156,9 +156,13 @@ def test_shelter_states_follow_their_machine(city):
     allowed = {(e.id, s.value, t.target.value) for s in ShelterMachine.states for t in s.transitions
                for e in t.events}
     last: dict[int, str] = {}
-    for sid, event, before, after in _rows(city, "SELECT entity_id, event, from_state, to_state FROM transition "
-                                                 "WHERE entity = 'shelter' ORDER BY entity_id, occurred_on, id"):
-        assert (event, before, after) in allowed or (sid not in last and event == "register" and before is None)
+    for sid, event, before, after in _rows(city,
+                                           "SELECT entity_id, event, from_state, to_state FROM transition "
+                                                 "WHERE entity = 'shelter' ORDER BY entity_id, occurred_on, "
+                                                 "id"):
+        assert (event, before, after) in allowed or (
+            sid not in last and event == "register" and before is None
+        )
         last[sid] = after
     assert last == dict(_rows(city, "SELECT id, state FROM shelter"))
     # No stay in a shelter before it opened or after it closed.
@@ -184,7 +188,8 @@ def test_stays_agree_with_transitions(city):
 def test_stays_never_overlap_nor_overfill_a_room_or_shelter(city):
     assert _scalar(city, """
         SELECT count(*) FROM stay a JOIN stay b ON a.person_id = b.person_id AND a.id < b.id
-        WHERE a.start_date < coalesce(b.end_date, '9999-12-31') AND b.start_date < coalesce(a.end_date, '9999-12-31')
+        WHERE a.start_date < coalesce(b.end_date, '9999-12-31')
+          AND b.start_date < coalesce(a.end_date, '9999-12-31')
     """) == 0
     # Occupancy only rises on days a stay starts, so checking those days checks every day.
     assert _rows(city, """
@@ -241,7 +246,8 @@ def test_demo_accounts_log_in_with_the_printed_password(sqlite_city):
     resp = client.post("/login?include_auth_token",
                        json={"email": "caseworker@demo.stadt-osnabrueck.de", "password": DEMO_PASSWORD})
     assert resp.status_code == 200, resp.get_data(as_text=True)
-    roles = dict(_rows(sqlite_city, 'SELECT u.email, r.name FROM "user" u JOIN roles_users ru ON ru.user_id = u.id '
+    roles = dict(_rows(sqlite_city,
+                       'SELECT u.email, r.name FROM "user" u JOIN roles_users ru ON ru.user_id = u.id '
                                     "JOIN role r ON r.id = ru.role_id WHERE u.email LIKE 'caseworker-soz@%'"))
     assert roles == {"caseworker-soz@demo.stadt-osnabrueck.de": "caseworker"}
 
@@ -262,7 +268,12 @@ def test_refuses_a_database_that_is_not_empty(pg_city, sqlite_city):
 def test_bulk_load_leaves_indexes_and_capacity_triggers_in_place(pg_city):
     indexes = {name for (name,) in _rows(pg_city, "SELECT indexname FROM pg_indexes WHERE tablename IN "
                                                   "('person', 'transition', 'person_office')")}
-    assert {"ix_person_name", "ix_person_state", "ix_transition_entity", "ix_person_office_office_code"} <= indexes
+    assert {
+        "ix_person_name",
+        "ix_person_state",
+        "ix_transition_entity",
+        "ix_person_office_office_code",
+    } <= indexes
     assert set(_rows(pg_city, "SELECT tgenabled FROM pg_trigger WHERE tgrelid = 'stay'::regclass "
                               "AND NOT tgisinternal")) == {("O",)}
     from sqlalchemy.exc import DBAPIError
@@ -294,10 +305,17 @@ def test_the_citys_abh_snapshot_imports_as_unchanged(tmp_path):
     assert result.exit_code == 0, result.output
     records = _scalar(app, "SELECT count(*) FROM source_record WHERE source_code = 'abh'")
     assert snapshot.read_bytes().startswith(b"\xef\xbb\xbfabh_id;azr_nr;")
-    result = runner.invoke(args=["sync", "import", "abh", str(snapshot), "--as-of", TODAY.isoformat(), "--json"])
+    result = runner.invoke(
+        args=["sync", "import", "abh", str(snapshot), "--as-of", TODAY.isoformat(), "--json"]
+    )
     summary = json.loads(result.output)
     assert summary["records"] == records > 250
-    assert (summary["unchanged"], summary["created"], summary["updated"], summary["rejected"]) == (records, 0, 0, 0)
+    assert (summary["unchanged"], summary["created"], summary["updated"], summary["rejected"]) == (
+        records,
+        0,
+        0,
+        0,
+    )
 
 
 def test_refuses_a_database_without_schema(tmp_path):

@@ -43,7 +43,8 @@ def test_forecast_on_a_tiny_city(db, factory):
 
     base = date.today()
     for _ in range(6):
-        factory.person(district="07", birth=date(base.year - 2, 1, 1) if base.month > 1 else date(base.year - 3, 12, 1),
+        factory.person(district="07",
+                       birth=date(base.year - 2, 1, 1) if base.month > 1 else date(base.year - 3, 12, 1),
                        state="housed", sex="m")
     result = forecast(base, 2, district="07", places={"07": {"kita": 4}})
     rows = {(r["year"], r["group"]): r for r in result.rows if r["district"] == "07"}
@@ -67,7 +68,9 @@ def test_the_set_based_base_population_equals_the_statistics(db, factory):
     c = factory.person(district="05", birth=date(today.year - 7, 3, 1), state="accommodated")
     factory.person(district="07", birth=date(today.year - 1, 3, 1), state="housed")  # no history
     record_history(a, ("arrive", "arrived", past - timedelta(days=5)), ("house", "housed", past))
-    record_history(b, ("arrive", "arrived", past - timedelta(days=90)), ("depart", "departed", past + timedelta(days=1)))
+    record_history(
+        b, ("arrive", "arrived", past - timedelta(days=90)), ("depart", "departed", past + timedelta(days=1))
+    )
     record_history(c, ("arrive", "arrived", past + timedelta(days=2)))
     for day in (today, past, past - timedelta(days=10)):
         mine = {(d, SINGLE_YEARS[age].label, s, h): n for d, age, s, h, n in population_rows(day)}
@@ -89,7 +92,9 @@ def test_a_cached_forecast_is_never_served_after_the_data_changed(db, factory):
     kids = [factory.person(district="07", birth=two, state="housed", sex="m") for _ in range(6)]
 
     def kita_next_year():
-        rows = {(r["year"], r["group"]): r for r in forecast(base, 2, places={}).rows if r["district"] == "07"}
+        rows = {
+            (r["year"], r["group"]): r for r in forecast(base, 2, places={}).rows if r["district"] == "07"
+        }
         return rows[(base.year + 1, "kita")]["middle"]
 
     hits = cache.stats["hits"]
@@ -126,7 +131,9 @@ def test_births_are_the_newborns_registered_or_arriving_each_counted_once_and_ne
                    ("arrive", "arrived", born + timedelta(days=20)))
     settled = factory.person(district="07", birth=today - timedelta(days=3 * 365), state="housed")
     record_history(settled, ("register", "housed", today - timedelta(days=30)))
-    child = factory.person(district="05", birth=today - timedelta(days=5 * 365 + 30), state="arrived", sex="w")
+    child = factory.person(
+        district="05", birth=today - timedelta(days=5 * 365 + 30), state="arrived", sex="w"
+    )
     record_history(child, ("arrive", "arrived", today - timedelta(days=200)))
     data = load(today, years=3)
     assert data.births_per_year == pytest.approx(2 / 3)

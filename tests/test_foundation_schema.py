@@ -11,9 +11,8 @@ from caseapp.people.birthdate import BirthDate, BirthDateError
 
 
 def _flush_fails(db, sql, **params):
-    with pytest.raises(IntegrityError):
-        with db.session.begin_nested():
-            db.session.execute(text(sql), params)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(text(sql), params)
 
 
 def test_azr_number_must_be_twelve_digits(db, factory):
@@ -90,7 +89,14 @@ def test_offices_roles_and_districts_are_seeded(db):
     from caseapp.districts.models import District
     from caseapp.offices.models import Office
 
-    assert {o.code for o in db.session.scalars(db.select(Office))} == {"abh", "soz", "jug", "sch", "int", "jc"}
+    assert {o.code for o in db.session.scalars(db.select(Office))} == {
+        "abh",
+        "soz",
+        "jug",
+        "sch",
+        "int",
+        "jc",
+    }
     names = {d.number: d.name for d in db.session.scalars(db.select(District))}
     assert len(names) == 23 and names["06"] == "Sonnenhügel" and names["21"] == "Darum/Gretesch/Lüstringen"
     roles = set(db.session.scalars(text("SELECT name FROM role")))

@@ -25,4 +25,7 @@ def test_data_steward_sees_the_core_of_a_pair_but_no_person_pages(db, factory, l
     assert "Yılmaz" in page and "Yilmaz" in page
     assert "AufenthG" not in page and "GESTATTUNG" not in page  # legal basis, residence status: not the core
     assert client.get(f"/admin/person/details/?id={a.id}").status_code == 403
-    assert client.get(f"/api/v1/persons/{a.id}", headers={"Authentication-Token": client.auth_token}).status_code == 403
+    assert (
+        client.get(f"/api/v1/persons/{a.id}", headers={"Authentication-Token": client.auth_token}).status_code
+        == 403
+    )

@@ -26,9 +26,10 @@ def _seed(db):
         db.session.add(PersonOffice(person_id=p.id, office_code=source, via="source"))
         ids[source] = p.id
     db.session.flush()
-    pair = ReviewPair(kind="model", left_source="sch", left_key="SC-9002", right_source="jug", right_key="JG-502",
-                      score=3.2, weights={"family_name": 6.1, "given_names": 4.0, "address": 0.0},
-                      reason="Testfall", model_version="2026.12-1")
+    pair = ReviewPair(kind="model", left_source="sch", left_key="SC-9002", right_source="jug",
+                      right_key="JG-502", score=3.2,
+                      weights={"family_name": 6.1, "given_names": 4.0, "address": 0.0}, reason="Testfall",
+                      model_version="2026.12-1")
     db.session.add(pair)
     db.session.commit()
     return {**ids, "pair": pair.id}

@@ -13,17 +13,20 @@ class Run:
 
 
 def test_new_records_link_queue_or_stay_new(db, factory):
-    ali = delivered(factory, db, "abh", "S-1", family_name="Ahmadi", given_names="Ali Reza", birth="2012-03-15",
-                    nationalities=("AFG",), street="Hauptstraße", house_number="3", postcode="49074")
-    twin = delivered(factory, db, "abh", "S-2", family_name="Kovalenko", given_names="Olena", birth="2015-06-02",
-                     sex="w", nationalities=("UKR",), street="Lotter Straße", house_number="8", postcode="49078")
+    ali = delivered(factory, db, "abh", "S-1", family_name="Ahmadi", given_names="Ali Reza",
+                    birth="2012-03-15", nationalities=("AFG",), street="Hauptstraße", house_number="3",
+                    postcode="49074")
+    twin = delivered(factory, db, "abh", "S-2", family_name="Kovalenko", given_names="Olena",
+                     birth="2015-06-02", sex="w", nationalities=("UKR",), street="Lotter Straße",
+                     house_number="8", postcode="49078")
     ali_id, twin_id = ali.id, twin.id
-    j1 = delivered(factory, db, "jug", "JG-502", family_name="Ahmadi", given_names="Alireza", birth="2012-03-15",
-                   nationalities=("AFG",))
-    j2 = delivered(factory, db, "jug", "JG-504", family_name="Kovalenko", given_names="Iryna", birth="2015-06-02",
-                   sex="w", nationalities=("UKR",), street="Lotter Straße", house_number="8", postcode="49078")
-    j3 = delivered(factory, db, "jug", "JG-599", family_name="Bondarenko", given_names="Iryna", birth="1980-01-01",
-                   sex="w", nationalities=("UKR",))
+    j1 = delivered(factory, db, "jug", "JG-502", family_name="Ahmadi", given_names="Alireza",
+                   birth="2012-03-15", nationalities=("AFG",))
+    j2 = delivered(factory, db, "jug", "JG-504", family_name="Kovalenko", given_names="Iryna",
+                   birth="2015-06-02", sex="w", nationalities=("UKR",), street="Lotter Straße",
+                   house_number="8", postcode="49078")
+    j3 = delivered(factory, db, "jug", "JG-599", family_name="Bondarenko", given_names="Iryna",
+                   birth="1980-01-01", sex="w", nationalities=("UKR",))
     j1_id, j2_id, j3_id = j1.id, j2.id, j3.id
 
     counts = after_import(Run(), [j1_id, j2_id, j3_id], by="source:jug")

@@ -34,9 +34,11 @@ def _pair(db, left, right, score=5.0):
 
 
 def test_merge_moves_everything_to_the_older_id_and_the_newer_id_points_to_it(db, factory):
-    abh = delivered(factory, db, "abh", "A-1", family_name="Ahmadi", given_names="Ali Reza", azr_number="123456789012")
-    soz = delivered(factory, db, "soz", "S-9", family_name="Ahmadi", given_names="Alireza", street="Hauptstr.",
-                    house_number="3", postcode="49074")
+    abh = delivered(
+        factory, db, "abh", "A-1", family_name="Ahmadi", given_names="Ali Reza", azr_number="123456789012"
+    )
+    soz = delivered(factory, db, "soz", "S-9", family_name="Ahmadi", given_names="Alireza",
+                    street="Hauptstr.", house_number="3", postcode="49074")
     shelter = factory.shelter()
     db.session.add(Stay(person_id=soz.id, room_id=shelter.rooms[0].id, start_date=date(2026, 1, 1),
                         end_date=date(2026, 2, 1)))
@@ -63,7 +65,9 @@ def test_merge_moves_everything_to_the_older_id_and_the_newer_id_points_to_it(db
 
 def test_split_restores_the_merged_person_under_its_old_id_with_what_moved(db, factory):
     abh = delivered(factory, db, "abh", "A-1", family_name="Kovalenko", given_names="Olena")
-    soz = delivered(factory, db, "soz", "S-1", family_name="Kowalenko", given_names="Olena", azr_number="111122223333")
+    soz = delivered(
+        factory, db, "soz", "S-1", family_name="Kowalenko", given_names="Olena", azr_number="111122223333"
+    )
     shelter = factory.shelter()
     db.session.add(Stay(person_id=soz.id, room_id=shelter.rooms[0].id, start_date=date(2026, 3, 1),
                         end_date=date(2026, 3, 5)))
@@ -137,13 +141,17 @@ def test_cli_persons_queue_decide_split(app, db, factory):
 
     done = runner.invoke(args=["linkage", "decide", str(pair.id), "same", "--by", steward.email])
     assert done.exit_code == 0, done.output
-    persons = [json.loads(x) for x in runner.invoke(args=["linkage", "persons", "--json"]).output.splitlines()]
+    persons = [
+        json.loads(x) for x in runner.invoke(args=["linkage", "persons", "--json"]).output.splitlines()
+    ]
     assert {"person_id": a_id, "sources": [["abh", "A-5"], ["jug", "JG-501"]]} in persons
     assert not any(x["person_id"] == b_id for x in persons)
 
     done = runner.invoke(args=["linkage", "split", str(a_id), "jug", "JG-501", "--by", steward.email])
     assert done.exit_code == 0, done.output
-    persons = [json.loads(x) for x in runner.invoke(args=["linkage", "persons", "--json"]).output.splitlines()]
+    persons = [
+        json.loads(x) for x in runner.invoke(args=["linkage", "persons", "--json"]).output.splitlines()
+    ]
     assert {"person_id": b_id, "sources": [["jug", "JG-501"]]} in persons
 
     bad = runner.invoke(args=["linkage", "decide", "999999", "same"])

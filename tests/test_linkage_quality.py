@@ -1,4 +1,5 @@
-"""The shipped model on a generated population with known truth meets the thresholds of issue 14 (not speed)."""
+"""The shipped model on a generated population with known truth meets the thresholds of issue 14 (not
+speed)."""
 from __future__ import annotations
 
 from caseapp.linkage import evaluate, synth

@@ -10,8 +10,8 @@ NEW = {"family_name": "Ahmadi", "given_names": "Alireza", "birth_date": "2012-03
 
 
 def _abh_person(factory, db, **extra):
-    return delivered(factory, db, "abh", "S-77", family_name="Ahmadi", given_names="Ali Reza", birth="2012-03-15",
-                     nationalities=("AFG",), **extra)
+    return delivered(factory, db, "abh", "S-77", family_name="Ahmadi", given_names="Ali Reza",
+                     birth="2012-03-15", nationalities=("AFG",), **extra)
 
 
 def test_another_offices_duplicate_gets_a_neutral_answer_and_a_review_pair(db, factory, login_as):
@@ -30,7 +30,9 @@ def test_another_offices_duplicate_gets_a_neutral_answer_and_a_review_pair(db, f
 def test_own_offices_duplicate_is_named(db, factory, login_as):
     known = _abh_person(factory, db)
     client = login_as("caseworker", offices=("abh",))
-    body = client.post("/api/v1/persons", json=NEW, headers={"Authentication-Token": client.auth_token}).get_json()
+    body = client.post(
+        "/api/v1/persons", json=NEW, headers={"Authentication-Token": client.auth_token}
+    ).get_json()
     assert f"Person Nr. {known.id}" in body["warning"]
 
 
@@ -57,6 +59,9 @@ def test_a_merged_id_answers_with_a_pointer_to_the_survivor(db, factory, login_a
     resp = client.get(f"/api/v1/persons/{b_id}", headers={"Authentication-Token": client.auth_token})
     assert resp.status_code == 301 and resp.get_json() == {"merged_into": a_id}
     other = login_as("caseworker", offices=("jug",))
-    assert other.get(f"/api/v1/persons/{b_id}", headers={"Authentication-Token": other.auth_token}).status_code == 404
+    assert (
+        other.get(f"/api/v1/persons/{b_id}", headers={"Authentication-Token": other.auth_token}).status_code
+        == 404
+    )
     page = client.get(f"/admin/person/details/?id={b_id}")
     assert page.status_code == 302 and f"id={a_id}" in page.headers["Location"]

@@ -65,13 +65,14 @@ def test_sqlite_smoke_path_enforces_the_same_rules(sqlite_app):
     shelter = f.shelter(rooms=(("1.01", 2),))
     f.stay(p, shelter.rooms[0], start=date(2026, 1, 1), end=date(2026, 3, 1))
     db.session.commit()
+    room_id = shelter.rooms[0].id
     for sql in (
         "UPDATE person SET azr_number = '12345' WHERE id = :id",
         "UPDATE person SET birth_date = '1990-03-03' WHERE id = :id",
-        "INSERT INTO stay (person_id, room_id, start_date) VALUES (:id, %d, '2026-02-01')" % shelter.rooms[0].id,
+        "INSERT INTO stay (person_id, room_id, start_date) VALUES (:id, :room, '2026-02-01')",
     ):
         with pytest.raises(IntegrityError):
-            db.session.execute(text(sql), {"id": p.id})
+            db.session.execute(text(sql), {"id": p.id, "room": room_id})
             db.session.flush()
         db.session.rollback()
     assert db.session.get(type(p), p.id).birth.iso == "1990-00-00"

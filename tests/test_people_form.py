@@ -11,7 +11,8 @@ from tests.test_admin_people import csrf_from
 def _options(html: str, name: str) -> list[tuple[str, str, bool]]:
     select_html = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.DOTALL)[1]
     return [(value, label.strip(), "selected" in attrs)
-            for attrs, value, label in re.findall(r'<option([^>]*value="([^"]*)"[^>]*)>([^<]*)</option>', select_html)]
+            for attrs, value, label in re.findall(r'<option([^>]*value="([^"]*)"[^>]*)>([^<]*)</option>',
+                                                  select_html)]
 
 
 def test_nationality_by_german_name_and_nothing_preselected(login_as):
@@ -32,8 +33,9 @@ def test_all_field_errors_are_shown_at_once_and_input_is_kept(login_as, db):
 
     c = login_as("caseworker", offices=("int",))
     token = csrf_from(c.get("/admin/person/new/").get_data(as_text=True))
-    resp = c.post("/admin/person/new/", data={"csrf_token": token, "family_name": "Nur Nachname", "birth": "31.02.1990",
-                                              "postcode": "4907", "azr_number": "12", "office": "int"})
+    resp = c.post("/admin/person/new/", data={"csrf_token": token, "family_name": "Nur Nachname",
+                                              "birth": "31.02.1990", "postcode": "4907", "azr_number": "12",
+                                              "office": "int"})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200
     for message in ("Bitte die Vornamen eingeben", "Den Tag 31.02.1990 gibt es nicht", "Bitte auswählen",
@@ -61,7 +63,9 @@ def test_saving_leads_to_the_person_page_with_address_district_and_household(log
         "office": "int", "household_id": str(mine.id), "street": "Iburger Straße", "house_number": "12",
         "postcode": "49082", "city": "Osnabrück", "district_number": "11"})
     person = db.session.scalars(select(Person).where(Person.given_names == "Sara")).one()
-    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/admin/person/details/?id={person.id}")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(
+        f"/admin/person/details/?id={person.id}"
+    )
     assert person.nationality_codes == ["AFG", "IRN"] and person.household_id == mine.id
     assert (person.street, person.postcode, person.district_number) == ("Iburger Straße", "49082", "11")
     detail = c.get(resp.headers["Location"]).get_data(as_text=True)

@@ -1,4 +1,5 @@
-"""Every step leaves a history row and a content-free audit row; dates follow the rules; refusals change nothing."""
+"""Every step leaves a history row and a content-free audit row; dates follow the rules; refusals change
+nothing."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -19,8 +20,8 @@ def cw(factory):
 
 
 def register(cw, **kw):
-    fields = dict(family_name="Yılmaz", given_names="Ayşe", birth="1985-07-00", sex="w",
-                  nationalities=["TUR", "SYR"], residence_status="GESTATTUNG")
+    fields = {"family_name": "Yılmaz", "given_names": "Ayşe", "birth": "1985-07-00", "sex": "w",
+              "nationalities": ["TUR", "SYR"], "residence_status": "GESTATTUNG"}
     fields.update(kw)
     return register_person(by=cw, **fields)
 
@@ -51,7 +52,10 @@ def test_audit_rows_name_the_step_but_hold_no_personal_data(db, factory, cw):
     run_transition(person, "arrive", by=cw)
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(person.id))
                                 .order_by(AuditEvent.id)).all()
-    assert [(e.action, e.object_type) for e in events] == [("create", "person"), ("transition:arrive", "person")]
+    assert [(e.action, e.object_type) for e in events] == [
+        ("create", "person"),
+        ("transition:arrive", "person"),
+    ]
     for e in events:
         text = " ".join(str(getattr(e, f)) for f in ("detail", "actor", "office", "object_id"))
         assert "Yılmaz" not in text and "555555555555" not in text and "1985" not in text
@@ -71,7 +75,8 @@ def test_unknown_and_impossible_events_say_why(db, factory, cw):
     person = register(cw)
     with pytest.raises(InvalidInput, match="event"):
         run_transition(person, "fly", by=cw)
-    with pytest.raises(TransitionRefused, match="„Auszug in Wohnung“ ist im Zustand „angekündigt“ nicht möglich"):
+    with pytest.raises(TransitionRefused, match="„Auszug in Wohnung“ ist im Zustand „angekündigt“ nicht "
+                                                "möglich"):
         run_transition(person, "move_out", by=cw)
     run_transition(person, "depart", by=cw)
     with pytest.raises(TransitionRefused, match="weggezogen"):

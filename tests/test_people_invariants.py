@@ -6,6 +6,7 @@ state with non-decreasing dates; a refused step changes nothing.
 """
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 from hypothesis import HealthCheck, event, settings
@@ -39,7 +40,8 @@ def test_random_event_sequences_keep_the_invariants(db, factory):
             self.persons = [
                 register_person(by=user, family_name=f"P{i}", given_names="X", birth="1990-01-01",
                                 sex="w" if i % 2 else "m", nationalities=["AFG"], residence_status="ANKUNFT",
-                                household_id=family.id if i < 2 else None, needs="rollstuhl" if i == 4 else None)
+                                household_id=family.id if i < 2 else None,
+                                needs="rollstuhl" if i == 4 else None)
                 for i in range(5)
             ]
             self.day = START
@@ -77,7 +79,9 @@ def test_random_event_sequences_keep_the_invariants(db, factory):
         def progress(self, who, which):
             """The natural next step (arrive, allocate, relocate), so sequences get somewhere."""
             person = self.persons[who]
-            name = {"announced": "arrive", "arrived": "allocate", "accommodated": "relocate"}.get(person.state)
+            name = {"announced": "arrive", "arrived": "allocate", "accommodated": "relocate"}.get(
+                person.state
+            )
             if name is None:
                 return
             before = self._snapshot(person)
@@ -127,7 +131,7 @@ def test_random_event_sequences_keep_the_invariants(db, factory):
                 steps = history("person", person.id)
                 chain = sorted(steps, key=lambda t: t.id)
                 assert chain[0].event == "register" and chain[0].from_state is None
-                for prev, nxt in zip(chain, chain[1:]):
+                for prev, nxt in itertools.pairwise(chain):
                     assert nxt.from_state == prev.to_state
                 lifecycle = [t.occurred_on for t in chain[1:]]
                 assert lifecycle == sorted(lifecycle)

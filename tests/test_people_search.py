@@ -1,4 +1,5 @@
-"""Person search as staff search: list format, any order, variants, typos, birth date, AZR, id; never in a URL."""
+"""Person search as staff search: list format, any order, variants, typos, birth date, AZR, id; never in a
+URL."""
 from __future__ import annotations
 
 import re
@@ -101,6 +102,7 @@ def test_database_and_python_agree_on_the_name_key(db):
     from caseapp.people.names import name_key
 
     names = ["Haddad", "Müller", "Mueller", "Schewtschenko", "Al-Hassan", "O'Brien", "Straße", "Zieliński",
-             "Çelik", "Youssef", "Dschabbar", "Khaled", "Philippe", "Łukasz", "Ørsted", "Nguyễn Thị", "İbrahim"]
+             "Çelik", "Youssef", "Dschabbar", "Khaled", "Philippe", "Łukasz", "Ørsted", "Nguyễn Thị",
+             "İbrahim"]
     for name in names:
         assert db.session.scalar(text("SELECT caseapp_name_key(:n)"), {"n": name}) == name_key(name), name

@@ -68,7 +68,9 @@ def test_a_room_marked_mixed_or_a_household_member_lets_them_share(factory, cw):
     assert room_of(wife).name == "F"
 
 
-def test_an_adult_man_is_not_put_with_an_unrelated_girl_but_a_boy_with_his_mother_in_a_womens_room(factory, cw):
+def test_an_adult_man_is_not_put_with_an_unrelated_girl_but_a_boy_with_his_mother_in_a_womens_room(
+    factory, cw
+):
     shelter = factory.shelter(rooms=(("1", 2), ("W", 3, {"women_only": True})))
     housed_in(factory, shelter.rooms[0], sex="w", birth="2012-01-01")
     man = arrived(factory, sex="m")

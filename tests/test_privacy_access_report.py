@@ -22,9 +22,14 @@ def _pdf_text(data: bytes) -> str:
 
 @pytest.fixture()
 def fixture_person(db, factory):
-    """A person delivered by abh in two deliveries (the second changed the street), with history and a stay."""
-    first = Delivery(source_code="abh", file_name="ABH_20260630.csv", checksum="a" * 64, as_of=date(2026, 6, 30))
-    second = Delivery(source_code="abh", file_name="ABH_20260930.csv", checksum="b" * 64, as_of=date(2026, 9, 30))
+    """A person delivered by abh in two deliveries (the second changed the street), with history and a
+    stay."""
+    first = Delivery(
+        source_code="abh", file_name="ABH_20260630.csv", checksum="a" * 64, as_of=date(2026, 6, 30)
+    )
+    second = Delivery(
+        source_code="abh", file_name="ABH_20260930.csv", checksum="b" * 64, as_of=date(2026, 9, 30)
+    )
     db.session.add_all([first, second])
     db.session.flush()
     shelter = factory.shelter(name="GU Natruper Straße", rooms=(("2.04", 4),))
@@ -35,7 +40,9 @@ def fixture_person(db, factory):
     person.offices.append(PersonOffice(office_code="abh", via="source"))
     db.session.add(SourceRecord(source_code="abh", key="ABH-00815", person_id=person.id, values_hash="1" * 32,
                                 created_delivery_id=first.id, updated_delivery_id=second.id))
-    db.session.add(FieldProvenance(person_id=person.id, field="street", source_code="abh", delivery_id=second.id))
+    db.session.add(
+        FieldProvenance(person_id=person.id, field="street", source_code="abh", delivery_id=second.id)
+    )
     for event, before, after, on in (("arrive", "announced", "arrived", date(2026, 7, 1)),
                                      ("allocate", "arrived", "accommodated", date(2026, 7, 2))):
         db.session.add(Transition(entity="person", entity_id=person.id, event=event, from_state=before,
@@ -73,7 +80,9 @@ def test_report_lists_values_sources_deliveries_history_stays_and_accesses(db, l
                      "Auskunftsbericht erstellt"):
         assert expected in text, expected
     # The street came with the second delivery, the name with the first.
-    assert re.search(r"Straße Iburger Straße Ausländerbehörde \(Fachverfahren\): Lieferung ABH_20260930", text)
+    assert re.search(
+        r"Straße Iburger Straße Ausländerbehörde \(Fachverfahren\): Lieferung ABH_20260930", text
+    )
     assert re.search(r"Familienname Yılmaz Ausländerbehörde \(Fachverfahren\): Lieferung ABH_20260630", text)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access_report"))
     assert event.user_id == auditor.user.id and event.object_id == str(fixture_person.id)
@@ -83,10 +92,15 @@ def test_report_lists_values_sources_deliveries_history_stays_and_accesses(db, l
 def test_report_on_screen_is_audited_too(db, login_as, fixture_person):
     auditor = login_as("auditor", offices=())
     token = csrf_from(auditor.get("/admin/privacy/access/").get_data(as_text=True))
-    resp = auditor.post("/admin/privacy/access/show", data={"person_id": str(fixture_person.id), "csrf_token": token})
+    resp = auditor.post(
+        "/admin/privacy/access/show", data={"person_id": str(fixture_person.id), "csrf_token": token}
+    )
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "Ayşe Nur" in page and "ABH_20260930.csv" in page
-    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "access_report")) == "format=html"
+    assert (
+        db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "access_report"))
+        == "format=html"
+    )
 
 
 def test_unknown_person_is_refused_in_german(db, login_as):
@@ -103,14 +117,18 @@ def test_only_auditors_may_produce_the_report(db, login_as, fixture_person, role
     # Even with a valid CSRF token from a page the role may open, the POST is refused.
     token = csrf_from(other.get("/admin/").get_data(as_text=True)) if 'name="csrf_token"' in other.get(
         "/admin/").get_data(as_text=True) else ""
-    resp = other.post("/admin/privacy/access/pdf", data={"person_id": str(fixture_person.id), "csrf_token": token})
+    resp = other.post(
+        "/admin/privacy/access/pdf", data={"person_id": str(fixture_person.id), "csrf_token": token}
+    )
     assert resp.status_code == 403
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access_report")) is None
 
 
 def test_cli_writes_the_report(db, app, fixture_person, tmp_path):
     out = tmp_path / "auskunft.pdf"
-    result = app.test_cli_runner().invoke(args=["privacy", "access-report", str(fixture_person.id), "--out", str(out)])
+    result = app.test_cli_runner().invoke(
+        args=["privacy", "access-report", str(fixture_person.id), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "ABH-00815" in _pdf_text(out.read_bytes())
     assert db.session.scalar(select(AuditEvent.channel).where(AuditEvent.action == "access_report")) == "cli"
@@ -126,8 +144,9 @@ def _words_beyond_the_page(pdf: bytes, tmp_path) -> list[str]:
                           check=True).stdout
     beyond = []
     for width, body in re.findall(r'<page width="([\d.]+)"[^>]*>(.*?)</page>', html, flags=re.DOTALL):
-        for x_max, word in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)',
-                                      body):
+        for x_max, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)', body
+        ):
             if float(x_max) > float(width) - 30:  # inside the 18 mm right margin, with room to spare
                 beyond.append(word)
     return beyond
@@ -142,8 +161,9 @@ def test_report_gives_art_15_information_names_staff_by_role_and_fits_the_page(d
     clerk = factory.user(role="caseworker", offices=("abh",),
                          email="sachbearbeiterin.mit.sehr.langem.doppelnamen@stadt-osnabrueck.de")
     db.session.add(Transition(entity="person", entity_id=fixture_person.id, event="relocate",
-                              from_state="accommodated", to_state="accommodated", occurred_on=date(2026, 8, 3),
-                              by_user_id=clerk.id, reason="Verlegung_auf_Wunsch_der_Familie_wegen_Nähe_zur_"
+                              from_state="accommodated", to_state="accommodated",
+                              occurred_on=date(2026, 8, 3), by_user_id=clerk.id,
+                              reason="Verlegung_auf_Wunsch_der_Familie_wegen_Nähe_zur_"
                               "Grundschule_und_zum_Kinderarzt_in_der_Weststadt"))
     db.session.flush()
     auditor = login_as("auditor", offices=())
@@ -151,11 +171,12 @@ def test_report_gives_art_15_information_names_staff_by_role_and_fits_the_page(d
     text = _pdf_text(resp.data).replace("\u2010 ", "")  # words hyphenated at a line end, joined again
 
     for expected in ("Zwecke und Rechtsgrundlagen", "Steuerung von Aufnahme", "Art. 6 Abs. 1 lit. c und e",
-                     "Empfänger", "Übermittlung in Drittländer", "Speicherdauer", "24 Monate nach Ende des Falls",
-                     "Berichtigung (Art. 16 DSGVO)", "Löschung (Art. 17 DSGVO)",
-                     "Einschränkung der Verarbeitung (Art. 18 DSGVO)",
+                     "Empfänger", "Übermittlung in Drittländer", "Speicherdauer",
+                     "24 Monate nach Ende des Falls", "Berichtigung (Art. 16 DSGVO)",
+                     "Löschung (Art. 17 DSGVO)", "Einschränkung der Verarbeitung (Art. 18 DSGVO)",
                      "Die Landesbeauftragte für den Datenschutz Niedersachsen", "Art. 22 DSGVO",
-                     "Sachbearbeitung (Ausländerbehörde)", "Revision und Datenschutz", "Datenquelle Ausländerbehörde"):
+                     "Sachbearbeitung (Ausländerbehörde)", "Revision und Datenschutz",
+                     "Datenquelle Ausländerbehörde"):
         assert expected in text, expected
     for email in (clerk.email, auditor.user.email, "@stadt-osnabrueck.de"):
         assert email not in text

@@ -45,7 +45,12 @@ def test_anonymise_removes_identity_and_keeps_what_statistics_count(db, factory,
     assert anonymise(person, actor="retention") is True
     db.session.expire_all()
 
-    assert (person.family_name, person.given_names, person.azr_number, person.needs) == (None, None, None, None)
+    assert (person.family_name, person.given_names, person.azr_number, person.needs) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert (person.street, person.house_number, person.postcode, person.city) == (None, None, None, None)
     assert person.birth_date == date(2019, 4, 1) and person.birth_precision == "day"
     assert person.anonymised_at is not None and str(person) == f"[anonymisiert #{person.id}]"

@@ -67,9 +67,11 @@ def _snapshot(db, quarter_ends, month_ends) -> dict:
     snap = {("all", d): population(d, DIMS) for d in quarter_ends + [TODAY]}
     snap |= {("no_age", d): population(d, no_age) for d in month_ends}
     snap["transitions"] = db.session.execute(select(
-        Transition.event, Transition.from_state, Transition.to_state, _month(Transition.occurred_on), func.count()
+        Transition.event, Transition.from_state, Transition.to_state, _month(Transition.occurred_on),
+        func.count()
     ).group_by(Transition.event, Transition.from_state, Transition.to_state, _month(Transition.occurred_on))
-        .order_by(Transition.event, Transition.from_state, Transition.to_state, _month(Transition.occurred_on))).all()
+        .order_by(Transition.event, Transition.from_state, Transition.to_state,
+                  _month(Transition.occurred_on))).all()
     snap["stays"] = db.session.execute(select(Stay.room_id, _month(Stay.start_date), _month(Stay.end_date),
                                               func.count()).group_by(
         Stay.room_id, _month(Stay.start_date), _month(Stay.end_date)).order_by(
@@ -80,8 +82,10 @@ def _snapshot(db, quarter_ends, month_ends) -> dict:
                                                       func.count()).group_by(PersonNationality.position,
                                                       PersonNationality.code).order_by(
         PersonNationality.position, PersonNationality.code)).all()
-    snap["offices"] = db.session.execute(select(PersonOffice.office_code, PersonOffice.via, func.count()).group_by(
-        PersonOffice.office_code, PersonOffice.via).order_by(PersonOffice.office_code, PersonOffice.via)).all()
+    snap["offices"] = db.session.execute(select(PersonOffice.office_code, PersonOffice.via,
+                                                func.count()).group_by(
+        PersonOffice.office_code,
+        PersonOffice.via).order_by(PersonOffice.office_code, PersonOffice.via)).all()
     return snap
 
 
@@ -162,7 +166,9 @@ def test_no_anonymised_name_is_findable_anywhere(db, app, city, login_as):
     api = caseworker.get(f"/api/v1/persons/{victim.id}",
                          headers={"Authentication-Token": caseworker.auth_token}).get_data(as_text=True)
     audit = auditor.get("/admin/audit/?page_size=500").get_data(as_text=True)
-    report = auditor.post("/admin/privacy/access/pdf", data={"person_id": str(victim.id), "csrf_token": token})
+    report = auditor.post(
+        "/admin/privacy/access/pdf", data={"person_id": str(victim.id), "csrf_token": token}
+    )
     report_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(report.data)).pages)
     for where, text in (("Personenliste", listing), ("Export", export), ("API", api), ("Protokoll", audit),
                         ("Auskunftsbericht", report_text)):

@@ -1,4 +1,5 @@
-"""The record of processing (Art. 30) describes every column of every table, and the admin shows it read-only."""
+"""The record of processing (Art. 30) describes every column of every table, and the admin shows it
+read-only."""
 from __future__ import annotations
 
 import pytest

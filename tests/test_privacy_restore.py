@@ -76,7 +76,9 @@ def test_drill_restores_checks_and_reapplies_erasures_made_after_the_dump(live, 
     db.session.commit()
     k1 = marker("abh", "K-1")
 
-    result = app.test_cli_runner().invoke(args=["privacy", "restore-drill", "--dump", str(dump), "--json", "--keep"])
+    result = app.test_cli_runner().invoke(
+        args=["privacy", "restore-drill", "--dump", str(dump), "--json", "--keep"]
+    )
 
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -88,7 +90,9 @@ def test_drill_restores_checks_and_reapplies_erasures_made_after_the_dump(live, 
         with psycopg.connect(_scratch(url, report["database"])) as conn:
             rows = dict(conn.execute("SELECT id, family_name FROM person").fetchall())
             markers = {m for (m,) in conn.execute("SELECT marker FROM erased_key")}
-            chain_rows = conn.execute("SELECT count(*) FROM audit_event WHERE action = 'anonymise'").fetchone()[0]
+            chain_rows = conn.execute(
+                "SELECT count(*) FROM audit_event WHERE action = 'anonymise'"
+            ).fetchone()[0]
         assert rows[erased_id] is None and rows[kept_id] == "Bleibt"  # the backup did not resurrect anyone
         assert k1 in markers
         assert chain_rows == 1  # the re-applied erasure is logged in the restored trail
@@ -96,7 +100,9 @@ def test_drill_restores_checks_and_reapplies_erasures_made_after_the_dump(live, 
         services.drop_database(pg_server, report["database"])
     from caseapp.audit.models import AuditEvent
 
-    assert db.session.scalar(select(AuditEvent.detail).where(AuditEvent.action == "restore_drill")).startswith("ok=True")
+    assert db.session.scalar(
+        select(AuditEvent.detail).where(AuditEvent.action == "restore_drill")
+    ).startswith("ok=True")
 
 
 def test_drill_fails_on_a_broken_audit_chain_and_drops_the_scratch_database(live, tmp_path, pg_server):
@@ -116,8 +122,12 @@ def test_drill_fails_on_a_broken_audit_chain_and_drops_the_scratch_database(live
 
     assert result.exit_code == 1
     assert f"Protokoll beschädigt ab Eintrag {broken}" in result.output
-    report = json.loads(runner.invoke(args=["privacy", "restore-drill", "--dump", str(dump), "--json"]).output)
+    report = json.loads(
+        runner.invoke(args=["privacy", "restore-drill", "--dump", str(dump), "--json"]).output
+    )
     assert not report["ok"] and report["audit_broken_id"] == broken
     with psycopg.connect(pg_server) as conn:
-        left = conn.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (report["database"],)).fetchone()
+        left = conn.execute(
+            "SELECT count(*) FROM pg_database WHERE datname = %s", (report["database"],)
+        ).fetchone()
     assert left[0] == 0

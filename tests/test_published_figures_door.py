@@ -67,7 +67,9 @@ def _modules():
 
 
 def test_only_listed_modules_read_raw_counts():
-    offenders = {rel: hits for rel, path in _modules() if (hits := _reads(path, RAW)) and rel not in RAW_READERS}
+    offenders = {
+        rel: hits for rel, path in _modules() if (hits := _reads(path, RAW)) and rel not in RAW_READERS
+    }
     assert offenders == {}, "read raw counts without the door (caseapp/stats/publish.py)"
 
 
@@ -87,7 +89,8 @@ def _string_constants(path: Path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                   if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef))
-                  and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+                  and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value,
+                                                                                ast.Constant)}
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
             yield node.value

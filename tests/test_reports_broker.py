@@ -29,8 +29,8 @@ def test_worker_process_renders_a_report_sent_through_redis(app, database_url, r
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "SECRET_KEY": "broker-test-secret-key", "CASEAPP_REPORT_DIR": str(tmp_path), "CASEAPP_DEMO": "0"}
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "celery_worker", "worker", "--pool=solo", "-Q", queue,
-         "-n", f"{queue}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
+        [str(Path(sys.executable).parent / "celery"), "-A", "celery_worker", "worker", "--pool=solo", "-Q",
+         queue, "-n", f"{queue}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
          "-l", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
@@ -44,7 +44,10 @@ def test_worker_process_renders_a_report_sent_through_redis(app, database_url, r
             assert job.status == "done" and job.progress == 100 and job.pages >= 5
             data = Path(job.file_path).read_bytes()
             assert Path(job.file_path).is_relative_to(tmp_path)  # the worker's own archive directory
-            assert data.startswith(b"%PDF-") and hashlib.sha256(data).hexdigest() == job.checksum == answer["checksum"]
+            assert (
+                data.startswith(b"%PDF-")
+                and hashlib.sha256(data).hexdigest() == job.checksum == answer["checksum"]
+            )
     finally:
         worker.terminate()
         try:

@@ -16,7 +16,8 @@ ANALYST = "berichte@stadt-osnabrueck.de"
 
 
 def _seed(db):
-    """An analyst and one queued job (as if a worker had not picked it up yet); returns its id and the engine."""
+    """An analyst and one queued job (as if a worker had not picked it up yet); returns its id and the
+    engine."""
     from caseapp.reports.models import ReportJob
     from tests.factories import Factory
 
@@ -65,7 +66,9 @@ def test_progress_and_done_show_up_without_a_reload(live_server, browser_page):
     base, (job_id, engine) = live_server
     page = browser_page
     violations = []
-    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on(
+        "console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None
+    )
     login(page, base, ANALYST)
     _set_job(engine, job_id, status="queued", progress=0, step=None)
     page.goto(f"{base}/admin/reports/")

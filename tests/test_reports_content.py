@@ -37,7 +37,9 @@ def city(db, factory):
                                      household=family, sex="m" if i % 2 else "w"))
     for i, p in enumerate(people[:10]):
         factory.stay(p, shelter.rooms[i % 2], start=TODAY.replace(day=1))
-        record_transition("person", p.id, "arrive", "announced", "arrived", TODAY.replace(day=1), actor="test")
+        record_transition(
+            "person", p.id, "arrive", "announced", "arrived", TODAY.replace(day=1), actor="test"
+        )
     alone = factory.person(family_name=NAMES[3], birth=_born(12), district="12", state="housed")
     teens = [factory.person(family_name=NAMES[4], birth=_born(16), district="07", state="housed")
              for _ in range(3)]
@@ -97,7 +99,9 @@ def test_a_suppressed_cell_never_shows(app, city):
         for row in rows:
             figures = row.split()[2:]
             assert "1" not in figures and "•" in figures, (slug, row)
-        assert all(row.split()[4] in ("•", "–") for row in _rows(text, "Insgesamt") if len(row.split()) == 7), slug
+        assert all(
+            row.split()[4] in ("•", "–") for row in _rows(text, "Insgesamt") if len(row.split()) == 7
+        ), slug
 
 
 def test_jugendhilfe_counts_minors_without_an_adult(app, city):
@@ -117,7 +121,10 @@ def test_feuerwehr_ordnung_compares_occupancy_with_fire_safety_limit(app, city):
     # 12 beds, fire-safety maximum 10, 8 residents: 67 % of the beds, 80 % of the fire-safety limit.
     assert "geöffnet 12 10 8 67 % 80 %" in text
     flat = " ".join(text.split())
-    assert "war 1 Gemeinschaftsunterkunft an mindestens einem Tag geöffnet" in flat and "Keine Unterkunft überschreitet" in flat
+    assert (
+        "war 1 Gemeinschaftsunterkunft an mindestens einem Tag geöffnet" in flat
+        and "Keine Unterkunft überschreitet" in flat
+    )
     assert "KW " in text and "Zuzüge" in text
     # The shelter's own part: 12 beds, none blocked, limit 10, 8 on the data date (80 % of the limit), a
     # peak of 8, no day above the limit, 8 moves in and none out.

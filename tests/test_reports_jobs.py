@@ -34,8 +34,9 @@ def test_other_roles_get_403_everywhere_on_the_reports_page(login_as, db, role):
     assert c.get("/admin/reports/").status_code == 403
     assert c.get(f"/admin/reports/status?ids={job.id}").status_code == 403
     assert c.get(f"/admin/reports/download/{job.id}").status_code == 403
-    assert c.post("/admin/reports/request", data={"committee": "jugendhilfe", "period": "2026-09"}).status_code \
-        in (400, 403)
+    assert c.post(
+        "/admin/reports/request", data={"committee": "jugendhilfe", "period": "2026-09"}
+    ).status_code in (400, 403)
     assert db.session.scalars(db.select(ReportJob.id)).all() == [job.id]
 
 

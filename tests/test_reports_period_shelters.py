@@ -116,5 +116,7 @@ def test_only_shelters_open_in_the_period_are_counted_and_listed(app, shelters):
     assert "GU Alte Kaserne" not in text and "GU Neubau Süd" not in text
     # A report on a later period counts the new shelter, in its state of then.
     later = _render("2025-12")
-    assert "waren 2 Gemeinschaftsunterkünfte an mindestens einem Tag geöffnet, mit zusammen 26 Betten" in later
+    assert (
+        "waren 2 Gemeinschaftsunterkünfte an mindestens einem Tag geöffnet, mit zusammen 26 Betten" in later
+    )
     assert "GU Neubau Süd" in later and "GU Alte Kaserne" not in later

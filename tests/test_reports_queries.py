@@ -32,7 +32,9 @@ def test_a_child_whose_only_adult_arrives_later_is_alone_until_then(db, factory)
     father = factory.person(birth=_born(40), household=family, state="arrived", district="09")
     record_history(child, ("arrive", "arrived", TODAY - timedelta(days=30)))
     record_history(father, ("arrive", "arrived", TODAY - timedelta(days=3)))
-    assert minors_without_adult(TODAY - timedelta(days=10)) == [{"district": "09", "age_group": "3-5", "count": 1}]
+    assert minors_without_adult(TODAY - timedelta(days=10)) == [
+        {"district": "09", "age_group": "3-5", "count": 1}
+    ]
     assert minors_without_adult(TODAY) == []
 
 
@@ -79,7 +81,13 @@ def test_a_past_day_counts_everyone_in_the_state_their_history_gives_for_that_da
         return out
 
     seen = set()
-    for day in (TODAY - timedelta(days=1), left, left - timedelta(days=1), arrived, arrived - timedelta(days=1)):
+    for day in (
+        TODAY - timedelta(days=1),
+        left,
+        left - timedelta(days=1),
+        arrived,
+        arrived - timedelta(days=1),
+    ):
         got = {r["district"]: r["count"] for r in population(day, ("district",))}
         assert got == by_hand(day), day
         seen.add(tuple(sorted(got.items())))
@@ -117,7 +125,9 @@ def test_the_first_tables_summed_from_the_forecast_base_equal_the_population_que
     for years, district, state in ((4, "05", "housed"), (7, "05", "accommodated"), (16, "07", "arrived"),
                                    (35, "07", "housed"), (1, None, "housed"), (12, "09", "departed")):
         p = factory.person(birth=_born(years), household=family, state=state, district=district)
-        record_history(p, ("arrive", "arrived", TODAY - timedelta(days=50)), ("house", state, TODAY - timedelta(days=3)))
+        record_history(
+            p, ("arrive", "arrived", TODAY - timedelta(days=50)), ("house", state, TODAY - timedelta(days=3))
+        )
     filters = {"age_group": minor_labels()}
     for day in (TODAY, TODAY - timedelta(days=10)):
         query = population_query(forecast(day, 6))

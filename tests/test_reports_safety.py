@@ -62,15 +62,17 @@ def test_a_hostile_template_value_cannot_pull_in_a_local_file(tmp_path):
 def test_our_own_report_template_needs_nothing_from_outside(app):
     from caseapp.reports.committees import COMMITTEES
 
-    ctx = {"committee": COMMITTEES["jugendhilfe"], "period": parse_period("2026-09"), "data_date": date(2026, 9, 30),
-           "created": date(2026, 10, 2), "sections": [], "k": 3, "marker": "•",
-           "method": {"population": "P", "age": "A", "notes": []}}
+    ctx = {"committee": COMMITTEES["jugendhilfe"], "period": parse_period("2026-09"),
+           "data_date": date(2026, 9, 30), "created": date(2026, 10, 2), "sections": [], "k": 3,
+           "marker": "•", "method": {"population": "P", "age": "A", "notes": []}}
     rendered = render_document("reports/committee.html", ctx)
     assert rendered.data.startswith(b"%PDF-") and rendered.refused == ()
     from tests.test_reports_helpers import pdf_fonts
 
     # Only the shipped faces (declared by @font-face as "Bericht Sans") are embedded, never a system font.
-    assert pdf_fonts(rendered.data) and all(name.startswith("Bericht-Sans") for name in pdf_fonts(rendered.data))
+    assert pdf_fonts(rendered.data) and all(
+        name.startswith("Bericht-Sans") for name in pdf_fonts(rendered.data)
+    )
 
 
 @pytest.mark.parametrize("text_,start,end,label", [

@@ -22,7 +22,12 @@ def seeded(factory):
     person = factory.person(family_name=FAMILY, given_names=GIVEN, azr_number=AZR, state="accommodated",
                             office="abh", household=household, needs="rollstuhl")
     factory.stay(person, shelter.rooms[0])
-    return {"person": person.id, "household": household.id, "shelter": shelter.id, "room": shelter.rooms[0].id}
+    return {
+        "person": person.id,
+        "household": household.id,
+        "shelter": shelter.id,
+        "room": shelter.rooms[0].id,
+    }
 
 
 def _model_id(app, endpoint, seeded):
@@ -93,7 +98,9 @@ def test_anonymous_crawl_finds_no_personal_data(app, client, seeded):
 def test_roles_without_person_access_see_no_personal_data(app, login_as, seeded, role):
     c = login_as(role, offices=("abh",))
     problems = _crawl(app, c, seeded, post=False)
-    problems += _crawl(app, app.test_client(), seeded, headers={"Authentication-Token": c.auth_token}, post=False)
+    problems += _crawl(
+        app, app.test_client(), seeded, headers={"Authentication-Token": c.auth_token}, post=False
+    )
     assert not problems, "\n".join(problems)
 
 

@@ -57,9 +57,11 @@ def test_brute_force_locks_the_account_even_for_the_right_password(app, factory,
     answers_existing, answers_unknown = [], []
     for i in range(limit + 2):
         # Every attempt from another address: this is the per-account counter.
-        answers_existing.append(_comparable(_post_form(app, user.email, f"rate-{i}-passwort", ip=f"203.0.113.{i}")))
-        answers_unknown.append(_comparable(_post_form(app, "niemand@stadt-osnabrueck.de", f"rate-{i}-passwort",
-                                                      ip=f"203.0.113.{100 + i}")))
+        answers_existing.append(
+            _comparable(_post_form(app, user.email, f"rate-{i}-passwort", ip=f"203.0.113.{i}"))
+        )
+        answers_unknown.append(_comparable(_post_form(app, "niemand@stadt-osnabrueck.de",
+                                                      f"rate-{i}-passwort", ip=f"203.0.113.{100 + i}")))
     # An unknown account locks exactly like an existing one, answer for answer.
     assert answers_existing == answers_unknown
     assert "vorübergehend gesperrt" in answers_existing[-1][1]
@@ -185,5 +187,8 @@ def test_two_factor_setup_and_login_work_offline(app, db, factory, throttle, mon
     again = c2.post("/login", json={"email": user.email, "password": TEST_PASSWORD}).get_json()["response"]
     assert again["tf_required"] and again["tf_state"] == "ready"
     assert c2.get("/admin/").status_code == 302
-    assert c2.post("/tf-validate", json={"code": TOTP(key=key, format="base32").generate().token}).status_code == 200
+    assert (
+        c2.post("/tf-validate", json={"code": TOTP(key=key, format="base32").generate().token}).status_code
+        == 200
+    )
     assert c2.get("/admin/").status_code == 200

@@ -141,12 +141,16 @@ def test_session_cookie_is_http_only_and_same_site(app, factory):
 def test_redis_is_the_store_when_redis_url_is_set(tmp_path):
     from caseapp.config import load_config
 
-    assert load_config(str(tmp_path), {"TESTING": True, "REDIS_URL": "redis://x:6379/0"})["SESSION_TYPE"] == "redis"
+    assert (
+        load_config(str(tmp_path), {"TESTING": True, "REDIS_URL": "redis://x:6379/0"})["SESSION_TYPE"]
+        == "redis"
+    )
     assert load_config(str(tmp_path), {"TESTING": True, "REDIS_URL": None})["SESSION_TYPE"] == "cachelib"
 
 
 def test_redis_holds_no_session_id_and_no_usable_key(app, factory, redis_sessions):
-    """Whoever lists Redis's keys and values (SCAN, a dump) finds no cookie value: keys are HMACs of the id."""
+    """Whoever lists Redis's keys and values (SCAN, a dump) finds no cookie value: keys are HMACs of the
+    id."""
     user = factory.user(role="caseworker")
     c = _login(app, user)
     c.get("/api/v1/shelters/1", headers={"Authentication-Token": "x"})
@@ -160,7 +164,10 @@ def test_redis_holds_no_session_id_and_no_usable_key(app, factory, redis_session
         assert not any(sid.encode() in v for v in values if v), key
     for key in keys:  # a key taken as a cookie is worth nothing
         if key.startswith("caseapp:test-session:"):
-            assert _copy_with_cookie(app, key.removeprefix("caseapp:test-session:")).get("/admin/").status_code == 302
+            assert (
+                _copy_with_cookie(app, key.removeprefix("caseapp:test-session:")).get("/admin/").status_code
+                == 302
+            )
     assert _copy_with_cookie(app, sid).get("/admin/").status_code == 200
 
 

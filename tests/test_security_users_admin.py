@@ -68,7 +68,11 @@ def test_admin_cannot_deactivate_themselves(app, db, login_as):
 def test_user_pages_never_show_secrets(app, db, login_as):
     admin = login_as("admin")
     other = login_as("caseworker")
-    for url in ("/admin/users/", f"/admin/users/details/?id={other.user.id}", f"/admin/users/edit/?id={other.user.id}"):
+    for url in (
+        "/admin/users/",
+        f"/admin/users/details/?id={other.user.id}",
+        f"/admin/users/edit/?id={other.user.id}",
+    ):
         body = admin.get(url).get_data(as_text=True)
         assert other.user.email in body
         assert other.user.password not in body and other.user.fs_uniquifier not in body
@@ -108,8 +112,8 @@ def test_the_documented_commands_make_an_account_that_works_at_once(app, db):
     logs in as a JSON client straight away and works in the API with the token; `--inactive` does not."""
     runner = app.test_cli_runner()
     email = "skript.nutzerin@stadt-osnabrueck.de"
-    for args in (["users", "create", email, "--password", TEST_PASSWORD], ["roles", "add", email, "caseworker"],
-                 ["offices", "assign", email, "int"]):
+    for args in (["users", "create", email, "--password", TEST_PASSWORD],
+                 ["roles", "add", email, "caseworker"], ["offices", "assign", email, "int"]):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, (args, result.output, result.exception)
     client = app.test_client()

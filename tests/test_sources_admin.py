@@ -79,7 +79,9 @@ def test_caseworker_corrects_and_reprocesses_a_record(db, login_as):
                             data=_form(client, rejected, geburtsdatum="30.02.1990"))
     assert still_bad.status_code == 200 and "30.02.1990" in still_bad.get_data(as_text=True)
     assert db.session.get(RejectedRecord, rejected.id).status == "open"
-    resp = client.post(f"/admin/sync-quarantine/{rejected.id}", data=_form(client, rejected, geburtsdatum="28.02.1990"))
+    resp = client.post(
+        f"/admin/sync-quarantine/{rejected.id}", data=_form(client, rejected, geburtsdatum="28.02.1990")
+    )
     assert resp.status_code == 302
     done = db.session.get(RejectedRecord, rejected.id)
     assert done.status == "resolved" and done.person_id is not None
@@ -100,10 +102,19 @@ def test_reprocess_without_csrf_token_is_refused(db, login_as):
 def test_a_value_with_a_line_break_is_shown_for_correction_with_its_line_break(db, login_as):
     """A quoted value may span lines; the correction form must show it whole (an input field would drop the
     line break) so that the caseworker sees what was delivered and can fix it."""
-    summary = import_file("abh", csv_bytes([row("Q-9", strasse="Iburger Straße\nHinterhaus", geburtsdatum="31.02.1990")]),
-                          file_name="ABH_20260930.csv")
+    summary = import_file("abh",
+                          csv_bytes([row("Q-9", strasse="Iburger Straße\nHinterhaus",
+                                         geburtsdatum="31.02.1990")]), file_name="ABH_20260930.csv")
     db.session.flush()
     rejected = db.session.scalar(select(RejectedRecord).where(RejectedRecord.run_id == summary.run_id))
-    page = login_as("caseworker", offices=("abh",)).get(f"/admin/sync-quarantine/{rejected.id}").get_data(as_text=True)
-    assert '<textarea class="form-control" id="f-strasse" name="strasse" rows="2">Iburger Straße\nHinterhaus</textarea>' in page
+    page = (
+        login_as("caseworker", offices=("abh",))
+        .get(f"/admin/sync-quarantine/{rejected.id}")
+        .get_data(as_text=True)
+    )
+    assert (
+        '<textarea class="form-control" id="f-strasse" name="strasse" rows="2">Iburger '
+        'Straße\nHinterhaus</textarea>'
+        in page
+    )
     assert 'id="f-familienname" name="familienname" value="Haddad"' in page

@@ -13,7 +13,9 @@ AZR = "555555555555"
 
 
 def _record(db, key: str) -> SourceRecord | None:
-    return db.session.scalar(select(SourceRecord).where(SourceRecord.source_code == "abh", SourceRecord.key == key))
+    return db.session.scalar(
+        select(SourceRecord).where(SourceRecord.source_code == "abh", SourceRecord.key == key)
+    )
 
 
 def test_new_key_with_the_azr_of_a_different_human_is_a_conflict_not_a_merge(db, factory):
@@ -30,7 +32,12 @@ def test_new_key_with_the_azr_of_a_different_human_is_a_conflict_not_a_merge(db,
         assert personal not in error["message"]
     db.session.expire_all()
     kept = db.session.get(Person, other.id)
-    assert (kept.family_name, kept.given_names, kept.birth.german, kept.sex) == ("Kowalska", "Anna", "02.03.1975", "w")
+    assert (kept.family_name, kept.given_names, kept.birth.german, kept.sex) == (
+        "Kowalska",
+        "Anna",
+        "02.03.1975",
+        "w",
+    )
     assert _record(db, "C-1") is None
     assert db.session.scalar(select(func.count(Person.id))) == persons + 1
     assert db.session.scalar(select(RejectedRecord.key)) == "C-1"
@@ -63,7 +70,9 @@ def test_one_day_apart_is_another_human(db, factory):
 ])
 def test_same_human_is_linked(db, factory, stored_birth, stored_sex, delivered_birth, delivered_sex):
     known = factory.person(azr_number=AZR, office="int", birth=stored_birth, sex=stored_sex, state="arrived")
-    s = import_abh(csv_bytes([row("C-5", azr_nr=AZR, geburtsdatum=delivered_birth, geschlecht=delivered_sex)]))
+    s = import_abh(
+        csv_bytes([row("C-5", azr_nr=AZR, geburtsdatum=delivered_birth, geschlecht=delivered_sex)])
+    )
     assert (s.created, s.updated, s.rejected) == (0, 1, 0), s.errors
     assert _record(db, "C-5").person_id == known.id
 

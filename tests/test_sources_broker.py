@@ -34,16 +34,16 @@ def stack(pg_server, redis_url, tmp_path):
                CASEAPP_INBOX=str(tmp_path / "inbox"), CASEAPP_ARCHIVE=str(tmp_path / "archive"),
                CASEAPP_SYNC_LOCK_SECONDS="3")
     done = subprocess.run([str(ROOT / ".venv/bin/caseapp"), "db", "upgrade"], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     (tmp_path / "inbox" / "abh").mkdir(parents=True)
     workers: list[subprocess.Popen] = []
 
     def start_worker() -> subprocess.Popen:
         proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/celery"), "-A", "celery_worker", "worker", "--concurrency=1", "--pool=prefork",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
-             "-n", f"sync-test-{os.getpid()}@%h"],
+            [str(ROOT / ".venv/bin/celery"), "-A", "celery_worker", "worker", "--concurrency=1",
+             "--pool=prefork", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "--loglevel=WARNING", "-n", f"sync-test-{os.getpid()}@%h"],
             env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         workers.append(proc)
         return proc
@@ -99,7 +99,9 @@ def test_beat_scan_imports_inbox_in_as_of_order_archives_and_never_twice(stack):
     assert runs == [("ABH_20260930.csv", "done", 2, 0, 0), ("ABH_20261031.csv", "done", 0, 1, 1)]
     assert list(inbox.iterdir()) == []
     archived = sorted(p.name for p in stack["archive"].iterdir())
-    assert len([n for n in archived if n.endswith(".csv")]) == 2 and any(n.endswith(".sha256") for n in archived)
+    assert len([n for n in archived if n.endswith(".csv")]) == 2 and any(
+        n.endswith(".sha256") for n in archived
+    )
     # The same file once more: recognised by its checksum, archived again, not imported again.
     (inbox / "copy_of_ABH_20261031.csv").write_bytes(later)
     stack["send_scan"]()
@@ -110,7 +112,9 @@ def test_beat_scan_imports_inbox_in_as_of_order_archives_and_never_twice(stack):
 def test_worker_killed_mid_run_leaves_data_consistent_and_the_next_run_completes(stack):
     inbox, url = stack["inbox"], stack["url"]
     n = 20000
-    (inbox / "ABH_20260930.csv").write_bytes(csv_bytes([row(f"K-{i}", familienname=f"Name{i}") for i in range(n)]))
+    (inbox / "ABH_20260930.csv").write_bytes(
+        csv_bytes([row(f"K-{i}", familienname=f"Name{i}") for i in range(n)])
+    )
     worker = stack["start_worker"]()
     stack["send_scan"]()
     _wait(lambda: _query(url, "SELECT 1 FROM sync_run WHERE status = 'running'"), 180, "the run to start")

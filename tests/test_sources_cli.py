@@ -1,4 +1,5 @@
-"""`caseapp sync import` as a console script in a subprocess, on PostgreSQL and SQLite: JSON and exit codes."""
+"""`caseapp sync import` as a console script in a subprocess, on PostgreSQL and SQLite: JSON and exit
+codes."""
 from __future__ import annotations
 
 import json
@@ -14,8 +15,8 @@ from tests.test_sources_support import HEADER, csv_bytes, row
 
 ROOT = Path(__file__).resolve().parent.parent
 CASEAPP = str(ROOT / ".venv" / "bin" / "caseapp")
-KEYS = ["source", "as_of", "records", "created", "updated", "unchanged", "rejected", "missing", "linked", "queued",
-        "new_persons", "errors"]
+KEYS = ["source", "as_of", "records", "created", "updated", "unchanged", "rejected", "missing", "linked",
+        "queued", "new_persons", "errors"]
 
 
 def _env(url: str, tmp: Path) -> dict:
@@ -26,7 +27,8 @@ def _env(url: str, tmp: Path) -> dict:
 
 
 def _run(env, *args):
-    return subprocess.run([CASEAPP, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
+    return subprocess.run([CASEAPP, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=180,
+                          check=False)
 
 
 @pytest.fixture(scope="module", params=["postgresql", "sqlite"])
@@ -55,9 +57,10 @@ def _persons(url: str) -> int:
 
 
 def test_import_prints_exactly_the_summary_and_exits_0(cli_env):
-    env, tmp, url = cli_env
+    env, tmp, _url = cli_env
     path = tmp / "ABH_20260930.csv"
-    path.write_bytes(csv_bytes([row("C-1"), row("C-2", geburtsdatum="00.13.1990"), row("C-3", geschlecht="q")],
+    path.write_bytes(csv_bytes([row("C-1"), row("C-2", geburtsdatum="00.13.1990"), row("C-3",
+                                                                                       geschlecht="q")],
                                encoding="cp1252", eol="\r\n"))
     done = _run(env, "sync", "import", "abh", str(path), "--json")
     assert done.returncode == 0, done.stderr
@@ -67,8 +70,15 @@ def test_import_prints_exactly_the_summary_and_exits_0(cli_env):
         "source": "abh", "as_of": "2026-09-30", "records": 3, "created": 1, "updated": 0, "unchanged": 0,
         "rejected": 2, "missing": 0, "linked": 0, "queued": 0, "new_persons": 1}
     assert [(e["line"], e["column"]) for e in summary["errors"]] == [(3, "geburtsdatum"), (4, "geschlecht")]
-    again = json.loads(_run(env, "sync", "import", "abh", str(path), "--json", "--as-of", "2026-10-01").stdout)
-    assert (again["as_of"], again["unchanged"], again["created"], again["rejected"]) == ("2026-10-01", 1, 0, 2)
+    again = json.loads(
+        _run(env, "sync", "import", "abh", str(path), "--json", "--as-of", "2026-10-01").stdout
+    )
+    assert (again["as_of"], again["unchanged"], again["created"], again["rejected"]) == (
+        "2026-10-01",
+        1,
+        0,
+        2,
+    )
 
 
 def test_whole_file_rejection_exits_2_and_changes_nothing(cli_env):

@@ -32,7 +32,9 @@ def test_unchanged_record_departs_when_the_stichtag_reaches_its_move_out_date(db
     d1 = abh_person(db, "D-1")
     assert d1.state == "departed"
     assert _steps(db, d1.id)[-1] == ("depart", date(2026, 10, 15), "source:abh")
-    last = db.session.scalar(select(Transition).where(Transition.entity_id == d1.id, Transition.event == "depart"))
+    last = db.session.scalar(
+        select(Transition).where(Transition.entity_id == d1.id, Transition.event == "depart")
+    )
     assert "Wegzugsdatum erreicht" in last.reason
     assert abh_person(db, "D-2").state == "housed"
 
@@ -62,6 +64,8 @@ def test_departure_closes_the_shelter_stay_like_a_changed_record(db, factory):
 
 def test_rejected_record_does_not_depart_on_old_data(db):
     import_abh(FILE, "ABH_20260930.csv")
-    s = import_abh(csv_bytes([row("D-1", wegzugsdatum="15.10.2026", geschlecht="q"), row("D-2")]), "ABH_20261031.csv")
+    s = import_abh(
+        csv_bytes([row("D-1", wegzugsdatum="15.10.2026", geschlecht="q"), row("D-2")]), "ABH_20261031.csv"
+    )
     assert s.rejected == 1
     assert abh_person(db, "D-1").state == "housed"

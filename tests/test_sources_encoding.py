@@ -14,7 +14,9 @@ from tests.test_sources_support import abh_person, csv_bytes, import_abh, row
     ("familienname", "BLÅ\u00a0HAV"),     # Å + no-break space: C5 A0, in UTF-8 a Latin letter (Š)
 ])
 def test_windows_1252_with_letter_symbol_pairs_is_read_as_windows_1252(db, column, value):
-    data = csv_bytes([row("W-1", **{column: value}), row("W-2", familienname="Müßig-Öztürk")], encoding="cp1252")
+    data = csv_bytes(
+        [row("W-1", **{column: value}), row("W-2", familienname="Müßig-Öztürk")], encoding="cp1252"
+    )
     s = import_abh(data)
     assert (s.status, s.created, s.rejected) == ("done", 2, 0), s.message
     assert getattr(abh_person(db, "W-1"), {"vornamen": "given_names", "familienname": "family_name",
@@ -40,7 +42,9 @@ def test_utf8_file_with_one_stray_windows_1252_byte_is_rejected_naming_the_line(
 
 @pytest.mark.parametrize("byte", [b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"])
 def test_bytes_unassigned_in_windows_1252_reject_the_file(db, byte):
-    data = csv_bytes([row("N-1"), row("N-2", familienname="Weiß")], encoding="cp1252").replace(b"Wei", b"Wei" + byte)
+    data = csv_bytes([row("N-1"), row("N-2", familienname="Weiß")], encoding="cp1252").replace(
+        b"Wei", b"Wei" + byte
+    )
     s = import_abh(data)
     assert s.status == "rejected"
     assert "weder UTF-8 noch Windows-1252" in s.message and "nicht belegt" in s.message

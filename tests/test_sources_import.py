@@ -22,7 +22,8 @@ def test_sample_file_is_imported_with_partial_dates_and_nationalities(db):
         summary = import_abh(fh.read())
     assert summary.as_json() | {"errors": []} == {
         "source": "abh", "as_of": "2026-09-30", "records": 12, "created": 12, "updated": 0,
-        "unchanged": 0, "rejected": 0, "missing": 0, "linked": 0, "queued": 0, "new_persons": 12, "errors": []}
+        "unchanged": 0, "rejected": 0, "missing": 0, "linked": 0, "queued": 0, "new_persons": 12,
+        "errors": []}
     zainab = abh_person(db, "S-000003")
     assert zainab.birth.german == "00.00.1988"
     assert abh_person(db, "S-000005").birth.german == "00.07.2001"

@@ -30,7 +30,9 @@ def test_scan_imports_good_files_records_rejected_ones_and_ignores_partial_uploa
 
     root, archive = inbox
     (root / "ABH_20260930.csv").write_bytes(csv_bytes([row("I-1")]))
-    (root / "ABH_20261031.csv").write_bytes(csv_bytes([row("I-1")], header=[c for c in HEADER if c != "abh_id"]))
+    (root / "ABH_20261031.csv").write_bytes(
+        csv_bytes([row("I-1")], header=[c for c in HEADER if c != "abh_id"])
+    )
     (root / "ABH_20261130.csv.part").write_bytes(b"still uploading")
     assert scan_inbox.delay().get() == ["abh"]
     runs = db.session.execute(select(Delivery.file_name, SyncRun.status, SyncRun.created, SyncRun.message)

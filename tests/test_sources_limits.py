@@ -1,4 +1,5 @@
-"""Every length and format limit of spec/abh-delivery.md and of the database is a rejected record, never a crash."""
+"""Every length and format limit of spec/abh-delivery.md and of the database is a rejected record, never a
+crash."""
 from __future__ import annotations
 
 import pytest

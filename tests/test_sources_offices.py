@@ -109,7 +109,12 @@ def test_sch_sample_workbook_takes_date_cells_as_dates(db):
     ahmadi = person_of(db, "sch", "SC-9002")
     assert ahmadi.nationality_codes == ["XXX"]  # the school office does not deliver nationality
     fact = db.session.scalar(select(SchFact).join(SourceRecord).where(SourceRecord.key == "SC-9001"))
-    assert (fact.school_number, fact.school_type, fact.grade, fact.language_support) == ("94512", "GS", 4, "DAZ")
+    assert (fact.school_number, fact.school_type, fact.grade, fact.language_support) == (
+        "94512",
+        "GS",
+        4,
+        "DAZ",
+    )
     again = run("sch", (DATA / "SCH_20261130.xlsx").read_bytes(), "SCH_20261130.xlsx")
     assert again.unchanged == 5
 
@@ -127,8 +132,10 @@ def test_sch_rejects_a_number_as_birth_date_by_row_and_bad_workbooks_whole(db):
 
 
 def test_jc_is_rejected_whole_until_the_connection_is_approved(app, db):
-    data = (b"jc_id;familienname;vornamen;geburtsdatum;geschlecht;staatsangehoerigkeit;erwerbsstatus;sprachniveau\n"
-            b"JC-1;Haddad;Samir;17.05.1990;m;SYR;ARBEITSUCHEND;B1\n")
+    data = (
+        b"jc_id;familienname;vornamen;geburtsdatum;geschlecht;staatsangehoerigkeit;erwerbsstatus;sprachniveau\n"
+        b"JC-1;Haddad;Samir;17.05.1990;m;SYR;ARBEITSUCHEND;B1\n"
+    )
     refused = import_file("jc", data, file_name="JC_20261001.csv")
     assert refused.status == "rejected" and "nicht freigegeben" in refused.message
     assert db.session.scalar(select(SourceRecord.id).where(SourceRecord.source_code == "jc")) is None

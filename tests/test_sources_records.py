@@ -26,7 +26,10 @@ def test_line_break_inside_a_quoted_value_belongs_to_the_value(db, eol):
 
 
 def test_multi_line_record_reimported_is_unchanged_and_an_error_names_its_first_line(db):
-    rows = [row("M-4", strasse="Am Markt 1\n\nRückgebäude"), row("M-5", strasse="Hof\n2", geburtsdatum="31.02.1990")]
+    rows = [
+        row("M-4", strasse="Am Markt 1\n\nRückgebäude"),
+        row("M-5", strasse="Hof\n2", geburtsdatum="31.02.1990"),
+    ]
     data = csv_bytes(rows, eol="\r\n")
     s = import_abh(data)
     assert (s.records, s.created, s.rejected) == (2, 1, 1)
@@ -42,7 +45,10 @@ def test_multi_line_record_reimported_is_unchanged_and_an_error_names_its_first_
 
 
 def test_broken_quote_is_one_error_for_its_record_and_spares_the_next_ones(db):
-    data = csv_bytes([row("B-0")], raw_lines=[BROKEN]) + csv_bytes([row("B-2"), row("B-3")])[len(";".join(HEADER)) + 1:]
+    data = (
+        csv_bytes([row("B-0")], raw_lines=[BROKEN])
+        + csv_bytes([row("B-2"), row("B-3")])[len(";".join(HEADER)) + 1 :]
+    )
     s = import_abh(data)
     assert (s.records, s.created, s.rejected) == (4, 3, 1)
     assert len(s.errors) == 1
@@ -65,7 +71,9 @@ def test_broken_quote_before_a_record_with_quoted_values(db):
 
 
 def test_broken_quote_on_the_last_line_and_text_after_a_closing_quote(db):
-    data = csv_bytes([row("B-6")], raw_lines=['B-7;;"Al "Abu" Haddad";Samir;17.05.1990;m;SYR;AE;;;;;;;;;;', BROKEN])
+    data = csv_bytes(
+        [row("B-6")], raw_lines=['B-7;;"Al "Abu" Haddad";Samir;17.05.1990;m;SYR;AE;;;;;;;;;;', BROKEN]
+    )
     s = import_abh(data)
     assert (s.records, s.created, s.rejected) == (3, 1, 2)
     assert [(e["line"], e["column"]) for e in s.errors] == [(3, "familienname"), (4, "familienname")]

@@ -33,9 +33,11 @@ def test_encodings_and_line_endings_give_the_same_names(db, encoding, bom, eol):
 @pytest.mark.parametrize("data,fragment", [
     (b"", "leer"),
     ("abh_id;familienname\n".encode("utf-16"), "UTF-16"),
-    (csv_bytes([row("X-1", familienname="Müller")]).replace(b"Samir", b"Sam\xe4r"), "weder UTF-8 noch Windows-1252"),
+    (csv_bytes([row("X-1", familienname="Müller")]).replace(b"Samir", b"Sam\xe4r"),
+     "weder UTF-8 noch Windows-1252"),
     (csv_bytes([row("X-1")], encoding="cp1252") + b"\x81\n", "weder UTF-8 noch Windows-1252"),
-    (csv_bytes([row("X-1")], header=[c for c in HEADER if c != "geburtsdatum"]), "Pflichtspalte fehlt: geburtsdatum"),
+    (csv_bytes([row("X-1")], header=[c for c in HEADER if c != "geburtsdatum"]),
+     "Pflichtspalte fehlt: geburtsdatum"),
     (";".join(HEADER).encode() + b"\r\n", "keine Datensätze"),
     (b"%PDF-1.4\n1 0 obj\n", "keine Lieferung"),
     (csv_bytes([row("X-1")]).replace(b";", b","), "Trennzeichen"),
@@ -89,7 +91,9 @@ def test_every_bad_value_names_its_column(db):
 
 
 def test_duplicate_key_first_line_counts(db):
-    s = import_abh(csv_bytes([row("D-1", familienname="Erste"), row("D-2"), row("D-1", familienname="Zweite")]))
+    s = import_abh(
+        csv_bytes([row("D-1", familienname="Erste"), row("D-2"), row("D-1", familienname="Zweite")])
+    )
     assert (s.created, s.rejected) == (2, 1)
     assert s.errors == [{"line": 4, "column": "abh_id", "message": s.errors[0]["message"]}]
     assert "Zeile 2" in s.errors[0]["message"]
@@ -123,7 +127,8 @@ def test_person_known_from_elsewhere_is_linked_not_duplicated(db, factory):
 
 
 def test_markup_and_formulas_are_kept_as_data(db):
-    s = import_abh(csv_bytes([row("M-1", familienname="<script>alert(1)</script>", vornamen="=cmd|' /C calc'!A0",
+    s = import_abh(csv_bytes([row("M-1", familienname="<script>alert(1)</script>",
+                                  vornamen="=cmd|' /C calc'!A0",
                                strasse="+49 Weg", hausnummer="@1")]))
     assert s.created == 1
     p = abh_person(db, "M-1")
@@ -143,13 +148,16 @@ def test_quoted_values_and_broken_quotes(db):
 def test_values_equal_after_normalisation_are_unchanged(db):
     import_abh(csv_bytes([row("N-1", familienname="Müller", vornamen="José")]))
     nfd = unicodedata.normalize("NFD", "  Müller ")
-    s = import_abh(csv_bytes([row("N-1", familienname=nfd, vornamen=" José\t")], eol="\r\n"), name="ABH_20261001.csv")
+    s = import_abh(
+        csv_bytes([row("N-1", familienname=nfd, vornamen=" José\t")], eol="\r\n"), name="ABH_20261001.csv"
+    )
     assert (s.unchanged, s.updated) == (1, 0)
 
 
 def test_change_updates_the_field_and_records_provenance(db):
     import_abh(csv_bytes([row("U-1", aufenthaltsstatus="GESTATTUNG"), row("U-2")]))
-    s = import_abh(csv_bytes([row("U-1", aufenthaltsstatus="AE", rechtsgrundlage="§ 25 Abs. 2 AufenthG"), row("U-2")]),
+    s = import_abh(csv_bytes([row("U-1", aufenthaltsstatus="AE", rechtsgrundlage="§ 25 Abs. 2 AufenthG"),
+                              row("U-2")]),
                 name="ABH_20261031.csv")
     assert (s.updated, s.unchanged) == (1, 1)
     p = abh_person(db, "U-1")
@@ -180,7 +188,8 @@ def test_move_out_date_departs_and_shelter_address_means_arrived(db, factory):
     assert abh_person(db, "W-2").state == "arrived"
     existing = abh_person(db, "W-3")
     assert existing.state == "housed"
-    import_abh(csv_bytes([row("W-1", wegzugsdatum="15.09.2026"), row("W-2", strasse="Sedanstraße", hausnummer="115"),
+    import_abh(csv_bytes([row("W-1", wegzugsdatum="15.09.2026"),
+                          row("W-2", strasse="Sedanstraße", hausnummer="115"),
                        row("W-3", wegzugsdatum="20.10.2026")]), name="ABH_20261031.csv")
     assert abh_person(db, "W-3").state == "departed"
     last = db.session.scalars(select(Transition).where(Transition.entity_id == existing.id)
@@ -196,7 +205,9 @@ def test_families_become_households(db):
 
 def test_first_line_of_a_key_counts_even_when_a_later_copy_is_identical_to_last_time(db):
     import_abh(csv_bytes([row("R-1", familienname="Alt")]))
-    s = import_abh(csv_bytes([row("R-1", familienname="Neu"), row("R-1", familienname="Alt")]), name="ABH_20261031.csv")
+    s = import_abh(
+        csv_bytes([row("R-1", familienname="Neu"), row("R-1", familienname="Alt")]), name="ABH_20261031.csv"
+    )
     assert (s.updated, s.unchanged, s.rejected) == (1, 0, 1)
     assert s.errors[0]["line"] == 3 and "Zeile 2" in s.errors[0]["message"]
     assert abh_person(db, "R-1").family_name == "Neu"

@@ -23,11 +23,13 @@ def _record(db, key):
 def test_full_cycle_on_sqlite(sqlite_db):
     db = sqlite_db
     first = import_file("abh", csv_bytes([row("S-1", familien_id="F1"), row("S-2", familien_id="F1"),
-                                          row("S-3", geburtsdatum="00.13.1990")]), file_name="ABH_20260930.csv")
+                                          row("S-3", geburtsdatum="00.13.1990")]),
+                        file_name="ABH_20260930.csv")
     db.session.commit()
     assert (first.created, first.rejected) == (2, 1)
     assert _record(db, "S-1").person.household_id == _record(db, "S-2").person.household_id is not None
-    second = import_file("abh", csv_bytes([row("S-1", aufenthaltsstatus="AE", staatsangehoerigkeit="SYR,TUR")]),
+    second = import_file("abh",
+                         csv_bytes([row("S-1", aufenthaltsstatus="AE", staatsangehoerigkeit="SYR,TUR")]),
                          file_name="ABH_20261031.csv")
     db.session.commit()
     assert (second.updated, second.missing) == (1, 1)

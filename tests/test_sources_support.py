@@ -1,9 +1,9 @@
 """Builders of abh delivery files for the sync tests: real bytes in any encoding, order and line ending."""
 from __future__ import annotations
 
-HEADER = ["abh_id", "azr_nr", "familienname", "vornamen", "geburtsdatum", "geschlecht", "staatsangehoerigkeit",
-          "aufenthaltsstatus", "rechtsgrundlage", "einreisedatum", "zuzugsdatum", "wegzugsdatum", "strasse",
-          "hausnummer", "plz", "ort", "stadtteil", "familien_id"]
+HEADER = ["abh_id", "azr_nr", "familienname", "vornamen", "geburtsdatum", "geschlecht",
+          "staatsangehoerigkeit", "aufenthaltsstatus", "rechtsgrundlage", "einreisedatum", "zuzugsdatum",
+          "wegzugsdatum", "strasse", "hausnummer", "plz", "ort", "stadtteil", "familien_id"]
 
 
 def row(abh_id: str, **overrides) -> dict:

@@ -16,7 +16,8 @@ ANALYST = "statistik@stadt-osnabrueck.de"
 
 
 def _seed(db):
-    """An analyst; four adults in Innenstadt (01), three school children in 02, one announced (not counted)."""
+    """An analyst; four adults in Innenstadt (01), three school children in 02, one announced (not
+    counted)."""
     from tests.factories import Factory
 
     f = Factory(db)

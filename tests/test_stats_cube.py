@@ -1,4 +1,5 @@
-"""The cube path for today's population gives exactly the plain GROUP BY's rows, through every kind of write."""
+"""The cube path for today's population gives exactly the plain GROUP BY's rows, through every kind of
+write."""
 from __future__ import annotations
 
 import random
@@ -35,7 +36,8 @@ def build_city(factory, births, rng):
     for i, birth in enumerate(births * 2):
         people.append(factory.person(
             birth=birth, sex=rng.choice("mwd"), district=rng.choice(["01", "02", "07", None]),
-            nationalities=(rng.choice(["SYR", "UKR", "AFG"]),), residence_status=rng.choice(["AE", "NE", "GESTATTUNG"]),
+            nationalities=(rng.choice(["SYR", "UKR", "AFG"]),),
+            residence_status=rng.choice(["AE", "NE", "GESTATTUNG"]),
             state=rng.choice(["arrived", "accommodated", "housed", "announced", "departed"]),
         ))
     return people

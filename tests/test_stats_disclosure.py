@@ -61,7 +61,9 @@ def disclosed(rows, dims, published) -> list:
         for c in cells:
             members.setdefault((subset, tuple(c[i] for i in idx)), []).append(c)
     printed = {m: published[m[0]][m[1]] for m in members if published[m[0]][m[1]] is not None}
-    cap = {c: min([printed[m] for m, cs in members.items() if m in printed and c in cs] or [30]) for c in hidden}
+    cap = {
+        c: min([printed[m] for m, cs in members.items() if m in printed and c in cs] or [30]) for c in hidden
+    }
 
     def feasible(var, true):
         """Is there a filling in which `var` is not `true`? Depth-first over the hidden cells, pruned by

@@ -7,7 +7,10 @@ from caseapp.districts.cli import import_geojson
 
 
 def square(x):
-    return {"type": "Polygon", "coordinates": [[[x, 52.0], [x + 0.01, 52.0], [x + 0.01, 52.01], [x, 52.01], [x, 52.0]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[x, 52.0], [x + 0.01, 52.0], [x + 0.01, 52.01], [x, 52.01], [x, 52.0]]],
+    }
 
 
 def test_import_stores_geometries_and_refuses_bad_files(app, db, tmp_path):
@@ -15,7 +18,8 @@ def test_import_stores_geometries_and_refuses_bad_files(app, db, tmp_path):
 
     good = tmp_path / "stadtteile.geojson"
     good.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"Stadtteil": str(n)}, "geometry": square(8 + n / 100)} for n in (1, 7)
+        {"type": "Feature", "properties": {"Stadtteil": str(n)}, "geometry": square(8 + n / 100)} for n in (1,
+                                                                                                            7)
     ]}))
     runner = app.test_cli_runner()
     result = runner.invoke(import_geojson, [str(good)])

@@ -78,7 +78,9 @@ def test_a_margin_inside_a_bigger_table_hides_at_least_what_it_hides_alone(rows)
     by_r = {}
     for row in rows:
         by_r[row["r"]] = by_r.get(row["r"], 0) + row["count"]
-    alone = {r["r"]: r["count"] for r in protect([{"r": r, "count": n} for r, n in by_r.items() if n], ("r",), K)}
+    alone = {
+        r["r"]: r["count"] for r in protect([{"r": r, "count": n} for r, n in by_r.items() if n], ("r",), K)
+    }
     inside = {k[0]: v for k, v in protect_with_margins(rows, ("r", "c"), K)[("r",)].items()}
     assert alone.keys() == inside.keys()
     for key, value in inside.items():

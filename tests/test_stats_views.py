@@ -56,7 +56,9 @@ def test_caseworker_sees_exact_counts_of_own_offices(login_as, small_city):
 
 def test_api_population_as_interfaces_md(login_as, small_city):
     c = login_as("analyst")
-    resp = c.get("/api/v1/stats/population?by=district,age_group", headers={"Authentication-Token": c.auth_token})
+    resp = c.get(
+        "/api/v1/stats/population?by=district,age_group", headers={"Authentication-Token": c.auth_token}
+    )
     assert resp.status_code == 200
     body = resp.get_json()
     rows = {r["district"]: r["count"] for r in body["rows"]}
@@ -68,7 +70,9 @@ def test_api_population_as_interfaces_md(login_as, small_city):
 
 def test_api_caseworker_exact(login_as, small_city):
     c = login_as("caseworker", offices=("abh",))
-    body = c.get("/api/v1/stats/population?by=district", headers={"Authentication-Token": c.auth_token}).get_json()
+    body = c.get(
+        "/api/v1/stats/population?by=district", headers={"Authentication-Token": c.auth_token}
+    ).get_json()
     assert {r["district"]: r["count"] for r in body["rows"]} == {"07": 5, "08": 1, "09": 4}
     assert body["protected"] is False
 

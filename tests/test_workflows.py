@@ -41,7 +41,9 @@ def test_person_events_per_state(state, events):
     assert allowed_events(Person(state)) == events
 
 
-@pytest.mark.parametrize("state,events", [("planned", ["open", "close"]), ("open", ["close"]), ("closed", [])])
+@pytest.mark.parametrize(
+    "state,events", [("planned", ["open", "close"]), ("open", ["close"]), ("closed", [])]
+)
 def test_shelter_events_per_state(state, events):
     assert allowed_events(Shelter(state)) == events
 
@@ -83,7 +85,7 @@ def test_relocation_into_the_same_room_is_refused_by_the_guard():
 
 def test_docs_workflows_md_is_generated_from_the_machines():
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "gen_workflow_docs.py"), "--check"],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, "docs/workflows.md is stale: run python scripts/gen_workflow_docs.py"
     text = (ROOT / "docs" / "workflows.md").read_text(encoding="utf-8")
     assert "arrived --> housed: move_out" in text and "open --> closed: close / Schließen [is_empty]" in text

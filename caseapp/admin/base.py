@@ -89,7 +89,9 @@ class SecureMixin:
         """
         from caseapp.admin.i18n import language
 
-        roles = role_names(current_user._get_current_object()) if current_user.is_authenticated else frozenset()
+        roles = (
+            role_names(current_user._get_current_object()) if current_user.is_authenticated else frozenset()
+        )
         key = (id(self.admin), roles, language(), self.endpoint, request.script_root)
         html = _MENUS.get(key)
         if html is None:

@@ -20,7 +20,7 @@ from caseapp.people.models import Person
 from caseapp.shelters.board import board_rows
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.placement.rules import Mover, breaches, refusal, sleepers_by_room
-from caseapp.shelters.queries import active_stay, capacity, for_state, rooms_capacity
+from caseapp.shelters.queries import active_stay, for_state, rooms_capacity, shelters_capacity
 
 # How many allocation candidates a select offers (sorted by name); more means searching the person list.
 CANDIDATE_LIMIT = 300
@@ -59,8 +59,9 @@ class BoardView(SecureBaseView):
         shelters = db.session.scalars(select(Shelter).where(Shelter.state != "closed")
                                       .options(selectinload(Shelter.rooms)).order_by(Shelter.name)).all()
         rows = []
+        figures_of = shelters_capacity(shelters)  # one query for all, not one per shelter
         for shelter in shelters:
-            figures = for_state(capacity(shelter), shelter.state)
+            figures = for_state(figures_of[shelter.id], shelter.state)
             rows.append({"shelter": shelter, "figures": figures, "fill": fill_class(figures, shelter.state)})
         # The sum line counts open shelters only: a planned shelter's beds cannot be allocated yet.
         totals = {k: sum(r["figures"][k] for r in rows if r["shelter"].state == "open")
@@ -77,7 +78,9 @@ class BoardView(SecureBaseView):
                                          .where(Person.id.in_(ids)))) if ids else set()
         rows, totals = board_rows(shelter, visible_ids=visible)
         candidates = self._candidates() if self.may_allocate else []
-        audit_read("person", visible | {p.id for p in candidates}, by=current_user, channel="admin", what="board")
+        audit_read(
+            "person", visible | {p.id for p in candidates}, by=current_user, channel="admin", what="board"
+        )
         return self.render("admin/board/shelter.html", shelter=shelter, rows=rows, totals=totals,
                            candidates=candidates,
                            targets=self._targets() if self.may_allocate else [],

@@ -40,7 +40,9 @@ class HouseholdActions:
         return household
 
     def get_save_return_url(self, model, is_created=False):
-        return self.get_url(".details_view", id=model.id) if model is not None else self.get_url(".index_view")
+        return (
+            self.get_url(".details_view", id=model.id) if model is not None else self.get_url(".index_view")
+        )
 
     def household_context(self, household, members) -> dict:
         """What the details page needs beyond the members: events, shelters, suggestions."""

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, g, redirect, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from wtforms.fields.choices import SelectChoice
 
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, nationality_name
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE
@@ -33,8 +34,18 @@ RESIDENCE_STATUSES_EN = {
 BOOKKEEPING_DE = {"register": "Erfassung", "block_beds": "Betten gesperrt"}
 BOOKKEEPING_EN = {"register": "Registration", "block_beds": "Beds blocked"}
 # Room features (interfaces.md names them in German).
-FEATURES_DE = {"barrierefrei": "barrierefrei", "familie": "Familie", "frauen": "Frauen", "gemischt": "gemischt"}
-FEATURES_EN = {"barrierefrei": "barrier-free", "familie": "family", "frauen": "women only", "gemischt": "mixed"}
+FEATURES_DE = {
+    "barrierefrei": "barrierefrei",
+    "familie": "Familie",
+    "frauen": "Frauen",
+    "gemischt": "gemischt",
+}
+FEATURES_EN = {
+    "barrierefrei": "barrier-free",
+    "familie": "family",
+    "frauen": "women only",
+    "gemischt": "mixed",
+}
 _TABLES = {
     "state": (STATE_LABELS_DE, STATE_LABELS_EN),
     "feature": (FEATURES_DE, FEATURES_EN),
@@ -79,7 +90,13 @@ class LazyLabel:
 
 
 def code_options(kind: str, codes) -> list[tuple[str, LazyLabel]]:
+    """(code, label) pairs, as Flask-Admin's list filters take them."""
     return [(code, LazyLabel(kind, code)) for code in codes]
+
+
+def code_choices(kind: str, codes) -> list[SelectChoice]:
+    """The same for a form's SelectField (WTForms deprecates plain tuples there)."""
+    return [SelectChoice(code, LazyLabel(kind, code)) for code in codes]
 
 
 def _safe_target(target: str | None) -> str:

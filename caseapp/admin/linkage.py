@@ -24,7 +24,8 @@ CORE = (("family_name", "Familienname"), ("given_names", "Vornamen"), ("birth", 
         ("sex", "Geschlecht"), ("nationalities", "Staatsangehörigkeiten"), ("address", "Anschrift"),
         ("azr_number", "AZR-Nummer"), ("created", "Erfasst am"))
 WHY_LABELS = {"family_name": "Familienname", "given_names": "Vornamen", "birth_date": "Geburtsdatum",
-              "sex": "Geschlecht", "nationality": "Staatsangehörigkeit", "address": "Anschrift", "azr": "AZR-Nummer"}
+              "sex": "Geschlecht", "nationality": "Staatsangehörigkeit", "address": "Anschrift",
+              "azr": "AZR-Nummer"}
 
 
 def core_of(person: Person | None) -> dict:
@@ -35,8 +36,9 @@ def core_of(person: Person | None) -> dict:
     if person.postcode or person.city:
         address += ", " + " ".join(x for x in (person.postcode, person.city) if x)
     return {"family_name": person.family_name or "", "given_names": person.given_names or "",
-            "birth": person.birth.german, "sex": person.sex, "nationalities": ", ".join(person.nationality_codes),
-            "address": address.strip(", "), "azr_number": person.azr_number or "",
+            "birth": person.birth.german, "sex": person.sex,
+            "nationalities": ", ".join(person.nationality_codes), "address": address.strip(", "),
+            "azr_number": person.azr_number or "",
             "created": f"{person.created_at:%d.%m.%Y}" if person.created_at else ""}
 
 
@@ -60,19 +62,28 @@ class ReviewQueueView(SecureBaseView):
         pairs = db.session.scalars(select(ReviewPair).where(ReviewPair.status == "open")
                                    .order_by(ReviewPair.score.desc(), ReviewPair.id).limit(500)).all()
         decided = db.session.scalars(select(ReviewPair).where(ReviewPair.status.in_(("same", "different")))
-                                     .order_by(ReviewPair.decided_at.desc(), ReviewPair.id.desc()).limit(20)).all()
-        return self.render("admin/linkage/queue.html", pairs=pairs, decided=decided, kinds=PAIR_KIND_LABELS_DE)
+                                     .order_by(ReviewPair.decided_at.desc(),
+                                               ReviewPair.id.desc()).limit(20)).all()
+        return self.render(
+            "admin/linkage/queue.html", pairs=pairs, decided=decided, kinds=PAIR_KIND_LABELS_DE
+        )
 
     @expose("/pair/<int:pair_id>")
     def pair(self, pair_id: int):
         pair = db.session.get(ReviewPair, pair_id) or abort(404)
         left_id, right_id = queries.resolve(*pair.left), queries.resolve(*pair.right)
-        left, right = core_of(db.session.get(Person, left_id or 0)), core_of(db.session.get(Person, right_id or 0))
+        left, right = (
+            core_of(db.session.get(Person, left_id or 0)),
+            core_of(db.session.get(Person, right_id or 0)),
+        )
         rows = [(label, left.get(f, ""), right.get(f, ""), _agree(f, left.get(f, ""), right.get(f, "")))
                 for f, label in CORE]
-        why = [(WHY_LABELS.get(k, k), v) for k, v in (pair.weights or {}).items() if isinstance(v, int | float)]
+        why = [
+            (WHY_LABELS.get(k, k), v) for k, v in (pair.weights or {}).items() if isinstance(v, int | float)
+        ]
         for pid in {p for p in (left_id, right_id) if p}:
-            record("read", "person", pid, by=current_user, channel="admin", detail=f"fields=core pair={pair.id}")
+            record("read", "person", pid, by=current_user, channel="admin", detail="fields=core "
+                                                                                   f"pair={pair.id}")
         db.session.commit()
         return self.render("admin/linkage/pair.html", pair=pair, rows=rows, why=why, left_id=left_id,
                            right_id=right_id, kind=PAIR_KIND_LABELS_DE.get(pair.kind, pair.kind))
@@ -101,7 +112,9 @@ class ReviewQueueView(SecureBaseView):
             flash(f"Prüffall {pair_id} ist nicht zusammengeführt; nichts rückgängig zu machen.", "error")
             return redirect(url_for(".index"))
         try:
-            new_id = split_record(person_id, *pair.left, by=current_user, reason=f"pair={pair.id}", channel="admin")
+            new_id = split_record(
+                person_id, *pair.left, by=current_user, reason=f"pair={pair.id}", channel="admin"
+            )
         except LinkageError as exc:
             db.session.rollback()
             flash(str(exc), "error")

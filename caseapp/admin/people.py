@@ -1,4 +1,5 @@
-"""Person and household views: lists narrowed by the access rules, detail with timeline, transitions, export."""
+"""Person and household views: lists narrowed by the access rules, detail with timeline, transitions,
+export."""
 from __future__ import annotations
 
 from datetime import date
@@ -11,6 +12,7 @@ from flask_security import current_user
 from markupsafe import Markup
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import load_only, with_expression
+from wtforms.fields.choices import SelectChoice
 
 from caseapp.admin import people_detail as detail
 from caseapp.admin.base import SecureModelView
@@ -92,8 +94,8 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
         by_name = sort_column is None or sort_column == "name"
         if by_name and not filtered and page_size and count_query is None:
             first, descending = ((page or 0) + 1) * page_size, bool(sort_column and sort_desc)
-        condition = search_condition(search, first, descending, visible=self.narrowed(select(Person)).whereclause,
-                                     azr=self.full_record)
+        condition = search_condition(search, first, descending,
+                                     visible=self.narrowed(select(Person)).whereclause, azr=self.full_record)
         if condition is not None:
             query = query.filter(condition)
             if count_query is not None:
@@ -182,7 +184,8 @@ class PersonView(PersonBaseView):
     column_formatters_export = {
         "birth": lambda v, c, p, n: p.birth.german,
         "sex": lambda v, c, p, n: code_label("sex", p.sex),
-        "nationalities": lambda v, c, p, n: ", ".join(code_label("nationality", x) for x in p.nationality_codes),
+        "nationalities": lambda v, c, p, n: ", ".join(code_label("nationality",
+                                                                 x) for x in p.nationality_codes),
         "residence_status": lambda v, c, p, n: code_label("residence_status", p.residence_status),
         "state": lambda v, c, p, n: code_label("state", p.state),
         "district": lambda v, c, p, n: p.district_number or "",
@@ -205,7 +208,8 @@ class PersonView(PersonBaseView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.office.choices = [(o.code, o.name) for o in sorted(current_user.offices, key=lambda o: o.code)]
+        form.office.choices = [SelectChoice(o.code, o.name)
+                               for o in sorted(current_user.offices, key=lambda o: o.code)]
         form.fill_choices(current_user)
         return form
 
@@ -245,7 +249,7 @@ class PersonView(PersonBaseView):
         except InvalidInput as exc:
             db.session.rollback()
             name = FORM_FIELD_OF.get(exc.field, exc.field)
-            field = form[name] if name in form else None
+            field = form[name] if name in form else None  # noqa: SIM401 - a WTForms Form has no .get()
             if field is not None:
                 field.errors = [*field.errors, exc.message]
             label = str(field.label.text) if field is not None else exc.field
@@ -294,7 +298,9 @@ class PersonView(PersonBaseView):
         body = csv_bytes([str(label) for _name, label in self._export_columns],
                          ([row.values[name] for name, _label in self._export_columns] for row in rows))
         name = secure_filename(self.get_export_name(export_type="csv"))
-        return Response(body, mimetype="text/csv", headers={"Content-Disposition": f"attachment;filename={name}"})
+        return Response(
+            body, mimetype="text/csv", headers={"Content-Disposition": f"attachment;filename={name}"}
+        )
 
     def offered_events(self, person):
         return [(e, code_label("event", e)) for e in allowed_events(person)]
@@ -350,13 +356,17 @@ class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
     details_template = "admin/people/household.html"
 
     def _visible_household_ids(self):
-        return visible_persons(current_user, select(Person.household_id)).where(Person.household_id.isnot(None))
+        return visible_persons(current_user, select(Person.household_id)).where(
+            Person.household_id.isnot(None)
+        )
 
     def get_query(self):
         return db.session.query(Household).filter(Household.id.in_(self._visible_household_ids()))
 
     def get_count_query(self):
-        return db.session.query(func.count(Household.id)).filter(Household.id.in_(self._visible_household_ids()))
+        return db.session.query(func.count(Household.id)).filter(
+            Household.id.in_(self._visible_household_ids())
+        )
 
     def get_list(self, page, sort_column, sort_desc, search, filters, execute=True, page_size=None):
         # What _apply_search needs to know to take only the first matches (views are shared by threads).

@@ -36,8 +36,9 @@ def run_from_form(person, form, *, by) -> bool:
     event = form.get("event", "")
     try:
         run_transition(
-            person, event, by=by, on=_date(form.get("date")), reason=(form.get("reason") or "").strip() or None,
-            shelter_id=_int(form.get("shelter_id")), room_id=_int(form.get("room_id")), channel="admin",
+            person, event, by=by, on=_date(form.get("date")),
+            reason=(form.get("reason") or "").strip() or None, shelter_id=_int(form.get("shelter_id")),
+            room_id=_int(form.get("room_id")), channel="admin",
             override_reason=(form.get("override_reason") or "").strip() or None,
         )
     except (TransitionRefused, InvalidInput) as exc:

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, ValidationError, validators
+from wtforms.fields.choices import SelectChoice
 
 from caseapp.admin.base import CsrfForm
-from caseapp.admin.i18n import code_options
+from caseapp.admin.i18n import code_choices
 from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES
 
@@ -67,12 +68,17 @@ class PersonForm(CsrfForm):
                         description=_l("DD.MM.YYYY; 00 for an unknown day or month, e.g. 00.05.1990"),
                         render_kw={"placeholder": "17.05.1990"})
     # Nothing preselected: a default would be saved unnoticed.
-    sex = SelectField(_l("Sex"), _required(_l("Please choose")), choices=[("", "–"), *code_options("sex", SEXES)])
+    sex = SelectField(
+        _l("Sex"),
+        _required(_l("Please choose")),
+        choices=[SelectChoice("", "–"), *code_choices("sex", SEXES)],
+    )
     nationality = SelectField(_l("Nationality"), _required(_l("Please choose the nationality")), choices=[])
     further_nationalities = SelectMultipleField(_l("Further nationalities"), choices=[],
                                                 description=_l("Only if the person has more than one"))
     residence_status = SelectField(_l("Residence status"), _required(_l("Please choose")),
-                                   choices=[("", "–"), *code_options("residence_status", RESIDENCE_STATUSES)])
+                                   choices=[SelectChoice("", "–"), *code_choices("residence_status",
+                                                                                 RESIDENCE_STATUSES)])
     legal_basis = StringField(_l("Legal basis"), _optional + [validators.Length(max=100)])
     azr_number = StringField(_l("AZR number"), _optional + [validators.Regexp(
         r"^[0-9]{12}$", message=_l("Exactly 12 digits, as printed on the arrival certificate"))])
@@ -101,13 +107,13 @@ class PersonForm(CsrfForm):
         from caseapp.people.models import Household
 
         countries = sorted(nationality_names(language()).items(), key=lambda kv: _sort_key(kv[1]))
-        self.nationality.choices = [("", "–"), *countries]
+        self.nationality.choices = [SelectChoice("", "–"), *countries]
         self.further_nationalities.choices = countries
         households = db.session.execute(visible_households(user, select(Household.id, Household.label))
                                         .order_by(Household.label, Household.id).limit(500)).all()
         self.household_id.choices = [(None, _l("none")),
                                      *[(i, label or _l("Household %(id)s", id=i)) for i, label in households]]
-        self.district_number.choices = [("", "–"), *[(n, f"{n} {name}")
+        self.district_number.choices = [SelectChoice("", "–"), *[(n, f"{n} {name}")
                                                       for n, name in sorted(district_names().items())]]
         if person is not None and request.method == "GET":
             self.nationality.data = person.nationality_codes[0] if person.nationality_codes else ""

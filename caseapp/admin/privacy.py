@@ -47,11 +47,16 @@ class AccessReportView(SecureBaseView):
             hits = find_persons(name, birth)
         except LookupInputError as exc:
             flash(str(exc), "error")
-            return self.render("admin/privacy/access.html", report=None, hits=None, form={"name": name, "birth": birth})
+            return self.render(
+                "admin/privacy/access.html", report=None, hits=None, form={"name": name, "birth": birth}
+            )
         ids = ",".join(str(h.id) for h in hits)
-        record("search", "person", None, by=current_user, channel="admin", detail=f"hits={len(hits)} ids={ids}"[:200])
+        record("search", "person", None, by=current_user, channel="admin", detail=f"hits={len(hits)} "
+                                                                                  f"ids={ids}"[:200])
         db.session.commit()
-        return self.render("admin/privacy/access.html", report=None, hits=hits, form={"name": name, "birth": birth})
+        return self.render(
+            "admin/privacy/access.html", report=None, hits=hits, form={"name": name, "birth": birth}
+        )
 
     @expose("/show", methods=("POST",))
     def show(self):
@@ -85,7 +90,9 @@ class ProcessingRecordView(SecureBaseView):
         record = processing_record.load()
         missing = processing_record.missing_entries(db.metadata, record)
         policy = Policy.from_config(current_app.config)
-        return self.render("admin/privacy/record.html", record=record, missing=missing, policy=policy.describe())
+        return self.render(
+            "admin/privacy/record.html", record=record, missing=missing, policy=policy.describe()
+        )
 
 
 def _utc_now() -> datetime:

@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 def _job_json(job: ReportJob) -> dict:
     # Everything the page's poller needs to show a finished job without reloading.
     return {"id": job.id, "status": job.status, "status_label": job.status_label, "progress": job.progress,
-            "step": job.step or "", "error": job.error or "", "pages": job.pages, "checksum": job.checksum or "",
+            "step": job.step or "", "error": job.error or "", "pages": job.pages,
+            "checksum": job.checksum or "",
             "download_url": url_for(".download", job_id=job.id) if job.status == "done" else None}
 
 
@@ -34,8 +35,8 @@ class ReportsView(SecureBaseView):
         from datetime import date
 
         jobs = db.session.scalars(db.select(ReportJob).order_by(ReportJob.id.desc()).limit(50)).all()
-        return self.render("admin/reports/index.html", jobs=jobs, committees=COMMITTEES.values(), committees_by_slug=COMMITTEES,
-                           default_period=previous_month(date.today()).code)
+        return self.render("admin/reports/index.html", jobs=jobs, committees=COMMITTEES.values(),
+                           committees_by_slug=COMMITTEES, default_period=previous_month(date.today()).code)
 
     @expose("/request", methods=("POST",))
     def request_view(self):

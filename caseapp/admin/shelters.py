@@ -9,6 +9,7 @@ from flask_security import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import IntegerField, SelectField, StringField, TextAreaField, validators
+from wtforms.fields.choices import SelectChoice
 
 from caseapp.admin.base import CsrfForm, SecureModelView
 from caseapp.admin.i18n import code_label
@@ -42,14 +43,18 @@ class ShelterForm(CsrfForm):
     postcode = StringField(_l("Postcode"), [validators.Optional(), validators.Length(min=5, max=5)])
     operator = StringField(_l("Operator"), [validators.Optional(), validators.Length(max=200)])
     fire_safety_max = IntegerField(_l("Maximum occupants (fire safety)"), [validators.Optional()])
-    rooms = TextAreaField(_l("Rooms (one per line: name;beds;features)"), [validators.InputRequired()],
-                          description=_l("Features, comma-separated: barrierefrei, familie, frauen, gemischt"),
-                          render_kw={"rows": 6, "placeholder": "1.01;4\n1.02;2;barrierefrei,familie"})
+    rooms = TextAreaField(
+        _l("Rooms (one per line: name;beds;features)"),
+        [validators.InputRequired()],
+        description=_l("Features, comma-separated: barrierefrei, familie, frauen, gemischt"),
+        render_kw={"rows": 6, "placeholder": "1.01;4\n1.02;2;barrierefrei,familie"},
+    )
 
 
 # Room features as a caseworker writes them after the beds ("1.01;4;barrierefrei, familie").
-ROOM_FEATURES = {"barrierefrei": "accessible", "familie": "family", "frauen": "women_only", "gemischt": "mixed",
-                 "accessible": "accessible", "family": "family", "women": "women_only", "mixed": "mixed"}
+ROOM_FEATURES = {"barrierefrei": "accessible", "familie": "family", "frauen": "women_only",
+                 "gemischt": "mixed", "accessible": "accessible", "family": "family", "women": "women_only",
+                 "mixed": "mixed"}
 
 
 def parse_rooms(text: str) -> list[dict]:
@@ -86,7 +91,8 @@ class ShelterView(SecureModelView):
     column_default_sort = ("name", False)
     column_searchable_list = ("name",)
     column_labels = {"name": _l("Name"), "district_number": _l("District"), "state": _l("State"),
-                     "beds": _l("Beds"), "blocked": _l("Blocked"), "occupied": _l("Occupied"), "free": _l("Free")}
+                     "beds": _l("Beds"), "blocked": _l("Blocked"), "occupied": _l("Occupied"),
+                     "free": _l("Free")}
     column_formatters = {"state": lambda v, c, s, n: code_label("state", s.state),
                          **{f: _figure(f) for f in FIGURES}}
     details_template = "admin/shelters/details.html"
@@ -107,7 +113,7 @@ class ShelterView(SecureModelView):
 
     def create_form(self, obj=None):
         form = super().create_form(obj)
-        form.district.choices = [(d.number, str(d)) for d in
+        form.district.choices = [SelectChoice(d.number, str(d)) for d in
                                  db.session.scalars(select(District).order_by(District.number))]
         return form
 
@@ -134,12 +140,13 @@ class ShelterView(SecureModelView):
                   "to": code_label("state", t.to_state),
                   "by": t.by_user.email if t.by_user else t.by_label, "reason": t.reason or ""}
                  for t in history("shelter", shelter.id)]
-        return self.render(self.details_template, shelter=shelter, total=for_state(capacity(shelter), shelter.state),
-                           rooms=figures,
+        return self.render(self.details_template, shelter=shelter,
+                           total=for_state(capacity(shelter), shelter.state), rooms=figures,
                            events=[(e, code_label("event", e)) for e in allowed_events(shelter)],
                            steps=steps, return_url=self.get_url(".index_view"),
                            features=[("barrierefrei", "accessible", _("accessible")),
-                                     ("familie", "family", _("family")), ("frauen", "women_only", _("women only")),
+                                     ("familie", "family", _("family")),
+                                     ("frauen", "women_only", _("women only")),
                                      ("gemischt", "mixed", _("mixed"))])
 
     @expose("/event/<int:shelter_id>/", methods=("POST",))

@@ -1,4 +1,5 @@
-"""Admin screens of the source syncs (German): runs with progress, quarantine with re-processing, missing list.
+"""Admin screens of the source syncs (German): runs with progress, quarantine with re-processing, missing
+list.
 
 Who: runs (counts only) = admin and caseworker, a caseworker only for the sources of their own offices
 (another office's run answers 404, as if it did not exist). The quarantine holds the delivered lines
@@ -58,7 +59,8 @@ class QuarantineView(SecureBaseView):
     allowed_roles = frozenset({CASEWORKER})
 
     def _get(self, record_id: int) -> RejectedRecord:
-        rejected = db.session.scalar(_scoped(select(RejectedRecord), RejectedRecord.source_code, record_sources())
+        rejected = db.session.scalar(_scoped(select(RejectedRecord), RejectedRecord.source_code,
+                                             record_sources())
                                      .where(RejectedRecord.id == record_id))
         if rejected is None:
             abort(404)
@@ -71,7 +73,9 @@ class QuarantineView(SecureBaseView):
         run_id = request.args.get("run", type=int)
         run = None
         if run_id is not None:
-            run = db.session.scalar(_scoped(select(SyncRun), SyncRun.source_code, codes).where(SyncRun.id == run_id))
+            run = db.session.scalar(
+                _scoped(select(SyncRun), SyncRun.source_code, codes).where(SyncRun.id == run_id)
+            )
             if run is None:
                 abort(404)
             stmt = stmt.where(RejectedRecord.run_id == run_id)
@@ -127,7 +131,9 @@ class MissingView(SecureBaseView):
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
-    admin.add_view(SyncRunsView(name="Abgleiche", endpoint="sync_runs", url="/admin/sync-runs", category=CATEGORY))
+    admin.add_view(
+        SyncRunsView(name="Abgleiche", endpoint="sync_runs", url="/admin/sync-runs", category=CATEGORY)
+    )
     admin.add_view(QuarantineView(name="Quarantäne", endpoint="sync_quarantine", url="/admin/sync-quarantine",
                                   category=CATEGORY))
     admin.add_view(MissingView(name="Fehlende Personen", endpoint="sync_missing", url="/admin/sync-missing",

@@ -74,7 +74,11 @@ class StatsView(SecureBaseView):
         rows_dim = request.args.get("rows", "district")
         cols_dim = request.args.get("cols", "age_group")
         if rows_dim not in DIMS or cols_dim not in DIMS or rows_dim == cols_dim:
-            rows_dim, cols_dim, warning = "district", "age_group", "Unbekannte Auswahl; Standardtabelle gezeigt."
+            rows_dim, cols_dim, warning = (
+                "district",
+                "age_group",
+                "Unbekannte Auswahl; Standardtabelle gezeigt.",
+            )
         user = _user()
         names, geometries = district_info()
         table = table_with_totals(user, day, rows_dim, cols_dim)
@@ -100,7 +104,8 @@ class StatsView(SecureBaseView):
         male = [_cell(pyramid_rows, ("age_group", g), ("sex", "m")) for g in groups]
         female = [_cell(pyramid_rows, ("age_group", g), ("sex", "w")) for g in groups]
         charts = {
-            "map": Markup(_charts().district_map(values, shelters, title="Personen nach Stadtteil", names=names,
+            "map": Markup(_charts().district_map(values, shelters, title="Personen nach Stadtteil",
+                                                 names=names,
                                        geometries=geometries)),
             "pyramid": Markup(_charts().pyramid(groups, male, female, title="Altersaufbau")),
         }
@@ -151,7 +156,16 @@ class OccupancyView(SecureBaseView):
                 header = ["Zeitraum"] + list(MOVEMENT_LABELS_DE.values())
                 body = [[m["period"]] + [m[key] for key in MOVEMENT_LABELS_DE] for m in moves]
                 return download(export, f"bewegungen-{freq}-{day}", header, body)
-            header = ["Unterkunft", "Stadtteil", "Zustand", "Betten", "gesperrt", "Kapazität", "belegt", "frei"]
+            header = [
+                "Unterkunft",
+                "Stadtteil",
+                "Zustand",
+                "Betten",
+                "gesperrt",
+                "Kapazität",
+                "belegt",
+                "frei",
+            ]
             body = [[r["name"], r["district"], STATE_DE[r["state"]], r["beds"], r["blocked"], r["capacity"],
                      r["occupied"], r["free"] if r["state"] == "open" else "–"] for r in rows]
             return download(export, f"belegung-{day}", header, body)
@@ -205,8 +219,12 @@ def _forecast_chart(result, table):
     for g in result["groups"]:
         rows = [next((r for r in table if r["group"] == g["key"] and r["year"] == y), None) for y in years]
         series[g["label"]] = [r["middle"] if r else None for r in rows]
-        bands[g["label"]] = ([(r["low"] or 0) if r else 0 for r in rows], [(r["high"] or 0) if r else 0 for r in rows])
-    return Markup(_charts().line_chart([str(y) for y in years], series, bands=bands, title="Kinder nach Einrichtungsart "
+        bands[g["label"]] = (
+            [(r["low"] or 0) if r else 0 for r in rows],
+            [(r["high"] or 0) if r else 0 for r in rows],
+        )
+    return Markup(_charts().line_chart([str(y) for y in years], series, bands=bands,
+                                       title="Kinder nach Einrichtungsart "
                              "(mittel, Band: niedrig bis hoch)"))
 
 

@@ -20,12 +20,17 @@ from caseapp.offices.models import Office
 class UserForm(CsrfForm):
     email = StringField("E-Mail-Adresse", [DataRequired(), Length(max=255)])
     password = PasswordField("Passwort (mindestens 12 Zeichen)", [Optional()])
-    role_names = SelectMultipleField("Rollen", choices=[SelectChoice(name, role_label(name)) for name in ROLES])
+    role_names = SelectMultipleField(
+        "Rollen", choices=[SelectChoice(name, role_label(name)) for name in ROLES]
+    )
     office_codes = SelectMultipleField("Ämter", choices=[])
 
 
 def _office_choices():
-    return [SelectChoice(o.code, f"{o.name} ({o.code})") for o in db.session.scalars(db.select(Office).order_by(Office.code))]
+    return [
+        SelectChoice(o.code, f"{o.name} ({o.code})")
+        for o in db.session.scalars(db.select(Office).order_by(Office.code))
+    ]
 
 
 def _run(change) -> bool:
@@ -45,6 +50,11 @@ def _when(value) -> str:
     return value.strftime("%d.%m.%Y %H:%M") if value else ""
 
 
+def _when_of(field: str):
+    """A list formatter showing one datetime column of the user in German."""
+    return lambda v, c, user, n: _when(getattr(user, field))
+
+
 class UserView(SecureModelView):
     allowed_roles = MANAGE_USERS
     can_delete = False  # the audit trail names users: deactivate instead
@@ -62,7 +72,7 @@ class UserView(SecureModelView):
     }
     column_formatters = {
         "roles": lambda v, c, user, n: ", ".join(role_label(r.name) for r in user.roles),
-        **{name: (lambda field: lambda v, c, user, n: _when(getattr(user, field)))(name)
+        **{name: _when_of(name)
            for name in ("last_login_at", "current_login_at", "create_datetime", "update_datetime")},
     }
     column_formatters_detail = column_formatters

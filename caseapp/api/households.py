@@ -38,16 +38,18 @@ def household_event(household_id: int):
     body = json_body_with(EVENT_KEYS)
     event = body.get("event")
     if not isinstance(event, str) or event not in operations.PERSON_EVENTS:
-        raise ApiError(f"event: unbekanntes Ereignis „{event}“ (möglich: {', '.join(operations.PERSON_EVENTS)})", 400)
+        raise ApiError(f"event: unbekanntes Ereignis „{event}“ (möglich: "
+                       f"{', '.join(operations.PERSON_EVENTS)})", 400)
     if not has_any(user, {CASEWORKER}) and event not in SHELTER_MANAGER_EVENTS:
-        raise ApiError("Keine Berechtigung: nur Zuweisung und Verlegung sind der Unterkunftsverwaltung erlaubt", 403)
+        raise ApiError("Keine Berechtigung: nur Zuweisung und Verlegung sind der Unterkunftsverwaltung "
+                       "erlaubt", 403)
     household = get_visible_household(db.session, user, household_id)
     if household is None:
         raise ApiError("Haushalt nicht gefunden", 404)
     members = households.household_event(
-        household, event, by=user, on=operations.parse_date("date", body.get("date")), reason=body.get("reason"),
-        shelter_id=optional_int(body, "shelter_id"), room_id=optional_int(body, "room_id"),
-        override_reason=body.get("override_reason"), channel="api")
+        household, event, by=user, on=operations.parse_date("date", body.get("date")),
+        reason=body.get("reason"), shelter_id=optional_int(body, "shelter_id"),
+        room_id=optional_int(body, "room_id"), override_reason=body.get("override_reason"), channel="api")
     # Only members this user may see are listed (the others moved too: households move together).
     seen = set(db.session.scalars(visible_persons(user, select_ids(members))))
     answer = []

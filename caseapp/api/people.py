@@ -128,10 +128,12 @@ def person_event(person_id: int):
     body = json_body_with(EVENT_KEYS)
     event = body.get("event")
     if not isinstance(event, str) or event not in operations.PERSON_EVENTS:
-        raise ApiError(f"event: unbekanntes Ereignis „{event}“ (möglich: {', '.join(operations.PERSON_EVENTS)})", 400)
+        raise ApiError(f"event: unbekanntes Ereignis „{event}“ (möglich: "
+                       f"{', '.join(operations.PERSON_EVENTS)})", 400)
     as_caseworker = has_any(user, {CASEWORKER})
     if not as_caseworker and event not in SHELTER_MANAGER_EVENTS:
-        raise ApiError("Keine Berechtigung: nur Zuweisung und Verlegung sind der Unterkunftsverwaltung erlaubt", 403)
+        raise ApiError("Keine Berechtigung: nur Zuweisung und Verlegung sind der Unterkunftsverwaltung "
+                       "erlaubt", 403)
     person = get_visible_person(db.session, user, person_id)
     if person is not None and not (has_any(user, {SHELTER_MANAGER}) and event in SHELTER_MANAGER_EVENTS):
         # Every other step needs a caseworker of an office that knows the person.

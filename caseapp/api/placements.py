@@ -41,5 +41,6 @@ def placements():
             raise ApiError("Haushalt nicht gefunden", 404)
         members = [m for m in active_members(household) if m.state != "housed"]
     found = suggestions(members)
-    return jsonify(suggestions=[{k: s[k] for k in ("shelter_id", "shelter_name", "room_ids", "score", "reasons")}
+    return jsonify(suggestions=[{k: s[k] for k in ("shelter_id", "shelter_name", "room_ids", "score",
+                                                   "reasons")}
                                 for s in found])

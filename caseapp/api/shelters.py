@@ -72,7 +72,8 @@ def shelter_event(shelter_id: int):
     if not isinstance(event, str):
         raise ApiError("event: Angabe fehlt („open“ oder „close“)", 400)
     operations.shelter_event(shelter, event, by=current_user._get_current_object(),
-                             on=parse_date("date", body.get("date")), reason=body.get("reason"), channel="api")
+                             on=parse_date("date", body.get("date")), reason=body.get("reason"),
+                             channel="api")
     return jsonify(id=shelter.id, state=shelter.state)
 
 

@@ -123,7 +123,9 @@ def last_anchor(label: str, path: Path) -> Anchor | None:
 def _append(path: Path, anchor: Anchor) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as out:
-        out.write(json.dumps({k: v for k, v in anchor.__dict__.items() if v is not None}, sort_keys=True) + "\n")
+        out.write(
+            json.dumps({k: v for k, v in anchor.__dict__.items() if v is not None}, sort_keys=True) + "\n"
+        )
         out.flush()
         os.fsync(out.fileno())
 
@@ -141,7 +143,9 @@ def _checked_segment(executor, last: Anchor | None):
         if found != last.last_hash:
             raise AnchorRefused(last.last_id, f"fehlt oder passt nicht mehr zum Anker vom {last.at}")
     legacy_allowed = last is None or not last.keyed
-    columns = [AuditEvent.id, AuditEvent.prev_hash, AuditEvent.hash] + [getattr(AuditEvent, f) for f in FIELDS]
+    columns = [AuditEvent.id, AuditEvent.prev_hash, AuditEvent.hash] + [
+        getattr(AuditEvent, f) for f in FIELDS
+    ]
     head, legacy_head = None, None
     for row in executor.execute(select(*columns).where(AuditEvent.id > start_id).order_by(AuditEvent.id)):
         values = {f: getattr(row, f) for f in FIELDS}

@@ -25,7 +25,9 @@ def _message(prev_hash: str, values: dict) -> bytes:
 
 
 def chain_key() -> bytes:
-    return hashlib.sha256(("caseapp audit chain\x1f" + current_app.config["CASEAPP_AUDIT_KEY"]).encode()).digest()
+    return hashlib.sha256(
+        ("caseapp audit chain\x1f" + current_app.config["CASEAPP_AUDIT_KEY"]).encode()
+    ).digest()
 
 
 def row_hash(prev_hash: str, values: dict, key: bytes | None = None) -> str:

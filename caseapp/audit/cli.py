@@ -16,7 +16,8 @@ def audit_group():
     pass
 
 
-@audit_group.command("verify", help="Prüft die Hash-Kette des Protokolls und die Anker außerhalb der Datenbank.")
+@audit_group.command("verify", help="Prüft die Hash-Kette des Protokolls und die Anker außerhalb der "
+                                    "Datenbank.")
 @with_appcontext
 def verify():
     report, anchor = verify_and_anchor(db.session)
@@ -32,13 +33,16 @@ def verify():
     sys.exit(1)
 
 
-@audit_group.command("anchor", help="Schreibt einen Anker (neuester Eintrag und Hash) außerhalb der Datenbank.")
+@audit_group.command("anchor", help="Schreibt einen Anker (neuester Eintrag und Hash) außerhalb der "
+                                    "Datenbank.")
 @with_appcontext
 def anchor():
     try:
         written = write_anchor(db.session)
     except AnchorRefused as exc:
-        click.echo(f"Kein Anker geschrieben: das Protokoll setzt den letzten Anker nicht fort ({exc}).", err=True)
+        click.echo(
+            f"Kein Anker geschrieben: das Protokoll setzt den letzten Anker nicht fort ({exc}).", err=True
+        )
         sys.exit(1)
     click.echo(f"Anker bei Eintrag {written.last_id} geschrieben nach {anchor_path()}." if written
                else "Das Protokoll ist leer; kein Anker geschrieben.")

@@ -38,7 +38,9 @@ def audit_read(object_type: str, ids, *, by, channel: str, what: str, search: bo
     if search:
         parts.append("search=given")
     parts.append(f"n={len(ids)} ids={ids_detail(ids)}")
-    record("read", object_type, ids[0] if len(ids) == 1 else None, by=by, channel=channel, detail=" ".join(parts))
+    record(
+        "read", object_type, ids[0] if len(ids) == 1 else None, by=by, channel=channel, detail=" ".join(parts)
+    )
     _commit_after_response()
 
 

@@ -35,28 +35,34 @@ def verify_chain(session, batch: int = 5000, anchors=None) -> ChainReport:
     seen_keyed = False
     prev = GENESIS
     checked = 0
-    columns = [AuditEvent.id, AuditEvent.prev_hash, AuditEvent.hash] + [getattr(AuditEvent, f) for f in FIELDS]
+    columns = [AuditEvent.id, AuditEvent.prev_hash, AuditEvent.hash] + [
+        getattr(AuditEvent, f) for f in FIELDS
+    ]
     # Plain rows, streamed: no identity map growing with the trail.
     stmt = select(*columns).order_by(AuditEvent.id).execution_options(yield_per=batch)
-    for event in session.execute(stmt):
-        if event.prev_hash != prev:
-            return ChainReport(checked, event.id, "Verkettung unterbrochen: der Vorgänger fehlt, "
-                                                  "wurde verändert oder die Reihenfolge wurde geändert")
-        values = {f: getattr(event, f) for f in FIELDS}
-        if row_hash(event.prev_hash, values, key) == event.hash:
-            seen_keyed = True
-        elif not (_legacy_allowed(event.id, legacy_limit, keyed_era, seen_keyed)
-                  and legacy_row_hash(event.prev_hash, values) == event.hash):
-            return ChainReport(checked, event.id, "Inhalt verändert: der Eintrag passt nicht zu seinem Hash")
-        anchor = expected.pop(event.id, None)
-        if anchor is not None and anchor.last_hash != event.hash:
-            return ChainReport(checked, event.id, f"Eintrag passt nicht zum Anker vom {anchor.at}")
-        prev = event.hash
-        checked += 1
+    # Closed on every way out: an early return must not leave the server-side cursor open.
+    with session.execute(stmt) as result:
+        for event in result:
+            if event.prev_hash != prev:
+                return ChainReport(checked, event.id, "Verkettung unterbrochen: der Vorgänger fehlt, "
+                                                      "wurde verändert oder die Reihenfolge wurde geändert")
+            values = {f: getattr(event, f) for f in FIELDS}
+            if row_hash(event.prev_hash, values, key) == event.hash:
+                seen_keyed = True
+            elif not (_legacy_allowed(event.id, legacy_limit, keyed_era, seen_keyed)
+                      and legacy_row_hash(event.prev_hash, values) == event.hash):
+                return ChainReport(checked, event.id, "Inhalt verändert: der Eintrag passt nicht zu seinem "
+                                                      "Hash")
+            anchor = expected.pop(event.id, None)
+            if anchor is not None and anchor.last_hash != event.hash:
+                return ChainReport(checked, event.id, f"Eintrag passt nicht zum Anker vom {anchor.at}")
+            prev = event.hash
+            checked += 1
     if expected:
         anchor = max(expected.values(), key=lambda a: a.last_id)
         return ChainReport(checked, anchor.last_id, (
-            f"die neuesten Einträge fehlen: am {anchor.at} reichte das Protokoll bis Eintrag {anchor.last_id} "
+            f"die neuesten Einträge fehlen: am {anchor.at} reichte das Protokoll bis Eintrag "
+            f"{anchor.last_id} "
             + (f"({anchor.rows} Einträge), " if anchor.rows is not None else "") + "jetzt endet es davor"))
     return ChainReport(checked)
 

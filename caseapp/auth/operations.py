@@ -78,8 +78,8 @@ def _refuse_self_grant(user: User, by, roles, offices) -> None:
     new_offices = sorted(set(offices) - user.office_codes) if offices is not None else []
     if reading and new_offices:
         raise UserAdminError(
-            f"Sie können sich das Amt {', '.join(new_offices)} nicht selbst zuordnen, solange Sie eine lesende "
-            "Rolle haben: das vergibt eine andere Person der Verwaltung.")
+            f"Sie können sich das Amt {', '.join(new_offices)} nicht selbst zuordnen, solange Sie eine "
+            "lesende Rolle haben: das vergibt eine andere Person der Verwaltung.")
 
 
 def record_grants(user: User, roles_before: set[str], offices_before: set[str], *, by=None,
@@ -91,7 +91,15 @@ def record_grants(user: User, roles_before: set[str], offices_before: set[str], 
     changes += [("revoke", f"role={r}") for r in sorted(roles_before - roles_after)]
     changes += [("revoke", f"office={o}") for o in sorted(offices_before - offices_after)]
     for action, what in changes:
-        record(action, "user", user.id, by=by, actor=actor, channel=channel, detail=f"{what} to={user.email}"[:200])
+        record(
+            action,
+            "user",
+            user.id,
+            by=by,
+            actor=actor,
+            channel=channel,
+            detail=f"{what} to={user.email}"[:200],
+        )
 
 
 def update_user(user: User, *, roles=None, offices=None, by) -> User:

@@ -11,7 +11,8 @@ DATA_STEWARD = "data_steward"
 ROLES = {
     ADMIN: "Verwaltung von Benutzern, Rollen, Ämtern, Datenquellen und Unterkünften",
     CASEWORKER: "Personenakten der eigenen Ämter lesen und ändern, Übergänge ausführen",
-    SHELTER_MANAGER: "Unterkünfte, Zimmer und Belegungen verwalten; für die Belegung nötige Personendaten lesen",
+    SHELTER_MANAGER: "Unterkünfte, Zimmer und Belegungen verwalten; für die Belegung nötige Personendaten "
+                     "lesen",
     ANALYST: "Nur Auswertungen: Dashboards, Statistik, Prognosen, Ausschussberichte",
     AUDITOR: "Protokoll lesen, Auskunftsbericht (Art. 15 DSGVO) erstellen",
     DATA_STEWARD: "Prüffälle der Verknüpfung entscheiden; sieht nur die identifizierenden Angaben",

@@ -35,7 +35,9 @@ class LoginThrottle:
         return "ip:" + (address or "unknown")
 
     def is_locked(self, name: str | None, address: str | None) -> bool:
-        account_ok = name is None or self.limiter.test(self.account_item, "caseapp-login", self.account_key(name))
+        account_ok = name is None or self.limiter.test(
+            self.account_item, "caseapp-login", self.account_key(name)
+        )
         ip_ok = self.limiter.test(self.ip_item, "caseapp-login", self.ip_key(address))
         return not (account_ok and ip_ok)
 

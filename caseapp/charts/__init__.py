@@ -10,7 +10,7 @@ import importlib
 _WHERE = {"bar_chart": "basic", "line_chart": "basic", "pyramid": "basic", "stacked_bar": "basic",
           "SCHEMATIC_LABEL_DE": "districtmap", "district_map": "districtmap"}
 
-__all__ = sorted(_WHERE)
+__all__ = ["SCHEMATIC_LABEL_DE", "bar_chart", "district_map", "line_chart", "pyramid", "stacked_bar"]
 
 
 def __getattr__(name: str):

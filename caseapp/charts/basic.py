@@ -44,7 +44,8 @@ def _bar(labels, values, title, xlabel, ylabel, horizontal, width, height) -> st
         for i, v in enumerate(values):
             if v is None:
                 xy = (0, i) if horizontal else (i, 0)
-                ax.annotate(SUPPRESSED_DE, xy, ha="left" if horizontal else "center", va="center" if horizontal
+                ax.annotate(SUPPRESSED_DE, xy, ha="left" if horizontal else "center",
+                            va="center" if horizontal
                             else "bottom", fontsize=11)
         if title:
             ax.set_title(title)
@@ -54,7 +55,9 @@ def _bar(labels, values, title, xlabel, ylabel, horizontal, width, height) -> st
 def stacked_bar(categories, series: dict, *, title: str = "", ylabel: str = "Anzahl",
                 width: float = 6.4, height: float = 3.2) -> str:
     """categories along x; series {legend label: [value per category]} stacked on each other."""
-    return _stacked(_t(categories), tuple((k, _t(v)) for k, v in series.items()), title, ylabel, width, height)
+    return _stacked(
+        _t(categories), tuple((k, _t(v)) for k, v in series.items()), title, ylabel, width, height
+    )
 
 
 @cached

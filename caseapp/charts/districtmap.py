@@ -57,7 +57,8 @@ def shapes(geometries: dict | None = None) -> tuple[dict[str, list], bool]:
 
 
 def class_bounds(values) -> list[float]:
-    """Up to six or seven classes of a round width (1, 2 or 5 times a power of ten) from 0 past the maximum."""
+    """Up to six or seven classes of a round width (1, 2 or 5 times a power of ten) from 0 past the
+    maximum."""
     top = max([v for v in values if v is not None] + [1])
     raw = max(top / 6, 1)
     magnitude = 10 ** math.floor(math.log10(raw))
@@ -99,12 +100,12 @@ def _map(values, shelters, title, legend_label, names, geo_key, width, height) -
     def pt(x: float, y: float) -> tuple[float, float]:
         return off_x + x * scale, off_y - y * scale  # north up
 
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto" width="{w_px}pt" '
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" style="max-width:100%;height:auto" width="{w_px}pt" '
            f'height="{h_px}pt" viewBox="0 0 {w_px} {h_px}" font-family="{FONT_FAMILY}, sans-serif" '
-           f'role="img" aria-label="{escape(title or legend_label)}">',
-           '<defs><pattern id="suppressed" width="4" height="4" patternUnits="userSpaceOnUse" '
+           f'role="img" aria-label="{escape(title or legend_label)}">'),
+           ('<defs><pattern id="suppressed" width="4" height="4" patternUnits="userSpaceOnUse" '
            'patternTransform="rotate(45)"><rect width="4" height="4" fill="#f2f2f2"/>'
-           '<line x1="0" y1="0" x2="0" y2="4" stroke="#999999" stroke-width="1"/></pattern></defs>']
+           '<line x1="0" y1="0" x2="0" y2="4" stroke="#999999" stroke-width="1"/></pattern></defs>')]
     if title:
         out.append(f'<text x="{margin}" y="14" font-size="10" font-weight="bold">{escape(title)}</text>')
     caption = "Amtliche Stadtteilgrenzen" if real else SCHEMATIC_LABEL_DE
@@ -125,7 +126,8 @@ def _map(values, shelters, title, legend_label, names, geo_key, width, height) -
         first = f"{number} {names[number][:12]}" if names.get(number) and not real else number
         cx, cy = centres[number]
         labels.append(f'<text x="{cx:.1f}" y="{cy - 2:.1f}" font-size="6.5" text-anchor="middle">'
-                      f'<tspan>{_label_number(first)}</tspan><tspan x="{cx:.1f}" dy="8">{escape(shown)}</tspan>'
+                      f'<tspan>{_label_number(first)}</tspan><tspan x="{cx:.1f}" '
+                      f'dy="8">{escape(shown)}</tspan>'
                       '</text>')
     out.extend(labels)
     out.extend(_shelter_marks(shelters, centres, 0.16 * scale if not real else max(3.0, span_y * scale / 60)))
@@ -160,7 +162,8 @@ def _shelter_marks(shelters, centres, radius: float) -> list[str]:
             # A row of circles below the district's label, centred on it.
             ox = cx + (i - (len(items) - 1) / 2) * radius * 2.3
             oy = cy + 9 + radius
-            out.append(f'<g><title>{escape(name)}</title><circle cx="{ox:.1f}" cy="{oy:.1f}" r="{radius:.1f}" '
+            out.append(f'<g><title>{escape(name)}</title><circle cx="{ox:.1f}" cy="{oy:.1f}" '
+                       f'r="{radius:.1f}" '
                        'fill="white" stroke="#b8405e" stroke-width="0.8"/>')
             if occupied is None:  # hidden: the marker, never an empty circle that reads as "no one"
                 out.append(f'<text class="suppressed" x="{ox:.1f}" y="{oy + radius * 0.45:.1f}" '

@@ -18,7 +18,8 @@ from caseapp.workflows.states import STATE_LABELS_DE
               help="Stichtag, bis zu dem die Geschichte reicht (Standard: heute).")
 @click.option("--no-accounts", is_flag=True, help="Keine Demo-Benutzerkonten anlegen.")
 @click.option("--abh-file", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Zusätzlich die Lieferung der Ausländerbehörde (CSV) dieser Stadt in diese Datei schreiben.")
+              help="Zusätzlich die Lieferung der Ausländerbehörde (CSV) dieser Stadt in diese Datei "
+                   "schreiben.")
 @with_appcontext
 def demo_command(persons: int, seed: int, today, no_accounts: bool, abh_file: str | None):
     from caseapp.demo.operations import DEMO_PASSWORD, NotEmpty, create_demo_city

@@ -1,4 +1,5 @@
-"""The demo city's shelters and rooms: sizes, room features, blocked beds, fire-safety limits, opening dates."""
+"""The demo city's shelters and rooms: sizes, room features, blocked beds, fire-safety limits, opening
+dates."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -121,7 +122,8 @@ def _rooms(rng, shelter: Shelter, size: int, room_id: int) -> int:
 
 
 def _lifecycles(rng, n: int, today: date, sim_start: date, window_start: date) -> list[tuple]:
-    """(created, opened, closed) per shelter: most open for years, a few opened or closed lately, some planned."""
+    """(created, opened, closed) per shelter: most open for years, a few opened or closed lately, some
+    planned."""
     n_planned, n_closed, n_new = max(1, n // 25), max(1, n // 15), max(1, n // 10)
     out = []
     for i in range(n):

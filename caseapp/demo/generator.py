@@ -57,7 +57,9 @@ def build_city(persons: int, seed: int, today: date) -> City:
     builder = PopulationBuilder(rng, today)
     builder.add_households(SETTLED, origins.SETTLED, persons - flow - direct,
                            lambda code: _settled_arrival(rng, code, window_start))
-    builder.add_households(FLOW, origins.SHELTER_FLOW, flow, lambda code: _flow_arrival(rng, today, sim_start))
+    builder.add_households(
+        FLOW, origins.SHELTER_FLOW, flow, lambda code: _flow_arrival(rng, today, sim_start)
+    )
     builder.add_households(DIRECT, origins.DIRECT, direct,
                            lambda code: _direct_arrival(rng, code, today, window_start))
     builder.assign_statuses()

@@ -8,8 +8,8 @@ DISTRICTS: dict[str, tuple[float, str, tuple[str, ...]]] = {
                           "Möserstraße", "Neuer Graben", "Redlingerstraße")),
     "02": (7.5, "49076", ("Lotter Straße", "Martinistraße", "Katharinenstraße", "Bramstraße",
                           "Rheiner Landstraße", "Saarplatz", "Augustenburger Straße")),
-    "03": (4.0, "49076", ("Albrechtstraße", "Barbarastraße", "Sedanstraße", "Caprivistraße", "Artilleriestraße",
-                          "Am Westerberg")),
+    "03": (4.0, "49076", ("Albrechtstraße", "Barbarastraße", "Sedanstraße", "Caprivistraße",
+                          "Artilleriestraße", "Am Westerberg")),
     "04": (4.5, "49090", ("Atterstraße", "Landwehrstraße", "Wersener Straße", "Eversburger Platz",
                           "Büren Esch")),
     "05": (3.0, "49090", ("Hafenringstraße", "Römereschstraße", "Fürstenauer Weg", "Am Hafen")),
@@ -40,7 +40,8 @@ CITY = "Osnabrück"
 # Shelters stand where the city found buildings: weighted differently from housing.
 SHELTER_DISTRICT_WEIGHTS = {
     "01": 2, "02": 2, "03": 1, "04": 2, "05": 3, "06": 2, "07": 1, "08": 2, "09": 1, "10": 3, "11": 1,
-    "12": 2, "13": 2, "14": 1, "15": 1, "16": 2, "17": 1, "18": 2, "19": 1, "20": 1, "21": 2, "22": 1, "23": 1,
+    "12": 2, "13": 2, "14": 1, "15": 1, "16": 2, "17": 1, "18": 2, "19": 1, "20": 1, "21": 2, "22": 1,
+    "23": 1,
 }
 
 OPERATORS = (

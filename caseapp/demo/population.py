@@ -84,7 +84,9 @@ class PopulationBuilder:
         made = 0
         while made < target:
             code = rng.choices(codes, cum_weights=cum)[0]
-            hh = Household(len(self.households) + 1, segment, code, origins.name_group(code, rng), arrival(code))
+            hh = Household(
+                len(self.households) + 1, segment, code, origins.name_group(code, rng), arrival(code)
+            )
             self._members(hh, target - made)
             self.households.append(hh)
             made += hh.size
@@ -92,7 +94,9 @@ class PopulationBuilder:
     def _members(self, hh: Household, room_left: int) -> None:
         rng = self.rng
         kind = rng.choices(range(5), _TYPES[hh.segment])[0]
-        ukr_flight = hh.code == "UKR" and hh.segment != SETTLED or hh.code == "UKR" and hh.arrival.year >= 2022
+        ukr_flight = (
+            hh.code == "UKR" and hh.segment != SETTLED or hh.code == "UKR" and hh.arrival.year >= 2022
+        )
         head_age = self._adult_age(hh.segment)
         if kind == 0:  # single
             male = 0.72 if hh.segment == FLOW else 0.55
@@ -116,7 +120,9 @@ class PopulationBuilder:
                     specs.append(("m" if rng.random() < 0.51 else "w", age))
             if kind == 4:
                 for _ in range(rng.choice((1, 1, 2))):
-                    specs.append(("w" if rng.random() < 0.6 else "m", min(mother_age + rng.randint(20, 30), 92)))
+                    specs.append(
+                        ("w" if rng.random() < 0.6 else "m", min(mother_age + rng.randint(20, 30), 92))
+                    )
         for i, (sex, age) in enumerate(specs[:room_left]):
             self._person(hh, sex, age, is_head=i == 0)
 
@@ -137,7 +143,8 @@ class PopulationBuilder:
         while given == family:  # "Mihai Mihai" would look like a data error
             given = names.given_name(hh.group, rng.choice, sex)
         p = Person(len(self.persons) + 1, hh, sex, birth, given, family,
-                   head.nats if head and rng.random() < 0.9 else origins.nationalities(hh.code, hh.group, rng),
+                   head.nats if head and rng.random() < 0.9 else origins.nationalities(hh.code, hh.group,
+                                                                                       rng),
                    raw)
         born_here = birth > hh.arrival
         p.move_in = birth if born_here else hh.arrival

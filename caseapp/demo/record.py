@@ -10,7 +10,13 @@ from datetime import date
 
 REGISTER_EVENT = "register"
 
-ANNOUNCED, ARRIVED, ACCOMMODATED, HOUSED, DEPARTED = "announced", "arrived", "accommodated", "housed", "departed"
+ANNOUNCED, ARRIVED, ACCOMMODATED, HOUSED, DEPARTED = (
+    "announced",
+    "arrived",
+    "accommodated",
+    "housed",
+    "departed",
+)
 
 # Which event may lead from which state to which (the person machine of caseapp/workflows).
 ALLOWED = {

@@ -15,16 +15,16 @@ TABLES = {
                 "fire_safety_max", "created_at"),
     "room": ("id", "shelter_id", "name", "beds", "blocked_beds", "accessible", "family", "women_only"),
     "person": ("id", "azr_number", "family_name", "given_names", "birth_date", "birth_precision", "sex",
-               "nationality", "residence_status", "legal_basis", "entry_date", "move_in_date", "move_out_date",
-               "street", "house_number", "postcode", "city", "district_number", "household_id", "state", "needs",
-               "registered_by_office", "created_at", "updated_at"),
+               "nationality", "residence_status", "legal_basis", "entry_date", "move_in_date",
+               "move_out_date", "street", "house_number", "postcode", "city", "district_number",
+               "household_id", "state", "needs", "registered_by_office", "created_at", "updated_at"),
     "person_nationality": ("person_id", "position", "code"),
     "person_office": ("person_id", "office_code", "via", "since"),
     "source_household": ("source_code", "key", "household_id"),
     "source_record": ("id", "source_code", "key", "person_id", "values_hash", "created_at"),
     "stay": ("id", "person_id", "room_id", "start_date", "end_date"),
-    "transition": ("id", "entity", "entity_id", "event", "from_state", "to_state", "occurred_on", "recorded_at",
-                   "by_label", "reason"),
+    "transition": ("id", "entity", "entity_id", "event", "from_state", "to_state", "occurred_on",
+                   "recorded_at", "by_label", "reason"),
 }
 # Written in this order (foreign keys point backwards).
 ORDER = ("household", "shelter", "room", "person", "person_nationality", "person_office", "source_household",
@@ -98,7 +98,9 @@ def city_rows(city, rng) -> dict[str, list[tuple]]:
         if s.opened:
             transitions.append((s.opened, 0, "shelter", s.id, "open", "planned", "open", None))
         if s.closed:
-            transitions.append((s.closed, 0, "shelter", s.id, "close", "open", "closed", "Mietvertrag beendet"))
+            transitions.append(
+                (s.closed, 0, "shelter", s.id, "close", "open", "closed", "Mietvertrag beendet")
+            )
     for day, seq, pid, event, before, after, reason in hist.transitions:
         transitions.append((day, seq, "person", pid, event, before, after, reason))
     transitions.sort(key=lambda t: (t[0], t[1], t[2], t[3]))
@@ -165,7 +167,11 @@ def _offices(city, rng, first_seen) -> dict[int, list[tuple[str, str]]]:
             known.append(("jug", "registration"))
         if 6 <= age < 18 and rng.random() < 0.9:
             known.append(("sch", "registration"))
-        if not known or (p.state == "announced" and not any(o == "int" for o, _ in known)) or rng.random() < 0.03:
+        if (
+            not known
+            or (p.state == "announced" and not any(o == "int" for o, _ in known))
+            or rng.random() < 0.03
+        ):
             known.append(("int", "registration"))
         out[p.id] = known
     return out

@@ -18,8 +18,8 @@ CLOSE, EXIT, PRIVATE, RELOCATE, BIRTH, ARRIVE = range(6)
 _HANDLERS = ("_close", "_exit", "_private", "_relocate", "_birth", "_arrive")
 DAY = timedelta(days=1)
 
-_DEPART_REASONS = ("Umzug in eine andere Kommune", "Freiwillige Ausreise", "Umverteilung in ein anderes Bundesland",
-                   "Unbekannt verzogen")
+_DEPART_REASONS = ("Umzug in eine andere Kommune", "Freiwillige Ausreise",
+                   "Umverteilung in ein anderes Bundesland", "Unbekannt verzogen")
 _RELOCATE_REASONS = ("Familienzusammenführung", "Zimmer wegen Schaden gesperrt", "Konflikt im Zimmer",
                      "Näher an Schule und Kita", "Barrierefreies Zimmer benötigt")
 
@@ -73,7 +73,8 @@ class ShelterFlow:
                     p.move_in = p.entry = hh.arrival
         for p in hh.members:
             if p.move_in <= hh.arrival and max(announce, p.birth) <= self.today:
-                self.rec.register(p, max(announce, p.birth), ANNOUNCED, "Ankündigung durch die Landesaufnahmebehörde")
+                self.rec.register(p, max(announce, p.birth), ANNOUNCED, "Ankündigung durch die "
+                                                                        "Landesaufnahmebehörde")
         self._at(hh.arrival, ARRIVE, a)
         for p in hh.members:
             if p.move_in > hh.arrival:
@@ -170,7 +171,9 @@ class ShelterFlow:
 
     def _place(self, hh, day: date, need: int, exclude=frozenset(), exclude_shelter=None):
         """Rooms for `need` beds as [[room, beds, 0], ...], or None when no fitting place is free."""
-        shelters = [s for s in self._candidates(day) if s is not exclude_shelter and s.occ + need <= s.fire_max]
+        shelters = [
+            s for s in self._candidates(day) if s is not exclude_shelter and s.occ + need <= s.fire_max
+        ]
         if hh.size == 1 and hh.members[0].sex in ("m", "w"):
             sex = hh.members[0].sex
             for s in shelters:
@@ -192,7 +195,9 @@ class ShelterFlow:
                     and (women_ok or not r.women_only)]
             fitting = [r for r in free if r.cap >= need]
             if fitting:
-                room = min(fitting, key=lambda r: (r.cap - need, not r.family, wheelchair and not r.accessible, r.id))
+                room = min(
+                    fitting, key=lambda r: (r.cap - need, not r.family, wheelchair and not r.accessible, r.id)
+                )
                 return self._take([(room, need)], "hh")
             if sum(r.cap for r in free) >= need:
                 taken, left = [], need
@@ -254,7 +259,9 @@ class ShelterFlow:
         staying = [p for p in hh.members if self.rec.in_shelter(p)]
         expected = [p for p in hh.members if p.state is None and day <= p.move_in < a.planned_exit]
         current = {slot[0] for slot in a.rooms}
-        taken = self._place(hh, day, len(staying) + len(expected), exclude=current, exclude_shelter=exclude_shelter)
+        taken = self._place(
+            hh, day, len(staying) + len(expected), exclude=current, exclude_shelter=exclude_shelter
+        )
         if taken is None:
             return False
         self._release(a)
@@ -302,7 +309,8 @@ class ShelterFlow:
     def _close(self, day: date, shelter) -> None:
         for a in list(self.allocs.values()):
             if (a.status == ACCOMMODATED and any(slot[0].shelter is shelter for slot in a.rooms)
-                    and not self._relocate(day, a, a.version, "Schließung der Unterkunft", exclude_shelter=shelter)):
+                    and not self._relocate(day, a, a.version, "Schließung der Unterkunft",
+                                           exclude_shelter=shelter)):
                 self._exit(day, a, a.version, "move_out", "Schließung der Unterkunft, Wohnung vermittelt")
         assert shelter.occ == 0, f"shelter {shelter.id} not empty at closing"
 

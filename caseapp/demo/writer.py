@@ -51,7 +51,8 @@ OVERFULL_ROOM = """
     WHERE o.persons > r.beds - r.blocked_beds LIMIT 1
 """
 OVERFULL_SHELTER = """
-    SELECT r.shelter_id, count(*) FROM stay s JOIN room r ON r.id = s.room_id JOIN shelter h ON h.id = r.shelter_id
+    SELECT r.shelter_id, count(*) FROM stay s JOIN room r ON r.id = s.room_id
+    JOIN shelter h ON h.id = r.shelter_id
     WHERE s.end_date IS NULL GROUP BY r.shelter_id, h.fire_safety_max
     HAVING h.fire_safety_max IS NOT NULL AND count(*) > h.fire_safety_max LIMIT 1
 """

@@ -9,7 +9,9 @@ from caseapp.extensions import db
 
 class District(db.Model):
     __tablename__ = "district"
-    __table_args__ = (CheckConstraint("number >= '01' AND number <= '23' AND length(number) = 2", name="number"),)
+    __table_args__ = (
+        CheckConstraint("number >= '01' AND number <= '23' AND length(number) = 2", name="number"),
+    )
 
     number: Mapped[str] = mapped_column(String(2), primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)

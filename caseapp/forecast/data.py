@@ -16,7 +16,9 @@ from caseapp.stats.queries import state_on, today
 from caseapp.workflows.models import Transition
 
 MAX_AGE = 50  # ages 0..49 single years; 50+ matters neither for children nor for births
-SINGLE_YEARS = tuple(AgeGroup(str(a), a, a) for a in range(MAX_AGE)) + (AgeGroup(f"{MAX_AGE}+", MAX_AGE, None),)
+SINGLE_YEARS = tuple(AgeGroup(str(a), a, a) for a in range(MAX_AGE)) + (
+    AgeGroup(f"{MAX_AGE}+", MAX_AGE, None),
+)
 
 
 def age_key(label: str) -> int:
@@ -73,7 +75,9 @@ def load(day: date, years: int = 3) -> BaseData:
     delivery registers everyone already living here on the day of the import.
     """
     data = BaseData(day=day, years=years)
-    data.population = {(district, age, sex, housing): n for district, age, sex, housing, n in population_rows(day)}
+    data.population = {
+        (district, age, sex, housing): n for district, age, sex, housing, n in population_rows(day)
+    }
     start = years_before(day, years)
     stmt = (
         select(Transition.entity_id, Transition.event, Transition.occurred_on, Person.birth_date,

@@ -71,7 +71,9 @@ def project(pop: dict, rates: Rates, years: int, **scales) -> list[dict]:
     return out
 
 
-_GROUPS_OF_AGE = {age: tuple(key for key, _label, lo, hi in GROUPS if lo <= age <= hi) for age in range(MAX_AGE + 1)}
+_GROUPS_OF_AGE = {
+    age: tuple(key for key, _label, lo, hi in GROUPS if lo <= age <= hi) for age in range(MAX_AGE + 1)
+}
 OLDEST_IN_A_GROUP = max(hi for _k, _l, _lo, hi in GROUPS)
 
 
@@ -151,7 +153,8 @@ def forecast(base_date: date | None = None, years: int = 6, *, district: str | N
         raise ValueError("Die Prognose reicht 1 bis 6 Jahre weit")
     base_date = base_date or date.today()
     key = ("forecast", base_date, years, district, history_years,
-           None if places is None else tuple(sorted((d, tuple(sorted(p.items()))) for d, p in places.items())))
+           None if places is None else tuple(sorted((d,
+                                                     tuple(sorted(p.items()))) for d, p in places.items())))
     result = fcache.cached(key, lambda: _forecast(base_date, years, district, history_years, places))
     # Rows are plain dicts a caller may change; the cached result must stay as computed.
     return replace(result, rows=[dict(r) for r in result.rows], years=list(result.years))

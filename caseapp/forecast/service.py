@@ -44,4 +44,6 @@ def forecast_for(user, base_date: date | None, years: int = 6, *, district: str 
 def backtest_summary(target_date: date | None = None) -> dict:
     """The backtest for the page: fit a year before, predict today's children, WAPE and total error."""
     result = backtest(target_date)
-    return {key: result[key] for key in ("fit_date", "target_date", "horizon", "wape", "total_error", "by_group")}
+    return {
+        key: result[key] for key in ("fit_date", "target_date", "horizon", "wape", "total_error", "by_group")
+    }

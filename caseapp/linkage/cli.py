@@ -52,8 +52,8 @@ def queue_command(as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
         else:
-            click.echo(f"{pair.id}: {pair.left_source} {pair.left_key} / {pair.right_source} {pair.right_key} "
-                       f"Gewicht {pair.score:.1f} ({pair.kind})")
+            click.echo(f"{pair.id}: {pair.left_source} {pair.left_key} / {pair.right_source} "
+                       f"{pair.right_key} Gewicht {pair.score:.1f} ({pair.kind})")
 
 
 def _fail(message: str) -> None:

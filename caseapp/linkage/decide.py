@@ -59,10 +59,20 @@ def candidates_from(scored) -> dict[int, dict[int, Candidate]]:
         mine = found.setdefault(left, {})
         if right in mine and mine[right].score >= weight:
             continue
-        mine[right] = Candidate(right, weight, float(values[idx["match_probability"]]),
-                                {w: round(float(values[idx[f"mw_{w}"]]) + float(values[idx.get(f"mw_tf_adj_{w}", -1)]
-                                                                                if f"mw_tf_adj_{w}" in idx else 0), 2)
-                                 for w in WHY if f"mw_{w}" in idx})
+        mine[right] = Candidate(
+            right,
+            weight,
+            float(values[idx["match_probability"]]),
+            {
+                w: round(
+                    float(values[idx[f"mw_{w}"]])
+                    + float(values[idx.get(f"mw_tf_adj_{w}", -1)] if f"mw_tf_adj_{w}" in idx else 0),
+                    2,
+                )
+                for w in WHY
+                if f"mw_{w}" in idx
+            },
+        )
     return found
 
 

@@ -42,7 +42,12 @@ class Quality:
 
 
 def _naive_key(i: features.Identity) -> tuple:
-    return (normalise.fold(i.family_name), normalise.fold(i.given_names), str(i.birth_date), i.birth_precision)
+    return (
+        normalise.fold(i.family_name),
+        normalise.fold(i.given_names),
+        str(i.birth_date),
+        i.birth_precision,
+    )
 
 
 def run(pop: synth.Population, *, upper: float, lower: float) -> Quality:
@@ -59,7 +64,8 @@ def run(pop: synth.Population, *, upper: float, lower: float) -> Quality:
         left_rows = [features.row(i) for i in incoming.values()] + \
                     [features.row(i, swap=True) for i in incoming.values()]
         scored = model.score(pd.DataFrame(left_rows, columns=features.COLUMNS),
-                             pd.DataFrame([features.row(i) for i in right.values()], columns=features.COLUMNS))
+                             pd.DataFrame([features.row(i) for i in right.values()],
+                                          columns=features.COLUMNS))
         cands = decide.candidates_from(scored)
         src = {**sources, **{i: {source} for i in incoming}}
         decisions = decide.decide(incoming, right, cands, sources=src, incoming_source=source, upper=upper,

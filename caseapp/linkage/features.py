@@ -31,7 +31,8 @@ class Identity:
 
 
 def row(ident: Identity, swap: bool = False) -> tuple:
-    """One row of COLUMNS; `swap` exchanges family and given names (a source that wrote them the other way)."""
+    """One row of COLUMNS; `swap` exchanges family and given names (a source that wrote them the other
+    way)."""
     family, given = (ident.given_names, ident.family_name) if swap else (ident.family_name, ident.given_names)
     y, m, d = nm.birth_parts(ident.birth_date, ident.birth_precision)
     dob = f"{y:04d}-{m:02d}-{d:02d}" if d else None
@@ -43,8 +44,9 @@ def row(ident: Identity, swap: bool = False) -> tuple:
     return (-ident.id if swap else ident.id, nm.canonical(family) or None, nm.phonetic(family) or None,
             nm.canonical(given) or None, nm.sorted_tokens(given) or None, nm.first_token(given) or None,
             nm.phonetic(given) or None, dob, f"{y:04d}-{m:02d}" if m else None, y, swapped,
-            bool(d and m == 1 and d == 1), sex, nats[0] if nats else None, "|" + "|".join(nats) + "|" if nats else None,
-            ident.postcode or None, street or None, ident.azr_number or None)
+            bool(d and m == 1 and d == 1), sex, nats[0] if nats else None,
+            "|" + "|".join(nats) + "|" if nats else None, ident.postcode or None, street or None,
+            ident.azr_number or None)
 
 
 def load_identities(person_ids=None) -> list[Identity]:
@@ -56,7 +58,8 @@ def load_identities(person_ids=None) -> list[Identity]:
             "house_number, azr_number")
     if person_ids is None:
         rows = bulk.fetch_all(f"SELECT {cols} FROM person {where}", params)
-        nat_rows = bulk.fetch_all("SELECT person_id, code FROM person_nationality ORDER BY person_id, position",
+        nat_rows = bulk.fetch_all("SELECT person_id, code FROM person_nationality ORDER BY person_id, "
+                                  "position",
                                   {})
     else:
         ids = list(person_ids)
@@ -77,8 +80,8 @@ def load_sources(person_ids=None) -> dict[int, set[str]]:
     if person_ids is None:
         rows = bulk.fetch_all("SELECT person_id, source_code FROM source_record", {})
     else:
-        rows = bulk.select_in("SELECT person_id, source_code FROM source_record WHERE person_id IN :ids", "ids",
-                              list(person_ids))
+        rows = bulk.select_in("SELECT person_id, source_code FROM source_record WHERE person_id IN :ids",
+                              "ids", list(person_ids))
     found: dict[int, set[str]] = {}
     for pid, code in rows:
         found.setdefault(pid, set()).add(code)

@@ -32,11 +32,15 @@ def thresholds() -> tuple[float, float]:
 
 
 def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity]):
-    left = [features.row(i) for i in incoming.values()] + [features.row(i, swap=True) for i in incoming.values()]
+    left = [features.row(i) for i in incoming.values()] + [
+        features.row(i, swap=True) for i in incoming.values()
+    ]
     right = [features.row(i) for i in known.values()]
     if not left or not right:
         return {}
-    scored = model.score(pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS))
+    scored = model.score(
+        pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS)
+    )
     return decide.candidates_from(scored)
 
 
@@ -60,8 +64,8 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
     upper, lower = thresholds()
     candidates = score_against_known(incoming, everyone)
     non_matches = _non_match_checker()
-    decisions = decide.decide(incoming, everyone, candidates, sources=sources, incoming_source=source, upper=upper,
-                              lower=lower, non_match=non_matches)
+    decisions = decide.decide(incoming, everyone, candidates, sources=sources, incoming_source=source,
+                              upper=upper, lower=lower, non_match=non_matches)
     for d in decisions:
         if d.action == "link":
             c = d.candidate

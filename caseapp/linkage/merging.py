@@ -77,9 +77,9 @@ def check_stays(survivor_id: int, merged_id: int) -> None:
         for _, s2, e2 in theirs:
             if s1 < (e2 or date.max) and s2 < (e1 or date.max):
                 raise MergeRefused(
-                    f"Person Nr. {survivor_id} und Person Nr. {merged_id} haben Belegungen, die sich zeitlich "
-                    "überschneiden (zwei Betten zugleich). Bitte zuerst eine der Belegungen beenden, dann "
-                    "zusammenführen.")
+                    f"Person Nr. {survivor_id} und Person Nr. {merged_id} haben Belegungen, die sich "
+                    "zeitlich überschneiden (zwei Betten zugleich). Bitte zuerst eine der Belegungen "
+                    "beenden, dann zusammenführen.")
 
 
 def merge_rows(survivor_id: int, merged_id: int) -> dict:
@@ -96,7 +96,9 @@ def merge_rows(survivor_id: int, merged_id: int) -> dict:
         if column not in pk:
             ids = [r[0] for r in db.session.execute(select(pk[0]).where(column == merged_id))]
             if ids:
-                db.session.execute(update(table).where(column == merged_id).values({column.name: survivor_id}))
+                db.session.execute(
+                    update(table).where(column == merged_id).values({column.name: survivor_id})
+                )
                 snapshot["moved"][table.name] = ids
             continue
         others = [c for c in pk if c is not column]
@@ -147,7 +149,8 @@ def restore_rows(survivor_id: int, merged_id: int, snapshot: dict) -> None:
         others = [c for c in pk if c is not column]
         for key in ids:
             values = [_from_json(c, v) for c, v in zip(others, key)]
-            db.session.execute(update(table).where(column == survivor_id, *[c == v for c, v in zip(others, values)])
+            db.session.execute(update(table).where(column == survivor_id, *[c == v for c, v in zip(others,
+                                                                                                   values)])
                                .values({column.name: merged_id}))
     for name, rows in snapshot.get("dropped", {}).items():
         if name in tables:

@@ -54,18 +54,21 @@ def comparisons():
         cll.ExactMatchLevel("dob", term_frequency_adjustments=True),
         cll.CustomLevel("dob_swap_l = dob_r", "day and month swapped"),
         cll.CustomLevel(f"{full} AND {no_placeholder} AND "
-                        "abs(date_diff('day', CAST(dob_l AS DATE), CAST(dob_r AS DATE))) <= 31", "within a month"),
+                        "abs(date_diff('day', CAST(dob_l AS DATE), CAST(dob_r AS DATE))) <= 31",
+                        "within a month"),
         cll.CustomLevel("dob_year_l = dob_year_r AND (dob_l IS NULL OR dob_r IS NULL) AND "
-                        "(dob_ym_l IS NULL OR dob_ym_r IS NULL OR dob_ym_l = dob_ym_r)", "partly unknown, fits"),
+                        "(dob_ym_l IS NULL OR dob_ym_r IS NULL OR dob_ym_l = dob_ym_r)",
+                        "partly unknown, fits"),
         cll.CustomLevel("dob_year_l = dob_year_r AND (dob_placeholder_l OR dob_placeholder_r)",
                         "placeholder 01.01. against a date of that year"),
         cll.CustomLevel(f"{full} AND abs(dob_year_l - dob_year_r) = 1 AND "
                         "substr(dob_l, 6, 5) = substr(dob_r, 6, 5)", "year off by one"),
         cll.ElseLevel()])
-    sex = cl.CustomComparison(output_column_name="sex", comparison_description="Geschlecht", comparison_levels=[
+    sex = cl.CustomComparison(output_column_name="sex", comparison_description="Geschlecht",
+                              comparison_levels=[
         cll.NullLevel("sex"), cll.ExactMatchLevel("sex"), cll.ElseLevel()])
-    nationality = cl.CustomComparison(output_column_name="nationality", comparison_description="Staatsangehörigkeit",
-                                      comparison_levels=[
+    nationality = cl.CustomComparison(output_column_name="nationality",
+                                      comparison_description="Staatsangehörigkeit", comparison_levels=[
         cll.NullLevel("nat"),
         cll.ExactMatchLevel("nat"),
         cll.CustomLevel("contains(nats_l, '|' || nat_r || '|') OR contains(nats_r, '|' || nat_l || '|')",
@@ -77,7 +80,8 @@ def comparisons():
         cll.CustomLevel("street_l = street_r AND postcode_l = postcode_r", "same street and number"),
         cll.ExactMatchLevel("postcode"),
         cll.ElseLevel()])
-    azr = cl.CustomComparison(output_column_name="azr", comparison_description="AZR-Nummer", comparison_levels=[
+    azr = cl.CustomComparison(output_column_name="azr", comparison_description="AZR-Nummer",
+                              comparison_levels=[
         cll.NullLevel("azr"), cll.ExactMatchLevel("azr"), cll.ElseLevel()])
     return [family, given, dob, sex, nationality, address, azr]
 
@@ -94,8 +98,8 @@ def settings(prior: float = 1e-5):
 
     return SettingsCreator(link_type="link_only", comparisons=comparisons(),
                            blocking_rules_to_generate_predictions=blocking_rules(),
-                           probability_two_random_records_match=prior, retain_intermediate_calculation_columns=False,
-                           retain_matching_columns=False)
+                           probability_two_random_records_match=prior,
+                           retain_intermediate_calculation_columns=False, retain_matching_columns=False)
 
 
 @lru_cache(maxsize=1)

@@ -38,10 +38,10 @@ def _label(by, actor: str | None) -> str | None:
     return None if by is not None else (actor or "system")
 
 
-def merge_persons(survivor_id: int, merged_id: int, *, by=None, actor: str | None = None, rule: str = "steward",
-                  score: float | None = None, weights: dict | None = None, model_version: str | None = None,
-                  pair: ReviewPair | None = None, reason: str | None = None, channel: str | None = None,
-                  recompute: bool = True) -> MergeRecord:
+def merge_persons(survivor_id: int, merged_id: int, *, by=None, actor: str | None = None,
+                  rule: str = "steward", score: float | None = None, weights: dict | None = None,
+                  model_version: str | None = None, pair: ReviewPair | None = None, reason: str | None = None,
+                  channel: str | None = None, recompute: bool = True) -> MergeRecord:
     """Two persons become one; the older id survives whichever order the ids come in."""
     survivor_id, merged_id = min(survivor_id, merged_id), max(survivor_id, merged_id)
     if survivor_id == merged_id:
@@ -80,8 +80,9 @@ def _take_over_state(survivor: Person, snapshot: dict, by, actor) -> None:
     theirs = snapshot["person"].get("state")
     if not snapshot["moved"].get("stay") or theirs != "accommodated" or survivor.state == theirs:
         return
-    db.session.add(Transition(entity="person", entity_id=survivor.id, event="merge", from_state=survivor.state,
-                              to_state=theirs, occurred_on=_now().date(), by_user_id=getattr(by, "id", None),
+    db.session.add(Transition(entity="person", entity_id=survivor.id, event="merge",
+                              from_state=survivor.state, to_state=theirs, occurred_on=_now().date(),
+                              by_user_id=getattr(by, "id", None),
                               by_label=_label(by, actor) if by is None else None,
                               reason=f"Zusammenführung mit Person Nr. {snapshot['person']['id']}"))
     survivor.state = theirs

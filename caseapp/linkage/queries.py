@@ -37,7 +37,8 @@ def resolve_person(person_id: int) -> int | None:
         if db.session.get(Person, person_id) is not None:
             return person_id
         survivor = db.session.scalar(select(MergeRecord.survivor_id).where(
-            MergeRecord.merged_id == person_id, MergeRecord.undone_at.is_(None)).order_by(MergeRecord.id.desc()))
+            MergeRecord.merged_id == person_id,
+            MergeRecord.undone_at.is_(None)).order_by(MergeRecord.id.desc()))
         if survivor is None:
             return None
         person_id = survivor

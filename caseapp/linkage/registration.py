@@ -38,10 +38,14 @@ def _nearby(person: Person) -> dict[int, features.Identity]:
 def _offices_of(person_id: int) -> set[str]:
     from caseapp.people.models import PersonOffice
 
-    return set(db.session.scalars(db.select(PersonOffice.office_code).where(PersonOffice.person_id == person_id)))
+    return set(
+        db.session.scalars(db.select(PersonOffice.office_code).where(PersonOffice.person_id == person_id))
+    )
 
 
-def check_new_person(person: Person, *, by=None, actor: str | None = None, azr_holder: int | None = None) -> str | None:
+def check_new_person(
+    person: Person, *, by=None, actor: str | None = None, azr_holder: int | None = None
+) -> str | None:
     """Queue the likely duplicates of a freshly registered person; the warning for the registrant, or None."""
     db.session.flush()
     mine = set(getattr(by, "office_codes", ()) or ()) if by is not None else None
@@ -68,10 +72,11 @@ def check_new_person(person: Person, *, by=None, actor: str | None = None, azr_h
     for c in ranked:
         other = queries.records_of(c.person_id)
         right = other[0] if other else ("int", queries.manual_key(c.person_id))
-        db.session.add(ReviewPair(kind="registration", left_source=me[0], left_key=me[1], right_source=right[0],
-                                  right_key=right[1], score=round(c.score, 2), probability=c.probability,
-                                  weights=c.weights, reason=decide.guard(incoming[person.id], known[c.person_id],
-                                                                         c.weights),
+        db.session.add(ReviewPair(kind="registration", left_source=me[0], left_key=me[1],
+                                  right_source=right[0], right_key=right[1], score=round(c.score, 2),
+                                  probability=c.probability, weights=c.weights,
+                                  reason=decide.guard(incoming[person.id],
+                                                                         known[c.person_id], c.weights),
                                   model_version=model.MODEL_VERSION))
         if mine is None or _offices_of(c.person_id) & mine:
             own.append(c.person_id)

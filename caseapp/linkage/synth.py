@@ -24,22 +24,25 @@ GIVEN_M = [["Mohammed", "Muhammad", "Mohamad", "Mohamed"], ["Ahmad", "Ahmed", "A
            ["Ali Reza", "Alireza"], ["Tesfaye", "Tesfay"], ["Yohannes", "Johannes", "Yohanes"], ["Bilal"],
            ["Jamal", "Djamal"], ["Karim", "Kareem"], ["Mahmoud", "Mahmud"], ["Samir", "Sameer"]]
 GIVEN_W = [["Fatima", "Fatimah", "Fatma"], ["Aisha", "Aischa", "Ayesha"], ["Maryam", "Mariam"],
-           ["Zainab", "Zeinab", "Zaynab"], ["Olena", "Elena"], ["Iryna", "Irina"], ["Nataliia", "Natalia", "Natalya"],
-           ["Yuliia", "Julia", "Yulia"], ["Elif"], ["Zeynep"], ["Amira", "Ameera"], ["Leila", "Layla", "Laila"],
-           ["Helen", "Hellen"], ["Senait", "Senayt"], ["Nour", "Noor", "Nur"], ["Rania", "Ranya"], ["Şükran", "Sükran"],
-           ["Hatice", "Hatidsche"], ["Khadija", "Chadidscha", "Khadidja"], ["Sara", "Sarah"]]
-FAMILY = [["Al-Hassan", "Al Hassan", "Alhassan", "El-Hassan"], ["Ahmadi"], ["Hosseini", "Husseini", "Hoseini"],
-          ["Mohammadi", "Muhammadi"], ["Rahimi"], ["Karimi"], ["Haidari", "Haydari", "Heidari"],
-          ["Kovalenko", "Kowalenko"], ["Shevchenko", "Schewtschenko", "Ševčenko"], ["Bondarenko"],
-          ["Tkachenko", "Tkatschenko"], ["Yılmaz", "Yilmaz"], ["Şahin", "Sahin"], ["Çelik", "Celik"], ["Kaya"],
-          ["Demir"], ["Tesfay", "Tesfai"], ["Gebremedhin", "Gebremedin"], ["Haile"], ["Abraha"],
+           ["Zainab", "Zeinab", "Zaynab"], ["Olena", "Elena"], ["Iryna", "Irina"],
+           ["Nataliia", "Natalia", "Natalya"], ["Yuliia", "Julia", "Yulia"], ["Elif"], ["Zeynep"],
+           ["Amira", "Ameera"], ["Leila", "Layla", "Laila"], ["Helen", "Hellen"], ["Senait", "Senayt"],
+           ["Nour", "Noor", "Nur"], ["Rania", "Ranya"], ["Şükran", "Sükran"], ["Hatice", "Hatidsche"],
+           ["Khadija", "Chadidscha", "Khadidja"], ["Sara", "Sarah"]]
+FAMILY = [["Al-Hassan", "Al Hassan", "Alhassan", "El-Hassan"], ["Ahmadi"],
+          ["Hosseini", "Husseini", "Hoseini"], ["Mohammadi", "Muhammadi"], ["Rahimi"], ["Karimi"],
+          ["Haidari", "Haydari", "Heidari"], ["Kovalenko", "Kowalenko"],
+          ["Shevchenko", "Schewtschenko", "Ševčenko"], ["Bondarenko"], ["Tkachenko", "Tkatschenko"],
+          ["Yılmaz", "Yilmaz"], ["Şahin", "Sahin"], ["Çelik", "Celik"], ["Kaya"], ["Demir"],
+          ["Tesfay", "Tesfai"], ["Gebremedhin", "Gebremedin"], ["Haile"], ["Abraha"],
           ["Osman", "Othman", "Usman"], ["Ibrahim"], ["Abdullah", "Abdulla"], ["Nasser", "Naser"], ["Haddad"],
           ["Khalil", "Chalil"], ["Saleh", "Salih"], ["Mahmoud", "Mahmud"], ["Hamdan"], ["Sultani"]]
 NATS = ["SYR", "AFG", "UKR", "TUR", "IRQ", "ERI", "IRN", "SOM", "RUS", "NGA"]
-STREETS = ["Hauptstraße", "Bahnhofstraße", "Lotter Straße", "Sutthauser Straße", "Iburger Straße", "Am Riedenbach",
-           "Rheiner Landstraße", "Natruper Straße", "Hasestraße", "Pagenstecherstraße", "Meller Straße"]
-_SYL = ["ka", "ra", "mi", "do", "ne", "sa", "li", "to", "bu", "ze", "ha", "ro", "fi", "ma", "nu", "te", "go", "yi",
-        "va", "ke", "lo", "di", "sh", "ch", "an", "el", "or"]
+STREETS = ["Hauptstraße", "Bahnhofstraße", "Lotter Straße", "Sutthauser Straße", "Iburger Straße",
+           "Am Riedenbach", "Rheiner Landstraße", "Natruper Straße", "Hasestraße", "Pagenstecherstraße",
+           "Meller Straße"]
+_SYL = ["ka", "ra", "mi", "do", "ne", "sa", "li", "to", "bu", "ze", "ha", "ro", "fi", "ma", "nu", "te", "go",
+        "yi", "va", "ke", "lo", "di", "sh", "ch", "an", "el", "or"]
 
 
 @dataclass
@@ -112,7 +115,8 @@ def humans(n: int, seed: int = 1) -> list[Human]:
         elif r < 0.06 and len(out) < n and h.born.year < 1995:  # a child with the parent's names
             group += 1
             child = replace(h, truth=len(out), born=h.born + timedelta(days=365 * rng.randint(18, 35)),
-                            lookalike="parent_child", group=group, azr=f"{next(azr_seq):012d}" if h.azr else None)
+                            lookalike="parent_child", group=group,
+                            azr=f"{next(azr_seq):012d}" if h.azr else None)
             h.lookalike, h.group = "parent_child", group
             out.append(child)
     return out
@@ -137,9 +141,9 @@ def abh_identity(rng: random.Random, h: Human, ident_id: int) -> Identity:
     if h.lookalike is None and isinstance(h.family, int) and rng.random() < 0.08:
         born = date(h.born.year, 1, 1)
         h.lookalike = "common_placeholder"
-    return Identity(ident_id, _spell(rng, h.family, FAMILY, 0), " ".join(_spell(rng, g, pool, 0) for g in h.given),
-                    born, precision, h.sex, list(h.nats), h.postcode if h.street else None,
-                    h.street, h.number if h.street else None, h.azr)
+    return Identity(ident_id, _spell(rng, h.family, FAMILY, 0),
+                    " ".join(_spell(rng, g, pool, 0) for g in h.given), born, precision, h.sex, list(h.nats),
+                    h.postcode if h.street else None, h.street, h.number if h.street else None, h.azr)
 
 
 def office_identity(rng: random.Random, h: Human, ident_id: int, source: str) -> Identity:
@@ -209,7 +213,9 @@ def population(n: int, seed: int = 1, abh_share: float = 0.85) -> Population:
             if source in ("jug", "sch") and h.born.year < 1996:
                 continue
             if rng.random() < share * (2.5 if source in ("jug", "sch") else 1):
-                rows.append((office_identity(rng, h, next(ident), source), h.truth, f"{source[0].upper()}-{h.truth}"))
+                rows.append(
+                    (office_identity(rng, h, next(ident), source), h.truth, f"{source[0].upper()}-{h.truth}")
+                )
                 if rng.random() < 0.01:  # the office's own duplicate under another key
                     rows.append((office_identity(rng, h, next(ident), source), h.truth,
                                  f"{source[0].upper()}-{h.truth}-D"))

@@ -18,7 +18,8 @@ from caseapp.shelters.models import Stay
 
 # What a shelter manager may read of a person (interfaces.md: name, birth date, sex, household, needs).
 ALLOCATION_FIELDS = frozenset({
-    "id", "family_name", "given_names", "birth_date", "birth_precision", "sex", "household_id", "needs", "state",
+    "id", "family_name", "given_names", "birth_date", "birth_precision", "sex", "household_id", "needs",
+    "state",
 })
 
 

@@ -27,7 +27,7 @@ class BirthDate:
     precision: str
 
     @classmethod
-    def from_parts(cls, year: int, month: int, day: int) -> "BirthDate":
+    def from_parts(cls, year: int, month: int, day: int) -> BirthDate:
         if not 1850 <= year <= 2200:
             raise BirthDateError(f"Geburtsjahr {year} ist nicht plausibel")
         if month == 0:
@@ -44,7 +44,7 @@ class BirthDate:
             raise BirthDateError(f"Den Tag {day:02d}.{month:02d}.{year} gibt es nicht") from None
 
     @classmethod
-    def parse_iso(cls, text: str) -> "BirthDate":
+    def parse_iso(cls, text: str) -> BirthDate:
         """'1990-00-00', '1990-05-00' or '1990-05-17' (the API's form)."""
         m = _ISO.fullmatch(text or "")
         if not m:
@@ -52,7 +52,7 @@ class BirthDate:
         return cls.from_parts(int(m[1]), int(m[2]), int(m[3]))
 
     @classmethod
-    def parse_german(cls, text: str) -> "BirthDate":
+    def parse_german(cls, text: str) -> BirthDate:
         """'00.00.1990', '00.05.1990' or '17.05.1990' (the delivery form)."""
         m = _GERMAN.fullmatch(text or "")
         if not m:

@@ -67,7 +67,8 @@ def active_members(household: Household) -> list[Person]:
 
 
 def household_event(household: Household, event: str, *, by, on: date | None = None, reason=None,
-                    shelter_id=None, room_id=None, override_reason=None, channel: str | None = None) -> list[Person]:
+                    shelter_id=None, room_id=None, override_reason=None,
+                    channel: str | None = None) -> list[Person]:
     """The event for every member for whom it is possible now, all or nothing. Placing events find rooms
     in one shelter for all of them (shelters/placement/household.py) or refuse: nobody moves then."""
     if event not in PERSON_EVENTS:
@@ -93,15 +94,26 @@ def household_event(household: Household, event: str, *, by, on: date | None = N
         room = rooms.get(member.id)
         run_transition(member, event, by=by, on=on, reason=reason, room_id=room.id if room else None,
                        override_reason=override_reason, channel=channel, with_household=True)
-    record(f"transition:{event}", "household", household.id, by=by, channel=channel,
-           detail=f"members={len(movers)}" + (f",shelter={next(iter(rooms.values())).shelter_id}" if rooms else ""))
+    record(
+        f"transition:{event}",
+        "household",
+        household.id,
+        by=by,
+        channel=channel,
+        detail=f"members={len(movers)}"
+        + (f",shelter={next(iter(rooms.values())).shelter_id}" if rooms else ""),
+    )
     return members
 
 
 def _plan(household, members, movers, event, on, shelter_id, room_id, *, override: bool) -> dict[int, Room]:
     room = None
     if room_id is not None:
-        room = db.session.get(Room, room_id) if isinstance(room_id, int) and not isinstance(room_id, bool) else None
+        room = (
+            db.session.get(Room, room_id)
+            if isinstance(room_id, int) and not isinstance(room_id, bool)
+            else None
+        )
         if room is None:
             raise InvalidInput("room_id", f"Zimmer {room_id} gibt es nicht")
         shelter_ids = [room.shelter_id]
@@ -110,7 +122,8 @@ def _plan(household, members, movers, event, on, shelter_id, room_id, *, overrid
             raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
         shelter_ids = [shelter_id]
     elif event == "relocate":
-        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) angeben")
+        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) "
+                                         "angeben")
     else:
         shelter_ids = list(db.session.scalars(select(Shelter.id).where(Shelter.state == "open")))
     # Members who stay where they are (already placed, not moving) decide the shelter.
@@ -130,7 +143,8 @@ def _plan(household, members, movers, event, on, shelter_id, room_id, *, overrid
     locked = [s for s in lock_shelters([found[0], *leaving]) if s.id == found[0]]
     again = _find(locked, movers, on, room, override, exclude)
     if again is None:
-        raise TransitionRefused("Die Plätze wurden eben vergeben; niemand wurde bewegt, bitte erneut versuchen")
+        raise TransitionRefused("Die Plätze wurden eben vergeben; niemand wurde bewegt, bitte erneut "
+                                "versuchen")
     return again[1]
 
 

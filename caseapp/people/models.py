@@ -32,8 +32,10 @@ class Household(db.Model):
     head_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL", use_alter=True, name="fk_household_head_id_person"))
 
-    members: Mapped[list["Person"]] = relationship(back_populates="household", foreign_keys="Person.household_id")
-    head: Mapped["Person | None"] = relationship(foreign_keys=[head_id], post_update=True)
+    members: Mapped[list[Person]] = relationship(
+        back_populates="household", foreign_keys="Person.household_id"
+    )
+    head: Mapped[Person | None] = relationship(foreign_keys=[head_id], post_update=True)
 
     def __str__(self) -> str:
         return self.label or f"Haushalt {self.id}"
@@ -110,10 +112,10 @@ class Person(db.Model):
 
     household: Mapped[Household | None] = relationship(back_populates="members", foreign_keys=[household_id])
     district = relationship("District")
-    nationalities: Mapped[list["PersonNationality"]] = relationship(
+    nationalities: Mapped[list[PersonNationality]] = relationship(
         order_by="PersonNationality.position", cascade="all, delete-orphan", back_populates="person"
     )
-    offices: Mapped[list["PersonOffice"]] = relationship(cascade="all, delete-orphan", back_populates="person")
+    offices: Mapped[list[PersonOffice]] = relationship(cascade="all, delete-orphan", back_populates="person")
 
     @property
     def birth(self) -> BirthDate:

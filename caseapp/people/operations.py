@@ -38,7 +38,11 @@ def parse_date(field: str, value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else _bad_date(field, value)
+        return (
+            date.fromisoformat(value)
+            if isinstance(value, str) and len(value) == 10
+            else _bad_date(field, value)
+        )
     except ValueError:
         return _bad_date(field, value)
 
@@ -68,7 +72,8 @@ def _nationalities(value) -> list[str]:
     for code in value:
         norm = code.strip().upper() if isinstance(code, str) else None
         if not norm or not is_nationality(norm):
-            raise InvalidInput("nationalities", f"unbekannter Staatsangehörigkeitscode „{code}“ (ISO 3166 alpha-3)")
+            raise InvalidInput("nationalities", f"unbekannter Staatsangehörigkeitscode „{code}“ (ISO 3166 "
+                                                "alpha-3)")
         if norm in codes:
             raise InvalidInput("nationalities", f"Code „{norm}“ doppelt angegeben")
         codes.append(norm)
@@ -88,7 +93,8 @@ def _office(by, office) -> str | None:
     if not codes:
         raise InvalidInput("office", "Ihr Konto gehört keinem Amt an; ohne Amt kann niemand erfasst werden")
     if len(codes) > 1:
-        raise InvalidInput("office", f"Sie gehören mehreren Ämtern an ({', '.join(codes)}); bitte eines angeben")
+        raise InvalidInput("office", f"Sie gehören mehreren Ämtern an ({', '.join(codes)}); bitte eines "
+                                     "angeben")
     return codes[0]
 
 
@@ -221,7 +227,9 @@ def update_person(person: Person, *, by, channel="admin", actor: str | None = No
     if azr_number and azr_number != person.azr_number:
         if not isinstance(azr_number, str) or fieldrules.azr_error(azr_number):
             raise InvalidInput("azr_number", "Die AZR-Nummer hat genau 12 Ziffern (0-9)")
-        taken = db.session.scalar(select(Person.id).where(Person.azr_number == azr_number, Person.id != person.id))
+        taken = db.session.scalar(
+            select(Person.id).where(Person.azr_number == azr_number, Person.id != person.id)
+        )
         if taken is not None:
             raise InvalidInput("azr_number", "Diese AZR-Nummer gehört bereits zu einer anderen Person")
         person.azr_number = azr_number
@@ -329,8 +337,8 @@ def _refuse_split(person: Person, room: Room, *, explicit: bool, reason: str | N
         .where(Person.household_id == person.household_id, Person.id != person.id, Stay.end_date.is_(None))))
     if others and room.shelter_id not in others and not (explicit and reason):
         raise TransitionRefused("Dieser Schritt trennt die Person von ihrem Haushalt, der in einer anderen "
-                                "Unterkunft wohnt: dafür Unterkunft oder Zimmer ausdrücklich wählen und einen "
-                                "Grund angeben, oder den ganzen Haushalt bewegen")
+                                "Unterkunft wohnt: dafür Unterkunft oder Zimmer ausdrücklich wählen und "
+                                "einen Grund angeben, oder den ganzen Haushalt bewegen")
 
 
 def _set_move_dates(person: Person, event: str, on: date) -> None:
@@ -341,7 +349,11 @@ def _set_move_dates(person: Person, event: str, on: date) -> None:
     arrived_earlier = person.move_in_date is None or on < person.move_in_date
     if event == "arrive" and arrived_earlier and (person.move_out_date is None or on <= person.move_out_date):
         person.move_in_date = on
-    if event == "depart" and person.move_out_date is None and (person.move_in_date is None or on >= person.move_in_date):
+    if (
+        event == "depart"
+        and person.move_out_date is None
+        and (person.move_in_date is None or on >= person.move_in_date)
+    ):
         person.move_out_date = on
 
 

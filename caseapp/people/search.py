@@ -1,4 +1,5 @@
-"""What a person search means: names in any order or as 'Nachname, Vorname', a birth date, an AZR number, an id.
+"""What a person search means: names in any order or as 'Nachname, Vorname', a birth date, an AZR number, an
+id.
 
 Staff search as they read their lists: "Hussein, Hassan", "hassan hussein 12.03.1990", "1.2.1990", an
 AZR number (12 digits) or the person number shown on the page. `parse` splits a search into those parts;

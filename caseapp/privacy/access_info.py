@@ -25,14 +25,32 @@ SUPERVISORY_AUTHORITY = (
     "Telefon 0511 120-4500, poststelle@lfd.niedersachsen.de, www.lfd.niedersachsen.de"
 )
 RIGHTS = (
-    ("Berichtigung (Art. 16 DSGVO)", ("Unrichtige Angaben werden auf Ihren Antrag berichtigt, unvollständige "
-     "vervollständigt.")),
-    ("Löschung (Art. 17 DSGVO)", ("Angaben, die für den Zweck nicht mehr nötig sind oder unrechtmäßig verarbeitet "
-     "werden, werden auf Ihren Antrag gelöscht, soweit keine gesetzliche Aufbewahrungspflicht entgegensteht.")),
-    ("Einschränkung der Verarbeitung (Art. 18 DSGVO)", ("Solange etwa die Richtigkeit einer Angabe geprüft wird, "
-     "können Sie verlangen, dass sie nur noch gespeichert, aber nicht weiter verwendet wird.")),
-    ("Widerspruch (Art. 21 DSGVO)", ("Sie können der Verarbeitung aus Gründen Ihrer besonderen Situation "
-     "widersprechen, soweit sie auf Art. 6 Abs. 1 lit. e DSGVO beruht.")),
+    (
+        "Berichtigung (Art. 16 DSGVO)",
+        ("Unrichtige Angaben werden auf Ihren Antrag berichtigt, unvollständige vervollständigt."),
+    ),
+    (
+        "Löschung (Art. 17 DSGVO)",
+        (
+            "Angaben, die für den Zweck nicht mehr nötig sind oder unrechtmäßig verarbeitet "
+            "werden, werden auf Ihren Antrag gelöscht, soweit keine gesetzliche Aufbewahrungspflicht "
+            "entgegensteht."
+        ),
+    ),
+    (
+        "Einschränkung der Verarbeitung (Art. 18 DSGVO)",
+        (
+            "Solange etwa die Richtigkeit einer Angabe geprüft wird, "
+            "können Sie verlangen, dass sie nur noch gespeichert, aber nicht weiter verwendet wird."
+        ),
+    ),
+    (
+        "Widerspruch (Art. 21 DSGVO)",
+        (
+            "Sie können der Verarbeitung aus Gründen Ihrer besonderen Situation "
+            "widersprechen, soweit sie auf Art. 6 Abs. 1 lit. e DSGVO beruht."
+        ),
+    ),
     ("Beschwerde bei der Aufsichtsbehörde (Art. 77 DSGVO)", SUPERVISORY_AUTHORITY + "."),
 )
 AUTOMATED_DECISIONS = (
@@ -44,7 +62,9 @@ ACTOR_LABELS_DE = {
     "retention": "Aufbewahrungslauf (automatisch)", "restore": "Wiederherstellung (Betrieb)",
     "cli": "Betrieb (Kommandozeile)", "demo": "Übernahme aus dem Bestand", "system": "System",
 }
-STATE_OF_CONTACT = "Wenden Sie sich dazu an die Stadt Osnabrück (Verantwortliche) oder ihre Datenschutzbeauftragte."
+STATE_OF_CONTACT = (
+    "Wenden Sie sich dazu an die Stadt Osnabrück (Verantwortliche) oder ihre Datenschutzbeauftragte."
+)
 
 
 def actor_label(label: str | None) -> str:
@@ -83,7 +103,9 @@ def purposes() -> dict:
 
 def recipients(person: Person) -> dict:
     record = processing_record.load()
-    offices = [OFFICES.get(o.office_code, o.office_code) for o in sorted(person.offices, key=lambda o: o.office_code)]
+    offices = [
+        OFFICES.get(o.office_code, o.office_code) for o in sorted(person.offices, key=lambda o: o.office_code)
+    ]
     return {"text": record["recipients"], "offices": offices,
             "third_country": record["third_country_transfer"]}
 

@@ -34,10 +34,16 @@ FIELD_LABELS = (
 )
 ACTION_LABELS_DE = {
     "read": "angesehen", "create": "angelegt", "update": "geändert", "export": "exportiert",
-    "anonymise": "anonymisiert", "access_report": "Auskunftsbericht erstellt", "sync": "durch Lieferung geändert",
+    "anonymise": "anonymisiert", "access_report": "Auskunftsbericht erstellt",
+    "sync": "durch Lieferung geändert",
 }
 OTHER_EVENTS_DE = {"register": "Erfassung"}
-CHANNEL_LABELS_DE = {"admin": "Oberfläche", "api": "Schnittstelle", "cli": "Kommandozeile", "task": "automatisch"}
+CHANNEL_LABELS_DE = {
+    "admin": "Oberfläche",
+    "api": "Schnittstelle",
+    "cli": "Kommandozeile",
+    "task": "automatisch",
+}
 VIA_LABELS_DE = {"source": "Lieferung der Datenquelle", "registration": "Registrierung durch das Amt"}
 
 
@@ -81,7 +87,9 @@ def action_label(action: str) -> str:
 def _delivery_text(delivery: Delivery | None) -> str:
     if delivery is None:
         return "–"
-    return f"{delivery.file_name} (Stichtag {_date(delivery.as_of)}, eingegangen {_date(delivery.received_at)})"
+    return (
+        f"{delivery.file_name} (Stichtag {_date(delivery.as_of)}, eingegangen {_date(delivery.received_at)})"
+    )
 
 
 def _origins(person: Person) -> dict[str, str]:
@@ -112,7 +120,10 @@ class Section:
 
 def _fields(person: Person) -> list[dict]:
     origins = _origins(person)
-    return [{"label": label, "value": _value(person, f), "origin": origins.get(f, "–")} for f, label in FIELD_LABELS]
+    return [
+        {"label": label, "value": _value(person, f), "origin": origins.get(f, "–")}
+        for f, label in FIELD_LABELS
+    ]
 
 
 def _offices(person: Person) -> list[dict]:
@@ -132,9 +143,11 @@ SECTIONS: list[Section] = [
     Section("angaben", "Gespeicherte Angaben und ihre Herkunft", "privacy/access/fields.html", _fields),
     Section("aemter", "Ämter, denen die Person bekannt ist", "privacy/access/offices.html", _offices),
     Section("quellen", "Datenquellen und Lieferungen", "privacy/access/sources.html", _sources),
-    Section("verlauf", "Verlauf des Verfahrens", "privacy/access/transitions.html", lambda p: _transitions(p.id)),
+    Section("verlauf", "Verlauf des Verfahrens", "privacy/access/transitions.html",
+            lambda p: _transitions(p.id)),
     Section("belegungen", "Belegungen", "privacy/access/stays.html", lambda p: _stays(p.id)),
-    Section("zugriffe", "Zugriffe und Änderungen (Protokoll)", "privacy/access/accesses.html", lambda p: _accesses(p)),
+    Section("zugriffe", "Zugriffe und Änderungen (Protokoll)", "privacy/access/accesses.html",
+            lambda p: _accesses(p)),
     Section("zwecke", "Zwecke und Rechtsgrundlagen", "privacy/access/purposes.html",
             lambda p: access_info.purposes()),
     Section("empfaenger", "Empfänger", "privacy/access/recipients.html", access_info.recipients),
@@ -161,17 +174,24 @@ def _transitions(person_id: int) -> list[dict]:
     rows = db.session.scalars(select(Transition).where(
         Transition.entity == "person", Transition.entity_id == person_id
     ).order_by(Transition.occurred_on, Transition.id))
-    return [{"on": _date(t.occurred_on), "event": EVENT_LABELS_DE.get(t.event, OTHER_EVENTS_DE.get(t.event, t.event)),
-             "from": STATE_LABELS_DE.get(t.from_state, t.from_state or "–"),
-             "to": STATE_LABELS_DE.get(t.to_state, t.to_state), "recorded": _date(t.recorded_at),
-             "by": access_info.staff_label(t.by_user) if t.by_user_id else access_info.actor_label(t.by_label),
-             "reason": t.reason or "–"}
-            for t in rows]
+    return [
+        {
+            "on": _date(t.occurred_on),
+            "event": EVENT_LABELS_DE.get(t.event, OTHER_EVENTS_DE.get(t.event, t.event)),
+            "from": STATE_LABELS_DE.get(t.from_state, t.from_state or "–"),
+            "to": STATE_LABELS_DE.get(t.to_state, t.to_state),
+            "recorded": _date(t.recorded_at),
+            "by": access_info.staff_label(t.by_user) if t.by_user_id else access_info.actor_label(t.by_label),
+            "reason": t.reason or "–",
+        }
+        for t in rows
+    ]
 
 
 def _stays(person_id: int) -> list[dict]:
     rows = db.session.execute(
-        select(Stay, Room, Shelter).join(Room, Stay.room_id == Room.id).join(Shelter, Room.shelter_id == Shelter.id)
+        select(Stay, Room, Shelter).join(Room, Stay.room_id == Room.id).join(Shelter,
+                                                                             Room.shelter_id == Shelter.id)
         .where(Stay.person_id == person_id).order_by(Stay.start_date)
     ).all()
     return [{"shelter": shelter.name, "room": room.name, "start": _date(stay.start_date),
@@ -182,7 +202,10 @@ def _accesses(person: Person) -> list[dict]:
     """Every audit row about the person (and reads of their household): who, when, what, by which way."""
     cond = and_(AuditEvent.object_type == "person", AuditEvent.object_id == str(person.id))
     if person.household_id:
-        cond = or_(cond, and_(AuditEvent.object_type == "household", AuditEvent.object_id == str(person.household_id)))
+        cond = or_(
+            cond,
+            and_(AuditEvent.object_type == "household", AuditEvent.object_id == str(person.household_id)),
+        )
     rows = db.session.scalars(select(AuditEvent).where(cond).order_by(AuditEvent.at, AuditEvent.id)).all()
     users = access_info.users_by_id(e.user_id for e in rows)
     return [{"at": local_time(e.at),

@@ -24,7 +24,9 @@ def _as_of(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"„{value}“ ist kein Datum der Form JJJJ-MM-TT", param_hint="--as-of") from None
+        raise click.BadParameter(
+            f"„{value}“ ist kein Datum der Form JJJJ-MM-TT", param_hint="--as-of"
+        ) from None
 
 
 @click.group("retention", help="Aufbewahrungsfristen: abgelaufene Fälle anonymisieren.")
@@ -32,11 +34,13 @@ def retention_group():
     pass
 
 
-@retention_group.command("run", help="Anonymisiert jeden Fall, dessen Aufbewahrungsfrist bis DATUM abgelaufen ist.")
+@retention_group.command("run", help="Anonymisiert jeden Fall, dessen Aufbewahrungsfrist bis DATUM "
+                                     "abgelaufen ist.")
 @click.option("--as-of", "as_of", help="Stichtag JJJJ-MM-TT (Vorgabe: heute).")
 @click.option("--json", "as_json", is_flag=True, help='Gibt {"anonymised": N} aus.')
 @click.option("--allow-future", is_flag=True,
-              help="Stichtag nach heute zulassen (nur für eine Übung auf einer Kopie: Anonymisierung ist endgültig).")
+              help="Stichtag nach heute zulassen (nur für eine Übung auf einer Kopie: Anonymisierung ist "
+                   "endgültig).")
 @with_appcontext
 def retention_run(as_of: str | None, as_json: bool, allow_future: bool):
     try:
@@ -71,7 +75,8 @@ def access_report(person_id: int, out: str):
     click.echo(f"{out}: Auskunftsbericht für Person Nr. {person_id} ({len(data)} Bytes).")
 
 
-@privacy_group.command("reapply-erasures", help="Trägt die Löschungen des Löschjournals nach (nach einer Wiederherstellung).")
+@privacy_group.command("reapply-erasures", help="Trägt die Löschungen des Löschjournals nach (nach einer "
+                                                "Wiederherstellung).")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def reapply(as_json: bool):
@@ -92,11 +97,13 @@ def reapply(as_json: bool):
         sys.exit(1)
 
 
-@privacy_group.command("restore-drill", help="Stellt eine Sicherung in einer Übungsdatenbank wieder her und prüft sie.")
+@privacy_group.command("restore-drill", help="Stellt eine Sicherung in einer Übungsdatenbank wieder her und "
+                                             "prüft sie.")
 @click.option("--dump", "dump", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Sicherung von pg_dump (-Fc oder SQL).")
 @click.option("--keep", is_flag=True, help="Übungsdatenbank danach nicht löschen.")
-@click.option("--upgrade", "upgrade_schema", is_flag=True, help="Ältere Sicherung vor den Prüfungen migrieren.")
+@click.option("--upgrade", "upgrade_schema", is_flag=True, help="Ältere Sicherung vor den Prüfungen "
+                                                                "migrieren.")
 @click.option("--json", "as_json", is_flag=True)
 @with_appcontext
 def restore_drill(dump: str, keep: bool, upgrade_schema: bool, as_json: bool):
@@ -121,8 +128,10 @@ def restore_drill(dump: str, keep: bool, upgrade_schema: bool, as_json: bool):
     sys.exit(0 if result.ok else 1)
 
 
-@privacy_group.command("record-check", help="Prüft, ob das Verzeichnis der Verarbeitungstätigkeiten jede Spalte nennt.")
-@click.option("--add-missing", is_flag=True, help="Fehlende Spalten als „ZU PRÜFEN“ eintragen (danach von Hand prüfen).")
+@privacy_group.command("record-check", help="Prüft, ob das Verzeichnis der Verarbeitungstätigkeiten jede "
+                                            "Spalte nennt.")
+@click.option("--add-missing", is_flag=True, help="Fehlende Spalten als „ZU PRÜFEN“ eintragen (danach von "
+                                                  "Hand prüfen).")
 @with_appcontext
 def record_check(add_missing: bool):
     record = processing_record.load()

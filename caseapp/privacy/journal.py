@@ -31,7 +31,8 @@ class Entry:
     def to_json(self) -> str:
         return json.dumps({
             "v": 1, "at": self.at.isoformat(timespec="seconds"), "person_id": self.person_id,
-            "fingerprint": self.fingerprint, "markers": [list(m) for m in self.markers], "reason": self.reason,
+            "fingerprint": self.fingerprint, "markers": [list(m) for m in self.markers],
+            "reason": self.reason,
         }, sort_keys=True)
 
     @classmethod

@@ -103,7 +103,8 @@ def _scrub_history(person: Person) -> None:
     """Transitions stay (they are the history statistics count); their free-text reasons may name people."""
     db.session.execute(
         update(Transition)
-        .where(Transition.entity == "person", Transition.entity_id == person.id, Transition.reason.is_not(None))
+        .where(Transition.entity == "person", Transition.entity_id == person.id,
+               Transition.reason.is_not(None))
         .values(reason=None)
         .execution_options(synchronize_session=False)
     )
@@ -125,8 +126,9 @@ class FutureDateRefused(ValueError):
     def __init__(self, as_of: date, today: date):
         super().__init__(
             f"Stichtag {as_of:%d.%m.%Y} liegt nach dem heutigen Tag ({today:%d.%m.%Y}): Anonymisierung ist "
-            f"endgültig und würde Fälle vor Ablauf ihrer Frist löschen. Nur für eine Übung mit --allow-future "
-            f"(as_of {as_of.isoformat()} is after today; pass --allow-future for a drill only)."
+            "endgültig und würde Fälle vor Ablauf ihrer Frist löschen. Nur für eine Übung mit "
+            f"--allow-future (as_of {as_of.isoformat()} is after today; pass --allow-future for a drill "
+            "only)."
         )
         self.as_of, self.today = as_of, today
 
@@ -182,7 +184,8 @@ def purge_delivery_files(as_of: date, policy: Policy) -> int:
     for code in _sources():
         cutoff = as_of - timedelta(days=policy.period("delivery", code))
         for delivery in db.session.scalars(select(Delivery).where(
-                Delivery.source_code == code, Delivery.archived_path.is_not(None), Delivery.received_at < cutoff)):
+                Delivery.source_code == code, Delivery.archived_path.is_not(None),
+                Delivery.received_at < cutoff)):
             Path(delivery.archived_path).unlink(missing_ok=True)
             delivery.archived_path = None
             deleted += 1
@@ -219,7 +222,9 @@ def reapply_erasures(entries: list[journal.Entry], *, actor: str = "restore",
 
 
 
-def access_report_pdf(person: Person, *, by=None, actor: str | None = None, channel: str | None = None) -> bytes:
+def access_report_pdf(
+    person: Person, *, by=None, actor: str | None = None, channel: str | None = None
+) -> bytes:
     """The Art. 15 report as PDF; producing it is audited first, so the report lists its own production."""
     record("access_report", "person", person.id, by=by, actor=None if by is not None else (actor or "system"),
            channel=channel, detail="format=pdf")

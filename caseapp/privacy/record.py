@@ -58,6 +58,7 @@ def add_missing(metadata, record: dict) -> list[tuple[str, str]]:
     missing = missing_entries(metadata, record)
     for table, column in missing:
         entry = record["tables"].setdefault(table, {"purpose": "ZU PRÜFEN: Zweck der Tabelle", "columns": {}})
-        entry["columns"][column] = {"purpose": "ZU PRÜFEN", "category": "technical", "source_offices": ["intern"],
-                                    "retention": "person", "readable_by": ["auditor"]}
+        entry["columns"][column] = {"purpose": "ZU PRÜFEN", "category": "technical",
+                                    "source_offices": ["intern"], "retention": "person",
+                                    "readable_by": ["auditor"]}
     return missing

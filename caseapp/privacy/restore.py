@@ -85,7 +85,17 @@ def restore_into_scratch(dump: Path, live_url: str) -> tuple[str, str]:
     with dump.open("rb") as fh:
         custom = fh.read(5) == b"PGDMP"
     if custom:
-        _run(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "-d", _libpq(scratch), str(dump)])
+        _run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "-d",
+                _libpq(scratch),
+                str(dump),
+            ]
+        )
     else:
         _run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", _libpq(scratch), "-f", str(dump)])
     return scratch, name
@@ -135,7 +145,9 @@ def _check_chain(result: DrillResult, when: str) -> None:
     result.audit_checked = report.checked
     if not report.intact:
         result.audit_broken_id, result.audit_reason = report.broken_id, report.reason
-        result.problems.append(f"Protokoll beschädigt ab Eintrag {report.broken_id} ({when}): {report.reason}")
+        result.problems.append(
+            f"Protokoll beschädigt ab Eintrag {report.broken_id} ({when}): {report.reason}"
+        )
 
 
 def _missing_markers() -> int:

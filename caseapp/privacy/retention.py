@@ -105,7 +105,8 @@ def due_persons(as_of: date, policy: Policy) -> list[Person]:
         .subquery()
     )
     open_stay = select(Stay.id).where(Stay.person_id == Person.id, Stay.end_date.is_(None)).exists()
-    # A source that still delivers the person still has the case open (abh: "delivered while the case is open").
+    # A source that still delivers the person still has the case open (abh: "delivered while the case is
+    # open").
     still_delivered = select(SourceRecord.id).where(
         SourceRecord.person_id == Person.id, SourceRecord.missing_since.is_(None)).exists()
     rows = db.session.execute(

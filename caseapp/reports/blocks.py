@@ -45,7 +45,9 @@ class Chart:
         svg = _XML_PROLOGUE.sub("", svg, count=1)
         svg = _TITLE.sub("", _CHART_FONT.sub("'Bericht Sans'", svg))  # the caption carries the title
         svg = _ISO_DATE.sub(r"\3.\2.\1", svg)  # date axes in German form: 30.09.2026
-        return cls("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), caption)
+        return cls(
+            "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), caption
+        )
 
 
 @dataclass

@@ -15,7 +15,9 @@ def report_group():
     pass
 
 
-@report_group.command("committee", help="Einen Ausschussbericht erstellen, archivieren und als PDF schreiben.")
+@report_group.command(
+    "committee", help="Einen Ausschussbericht erstellen, archivieren und als PDF schreiben."
+)
 @click.argument("committee", type=click.Choice(sorted(COMMITTEES), case_sensitive=False))
 @click.option("--period", required=True, help="Quartal wie 2026-Q3 oder Monat wie 2026-09.")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, writable=True),

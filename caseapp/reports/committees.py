@@ -35,4 +35,6 @@ def get_committee(slug: str) -> Committee:
         return COMMITTEES[(slug or "").strip().lower()]
     except KeyError:
         known = ", ".join(COMMITTEES)
-        raise UnknownCommittee(f"Unbekannter Ausschuss „{(slug or '')[:30]}“. Möglich sind: {known}.") from None
+        raise UnknownCommittee(
+            f"Unbekannter Ausschuss „{(slug or '')[:30]}“. Möglich sind: {known}."
+        ) from None

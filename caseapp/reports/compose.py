@@ -34,7 +34,9 @@ class Content:
     population: str = POPULATION_NOTE
 
 
-def compose(committee, period: Period, data_date: date, *, progress=None, created: date | None = None) -> dict:
+def compose(
+    committee, period: Period, data_date: date, *, progress=None, created: date | None = None
+) -> dict:
     k = int(current_app.config["CASEAPP_SUPPRESSION_K"])
     inputs = ReportInputs(period, data_date, k, progress or (lambda fraction, text: None))
     content: Content = committee.builder()(inputs)

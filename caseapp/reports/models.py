@@ -9,7 +9,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from caseapp.extensions import db
 
 STATUSES = ("queued", "running", "done", "failed")
-STATUS_LABELS_DE = {"queued": "wartet", "running": "wird erstellt", "done": "fertig", "failed": "fehlgeschlagen"}
+STATUS_LABELS_DE = {
+    "queued": "wartet",
+    "running": "wird erstellt",
+    "done": "fertig",
+    "failed": "fehlgeschlagen",
+}
 
 
 class ReportJob(db.Model):
@@ -20,7 +25,8 @@ class ReportJob(db.Model):
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
         CheckConstraint("progress >= 0 AND progress <= 100", name="progress"),
         CheckConstraint("requested_by_id IS NOT NULL OR requested_by_label IS NOT NULL", name="requester"),
-        CheckConstraint("status <> 'done' OR (checksum IS NOT NULL AND file_path IS NOT NULL)", name="archived"),
+        CheckConstraint("status <> 'done' OR (checksum IS NOT NULL AND file_path IS NOT NULL)",
+                        name="archived"),
         Index("ix_report_job_committee_period", "committee", "period"),
         Index("ix_report_job_requested_at", "requested_at"),
     )

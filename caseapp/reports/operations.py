@@ -53,7 +53,9 @@ def _step(job: ReportJob, percent: int, text: str, on_progress: Progress | None)
         on_progress(job)
 
 
-def build_report(job: ReportJob, *, on_progress: Progress | None = None, today: date | None = None) -> ReportJob:
+def build_report(
+    job: ReportJob, *, on_progress: Progress | None = None, today: date | None = None
+) -> ReportJob:
     """Query, render and archive one report; on_progress(job) lets the caller publish each step."""
     committee, period = get_committee(job.committee), parse_period(job.period)
     job.status, job.started_at, job.error = "running", _now(), None

@@ -55,7 +55,8 @@ def line_chart(positions: list[float], series: dict[str, list], caption: str, *,
     xs = [p * WIDTH for p in positions]
     left = min(xs, default=0) - 8
     out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-            f'viewBox="0 0 {WIDTH} {HEIGHT}"><g font-family="Bericht Sans" font-size="{FONT_SIZE}" fill="#333">')]
+            f'viewBox="0 0 {WIDTH} {HEIGHT}"><g font-family="Bericht Sans" font-size="{FONT_SIZE}" '
+            'fill="#333">')]
     # Every label is a text run WeasyPrint lays out letter by letter: only the top of the scale is
     # written (the base line is 0), and the series are keyed once in the text around the charts.
     for tick in (0, top):
@@ -71,8 +72,8 @@ def line_chart(positions: list[float], series: dict[str, list], caption: str, *,
             out.append(f'<polygon points="{run}" fill="{colour}" fill-opacity="0.2" stroke="none"/>')
     for i, (name, value) in enumerate(levels.items()):
         ly = y(value)
-        out.append(f'<line x1="{left:.1f}" y1="{ly:.1f}" x2="{WIDTH}" y2="{ly:.1f}" stroke="{LEVEL_COLOURS[i % 2]}" '
-                   f'stroke-width="1.2" stroke-dasharray="6,3"/>')
+        out.append(f'<line x1="{left:.1f}" y1="{ly:.1f}" x2="{WIDTH}" y2="{ly:.1f}" '
+                   f'stroke="{LEVEL_COLOURS[i % 2]}" stroke-width="1.2" stroke-dasharray="6,3"/>')
     for i, (name, values) in enumerate(series.items()):
         colour = COLOURS[i % len(COLOURS)]
         for run in _runs(xs, values, y):
@@ -83,11 +84,13 @@ def line_chart(positions: list[float], series: dict[str, list], caption: str, *,
                 out.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{colour}"/>')
     if legend:  # the names of the dashed levels at their right end (lines are keyed in the text)
         for name, value in levels.items():
-            out.append(f'<text x="{WIDTH - 2}" y="{y(value) - 3:.1f}" text-anchor="end">{escape(name)}</text>')
+            out.append(
+                f'<text x="{WIDTH - 2}" y="{y(value) - 3:.1f}" text-anchor="end">{escape(name)}</text>'
+            )
     out.append("</g></svg>")
     svg = "".join(out)
-    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), caption,
-                 show_caption=show_caption)
+    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+                 caption, show_caption=show_caption)
 
 
 def bar_chart(labels: list[str], values: list, caption: str) -> Chart:
@@ -101,7 +104,8 @@ def bar_chart(labels: list[str], values: list, caption: str) -> Chart:
     slot = WIDTH / max(len(labels), 1)
     bar = slot * 0.6
     out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-            f'viewBox="0 0 {WIDTH} {height}"><g font-family="Bericht Sans" font-size="{FONT_SIZE}" fill="#333">'),
+            f'viewBox="0 0 {WIDTH} {height}"><g font-family="Bericht Sans" font-size="{FONT_SIZE}" '
+            'fill="#333">'),
            f'<line x1="0" y1="{y(0):.1f}" x2="{WIDTH}" y2="{y(0):.1f}" stroke="#999"/>']
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         cx = slot * (i + 0.5)
@@ -110,12 +114,13 @@ def bar_chart(labels: list[str], values: list, caption: str) -> Chart:
         else:
             out.append(f'<rect x="{cx - bar / 2:.1f}" y="{y(value):.1f}" width="{bar:.1f}" '
                        f'height="{y(0) - y(value):.1f}" fill="{COLOURS[0]}"/>')
-            out.append(f'<text x="{cx:.1f}" y="{y(value) - 4:.1f}" text-anchor="middle">{number(value)}</text>')
+            out.append(f'<text x="{cx:.1f}" y="{y(value) - 4:.1f}" '
+                       f'text-anchor="middle">{number(value)}</text>')
         out.append(f'<text x="{cx:.1f}" y="{height - 4}" text-anchor="middle">{escape(label)}</text>')
     out.append("</g></svg>")
     svg = "".join(out)
-    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), caption,
-                 show_caption=True)
+    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+                 caption, show_caption=True)
 
 
 def _band_runs(xs, lows, highs, y) -> list[str]:

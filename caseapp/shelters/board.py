@@ -56,8 +56,9 @@ def board_rows(shelter: Shelter, *, visible_ids: set[int] | None, on: date | Non
             marker = markers.setdefault(person.household_id, f"H{len(markers) + 1}")
         seen = visible_ids is not None and person.id in visible_ids
         by_room.setdefault(room_id, []).append({
-            "kind": "occupied", "sex": person.sex, "age": age_band(person.birth_date, on), "household": marker,
-            "person_id": person.id if seen else None, "name": person.display_name if seen else None,
+            "kind": "occupied", "sex": person.sex, "age": age_band(person.birth_date, on),
+            "household": marker, "person_id": person.id if seen else None,
+            "name": person.display_name if seen else None,
             "relocatable": seen and person.state == "accommodated",
         })
     occupied_total = sum(len(v) for v in by_room.values())

@@ -26,7 +26,9 @@ FEATURES = {"barrierefrei": "accessible", "familie": "family", "frauen": "women_
 def load_shelters(ids) -> list[Shelter]:
     """Shelters with their rooms, in id order, without locks."""
     ids = sorted({i for i in ids if i is not None})
-    stmt = select(Shelter).where(Shelter.id.in_(ids)).order_by(Shelter.id).options(selectinload(Shelter.rooms))
+    stmt = (
+        select(Shelter).where(Shelter.id.in_(ids)).order_by(Shelter.id).options(selectinload(Shelter.rooms))
+    )
     return list(db.session.scalars(stmt)) if ids else []
 
 
@@ -65,10 +67,13 @@ def _room(i: int, spec) -> Room:
         setattr(room, flag, value)
     features = spec.get("features", [])
     if not isinstance(features, list):
-        raise InvalidInput(f"rooms[{i}].features", f"als Liste, z. B. [\"barrierefrei\"] ({', '.join(FEATURES)})")
+        raise InvalidInput(f"rooms[{i}].features", "als Liste, z. B. [\"barrierefrei\"] "
+                                                   f"({', '.join(FEATURES)})")
     for word in features:
         if word not in FEATURES:
-            raise InvalidInput(f"rooms[{i}].features", f"unbekanntes Merkmal „{word}“ ({', '.join(FEATURES)})")
+            raise InvalidInput(
+                f"rooms[{i}].features", f"unbekanntes Merkmal „{word}“ ({', '.join(FEATURES)})"
+            )
         setattr(room, FEATURES[word], True)
     return room
 
@@ -100,7 +105,9 @@ def create_shelter(*, by, name, district, rooms, actor: str | None = None, chann
         shelter.fire_safety_max = _count("fire_safety_max", fields["fire_safety_max"])
     db.session.add(shelter)
     db.session.flush()
-    record_transition("shelter", shelter.id, "register", None, shelter.state, date.today(), by=by, actor=actor)
+    record_transition(
+        "shelter", shelter.id, "register", None, shelter.state, date.today(), by=by, actor=actor
+    )
     record("create", "shelter", shelter.id, by=by, actor=actor, channel=channel, detail=f"rooms={len(built)}")
     return shelter
 
@@ -150,7 +157,9 @@ def shelter_event(shelter: Shelter, event: str, *, by, on: date | None = None, r
     before = shelter.state
     machine_for(shelter).send(event, occupied=occupied)
     db.session.flush()
-    record_transition("shelter", shelter.id, event, before, shelter.state, on, by=by, actor=actor, reason=reason)
+    record_transition(
+        "shelter", shelter.id, event, before, shelter.state, on, by=by, actor=actor, reason=reason
+    )
     record(f"transition:{event}", "shelter", shelter.id, by=by, actor=actor, channel=channel,
            detail=f"from={before},to={shelter.state}")
     return shelter
@@ -181,7 +190,9 @@ def set_blocked_beds(room: Room, n: int, *, by, reason: str, actor: str | None =
     # Kept in the shelter's history (who, when, why) without changing its state.
     record_transition("shelter", shelter.id, "block_beds", shelter.state, shelter.state, date.today(),
                       by=by, actor=actor, reason=f"Zimmer {room.name}: {before} -> {n} gesperrt. {reason}")
-    record("block_beds", "room", room.id, by=by, actor=actor, channel=channel, detail=f"blocked={before}->{n}")
+    record(
+        "block_beds", "room", room.id, by=by, actor=actor, channel=channel, detail=f"blocked={before}->{n}"
+    )
     return room
 
 

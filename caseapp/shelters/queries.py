@@ -49,6 +49,18 @@ def room_capacity(room_or_id, as_of: date | None = None) -> dict:
     return _figures(room.beds, room.blocked_beds, occupied)
 
 
+def shelters_capacity(shelters, as_of: date | None = None) -> dict[int, dict]:
+    """shelter id -> capacity figures, for many shelters (rooms loaded) in one query: the board's rows."""
+    as_of = as_of or today()
+    ids = [s.id for s in shelters]
+    occupied = dict(db.session.execute(
+        select(Room.shelter_id, func.count()).select_from(Stay).join(Room, Room.id == Stay.room_id)
+        .where(Room.shelter_id.in_(ids), active_on(as_of)).group_by(Room.shelter_id)
+    ).all()) if ids else {}
+    return {s.id: _figures(sum(r.beds for r in s.rooms), sum(r.blocked_beds for r in s.rooms),
+                           occupied.get(s.id, 0), s.fire_safety_max) for s in shelters}
+
+
 def rooms_capacity(shelter: Shelter, as_of: date | None = None) -> dict[int, dict]:
     """room id -> room_capacity figures, for every room of the shelter in one query."""
     occupied = occupied_by_room([r.id for r in shelter.rooms], as_of)

@@ -46,7 +46,9 @@ class Context:
 
 
 def load_shelter_addresses() -> set[tuple[str, str]]:
-    rows = bulk.connection().execute(text("SELECT street, house_number FROM shelter WHERE street IS NOT NULL"))
+    rows = bulk.connection().execute(
+        text("SELECT street, house_number FROM shelter WHERE street IS NOT NULL")
+    )
     return {((s or "").casefold(), (h or "").casefold()) for s, h in rows}
 
 
@@ -66,7 +68,9 @@ def households(ctx: Context, items: list[Item]) -> dict[str, int]:
                                 "AND key IN :keys", "keys", keys, {"c": ctx.source_code}))
     new = sorted(keys - found.keys())
     ids = bulk.allocate_ids("household", len(new))
-    bulk.copy_rows("household", ("id", "label"), [(i, f"Familie {k} ({ctx.source_code})") for i, k in zip(ids, new)])
+    bulk.copy_rows(
+        "household", ("id", "label"), [(i, f"Familie {k} ({ctx.source_code})") for i, k in zip(ids, new)]
+    )
     bulk.copy_rows("source_household", ("source_code", "key", "household_id"),
                    [(ctx.source_code, k, i) for i, k in zip(ids, new)])
     found.update(zip(new, ids))
@@ -98,7 +102,9 @@ def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> l
                         *(f.get(c) for c in PERSON_FIELDS[7:]), household_id, state))
         nationalities.extend((person_id, pos, code) for pos, code in enumerate(codes))
         offices.append((person_id, ctx.source_code, "source"))
-        transitions.extend(("person", person_id, ev, fr, to, on, ctx.actor, reason) for ev, fr, to, on in steps)
+        transitions.extend(
+            ("person", person_id, ev, fr, to, on, ctx.actor, reason) for ev, fr, to, on in steps
+        )
         records.append((ctx.source_code, item.parsed.key, person_id, item.values_hash, item.raw_hash,
                         ctx.delivery_id, item_identity(ctx, item)))
     bulk.copy_rows("person", ("id", *PERSON_FIELDS, "household_id", "state"), persons)
@@ -138,21 +144,23 @@ def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> N
             for name in identity.stale_corrections(old, json.loads(new)):
                 if corrections.get(pid, {}).pop(name, None) is not None:
                     stale.append((pid, name))
-            rehash.append({"id": item.known.record_id, "values_hash": item.values_hash, "raw_hash": item.raw_hash,
-                           "updated_delivery_id": ctx.delivery_id, "identity": new})
+            rehash.append({"id": item.known.record_id, "values_hash": item.values_hash,
+                           "raw_hash": item.raw_hash, "updated_delivery_id": ctx.delivery_id,
+                           "identity": new})
             if item.known.missing_since is not None:
                 offices_clear.append(pid)
         else:
             offices.append(pid)
-            links.append((ctx.source_code, item.parsed.key, pid, item.values_hash, item.raw_hash, ctx.delivery_id,
-                          new))
+            links.append((ctx.source_code, item.parsed.key, pid, item.values_hash, item.raw_hash,
+                          ctx.delivery_id, new))
         record_id = item.known.record_id if item.known else None
         records[pid] = [*mine, (record_id, ctx.source_code, json.loads(new), ctx.delivery_id)]
         hh = item.parsed.household_key
         if hh:
             households.append({"id": pid, "household_id": family[hh]})
     identity.drop_corrections(stale)
-    shown = {pid: identity.derive([(c, i, d) for _, c, i, d in recs if i is not None], corrections.get(pid, {}))
+    shown = {pid: identity.derive([(c, i, d) for _, c, i, d in recs if i is not None], corrections.get(pid,
+                                                                                                       {}))
              for pid, recs in records.items()}
     changed = write_identity(shown, households={h["id"]: h["household_id"] for h in households},
                              corrected_by=ctx.corrected_by, origin=(ctx.source_code, ctx.delivery_id),
@@ -198,8 +206,8 @@ def write_identity(shown: dict[int, dict[str, tuple]], *, households: dict[int, 
         nats.setdefault(pid, []).append(code)
     # An AZR number another person holds stays with that person (linkage decides, linkage.md).
     wanted = {f["azr_number"][0]: pid for pid, f in shown.items() if f.get("azr_number", (None,))[0]}
-    taken = {azr for azr, owner in bulk.select_in("SELECT azr_number, id FROM person WHERE azr_number IN :a", "a",
-                                                  wanted) if owner != wanted[azr]}
+    taken = {azr for azr, owner in bulk.select_in("SELECT azr_number, id FROM person WHERE azr_number IN :a",
+                                                  "a", wanted) if owner != wanted[azr]}
     updates, provenance, nat_changed, new_nat, out = [], [], [], [], {}
     label = getattr(corrected_by, "email", None)
     for pid in pids:
@@ -226,7 +234,8 @@ def write_identity(shown: dict[int, dict[str, tuple]], *, households: dict[int, 
             if given_by[0] == "source" and (moved or corrected_by is not None
                                             or given_by[1] != first_source.get(pid)):
                 provenance.append({"person_id": pid, "field": name, "source_code": given_by[1],
-                                   "delivery_id": given_by[2], "corrected_by_id": getattr(corrected_by, "id", None),
+                                   "delivery_id": given_by[2],
+                                   "corrected_by_id": getattr(corrected_by, "id", None),
                                    "corrected_by_label": label})
         if pid in households and values["household_id"] != households[pid]:
             values["household_id"] = households[pid]
@@ -269,8 +278,8 @@ def plan_due_departures(ctx: Context, unchanged_keys: set[str], known: dict) -> 
     an identical re-import finds nobody the second time."""
     # Persons due, of any source: a plain scan of person, few rows; joined with source_record, the
     # planner loops over every record of the source while the statistics lag behind a bulk import.
-    rows = bulk.fetch_all("SELECT id, move_out_date FROM person WHERE move_out_date <= :d AND state <> 'departed' "
-                          "AND anonymised_at IS NULL ORDER BY id", {"d": ctx.as_of})
+    rows = bulk.fetch_all("SELECT id, move_out_date FROM person WHERE move_out_date <= :d AND state <> "
+                          "'departed' AND anonymised_at IS NULL ORDER BY id", {"d": ctx.as_of})
     if not rows:
         return
     mine = {known[key].person_id for key in unchanged_keys if key in known}
@@ -286,7 +295,9 @@ def plan_due_departures(ctx: Context, unchanged_keys: set[str], known: dict) -> 
 def mark_missing_and_returned(ctx: Context, plan: Plan, known: dict) -> int:
     """Flag persons of the source absent from this snapshot (never deleted); clear it for the returned."""
     missing = [k for key, k in known.items() if key not in plan.seen]
-    fresh = [{"id": k.record_id, "p": k.person_id, "d": ctx.as_of} for k in missing if k.missing_since is None]
+    fresh = [
+        {"id": k.record_id, "p": k.person_id, "d": ctx.as_of} for k in missing if k.missing_since is None
+    ]
     bulk.execute_many("UPDATE source_record SET missing_since = :d WHERE id = :id", fresh)
     bulk.execute_many("UPDATE person SET flagged_missing_since = :d WHERE id = :p "
                       "AND flagged_missing_since IS NULL", fresh)

@@ -141,7 +141,9 @@ def select_in(sql: str, name: str, values: Iterable, extra: dict | None = None) 
 def lock_source(code: str) -> None:
     """Serialise syncs of one source, whichever driver started them (CLI, task, admin)."""
     if dialect() == "postgresql":
-        connection().execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"caseapp:sync:{code}"})
+        connection().execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"caseapp:sync:{code}"}
+        )
     else:
         # Takes SQLite's write lock now, so ids allocated from MAX(id) stay ours.
         connection().execute(text("UPDATE source SET active = active WHERE code = :c"), {"c": code})

@@ -26,7 +26,8 @@ def _parse_date(ctx, param, value):
         raise click.BadParameter(f"'{value}' ist kein Datum der Form JJJJ-MM-TT") from None
 
 
-@sync_group.command("import", help="Eine Lieferung synchron einlesen (Exit 0: verarbeitet, 2: Datei abgewiesen).")
+@sync_group.command("import", help="Eine Lieferung synchron einlesen (Exit 0: verarbeitet, 2: Datei "
+                                   "abgewiesen).")
 @click.argument("source")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--as-of", "as_of", callback=_parse_date, help="Stichtag JJJJ-MM-TT (sonst aus dem Dateinamen)")
@@ -71,13 +72,16 @@ def _print(summary, as_json: bool) -> None:
         click.echo(f"Datei abgewiesen, nichts geändert: {summary.message}", err=True)
         return
     s = summary
-    click.echo(f"{s.source} zum {s.as_of:%d.%m.%Y}: {s.records} Datensätze, {s.created} neu, {s.updated} geändert, "
-               f"{s.unchanged} unverändert, {s.rejected} abgewiesen, {s.missing} fehlen in der Lieferung")
+    click.echo(f"{s.source} zum {s.as_of:%d.%m.%Y}: {s.records} Datensätze, {s.created} neu, {s.updated} "
+               f"geändert, {s.unchanged} unverändert, {s.rejected} abgewiesen, {s.missing} fehlen in der "
+               "Lieferung")
     for e in s.errors:
         click.echo(f"  Zeile {e['line']}, Spalte {e['column'] or '-'}: {e['message']}")
 
 
-@sync_group.command("scan", help="Den Posteingang (CASEAPP_INBOX) einmal abarbeiten, wie es der Zeitplan tut.")
+@sync_group.command(
+    "scan", help="Den Posteingang (CASEAPP_INBOX) einmal abarbeiten, wie es der Zeitplan tut."
+)
 @with_appcontext
 def scan_command() -> None:
     from caseapp.tasks.sources import run_inbox

@@ -83,7 +83,8 @@ def _stray_in_utf8(data: bytes) -> int | None:
 def _neither(data: bytes, offset: int, why: str) -> str:
     line = data.count(b"\n", 0, offset) + 1
     return (f"Die Kodierung der Datei ist weder UTF-8 noch Windows-1252 ({why}): unlesbares Byte "
-            f"0x{data[offset]:02X} in Zeile {line} (Position {offset}). Bitte die Datei in UTF-8 neu exportieren.")
+            f"0x{data[offset]:02X} in Zeile {line} (Position {offset}). Bitte die Datei in UTF-8 neu "
+            "exportieren.")
 
 
 def normalise(value: str | None) -> str | None:
@@ -118,7 +119,9 @@ def _record_end(lines: list[str], start: int, width: int, separators: int) -> in
             fields = split_line("\n".join(part.rstrip("\r") for part in lines[start:end]))
         except csv.Error:
             break
-        swallowed = any(part.count(";") >= separators for f in fields if "\n" in f for part in f.split("\n")[1:])
+        swallowed = any(
+            part.count(";") >= separators for f in fields if "\n" in f for part in f.split("\n")[1:]
+        )
         return start + 1 if swallowed or _too_many(fields, width) else end
     return start + 1
 

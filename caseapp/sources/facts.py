@@ -19,7 +19,9 @@ class OfficeFactMixin:
     """The history columns every office's facts table has; the office adds its own columns."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_record.id", ondelete="CASCADE"), index=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_record.id", ondelete="CASCADE"), index=True
+    )
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"))
@@ -31,7 +33,9 @@ def fact_columns(model) -> tuple[str, ...]:
     return tuple(c.name for c in model.__table__.columns if c.name not in skip)
 
 
-def write(source_code: str, model, facts_by_key: dict[str, dict], *, as_of: date, delivery_id: int | None) -> int:
+def write(
+    source_code: str, model, facts_by_key: dict[str, dict], *, as_of: date, delivery_id: int | None
+) -> int:
     """Record the delivered facts of these keys: a changed or new set closes the current row and opens
     a new one; an equal set changes nothing. Returns the number of new rows."""
     if model is None or not facts_by_key:
@@ -42,7 +46,8 @@ def write(source_code: str, model, facts_by_key: dict[str, dict], *, as_of: date
                               "keys", facts_by_key, {"c": source_code}))
     cols = ", ".join(("id", "source_record_id", *columns))
     current = {r[1]: r for r in bulk.select_in(
-        f"SELECT {cols} FROM {table} WHERE valid_to IS NULL AND source_record_id IN :ids", "ids", ids.values())}
+        f"SELECT {cols} FROM {table} WHERE valid_to IS NULL AND source_record_id IN :ids", "ids",
+        ids.values())}
     closes, rows = [], []
     for key, facts in facts_by_key.items():
         record_id = ids.get(key)

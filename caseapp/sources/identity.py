@@ -100,8 +100,8 @@ def stale_corrections(old: dict | None, new: dict) -> set[str]:
 
 
 def load_corrections(person_ids) -> dict[int, dict[str, tuple]]:
-    rows = bulk.select_in("SELECT person_id, field, value, corrected_by_label, corrected_by_id FROM field_provenance "
-                          "WHERE value IS NOT NULL AND person_id IN :ids", "ids", person_ids)
+    rows = bulk.select_in("SELECT person_id, field, value, corrected_by_label, corrected_by_id FROM "
+                          "field_provenance WHERE value IS NOT NULL AND person_id IN :ids", "ids", person_ids)
     out: dict[int, dict[str, tuple]] = {}
     for person_id, name, value, label, user_id in rows:
         out.setdefault(person_id, {})[name] = (loads(value)["v"], label, user_id)
@@ -111,7 +111,8 @@ def load_corrections(person_ids) -> dict[int, dict[str, tuple]]:
 def load_records(person_ids) -> dict[int, list[tuple[int, str, dict | None, int | None]]]:
     """(record id, source code, identity, delivery id) of every record of these persons."""
     rows = bulk.select_in("SELECT person_id, id, source_code, identity, COALESCE(updated_delivery_id, "
-                          "created_delivery_id) FROM source_record WHERE person_id IN :ids", "ids", person_ids)
+                          "created_delivery_id) FROM source_record WHERE person_id IN :ids", "ids",
+                          person_ids)
     out: dict[int, list] = {}
     for person_id, record_id, code, identity, delivery_id in rows:
         out.setdefault(person_id, []).append((record_id, code, loads(identity), delivery_id))
@@ -130,8 +131,10 @@ def first_sources(records: dict[int, list[tuple]]) -> dict[int, str]:
 
 def drop_corrections(rows: list[tuple[int, str]]) -> None:
     """Forget corrections of (person, field) pairs a source delivered anew."""
-    bulk.execute_many("DELETE FROM field_provenance WHERE person_id = :p AND field = :f AND value IS NOT NULL",
-                      [{"p": p, "f": f} for p, f in rows])
+    bulk.execute_many(
+        "DELETE FROM field_provenance WHERE person_id = :p AND field = :f AND value IS NOT NULL",
+        [{"p": p, "f": f} for p, f in rows],
+    )
 
 
 def recompute_identity(person) -> list[str]:
@@ -146,11 +149,15 @@ def recompute_identity(person) -> list[str]:
 
     records = load_records([person_id]).get(person_id, [])
     corrections = load_corrections([person_id]).get(person_id, {})
-    known = [(code, identity, delivery_id) for _, code, identity, delivery_id in records if identity is not None]
+    known = [
+        (code, identity, delivery_id) for _, code, identity, delivery_id in records if identity is not None
+    ]
     if not known and not corrections:
         return []
     shown = derive(known, corrections)
-    changed = write_identity({person_id: shown}, first_source=first_sources({person_id: records})).get(person_id, [])
+    changed = write_identity({person_id: shown}, first_source=first_sources({person_id: records})).get(
+        person_id, []
+    )
     if not isinstance(person, int):
         db.session.expire(person)
     return changed

@@ -77,8 +77,8 @@ class Plan:
 
 
 def load_known(source_code: str) -> dict[str, Known]:
-    rows = bulk.fetch_all("SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM source_record "
-                          "WHERE source_code = :c", {"c": source_code})
+    rows = bulk.fetch_all("SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM "
+                          "source_record WHERE source_code = :c", {"c": source_code})
     return {r[0]: Known(*r) for r in rows}
 
 
@@ -87,7 +87,9 @@ def raw_hashes(read: ReadFile) -> list[str]:
     fast path's fingerprint. Continuation lines of a multi-line record get a hash that is never used."""
     tag = hashlib.md5(";".join(read.header).encode(), usedforsecurity=False).hexdigest()[:8]
     md5 = hashlib.md5
-    hashes = [md5(line.rstrip(b"\r"), usedforsecurity=False).hexdigest()[:24] + tag for line in read.raw_lines]
+    hashes = [
+        md5(line.rstrip(b"\r"), usedforsecurity=False).hexdigest()[:24] + tag for line in read.raw_lines
+    ]
     for index in read.spans:
         hashes[index] = md5(read.raw(index), usedforsecurity=False).hexdigest()[:24] + tag
     return hashes
@@ -210,7 +212,8 @@ def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
         return
     rows = bulk.select_in(
         "SELECT p.azr_number, p.id, sr.key, p.birth_date, p.birth_precision, p.sex FROM person p "
-        "LEFT JOIN source_record sr ON sr.person_id = p.id AND sr.source_code = :c WHERE p.azr_number IN :azrs",
+        "LEFT JOIN source_record sr ON sr.person_id = p.id AND sr.source_code = :c WHERE p.azr_number IN "
+        ":azrs",
         "azrs", wanted, {"c": source_code})
     conflicts: list[tuple[Item, str, int, str | None, list[str]]] = []
     for azr, person_id, other_key, birth_date, birth_precision, sex in rows:
@@ -234,7 +237,8 @@ def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
     # The other person is named by its keys only, never by its personal data.
     elsewhere: dict[int, list[str]] = {}
     for person_id, code, key in bulk.select_in(
-            "SELECT person_id, source_code, key FROM source_record WHERE person_id IN :ids ORDER BY source_code",
+            "SELECT person_id, source_code, key FROM source_record WHERE person_id IN :ids ORDER BY "
+            "source_code",
             "ids", {c[2] for c in conflicts if c[3] is None}):
         elsewhere.setdefault(person_id, []).append(f"{code} '{key}'")
     for item, azr, person_id, other_key, differ in conflicts:
@@ -246,8 +250,8 @@ def check_azr_owners(adapter: Adapter, source_code: str, plan: Plan) -> None:
             keys = elsewhere.get(person_id)
             named = f"Person Nr. {person_id}" + (f" (Schlüssel {', '.join(keys)})" if keys else "")
             message = (f"Die AZR-Nummer {azr} gehört bereits zu {named}, aber {' und '.join(differ)} "
-                       f"{'passen' if len(differ) > 1 else 'passt'} nicht zu {mine}; es ist wohl nicht dieselbe "
-                       "Person. Bitte die AZR-Nummer im Fachverfahren prüfen.")
+                       f"{'passen' if len(differ) > 1 else 'passt'} nicht zu {mine}; es ist wohl nicht "
+                       "dieselbe Person. Bitte die AZR-Nummer im Fachverfahren prüfen.")
         _reject(plan, item.record, item.parsed.key, item.values, [(adapter.azr_column, message)])
     conflicted = {id(c[0]) for c in conflicts}
     if conflicted:

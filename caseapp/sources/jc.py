@@ -13,8 +13,9 @@ from caseapp.sources.adapter import Column, SourceAdapter, core
 from caseapp.sources.facts import OfficeFactMixin
 from caseapp.sources.registry import register
 
-JOB_STATUSES = {"ARBEITSUCHEND": "arbeitsuchend", "BESCHAEFTIGT": "beschäftigt", "MASSNAHME": "in einer Maßnahme",
-                "AUSBILDUNG": "in Ausbildung", "NICHT_ERWERBSFAEHIG": "nicht erwerbsfähig"}
+JOB_STATUSES = {"ARBEITSUCHEND": "arbeitsuchend", "BESCHAEFTIGT": "beschäftigt",
+                "MASSNAHME": "in einer Maßnahme", "AUSBILDUNG": "in Ausbildung",
+                "NICHT_ERWERBSFAEHIG": "nicht erwerbsfähig"}
 COURSES = {"KEIN": "kein Integrationskurs", "LAUFEND": "Integrationskurs läuft",
            "ABGESCHLOSSEN": "Integrationskurs abgeschlossen"}
 LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -35,8 +36,8 @@ class JcAdapter(SourceAdapter):
     label = "des Jobcenters"
     facts_model = JcFact
     enabled_setting = "CASEAPP_SOURCE_JC_ENABLED"
-    disabled_message = ("Die Anbindung des Jobcenters ist nicht freigegeben (die Bundesagentur für Arbeit hat "
-                        "sie noch nicht genehmigt); die Datei wird nicht verarbeitet. Freigabe: "
+    disabled_message = ("Die Anbindung des Jobcenters ist nicht freigegeben (die Bundesagentur für Arbeit "
+                        "hat sie noch nicht genehmigt); die Datei wird nicht verarbeitet. Freigabe: "
                         "CASEAPP_SOURCE_JC_ENABLED=1.")
     columns_spec = (
         *core("jc"),

@@ -50,7 +50,8 @@ class JugAdapter(SourceAdapter):
     def check(self, fields: dict, facts: dict, values: dict, as_of: date, err) -> None:
         start, end = facts.get("measure_from"), facts.get("measure_to")
         if start and end and end < start:
-            err(("massnahme_bis", f"Das Ende der Maßnahme {german(end)} liegt vor ihrem Beginn {german(start)}."))
+            err(("massnahme_bis", (f"Das Ende der Maßnahme {german(end)} liegt vor ihrem Beginn "
+                                  f"{german(start)}.")))
 
 
 register(JugAdapter())

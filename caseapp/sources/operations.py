@@ -175,10 +175,15 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     db.session.flush()
     bulk.lock_source(p.source_code)
     # A run left 'running' by a killed process rolled back with it; the lock proves nobody runs it now.
-    db.session.execute(update(SyncRun).where(SyncRun.source_code == p.source_code, SyncRun.status == "running",
-                                             SyncRun.id != run_id)
-                       .values(status="failed", finished_at=now(),
-                               message="abgebrochen (Prozess beendet); die Lieferung wurde erneut verarbeitet"))
+    db.session.execute(
+        update(SyncRun)
+        .where(SyncRun.source_code == p.source_code, SyncRun.status == "running", SyncRun.id != run_id)
+        .values(
+            status="failed",
+            finished_at=now(),
+            message="abgebrochen (Prozess beendet); die Lieferung wurde erneut verarbeitet",
+        )
+    )
     known = importer.load_known(p.source_code)
     plan = importer.classify(p.adapter, p.read, known, p.as_of, progress)
     importer.check_azr_owners(p.adapter, p.source_code, plan)
@@ -221,7 +226,8 @@ def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[list[i
     model = getattr(get_adapter(ctx.source_code), "facts_model", None)
     facts.write(ctx.source_code, model, {i.parsed.key: i.parsed.facts for i in plan.creates + plan.updates},
                 as_of=ctx.as_of, delivery_id=ctx.delivery_id)
-    bulk.copy_rows("rejected_record", ("run_id", "source_code", "line", "key", "raw", "values", "errors", "status"), [
+    bulk.copy_rows("rejected_record",
+                   ("run_id", "source_code", "line", "key", "raw", "values", "errors", "status"), [
         (run_id, ctx.source_code, r.record.line, (r.key or None) and r.key[:100], r.record.raw,
          _json(r.values), _json(r.errors), "open") for r in plan.rejects])
     return new_ids, len(plan.updates), len(links)
@@ -251,7 +257,9 @@ def _run_steps(ctx: apply.Context, *, channel: str | None) -> None:
                     raise
                 run_transition(person, event, actor=ctx.actor, on=last, reason=reason, channel=channel)
             except (TransitionRefused, InvalidInput) as exc:
-                log.warning("sync %s: %s of person %s not possible: %s", ctx.source_code, event, person_id, exc)
+                log.warning(
+                    "sync %s: %s of person %s not possible: %s", ctx.source_code, event, person_id, exc
+                )
         except InvalidInput as exc:
             log.warning("sync %s: %s of person %s not possible: %s", ctx.source_code, event, person_id, exc)
 
@@ -302,8 +310,8 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
         db.session.flush()
         return errors
     actor = getattr(by, "email", None) or f"source:{rejected.source_code}"
-    ctx = apply.Context(rejected.source_code, run.delivery_id, run.as_of, actor, person_fields=adapter.person_fields,
-                        corrected_by=by)
+    ctx = apply.Context(rejected.source_code, run.delivery_id, run.as_of, actor,
+                        person_fields=adapter.person_fields, corrected_by=by)
     new_ids, updated, links = _apply(ctx, plan, run.id)
     created = len(new_ids)
     updated += links
@@ -330,6 +338,10 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
 
 def dismiss_rejected(rejected: RejectedRecord, *, by) -> None:
     """Close a quarantined record without importing it (e.g. the source corrects it in its next file)."""
-    rejected.status, rejected.resolved_at, rejected.resolved_by_id = "dismissed", now(), getattr(by, "id", None)
+    rejected.status, rejected.resolved_at, rejected.resolved_by_id = (
+        "dismissed",
+        now(),
+        getattr(by, "id", None),
+    )
     db.session.flush()
     record("dismiss", "rejected_record", rejected.id, by=by, channel="admin")

@@ -16,8 +16,8 @@ PROVENANCE_FIELDS = ("azr_number", "family_name", "given_names", "birth_date", "
 def delivery_processed(source_code: str, checksum: str) -> bool:
     """A file with this checksum was already imported (or rejected as a whole) for the source."""
     return bool(db.session.scalar(select(exists().where(
-        SyncRun.delivery_id == Delivery.id, Delivery.source_code == source_code, Delivery.checksum == checksum,
-        SyncRun.status.in_(("done", "rejected"))))))
+        SyncRun.delivery_id == Delivery.id, Delivery.source_code == source_code,
+        Delivery.checksum == checksum, SyncRun.status.in_(("done", "rejected"))))))
 
 
 def provenance(person_id: int) -> dict[str, dict]:
@@ -33,9 +33,15 @@ def provenance(person_id: int) -> dict[str, dict]:
         .where(SourceRecord.person_id == person_id).order_by(SourceRecord.id).limit(1)).first()
     if first is not None:
         for name in PROVENANCE_FIELDS:
-            out[name] = {"source": first[0], "delivery_id": first[1], "file_name": first[2], "as_of": first[3]}
+            out[name] = {
+                "source": first[0],
+                "delivery_id": first[1],
+                "file_name": first[2],
+                "as_of": first[3],
+            }
     rows = db.session.execute(
-        select(FieldProvenance.field, FieldProvenance.source_code, Delivery.id, Delivery.file_name, Delivery.as_of)
+        select(FieldProvenance.field, FieldProvenance.source_code, Delivery.id, Delivery.file_name,
+               Delivery.as_of)
         .outerjoin(Delivery, Delivery.id == FieldProvenance.delivery_id)
         .where(FieldProvenance.person_id == person_id))
     for name, code, delivery_id, file_name, as_of in rows:

@@ -45,7 +45,8 @@ class SozAdapter(SourceAdapter):
     def check(self, fields: dict, facts: dict, values: dict, as_of: date, err) -> None:
         start, end = facts.get("benefit_from"), facts.get("benefit_to")
         if start and end and end < start:
-            err(("leistung_bis", f"Das Ende der Leistung {german(end)} liegt vor ihrem Beginn {german(start)}."))
+            err(("leistung_bis", (f"Das Ende der Leistung {german(end)} liegt vor ihrem Beginn "
+                                 f"{german(start)}.")))
 
 
 register(SozAdapter())

@@ -43,8 +43,8 @@ def _workbook_rows(data: bytes):
     from openpyxl import load_workbook
 
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise FileRejected("Die Datei ist keine Excel-Arbeitsmappe (XLSX); erwartet wird die Datei des Schulamts "
-                           "im Format .xlsx.")
+        raise FileRejected("Die Datei ist keine Excel-Arbeitsmappe (XLSX); erwartet wird die Datei des "
+                           "Schulamts im Format .xlsx.")
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a damaged or foreign zip file
@@ -73,8 +73,8 @@ def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], so
             raise FileRejected(f"Die Spalte {', '.join(doubled)} kommt in der Kopfzeile mehrfach vor.")
         missing = [c for c in required if c not in header]
         if missing:
-            raise FileRejected(f"Pflichtspalte fehlt: {', '.join(missing)}. Die Kopfzeile muss alle Pflichtspalten "
-                               "enthalten.")
+            raise FileRejected(f"Pflichtspalte fehlt: {', '.join(missing)}. Die Kopfzeile muss alle "
+                               "Pflichtspalten enthalten.")
         lines, indexes, cell_errors = [";".join(header)], [], {}
         dated = {i: h for i, h in enumerate(header) if h in date_columns}
         for row in rows:
@@ -87,13 +87,15 @@ def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], so
                 value = row[i] if i < len(row) else None
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     cell_errors.setdefault(index, []).append((name, (
-                        f"In {name} steht die Zahl {_cell(value)}, kein Datum; bitte als Datum (Zellformat Datum) "
-                        "oder als Text TT.MM.JJJJ liefern.")))
+                        f"In {name} steht die Zahl {_cell(value)}, kein Datum; bitte als Datum (Zellformat "
+                        "Datum) oder als Text TT.MM.JJJJ liefern.")))
     finally:
         workbook.close()
     if not indexes:
         raise FileRejected("Die Arbeitsmappe enthält keine Datensätze (nur die Kopfzeile).")
     positions = [(i, h) for i, h in enumerate(header) if h in known]
-    read_file = RowsReadFile("xlsx", header, lines, [line.encode("utf-8") for line in lines], indexes, positions)
+    read_file = RowsReadFile(
+        "xlsx", header, lines, [line.encode("utf-8") for line in lines], indexes, positions
+    )
     read_file.cell_errors = cell_errors
     return read_file

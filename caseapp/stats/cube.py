@@ -150,10 +150,13 @@ def _read(day: date, ref: date, dims, filters, groups):
             ranges.append(f"(birth_date > %(lo{i})s AND birth_date <= %(hi{i})s)")
         where = " AND ".join(person_where) + f" AND ({' OR '.join(ranges)})"
         for cuts, sign in (("old", "-1"), ("new", "1")):
-            idx = f"(SELECT count(*) FROM unnest(CAST(%({cuts})s AS date[])) AS x WHERE birth_date <= x)::int - 1"
+            idx = (f"(SELECT count(*) FROM unnest(CAST(%({cuts})s AS date[])) AS x "
+                   "WHERE birth_date <= x)::int - 1")
             parts.append(f"SELECT {person_cols}{idx} AS idx, {sign} AS n FROM person WHERE {where}")
     # Values that sort in Python like queries.sort_rows: age index, housing label, unknown district LAST.
-    housing = "CASE housing " + " ".join(f"WHEN '{s}' THEN '{h}'" for s, h in HOUSING_BY_STATE.items()) + " END"
+    housing = (
+        "CASE housing " + " ".join(f"WHEN '{s}' THEN '{h}'" for s, h in HOUSING_BY_STATE.items()) + " END"
+    )
     shown = {"age_group": "idx", "district": f"CASE district WHEN '' THEN '{LAST}' ELSE district END",
              "housing": housing}
     select = ["idx" if d == "age_group" else d for d in dims]

@@ -31,7 +31,8 @@ def shelter_overview(as_of: date | None = None) -> list[dict]:
     beds = {
         sid: (b or 0, bl or 0)
         for sid, b, bl in db.session.execute(
-            select(Room.shelter_id, func.sum(Room.beds), func.sum(Room.blocked_beds)).group_by(Room.shelter_id)
+            select(Room.shelter_id, func.sum(Room.beds),
+                   func.sum(Room.blocked_beds)).group_by(Room.shelter_id)
         )
     }
     occupied = dict(db.session.execute(
@@ -123,7 +124,8 @@ def movements(start: date, end: date, freq: str = "week") -> list[dict]:
     """
     period_of(start, freq)  # validates freq
     stmt = (
-        select(Transition.occurred_on, Transition.event, Transition.from_state, Transition.to_state, func.count())
+        select(Transition.occurred_on, Transition.event, Transition.from_state, Transition.to_state,
+               func.count())
         .where(Transition.entity == "person", Transition.occurred_on >= start, Transition.occurred_on <= end)
         .group_by(Transition.occurred_on, Transition.event, Transition.from_state, Transition.to_state)
     )

@@ -127,7 +127,8 @@ def state_on(day: date):
 def _count(day: date, dims, filters, groups, offices) -> list[dict]:
     history = day != today()
     columns, state, join = person_columns(day, groups, history=history)
-    inner = join(select(*[columns[d].label(d) for d in DIMS], state.label("state_on")).select_from(Person)).where(
+    inner = join(select(*[columns[d].label(d) for d in DIMS],
+                        state.label("state_on")).select_from(Person)).where(
         Person.birth_date <= day
     )
     if not history:

@@ -158,7 +158,9 @@ def _solve_check(lattice: Lattice, subset, suppressed, detect=_solvable) -> None
         progress = False
         for var in solvable:
             # The cheapest partner over every relation that fixes this unknown, not the first one found.
-            children = sorted({c for rel in lattice.relations_touching(subset, var) for c in rel[2]}, key=repr)
+            children = sorted(
+                {c for rel in lattice.relations_touching(subset, var) for c in rel[2]}, key=repr
+            )
             if _suppress_partner(table, children, suppressed[subset], cost):
                 progress = True
                 break

@@ -5,8 +5,8 @@ from celery import Celery, Task
 from flask import Flask, appcontext_pushed
 
 # Task modules; each holds thin @shared_task wrappers around operations.
-TASK_MODULES = ["caseapp.tasks.sources", "caseapp.tasks.reports", "caseapp.tasks.privacy", "caseapp.tasks.stats",
-                "caseapp.tasks.audit"]
+TASK_MODULES = ["caseapp.tasks.sources", "caseapp.tasks.reports", "caseapp.tasks.privacy",
+                "caseapp.tasks.stats", "caseapp.tasks.audit"]
 
 
 def celery_init_app(app: Flask) -> Celery:

@@ -25,8 +25,8 @@ from caseapp.sources.operations import (
     start_run,
 )
 from caseapp.sources.queries import delivery_processed
-from caseapp.sources.runner import run_and_commit
 from caseapp.sources.registry import known_sources
+from caseapp.sources.runner import run_and_commit
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,9 @@ def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
         prepared = prepare(code, data, file_name=path.name)
     except FileRejected as exc:
         run = record_rejected_file(code, path.name, data, None, str(exc), channel=channel)
-        run.delivery.archived_path = str(inbox.archive_target(archive_root, code, digest, path.name, rejected=True))
+        run.delivery.archived_path = str(
+            inbox.archive_target(archive_root, code, digest, path.name, rejected=True)
+        )
         db.session.commit()
         inbox.archive(path, archive_root, code, digest, rejected=True)
         return f"{path.name}: Datei abgewiesen, nichts geändert: {exc}"

@@ -1,4 +1,5 @@
-"""The date rule shared by every lifecycle step: today by default, never future, never before the last step."""
+"""The date rule shared by every lifecycle step: today by default, never future, never before the last
+step."""
 from __future__ import annotations
 
 from datetime import date

@@ -12,7 +12,8 @@ from caseapp.workflows.models import Transition
 def record_transition(entity: str, entity_id: int, event: str, from_state: str | None, to_state: str,
                       occurred_on: date, *, by=None, actor: str | None = None,
                       reason: str | None = None) -> Transition:
-    """Write one history row into the caller's transaction; `by` is a user, `actor` a label like 'source:abh'."""
+    """Write one history row into the caller's transaction; `by` is a user, `actor` a label like
+    'source:abh'."""
     if by is None and not actor:
         raise ValueError("record_transition needs `by` (a user) or `actor` (a label)")
     row = Transition(

@@ -25,7 +25,9 @@ class PersonMachine(StateMachine):
     departed = State("weggezogen", final=True, value=S.departed.value)
 
     arrive = announced.to(arrived)
-    allocate = arrived.to(accommodated, cond="has_target_room") | housed.to(accommodated, cond="has_target_room")
+    allocate = arrived.to(accommodated, cond="has_target_room") | housed.to(
+        accommodated, cond="has_target_room"
+    )
     relocate = accommodated.to.itself(cond=["has_target_room", "target_is_another_room"])
     move_out = accommodated.to(housed) | arrived.to(housed)
     depart = announced.to(departed) | arrived.to(departed) | accommodated.to(departed) | housed.to(departed)

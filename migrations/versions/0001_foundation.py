@@ -5,9 +5,9 @@ Revises:
 Create Date: 2026-11-25 09:21:52.081447
 
 """
-from alembic import op
-import sqlalchemy as sa
 import flask_security
+import sqlalchemy as sa
+from alembic import op
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
@@ -54,7 +54,8 @@ def upgrade():
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('geometry', sa.JSON(), nullable=True),
     sa.Column('places', sa.JSON(), nullable=True),
-    sa.CheckConstraint("number >= '01' AND number <= '23' AND length(number) = 2", name=op.f('ck_district_number')),
+    sa.CheckConstraint("number >= '01' AND number <= '23' AND length(number) = 2",
+                       name=op.f('ck_district_number')),
     sa.PrimaryKeyConstraint('number', name=op.f('pk_district')),
     sa.UniqueConstraint('name', name=op.f('uq_district_name'))
     )
@@ -108,48 +109,93 @@ def upgrade():
     sa.UniqueConstraint('us_phone_number', name=op.f('uq_user_us_phone_number')),
     sa.UniqueConstraint('username', name=op.f('uq_user_username'))
     )
-    op.create_table('person',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('azr_number', sa.String(length=12), nullable=True),
-    sa.Column('family_name', sa.String(length=200), nullable=True),
-    sa.Column('given_names', sa.String(length=200), nullable=True),
-    sa.Column('birth_date', sa.Date(), nullable=False),
-    sa.Column('birth_precision', sa.String(length=5), nullable=False),
-    sa.Column('sex', sa.String(length=1), nullable=False),
-    sa.Column('nationality', sa.String(length=3), nullable=False),
-    sa.Column('residence_status', sa.String(length=12), nullable=False),
-    sa.Column('legal_basis', sa.String(length=100), nullable=True),
-    sa.Column('entry_date', sa.Date(), nullable=True),
-    sa.Column('move_in_date', sa.Date(), nullable=True),
-    sa.Column('move_out_date', sa.Date(), nullable=True),
-    sa.Column('street', sa.String(length=200), nullable=True),
-    sa.Column('house_number', sa.String(length=20), nullable=True),
-    sa.Column('postcode', sa.String(length=5), nullable=True),
-    sa.Column('city', sa.String(length=100), nullable=True),
-    sa.Column('district_number', sa.String(length=2), nullable=True),
-    sa.Column('household_id', sa.Integer(), nullable=True),
-    sa.Column('state', sa.String(length=12), nullable=False),
-    sa.Column('needs', sa.String(length=200), nullable=True),
-    sa.Column('registered_by_office', sa.String(length=10), nullable=True),
-    sa.Column('flagged_missing_since', sa.Date(), nullable=True),
-    sa.Column('anonymised_at', sa.DateTime(), nullable=True),
-    sa.Column('created_at', sa.DateTime(), server_default=sa.func.now(), nullable=False),
-    sa.Column('updated_at', sa.DateTime(), server_default=sa.func.now(), nullable=False),
-    *_only('sqlite', sa.CheckConstraint("azr_number IS NULL OR (length(azr_number) = 12 AND azr_number NOT GLOB '*[^0-9]*')", name=op.f('ck_person_azr_number_sqlite'))),
-    *_only('postgresql', sa.CheckConstraint("azr_number IS NULL OR azr_number ~ '^[0-9]{12}$'", name=op.f('ck_person_azr_number'))),
-    *_only('sqlite', sa.CheckConstraint("birth_precision = 'day' OR (birth_precision = 'month' AND CAST(strftime('%d', birth_date) AS INTEGER) = 15) OR (birth_precision = 'year' AND strftime('%m-%d', birth_date) = '07-01')", name=op.f('ck_person_birth_reference_sqlite'))),
-    *_only('postgresql', sa.CheckConstraint("birth_precision = 'day' OR (birth_precision = 'month' AND EXTRACT(DAY FROM birth_date) = 15) OR (birth_precision = 'year' AND EXTRACT(MONTH FROM birth_date) = 7 AND EXTRACT(DAY FROM birth_date) = 1)", name=op.f('ck_person_birth_reference'))),
-    sa.CheckConstraint("birth_precision IN ('day', 'month', 'year')", name=op.f('ck_person_birth_precision')),
-    sa.CheckConstraint("residence_status IN ('ANKUNFT', 'GESTATTUNG', 'DULDUNG', 'AE', 'NE', 'EU', 'FIKTION', 'OHNE')", name=op.f('ck_person_residence_status')),
-    sa.CheckConstraint("sex IN ('m', 'w', 'd', 'x')", name=op.f('ck_person_sex')),
-    sa.CheckConstraint("state IN ('announced', 'arrived', 'accommodated', 'housed', 'departed')", name=op.f('ck_person_state')),
-    sa.CheckConstraint('move_out_date IS NULL OR move_in_date IS NULL OR move_out_date >= move_in_date', name=op.f('ck_person_move_dates')),
-    sa.CheckConstraint('postcode IS NULL OR length(postcode) = 5', name=op.f('ck_person_postcode')),
-    sa.ForeignKeyConstraint(['district_number'], ['district.number'], name=op.f('fk_person_district_number_district')),
-    sa.ForeignKeyConstraint(['household_id'], ['household.id'], name=op.f('fk_person_household_id_household')),
-    sa.ForeignKeyConstraint(['registered_by_office'], ['office.code'], name=op.f('fk_person_registered_by_office_office')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
-    sa.UniqueConstraint('azr_number', name=op.f('uq_person_azr_number'))
+    op.create_table(
+        "person",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("azr_number", sa.String(length=12), nullable=True),
+        sa.Column("family_name", sa.String(length=200), nullable=True),
+        sa.Column("given_names", sa.String(length=200), nullable=True),
+        sa.Column("birth_date", sa.Date(), nullable=False),
+        sa.Column("birth_precision", sa.String(length=5), nullable=False),
+        sa.Column("sex", sa.String(length=1), nullable=False),
+        sa.Column("nationality", sa.String(length=3), nullable=False),
+        sa.Column("residence_status", sa.String(length=12), nullable=False),
+        sa.Column("legal_basis", sa.String(length=100), nullable=True),
+        sa.Column("entry_date", sa.Date(), nullable=True),
+        sa.Column("move_in_date", sa.Date(), nullable=True),
+        sa.Column("move_out_date", sa.Date(), nullable=True),
+        sa.Column("street", sa.String(length=200), nullable=True),
+        sa.Column("house_number", sa.String(length=20), nullable=True),
+        sa.Column("postcode", sa.String(length=5), nullable=True),
+        sa.Column("city", sa.String(length=100), nullable=True),
+        sa.Column("district_number", sa.String(length=2), nullable=True),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("needs", sa.String(length=200), nullable=True),
+        sa.Column("registered_by_office", sa.String(length=10), nullable=True),
+        sa.Column("flagged_missing_since", sa.Date(), nullable=True),
+        sa.Column("anonymised_at", sa.DateTime(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), server_default=sa.func.now(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), server_default=sa.func.now(),
+                  nullable=False),
+        *_only(
+            "sqlite",
+            sa.CheckConstraint(
+                "azr_number IS NULL OR (length(azr_number) = 12 AND azr_number NOT GLOB '*[^0-9]*')",
+                name=op.f("ck_person_azr_number_sqlite"),
+            ),
+        ),
+        *_only(
+            "postgresql",
+            sa.CheckConstraint(
+                "azr_number IS NULL OR azr_number ~ '^[0-9]{12}$'", name=op.f("ck_person_azr_number")
+            ),
+        ),
+        *_only(
+            "sqlite",
+            sa.CheckConstraint(
+                "birth_precision = 'day' OR (birth_precision = 'month' AND CAST(strftime('%d', birth_date) "
+                "AS INTEGER) = 15) OR (birth_precision = 'year' AND strftime('%m-%d', birth_date) = '07-01')",
+                name=op.f("ck_person_birth_reference_sqlite"),
+            ),
+        ),
+        *_only(
+            "postgresql",
+            sa.CheckConstraint(
+                "birth_precision = 'day' OR (birth_precision = 'month' AND EXTRACT(DAY FROM birth_date) = "
+                "15) OR (birth_precision = 'year' AND EXTRACT(MONTH FROM birth_date) = 7 AND EXTRACT(DAY "
+                "FROM birth_date) = 1)",
+                name=op.f("ck_person_birth_reference"),
+            ),
+        ),
+        sa.CheckConstraint(
+            "birth_precision IN ('day', 'month', 'year')", name=op.f("ck_person_birth_precision")
+        ),
+        sa.CheckConstraint(
+            "residence_status IN ('ANKUNFT', 'GESTATTUNG', 'DULDUNG', 'AE', 'NE', 'EU', 'FIKTION', 'OHNE')",
+            name=op.f("ck_person_residence_status"),
+        ),
+        sa.CheckConstraint("sex IN ('m', 'w', 'd', 'x')", name=op.f("ck_person_sex")),
+        sa.CheckConstraint(
+            "state IN ('announced', 'arrived', 'accommodated', 'housed', 'departed')",
+            name=op.f("ck_person_state"),
+        ),
+        sa.CheckConstraint(
+            "move_out_date IS NULL OR move_in_date IS NULL OR move_out_date >= move_in_date",
+            name=op.f("ck_person_move_dates"),
+        ),
+        sa.CheckConstraint("postcode IS NULL OR length(postcode) = 5", name=op.f("ck_person_postcode")),
+        sa.ForeignKeyConstraint(
+            ["district_number"], ["district.number"], name=op.f("fk_person_district_number_district")
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["household.id"], name=op.f("fk_person_household_id_household")
+        ),
+        sa.ForeignKeyConstraint(
+            ["registered_by_office"], ["office.code"], name=op.f("fk_person_registered_by_office_office")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
+        sa.UniqueConstraint("azr_number", name=op.f("uq_person_azr_number")),
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_person_birth_date'), ['birth_date'], unique=False)
@@ -178,8 +224,10 @@ def upgrade():
     sa.Column('fire_safety_max', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), server_default=sa.func.now(), nullable=False),
     sa.CheckConstraint("state IN ('planned', 'open', 'closed')", name=op.f('ck_shelter_state')),
-    sa.CheckConstraint('fire_safety_max IS NULL OR fire_safety_max >= 0', name=op.f('ck_shelter_fire_safety_max')),
-    sa.ForeignKeyConstraint(['district_number'], ['district.number'], name=op.f('fk_shelter_district_number_district')),
+    sa.CheckConstraint('fire_safety_max IS NULL OR fire_safety_max >= 0',
+                       name=op.f('ck_shelter_fire_safety_max')),
+    sa.ForeignKeyConstraint(['district_number'], ['district.number'],
+                            name=op.f('fk_shelter_district_number_district')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_shelter')),
     sa.UniqueConstraint('name', name=op.f('uq_shelter_name'))
     )
@@ -204,14 +252,18 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_transition'))
     )
     with op.batch_alter_table('transition', schema=None) as batch_op:
-        batch_op.create_index('ix_transition_entity', ['entity', 'entity_id', 'occurred_on', 'id'], unique=False)
+        batch_op.create_index(
+            "ix_transition_entity", ["entity", "entity_id", "occurred_on", "id"], unique=False
+        )
         batch_op.create_index('ix_transition_occurred_on', ['occurred_on'], unique=False)
 
     op.create_table('user_office',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('office_code', sa.String(length=10), nullable=False),
-    sa.ForeignKeyConstraint(['office_code'], ['office.code'], name=op.f('fk_user_office_office_code_office'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_office_user_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['office_code'], ['office.code'], name=op.f('fk_user_office_office_code_office'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_office_user_id_user'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'office_code', name=op.f('pk_user_office'))
     )
     op.create_table('webauthn',
@@ -228,7 +280,8 @@ def upgrade():
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('usage', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_webauthn_user_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_webauthn_user_id_user'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webauthn'))
     )
     with op.batch_alter_table('webauthn', schema=None) as batch_op:
@@ -240,7 +293,8 @@ def upgrade():
     sa.Column('code', sa.String(length=3), nullable=False),
     sa.CheckConstraint('length(code) = 3 AND upper(code) = code', name=op.f('ck_person_nationality_code')),
     sa.CheckConstraint('position >= 0', name=op.f('ck_person_nationality_position')),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_nationality_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_nationality_person_id_person'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', 'position', name=op.f('pk_person_nationality'))
     )
     op.create_table('person_office',
@@ -249,8 +303,10 @@ def upgrade():
     sa.Column('via', sa.String(length=12), nullable=False),
     sa.Column('since', sa.DateTime(), server_default=sa.func.now(), nullable=False),
     sa.CheckConstraint("via IN ('source', 'registration')", name=op.f('ck_person_office_via')),
-    sa.ForeignKeyConstraint(['office_code'], ['office.code'], name=op.f('fk_person_office_office_code_office')),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_office_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['office_code'], ['office.code'],
+                            name=op.f('fk_person_office_office_code_office')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_person_office_person_id_person'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('person_id', 'office_code', name=op.f('pk_person_office'))
     )
     with op.batch_alter_table('person_office', schema=None) as batch_op:
@@ -267,7 +323,8 @@ def upgrade():
     sa.Column('women_only', sa.Boolean(), nullable=False),
     sa.CheckConstraint('beds >= 0', name=op.f('ck_room_beds')),
     sa.CheckConstraint('blocked_beds >= 0 AND blocked_beds <= beds', name=op.f('ck_room_blocked_beds')),
-    sa.ForeignKeyConstraint(['shelter_id'], ['shelter.id'], name=op.f('fk_room_shelter_id_shelter'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shelter_id'], ['shelter.id'], name=op.f('fk_room_shelter_id_shelter'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_room')),
     sa.UniqueConstraint('shelter_id', 'name', name=op.f('uq_room_shelter_id_name'))
     )
@@ -280,9 +337,12 @@ def upgrade():
     sa.Column('room_id', sa.Integer(), nullable=False),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=True),
-    *_only('postgresql', postgresql.ExcludeConstraint((sa.column('person_id'), '='), (sa.text("daterange(start_date, end_date, '[)')"), '&&'), using='gist', name='stay_no_overlap')),
+    *_only('postgresql', postgresql.ExcludeConstraint((sa.column('person_id'), '='),
+                                                      (sa.text("daterange(start_date, end_date, '[)')"),
+                                                       '&&'), using='gist', name='stay_no_overlap')),
     sa.CheckConstraint('end_date IS NULL OR end_date >= start_date', name=op.f('ck_stay_dates')),
-    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_stay_person_id_person'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_stay_person_id_person'),
+                            ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['room_id'], ['room.id'], name=op.f('fk_stay_room_id_room')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stay'))
     )
@@ -291,7 +351,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_stay_person_id'), ['person_id'], unique=False)
         batch_op.create_index('ix_stay_room_active', ['room_id', 'end_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_stay_room_id'), ['room_id'], unique=False)
-        batch_op.create_index('uq_stay_person_active', ['person_id'], unique=True, sqlite_where=sa.text('end_date IS NULL'), postgresql_where=sa.text('end_date IS NULL'))
+        batch_op.create_index(
+            "uq_stay_person_active",
+            ["person_id"],
+            unique=True,
+            sqlite_where=sa.text("end_date IS NULL"),
+            postgresql_where=sa.text("end_date IS NULL"),
+        )
 
     # ### end Alembic commands ###
     if op.get_bind().dialect.name == "sqlite":
@@ -327,7 +393,11 @@ def downgrade():
         op.execute("DROP TRIGGER IF EXISTS stay_no_overlap_update")
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('stay', schema=None) as batch_op:
-        batch_op.drop_index('uq_stay_person_active', sqlite_where=sa.text('end_date IS NULL'), postgresql_where=sa.text('end_date IS NULL'))
+        batch_op.drop_index(
+            "uq_stay_person_active",
+            sqlite_where=sa.text("end_date IS NULL"),
+            postgresql_where=sa.text("end_date IS NULL"),
+        )
         batch_op.drop_index(batch_op.f('ix_stay_room_id'))
         batch_op.drop_index('ix_stay_room_active')
         batch_op.drop_index(batch_op.f('ix_stay_person_id'))

@@ -79,7 +79,8 @@ END $$;
 SQLITE_TRIGGERS = {
     "stay_room_capacity_insert": """
         CREATE TRIGGER stay_room_capacity_insert BEFORE INSERT ON stay
-        WHEN NEW.end_date IS NULL AND (SELECT count(*) FROM stay WHERE room_id = NEW.room_id AND end_date IS NULL)
+        WHEN NEW.end_date IS NULL
+            AND (SELECT count(*) FROM stay WHERE room_id = NEW.room_id AND end_date IS NULL)
             >= (SELECT beds - blocked_beds FROM room WHERE id = NEW.room_id)
         BEGIN SELECT RAISE(ABORT, 'room_full: no free bed in the room'); END
     """,
@@ -92,7 +93,8 @@ SQLITE_TRIGGERS = {
     """,
     "room_keeps_its_residents": """
         CREATE TRIGGER room_keeps_its_residents BEFORE UPDATE OF beds, blocked_beds ON room
-        WHEN (SELECT count(*) FROM stay WHERE room_id = NEW.id AND end_date IS NULL) > NEW.beds - NEW.blocked_beds
+        WHEN (SELECT count(*) FROM stay WHERE room_id = NEW.id AND end_date IS NULL)
+            > NEW.beds - NEW.blocked_beds
         BEGIN SELECT RAISE(ABORT, 'room_full: the room holds more persons'); END
     """,
 }

@@ -10,9 +10,9 @@ role that is a member of it:  CREATE ROLE caseapp_web LOGIN PASSWORD '...' IN RO
 Revision ID: 0004
 Revises: 0003
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
 import flask_security  # noqa: F401
+import sqlalchemy as sa  # noqa: F401
+from alembic import op
 
 revision = "0004"
 down_revision = "0003"
@@ -30,10 +30,10 @@ PG_UPGRADE = [
     END
     $$
     """,
-    "CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event "
-    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
-    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
-    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()",
+    ("CREATE TRIGGER audit_event_no_change BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"),
+    ("CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"),
     # The role is cluster-wide; create it only where we may, and never fail the migration over it.
     f"""
     DO $$
@@ -85,10 +85,10 @@ PG_DOWNGRADE = [
 ]
 
 SQLITE_UPGRADE = [
-    "CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event ist unveränderlich: UPDATE ist nicht erlaubt'); END",
-    "CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
-    "BEGIN SELECT RAISE(ABORT, 'audit_event ist unveränderlich: DELETE ist nicht erlaubt'); END",
+    ("CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event ist unveränderlich: UPDATE ist nicht erlaubt'); END"),
+    ("CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event "
+    "BEGIN SELECT RAISE(ABORT, 'audit_event ist unveränderlich: DELETE ist nicht erlaubt'); END"),
 ]
 
 SQLITE_DOWNGRADE = [

@@ -8,9 +8,9 @@ person, so a bulk load of 200,000 rows costs one grouped insert, not 200,000. Th
 built" (ref_day NULL); caseapp/stats/cube.py builds it on first use and a daily beat task re-bases it.
 SQLite gets the two tables only (the statistics there always count from person).
 """
-from alembic import op
-import sqlalchemy as sa
 import flask_security  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0005"
 down_revision = "0004"
@@ -19,7 +19,11 @@ depends_on = None
 
 POP = "('arrived', 'accommodated', 'housed')"
 AGE = "((SELECT count(*) FROM unnest(cuts) AS x WHERE {t}.birth_date <= x)::int - 1)"
-KEY = "coalesce({t}.district_number, ''), " + AGE + ", {t}.nationality, {t}.residence_status, {t}.sex, {t}.state"
+KEY = (
+    "coalesce({t}.district_number, ''), "
+    + AGE
+    + ", {t}.nationality, {t}.residence_status, {t}.sex, {t}.state"
+)
 COLS = "district, age_index, nationality, status, sex, state"
 # Rollup 0 is the full key; rollup 1 keeps district, age and nationality ('' elsewhere), so the most
 # asked table (district x age group x nationality) reads ~5,000 rows instead of ~25,000 at 200k
@@ -39,7 +43,8 @@ def _upsert(source: str, total: str, replace: bool = False) -> str:
         keys = [c for c in columns.split(", ") if c != "''"]
         selects.append(f"SELECT {rollup}, {columns}, sum({total})::int FROM d GROUP BY {', '.join(keys)} "
                        f"HAVING sum({total}) <> 0")
-    with_ = f"WITH d ({COLS}, {total}) AS ({source}), fresh (rollup, {COLS}, n) AS ({' UNION ALL '.join(selects)})"
+    with_ = (f"WITH d ({COLS}, {total}) AS ({source}), "
+             f"fresh (rollup, {COLS}, n) AS ({' UNION ALL '.join(selects)})")
     if not replace:
         return (f"{with_} INSERT INTO stats_cube AS c (rollup, {COLS}, n) SELECT * FROM fresh "
                 f"ON CONFLICT (rollup, {COLS}) DO UPDATE SET n = c.n + excluded.n;")
@@ -53,7 +58,8 @@ def _upsert(source: str, total: str, replace: bool = False) -> str:
 def _deltas(parts: list[tuple[str, str]]) -> str:
     """parts: (transition table, sign) -> one upsert of the summed deltas (keys netting to 0 left out)."""
     rows = " UNION ALL ".join(
-        f"SELECT {KEY.format(t='t')}, {sign}1 FROM {table} AS t WHERE t.state IN {POP}" for table, sign in parts
+        f"SELECT {KEY.format(t='t')}, {sign}1 FROM {table} AS t WHERE t.state IN {POP}"
+        for table, sign in parts
     )
     return _upsert(rows, "v")
 
@@ -63,7 +69,8 @@ CREATE FUNCTION stats_cube_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE cuts date[];
 BEGIN
     -- FOR SHARE: a re-base (which updates this row) waits for writers in flight, and vice versa.
-    SELECT string_to_array(m.cutoffs, ',')::date[] INTO cuts FROM stats_cube_meta AS m WHERE m.id = 1 FOR SHARE;
+    SELECT string_to_array(m.cutoffs, ',')::date[] INTO cuts
+        FROM stats_cube_meta AS m WHERE m.id = 1 FOR SHARE;
     IF cuts IS NULL THEN
         RETURN NULL;
     END IF;

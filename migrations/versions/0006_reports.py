@@ -33,17 +33,20 @@ def upgrade():
         sa.Column("checksum", sa.String(length=64), nullable=True),
         sa.Column("file_path", sa.String(length=500), nullable=True),
         sa.Column("error", sa.String(length=500), nullable=True),
-        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name=op.f("ck_report_job_status")),
+        sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')",
+                           name=op.f("ck_report_job_status")),
         sa.CheckConstraint("progress >= 0 AND progress <= 100", name=op.f("ck_report_job_progress")),
         sa.CheckConstraint(
-            "requested_by_id IS NOT NULL OR requested_by_label IS NOT NULL", name=op.f("ck_report_job_requester")
+            "requested_by_id IS NOT NULL OR requested_by_label IS NOT NULL",
+            name=op.f("ck_report_job_requester")
         ),
         sa.CheckConstraint(
             "status <> 'done' OR (checksum IS NOT NULL AND file_path IS NOT NULL)",
             name=op.f("ck_report_job_archived"),
         ),
         sa.ForeignKeyConstraint(
-            ["requested_by_id"], ["user.id"], name=op.f("fk_report_job_requested_by_id_user"), ondelete="SET NULL"
+            ["requested_by_id"], ["user.id"], name=op.f("fk_report_job_requested_by_id_user"),
+            ondelete="SET NULL"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_report_job")),
     )

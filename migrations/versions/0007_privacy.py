@@ -3,9 +3,9 @@
 Revision ID: 0007
 Revises: 0006
 """
-from alembic import op
-import sqlalchemy as sa
 import flask_security  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0007"
 down_revision = "0006"

@@ -8,9 +8,8 @@ Servers built without ICU keep their default collation.
 Revision ID: 0008
 Revises: 0007
 """
-from alembic import op
-import sqlalchemy as sa
 import flask_security  # noqa: F401
+from alembic import op
 
 revision = "0008"
 down_revision = "0007"

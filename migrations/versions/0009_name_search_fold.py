@@ -15,9 +15,8 @@ case-insensitive search.
 Revision ID: 0009
 Revises: 0008
 """
-from alembic import op
-import sqlalchemy as sa
 import flask_security  # noqa: F401
+from alembic import op
 
 revision = "0009"
 down_revision = "0008"
@@ -37,7 +36,8 @@ def upgrade():
         AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) $$
     """)
     op.execute("DROP INDEX IF EXISTS ix_person_name_trgm")
-    op.execute(f"ALTER TABLE person ADD COLUMN name_folded text GENERATED ALWAYS AS (caseapp_fold({NAMES})) STORED")
+    op.execute(f"ALTER TABLE person ADD COLUMN name_folded text GENERATED ALWAYS AS (caseapp_fold({NAMES})) "
+               "STORED")
     op.execute("CREATE INDEX ix_person_name_trgm ON person USING gin (name_folded gin_trgm_ops)")
 
 

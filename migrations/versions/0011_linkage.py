@@ -59,10 +59,13 @@ def upgrade():
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_by_label', sa.String(length=50), nullable=True),
-    sa.CheckConstraint("kind IN ('model', 'azr', 'source_duplicate', 'registration')", name=op.f('ck_review_pair_kind')),
-    sa.CheckConstraint("status IN ('open', 'same', 'different', 'superseded')", name=op.f('ck_review_pair_status')),
+    sa.CheckConstraint("kind IN ('model', 'azr', 'source_duplicate', 'registration')",
+                       name=op.f('ck_review_pair_kind')),
+    sa.CheckConstraint("status IN ('open', 'same', 'different', 'superseded')",
+                       name=op.f('ck_review_pair_status')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_review_pair_decided_by_id_user')),
-    sa.ForeignKeyConstraint(['notify_office'], ['office.code'], name=op.f('fk_review_pair_notify_office_office')),
+    sa.ForeignKeyConstraint(['notify_office'], ['office.code'],
+                            name=op.f('fk_review_pair_notify_office_office')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review_pair'))
     )
     with op.batch_alter_table('review_pair', schema=None) as batch_op:
@@ -87,7 +90,8 @@ def upgrade():
     sa.Column('undone_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("rule IN ('azr', 'model', 'steward')", name=op.f('ck_record_link_rule')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_record_link_decided_by_id_user')),
-    sa.ForeignKeyConstraint(['merge_id'], ['person_merge.id'], name=op.f('fk_record_link_merge_id_person_merge')),
+    sa.ForeignKeyConstraint(['merge_id'], ['person_merge.id'],
+                            name=op.f('fk_record_link_merge_id_person_merge')),
     sa.ForeignKeyConstraint(['pair_id'], ['review_pair.id'], name=op.f('fk_record_link_pair_id_review_pair')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_record_link'))
     )

@@ -2,7 +2,8 @@
 
 room.mixed: the shelter manager marks a room where adults of different sexes who are not one
 household may sleep; without the mark the protection rule of interfaces.md keeps them apart.
-household.head_id: the member who heads the household (Haushaltsvorstand), cleared when that person is deleted.
+household.head_id: the member who heads the household (Haushaltsvorstand), cleared when that person is
+deleted.
 
 Revision ID: 0012_placement_rules
 Revises: 0011_linkage

@@ -28,7 +28,8 @@ def _history(name: str, *columns) -> None:
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column("delivery_id", sa.Integer(), nullable=True),
         *columns,
-        sa.ForeignKeyConstraint(["delivery_id"], ["delivery.id"], name=op.f(f"fk_{name}_delivery_id_delivery")),
+        sa.ForeignKeyConstraint(["delivery_id"], ["delivery.id"],
+                                name=op.f(f"fk_{name}_delivery_id_delivery")),
         sa.ForeignKeyConstraint(["source_record_id"], ["source_record.id"], ondelete="CASCADE",
                                 name=op.f(f"fk_{name}_source_record_id_source_record")),
         sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
@@ -40,11 +41,13 @@ def upgrade():
     # 0001 seeds the offices of caseapp.offices.models, which now names jc: only where it is missing.
     op.execute("INSERT INTO office (code, name) SELECT 'jc', 'Jobcenter' WHERE NOT EXISTS "
                "(SELECT 1 FROM office WHERE code = 'jc')")
-    op.execute("INSERT INTO source (code, name, adapter, active) VALUES ('jc', 'Jobcenter (Fachverfahren)', 'jc', "
+    op.execute("INSERT INTO source (code, name, adapter, active) VALUES ('jc', 'Jobcenter (Fachverfahren)', "
+               "'jc', "
                + ("true" if op.get_bind().dialect.name == "postgresql" else "1") + ")")
     for code in ("soz", "jug", "sch"):
         op.execute(f"UPDATE source SET adapter = '{code}', active = "
-                   + ("true" if op.get_bind().dialect.name == "postgresql" else "1") + f" WHERE code = '{code}'")
+                   + ("true" if op.get_bind().dialect.name == "postgresql" else "1") + " WHERE code = "
+                                                                                       f"'{code}'")
     with op.batch_alter_table("person") as batch:
         batch.alter_column("residence_status", existing_type=sa.String(length=12), nullable=True)
     with op.batch_alter_table("source_record") as batch:
@@ -54,8 +57,8 @@ def upgrade():
         batch.add_column(sa.Column("corrected_by_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("corrected_by_label", sa.String(length=200), nullable=True))
         batch.add_column(sa.Column("value", sa.JSON(), nullable=True))
-        batch.create_foreign_key(op.f("fk_field_provenance_corrected_by_id_user"), "user", ["corrected_by_id"],
-                                 ["id"])
+        batch.create_foreign_key(op.f("fk_field_provenance_corrected_by_id_user"), "user",
+                                 ["corrected_by_id"], ["id"])
     with op.batch_alter_table("sync_run") as batch:
         batch.drop_constraint(op.f("ck_sync_run_status"), type_="check")
         batch.create_check_constraint(op.f("ck_sync_run_status"), NEW_STATUSES)
@@ -105,6 +108,7 @@ def downgrade():
     with op.batch_alter_table("person") as batch:
         batch.alter_column("residence_status", existing_type=sa.String(length=12), nullable=False)
     op.execute("UPDATE source SET adapter = NULL, active = "
-               + ("false" if op.get_bind().dialect.name == "postgresql" else "0") + " WHERE code IN ('soz', 'jug', 'sch')")
+               + ("false" if op.get_bind().dialect.name == "postgresql" else "0") + " WHERE code IN ('soz', "
+                                                                                    "'jug', 'sch')")
     op.execute("DELETE FROM source WHERE code = 'jc'")
     op.execute("DELETE FROM office WHERE code = 'jc'")

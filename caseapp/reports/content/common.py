@@ -15,7 +15,10 @@ UNKNOWN_DISTRICT = "Stadtteil unbekannt"
 
 def district_names() -> dict[str, str]:
     """'07' -> '07 Schinkel' for every district, in number order."""
-    return {d.number: f"{d.number} {d.name}" for d in db.session.scalars(select(District).order_by(District.number))}
+    return {
+        d.number: f"{d.number} {d.name}"
+        for d in db.session.scalars(select(District).order_by(District.number))
+    }
 
 
 def minor_labels() -> list[str]:

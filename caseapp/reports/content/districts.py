@@ -29,7 +29,14 @@ def section(inputs, *, intro: str, result, measures, chart_caption: str, lattice
         cells = lattice[("district", "age_group")] if lattice else {}
         today = {m: tables.printed(cells, (number, today_groups[m])) if m in today_groups else ""
                  for m, _label in measures}
-        parts.append(Part(f"Stadtteil {name}", forecasts.district_rows(result, number, measures, inputs.k, today),
-                          forecasts.district_chart(result, number, measures, inputs.k, f"{name}: {chart_caption}")))
-    return out.add(PartsTable(columns=["", head] + [str(y) for y in result.years], parts=parts,
-                              widths=[forecasts.LABEL_WIDTH] + [forecasts.COLUMN_WIDTH] * (1 + len(result.years))))
+        parts.append(Part(f"Stadtteil {name}",
+                          forecasts.district_rows(result, number, measures, inputs.k, today),
+                          forecasts.district_chart(result, number, measures, inputs.k,
+                                                   f"{name}: {chart_caption}")))
+    return out.add(
+        PartsTable(
+            columns=["", head] + [str(y) for y in result.years],
+            parts=parts,
+            widths=[forecasts.LABEL_WIDTH] + [forecasts.COLUMN_WIDTH] * (1 + len(result.years)),
+        )
+    )

@@ -38,12 +38,13 @@ def build(inputs) -> Content:
         ("Zu- und Fortzüge werden aus der Verlaufsgeschichte der Fälle gezählt (Ankunft, Wegzug, Aufnahme in "
         "eine Unterkunft, Auszug aus einer Unterkunft); Verlegungen zwischen Unterkünften zählen nicht."),
     ], population="Die Gemeinschaftsunterkünfte der Stadt, die im Berichtszeitraum an mindestens einem Tag "
-                  "geöffnet oder belegt waren, und die Fälle, die in ihnen wohnen oder im Berichtszeitraum zu- "
-                  "oder fortgezogen sind.")
+                  "geöffnet oder belegt waren, und die Fälle, die in ihnen wohnen oder im Berichtszeitraum "
+                  "zu- oder fortgezogen sind.")
 
 
 def _shelters_of_period(inputs) -> list[dict]:
-    """The shelters open (or occupied) on at least one day of the period, each with its state on the data date.
+    """The shelters open (or occupied) on at least one day of the period, each with its state on the data
+    date.
 
     Shelters closed before the period began or opened only after the data date are no part of it: they
     would add beds nobody could use then.
@@ -88,16 +89,30 @@ def _occupancy(inputs, shelters: list[dict]) -> Section:
     verdict = ("Keine Unterkunft überschreitet ihre Brandschutzgrenze." if not over else
                "1 Unterkunft überschreitet die Brandschutzgrenze." if over == 1 else
                f"{over} Unterkünfte überschreiten die Brandschutzgrenze.")
-    section.add(Text(f"Im Berichtszeitraum war{'en' if len(shelters) != 1 else ''} {count} an mindestens einem "
-                     f"Tag geöffnet, mit zusammen {number(total_beds)} Betten; am {inputs.data_date:%d.%m.%Y} "
-                     f"waren {number(total_occ)} Plätze belegt. " + verdict))
-    section.add(Table(
-        caption=f"Belegung je Unterkunft am {inputs.data_date:%d.%m.%Y}",
-        columns=["Unterkunft", "Stadtteil", "Status", "Betten", "Brand\u00adschutz\u00adgrenze", "belegt",
-                 "% der Betten", "% der Grenze"],
-        rows=body, total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""], compact=True, text_columns=3,
-        note="Brandschutzgrenze: höchstzulässige Zahl der Bewohnerinnen und Bewohner laut Brandschutzauflage.",
-    ))
+    section.add(Text(f"Im Berichtszeitraum war{'en' if len(shelters) != 1 else ''} {count} an mindestens "
+                     f"einem Tag geöffnet, mit zusammen {number(total_beds)} Betten; am "
+                     f"{inputs.data_date:%d.%m.%Y} waren {number(total_occ)} Plätze belegt. " + verdict))
+    section.add(
+        Table(
+            caption=f"Belegung je Unterkunft am {inputs.data_date:%d.%m.%Y}",
+            columns=[
+                "Unterkunft",
+                "Stadtteil",
+                "Status",
+                "Betten",
+                "Brand\u00adschutz\u00adgrenze",
+                "belegt",
+                "% der Betten",
+                "% der Grenze",
+            ],
+            rows=body,
+            total=["Insgesamt", "", "", total_beds, "", total_occ, "", ""],
+            compact=True,
+            text_columns=3,
+            note="Brandschutzgrenze: höchstzulässige Zahl der Bewohnerinnen und Bewohner laut "
+                 "Brandschutzauflage.",
+        )
+    )
     return section
 
 
@@ -111,10 +126,10 @@ def _trend(inputs, shelters: list[dict], daily) -> Section:
     shown = daily.shown_totals
     positions, labels = shelter_parts.day_axis(daily.days)
     beds = sum(r["beds"] for r in shelters if r["state"] == "open")
-    section.add(sparks.line_chart(positions, {"belegt": shown}, levels={"Betten": beds or None}, x_labels=labels,
-                                  legend=False, show_caption=True,
-                                  caption="Belegte Plätze in allen Unterkünften, täglich (Linie), und die Betten "
-                                          "der geöffneten Unterkünfte (gestrichelt)"))
+    section.add(sparks.line_chart(positions, {"belegt": shown}, levels={"Betten": beds or None},
+                                  x_labels=labels, legend=False, show_caption=True,
+                                  caption="Belegte Plätze in allen Unterkünften, täglich (Linie), und die "
+                                          "Betten der geöffneten Unterkünfte (gestrichelt)"))
     peak = max(values)
     section.add(Table(
         caption="Belegung: Anfang, Ende und Höchststand",
@@ -146,7 +161,8 @@ def _movements(inputs) -> Section:
     total = ["Insgesamt"] + [tables.printed(protected[k][()], ()) for k in keys]
     section.add(Table(caption="Zu- und Fortzüge je " + ("Monat" if freq == "month" else "Kalenderwoche"),
                       columns=["Zeitraum"] + list(MOVEMENT_LABELS_DE.values()), rows=body, total=total))
-    series = {MOVEMENT_LABELS_DE[k]: [tables.printed_values(protected[k][("p",)]).get(r["period"], 0) for r in rows]
+    series = {MOVEMENT_LABELS_DE[k]: [tables.printed_values(protected[k][("p",)]).get(r["period"],
+                                                                                      0) for r in rows]
               for k in ("arrivals", "departures")}
     short = {i: f"KW {r['period'][-2:]}" if freq == "week" else _period_label(r, freq).split()[0]
              for i, r in enumerate(rows)}

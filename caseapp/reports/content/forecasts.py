@@ -7,14 +7,16 @@ from caseapp.reports.typography import DASH, number
 from caseapp.stats.publish import SUPPRESSED, small_hidden
 
 METHOD_NOTE = ("Prognose: Fortschreibung der zum Datenstand erfassten Personen nach Stadtteil, Alter und "
-               "Geschlecht (Kohortenfortschreibung) mit den Zu- und Fortzügen und Geburten der letzten Jahre; "
-               "Bewohnerinnen und Bewohner von Gemeinschaftsunterkünften werden gesondert fortgeschrieben und "
-               "eingerechnet. Die Spanne reicht vom schwächsten zum stärksten Zuzugsjahr mit 10 % weniger bzw. "
-               "mehr Geburten. Prognosewerte unter der Schutzgrenze werden wie gezählte Werte unterdrückt.")
+               "Geschlecht (Kohortenfortschreibung) mit den Zu- und Fortzügen und Geburten der letzten "
+               "Jahre; Bewohnerinnen und Bewohner von Gemeinschaftsunterkünften werden gesondert "
+               "fortgeschrieben und eingerechnet. Die Spanne reicht vom schwächsten zum stärksten Zuzugsjahr "
+               "mit 10 % weniger bzw. mehr Geburten. Prognosewerte unter der Schutzgrenze werden wie "
+               "gezählte Werte unterdrückt.")
 
 SCHOOL = (("einschulung", "Einschulungen (Kinder im Alter von 6 Jahren)"),
           ("grundschule", "Kinder im Grundschulalter (6–9 Jahre)"))
-DAYCARE = (("krippe", "Kinder im Krippenalter (0–2 Jahre)"), ("kita", "Kinder im Kindergartenalter (3–5 Jahre)"))
+DAYCARE = (("krippe", "Kinder im Krippenalter (0–2 Jahre)"),
+           ("kita", "Kinder im Kindergartenalter (3–5 Jahre)"))
 
 
 def run(inputs):
@@ -53,9 +55,9 @@ def population_query(result):
 
 def school_section(inputs, result) -> Section:
     section = Section("prognose-schule", "Prognose: Einschulung und Grundschule")
-    section.add(Text("Die Prognose schreibt die heute erfassten Kinder Jahr für Jahr fort. Sie zeigt, wie viele "
-                     "Kinder in den nächsten Jahren eingeschult werden und im Grundschulalter sind, und in "
-                     "welcher Spanne die Zahl voraussichtlich liegt."))
+    section.add(Text("Die Prognose schreibt die heute erfassten Kinder Jahr für Jahr fort. Sie zeigt, wie "
+                     "viele Kinder in den nächsten Jahren eingeschult werden und im Grundschulalter sind, "
+                     "und in welcher Spanne die Zahl voraussichtlich liegt."))
     return _forecast_blocks(section, inputs, SCHOOL, result)
 
 
@@ -97,7 +99,8 @@ def _chart(rows: list[dict], label: str, k: int):
     positions = [0.16 + 0.8 * i / max(len(rows) - 1, 1) for i in range(len(rows))]
     return sparks.line_chart(positions, {"erwartet": line}, bands=bands, legend=False, show_caption=True,
                              x_labels={i: str(r["year"]) for i, r in enumerate(rows)},
-                             caption=f"{label}: erwarteter Wert" + ("" if small else " (Linie) und Spanne (Fläche)"))
+                             caption=f"{label}: erwarteter Wert" + ("" if small else " (Linie) und Spanne "
+                                                                                     "(Fläche)"))
 
 
 def _short(measures):

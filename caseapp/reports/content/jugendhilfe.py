@@ -23,11 +23,11 @@ def build(inputs) -> Content:
         inputs, result=result, measures=forecasts.DAYCARE,
         intro=("Für jeden Stadtteil die erwartete Zahl der Kinder im Krippen- und im Kindergartenalter Jahr "
                "für Jahr, in Klammern die Spanne von der schwächsten zur stärksten Variante, in der Spalte "
-               f"„Stichtag“ die Kinder am {inputs.data_date:%d.%m.%Y} (dieselben Zahlen wie in der Tabelle des "
-               "ersten Abschnitts). Die Grafik unter "
+               f"„Stichtag“ die Kinder am {inputs.data_date:%d.%m.%Y} (dieselben Zahlen wie in der Tabelle "
+               "des ersten Abschnitts). Die Grafik unter "
                "jeder Tabelle zeigt jedes Jahr unter seiner Spalte: blau das Krippenalter, orange das "
-               "Kindergartenalter, als Fläche die Spanne; die Zahl links oben ist der höchste Wert der Skala, "
-               "die untere Linie steht für null."),
+               "Kindergartenalter, als Fläche die Spanne; die Zahl links oben ist der höchste Wert der "
+               "Skala, die untere Linie steht für null."),
         lattice=lattice, today_groups={"krippe": "0-2", "kita": "3-5"},
         chart_caption="Kinder im Krippen- und im Kindergartenalter, erwartet (Linien) und Spanne (Flächen)"))
     return Content(sections=sections, notes=[
@@ -41,7 +41,8 @@ def build(inputs) -> Content:
 def _minors(inputs, query) -> tuple[Section, dict | None]:
     section = Section("minderjaehrige", "Minderjährige nach Altersgruppe und Stadtteil")
     table, lattice = common.district_age(
-        inputs, query=query, caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
+        inputs, query=query,
+        caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
     section.add(table)
     if lattice:
         values = tables.printed_values(lattice[("district",)])

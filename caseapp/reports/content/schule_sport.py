@@ -20,10 +20,10 @@ def build(inputs) -> Content:
     inputs.progress(0.75, "Stadtteile im Einzelnen")
     sections.append(districts.section(
         inputs, result=result, measures=forecasts.SCHOOL,
-        intro=("Für jeden Stadtteil die erwarteten Einschulungen und Kinder im Grundschulalter Jahr für Jahr, "
-               "in Klammern die Spanne von der schwächsten zur stärksten Variante, in der Spalte „Stichtag“ die "
-               f"Kinder im Grundschulalter am {inputs.data_date:%d.%m.%Y} (dieselbe Zahl wie in der Tabelle des "
-               "ersten Abschnitts). Die "
+        intro=("Für jeden Stadtteil die erwarteten Einschulungen und Kinder im Grundschulalter Jahr für "
+               "Jahr, in Klammern die Spanne von der schwächsten zur stärksten Variante, in der Spalte "
+               f"„Stichtag“ die Kinder im Grundschulalter am {inputs.data_date:%d.%m.%Y} (dieselbe Zahl wie "
+               "in der Tabelle des ersten Abschnitts). Die "
                "Grafik unter jeder Tabelle zeigt jedes Jahr unter seiner Spalte: blau die Einschulungen, "
                "orange die Kinder im Grundschulalter, als Fläche die Spanne; die Zahl links oben ist der "
                "höchste Wert der Skala, die untere Linie steht für null."),

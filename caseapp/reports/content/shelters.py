@@ -58,8 +58,8 @@ def section(inputs, shelters: list[dict], limits: dict, names: dict, daily: Dail
     out = Section("unterkuenfte", "Unterkünfte im Einzelnen")
     if not shelters:
         return out.add(NoData("Im Berichtszeitraum war keine Gemeinschaftsunterkunft geöffnet."))
-    out.add(Text("Für jede Unterkunft: Betten, Brandschutzgrenze und Belegung am Stichtag, der Höchststand und "
-                 "die Tage über der Brandschutzgrenze im Berichtszeitraum, die begonnenen und beendeten "
+    out.add(Text("Für jede Unterkunft: Betten, Brandschutzgrenze und Belegung am Stichtag, der Höchststand "
+                 "und die Tage über der Brandschutzgrenze im Berichtszeitraum, die begonnenen und beendeten "
                  "Belegungen (Einzüge und Auszüge, Verlegungen eingeschlossen) und darunter die Belegung Tag "
                  "für Tag (blaue Linie) mit der Zahl der Betten (grau gestrichelt) und der Brandschutzgrenze "
                  "(rot gestrichelt). Die Zahl links oben ist der höchste Wert der Skala, die untere Linie "
@@ -87,8 +87,8 @@ def section(inputs, shelters: list[dict], limits: dict, names: dict, daily: Dail
         parts.append(Part(f"{r['name']} ({names.get(r['district'], r['district'])})", [row],
                           _chart(r, limit, days, shown_days)))
     return out.add(PartsTable(
-        columns=["Betten", "gesperrt", "Brand\u00adschutz\u00adgrenze", f"belegt am {end:%d.%m.}", "% der Grenze",
-                 "Höchst\u00adstand", "Tage über der Grenze", "Einzüge", "Auszüge"],
+        columns=["Betten", "gesperrt", "Brand\u00adschutz\u00adgrenze", f"belegt am {end:%d.%m.}",
+                 "% der Grenze", "Höchst\u00adstand", "Tage über der Grenze", "Einzüge", "Auszüge"],
         widths=WIDTHS, parts=parts, text_columns=0))
 
 

@@ -73,7 +73,9 @@ def choose_room(person, shelters, free: dict[int, int], *, on: date, exclude_roo
     single = family.size == 1
     mover = Mover.of(person, on)
     if sleepers is None:
-        sleepers = rules.sleepers_by_room([r.id for s in shelters for r in s.rooms], on, exclude_person_ids=[person.id])
+        sleepers = rules.sleepers_by_room(
+            [r.id for s in shelters for r in s.rooms], on, exclude_person_ids=[person.id]
+        )
 
     def key(room: Room):
         f = free[room.id]
@@ -127,7 +129,8 @@ def target_room(person, event: str, on: date, shelter_id, room_id, current: Stay
             raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
         shelter_ids = [shelter_id]
     elif event == "relocate":
-        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) angeben")
+        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) "
+                                         "angeben")
     else:
         shelter_ids = list(db.session.scalars(select(Shelter.id).where(Shelter.state == "open")))
     leaving = [current_room.shelter_id] if current_room else []
@@ -139,7 +142,9 @@ def target_room(person, event: str, on: date, shelter_id, room_id, current: Stay
         raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
     _decide(person, on, shelter_id, room, current_room, loaded, override)
     locked = lock_shelters(shelter_ids + leaving)
-    return _decide(person, on, shelter_id, room, current_room, [s for s in locked if s.id in shelter_ids], override)
+    return _decide(
+        person, on, shelter_id, room, current_room, [s for s in locked if s.id in shelter_ids], override
+    )
 
 
 def _decide(person, on: date, shelter_id, room: Room | None, current_room: Room | None,
@@ -154,13 +159,17 @@ def _decide(person, on: date, shelter_id, room: Room | None, current_room: Room 
     free = free_beds_from(targets, on, exclude_person_id=person.id)
     if room is not None:
         return _check_given_room(person, room, free.get(room.id, 0), current_room, on, override)
-    chosen = choose_room(person, targets, free, on=on, exclude_room_id=current_room.id if current_room else None)
+    chosen = choose_room(
+        person, targets, free, on=on, exclude_room_id=current_room.id if current_room else None
+    )
     if chosen is None:
         need = " barrierefreies" if needs_accessible(person) else ""
         if shelter_id is not None:
             raise TransitionRefused(
-                f"In der Unterkunft „{targets[0].name}“ ist ab dem {german(on)} kein passendes{need} Bett frei")
-        raise TransitionRefused(f"In keiner geöffneten Unterkunft ist ab dem {german(on)} ein passendes{need} Bett frei")
+                f"In der Unterkunft „{targets[0].name}“ ist ab dem {german(on)} kein passendes{need} Bett "
+                "frei")
+        raise TransitionRefused(f"In keiner geöffneten Unterkunft ist ab dem {german(on)} ein "
+                                f"passendes{need} Bett frei")
     return Target(chosen)
 
 

@@ -57,7 +57,8 @@ def open_pictures(on: date, movers_ids: list[int]) -> list[ShelterPicture]:
     rows = conn.execute(
         select(Shelter.id, Shelter.name, Shelter.fire_safety_max, Room.id, Room.name, Room.beds,
                Room.blocked_beds, Room.accessible, Room.family, Room.women_only, Room.mixed)
-        .join(Room, Room.shelter_id == Shelter.id).where(Shelter.state == "open").order_by(Shelter.id, Room.name))
+        .join(Room, Room.shelter_id == Shelter.id).where(Shelter.state == "open").order_by(Shelter.id,
+                                                                                           Room.name))
     for sid, sname, cap, rid, rname, beds, blocked, acc, fam, women, mixed in rows:
         shelter = shelters.get(sid) or shelters.setdefault(sid, ShelterInfo(sid, sname, "open", cap))
         shelter.rooms.append(RoomInfo(rid, sid, rname, beds, blocked, acc, fam, women, mixed))
@@ -71,7 +72,8 @@ def open_pictures(on: date, movers_ids: list[int]) -> list[ShelterPicture]:
     sleepers: dict[int, list[Sleeper]] = {}
     for room_id, pid, sex, born, household in conn.execute(
             select(Stay.room_id, Person.id, Person.sex, Person.birth_date, Person.household_id)
-            .join(Room, active).join(Shelter, Shelter.id == Room.shelter_id).join(Person, Person.id == Stay.person_id)
+            .join(Room, active).join(Shelter, Shelter.id == Room.shelter_id).join(Person,
+                                                                                  Person.id == Stay.person_id)
             .join(counted, counted.c.room_id == Room.id)
             .where(Shelter.state == "open", Room.beds - Room.blocked_beds - counted.c.n > 0)).all():
         sleepers.setdefault(room_id, []).append(Sleeper(pid, sex, is_adult(born, on), household))
@@ -99,7 +101,8 @@ def suggestions(members, on: date | None = None) -> list[dict]:
         from caseapp.people.models import Person
 
         home = set(db.session.scalars(
-            select(Room.shelter_id).join(Stay, Stay.room_id == Room.id).join(Person, Person.id == Stay.person_id)
+            select(Room.shelter_id).join(Stay, Stay.room_id == Room.id).join(Person,
+                                                                             Person.id == Stay.person_id)
             .where(Person.household_id.in_(household_ids), Person.id.not_in(ids), Stay.end_date.is_(None))))
     out = []
     for picture in open_pictures(on, ids):
@@ -130,8 +133,15 @@ def _scored(picture, plan: dict, movers, at_home: bool) -> dict:
         if n == 1:
             score += 10
         reasons.append("Frauenzimmer")
-    reasons.append("alle in einem Zimmer" if len(rooms) == 1 and n > 1 else
-                   (f"auf {len(rooms)} Zimmer verteilt" if len(rooms) > 1 else f"Zimmer {next(iter(rooms.values())).name}"))
+    reasons.append(
+        "alle in einem Zimmer"
+        if len(rooms) == 1 and n > 1
+        else (
+            f"auf {len(rooms)} Zimmer verteilt"
+            if len(rooms) > 1
+            else f"Zimmer {next(iter(rooms.values())).name}"
+        )
+    )
     reasons.append(f"{free} {'Bett' if free == 1 else 'Betten'} frei")
     if any(r.accessible for r in rooms.values()):
         reasons.append("barrierefrei")

@@ -136,7 +136,8 @@ def _apart(mover: Mover, sleeper: Sleeper) -> bool:
 def refusal(codes: list[str], room: Room) -> str:
     """The German refusal naming each broken rule."""
     texts = {
-        "barrierefrei": f"die Person braucht ein barrierefreies Bett, Zimmer {room.name} ist nicht barrierefrei",
+        "barrierefrei": f"die Person braucht ein barrierefreies Bett, Zimmer {room.name} ist nicht "
+                        "barrierefrei",
         "frauen": f"Zimmer {room.name} ist nur für Frauen und ihre Kinder",
         "geschlecht": f"im Zimmer {room.name} schläft ein Erwachsener anderen Geschlechts, der nicht zum "
                       "Haushalt gehört, und das Zimmer ist nicht als gemischt markiert",
