@@ -6,6 +6,7 @@ is a merge of the new person into the known one (the older id survives), a doubt
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,6 +15,9 @@ from flask import current_app
 from caseapp.extensions import db
 from caseapp.linkage import decide, features, model, queries
 from caseapp.linkage.models import ReviewPair
+
+# Seconds per phase of the last run (bench/bench_linkage.py prints them).
+LAST_TIMINGS: dict[str, float] = {}
 
 
 @dataclass
@@ -32,15 +36,11 @@ def thresholds() -> tuple[float, float]:
 
 
 def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity]):
-    left = [features.row(i) for i in incoming.values()] + [
-        features.row(i, swap=True) for i in incoming.values()
-    ]
+    left = [features.row(i) for i in incoming.values()] + [features.row(i, swap=True) for i in incoming.values()]
     right = [features.row(i) for i in known.values()]
     if not left or not right:
         return {}
-    scored = model.score(
-        pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS)
-    )
+    scored = model.score(pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS))
     return decide.candidates_from(scored)
 
 
@@ -51,27 +51,39 @@ def _record(person_id: int, sources_of) -> tuple[str, str]:
 
 def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> Counts:
     """Link the given (freshly created) persons; returns what happened to them."""
-    from caseapp.linkage.operations import MergeRefused, merge_persons
+    from caseapp.linkage.operations import MergeRefused, merge_many, merge_persons
 
     counts = Counts()
     new_ids = list(new_ids)
     if not new_ids:
         return counts
     db.session.flush()
+    clock = time.perf_counter()
     everyone = {i.id: i for i in features.load_identities()}
     incoming = {pid: everyone[pid] for pid in new_ids if pid in everyone}
     sources = features.load_sources()
+    LAST_TIMINGS["load"] = round(time.perf_counter() - clock, 2)
     upper, lower = thresholds()
     candidates = score_against_known(incoming, everyone)
+    LAST_TIMINGS["score"] = round(time.perf_counter() - clock - LAST_TIMINGS["load"], 2)
     non_matches = _non_match_checker()
-    decisions = decide.decide(incoming, everyone, candidates, sources=sources, incoming_source=source,
-                              upper=upper, lower=lower, non_match=non_matches)
+    decisions = decide.decide(incoming, everyone, candidates, sources=sources, incoming_source=source, upper=upper,
+                              lower=lower, non_match=non_matches)
+    LAST_TIMINGS["decide"] = round(time.perf_counter() - clock - LAST_TIMINGS["load"] - LAST_TIMINGS["score"], 2)
+    with_stays = _persons_with_stays([d.incoming for d in decisions if d.action == "link"])
+    bulk_links = []
     for d in decisions:
         if d.action == "link":
             c = d.candidate
-            try:
-                merge_persons(d.links_to, d.incoming, by=by, actor=actor, rule=d.rule,
-                              score=None if c.score >= 99 else round(c.score, 2), weights=c.weights,
+            score = None if c.score >= 99 else round(c.score, 2)
+            if d.incoming not in with_stays:
+                bulk_links.append({"survivor": min(d.links_to, d.incoming), "merged": max(d.links_to, d.incoming),
+                                   "rule": d.rule, "score": score, "weights": c.weights,
+                                   "model_version": model.MODEL_VERSION})
+                counts.linked += 1
+                continue
+            try:  # a person with a bed: one by one, with the stay rule (merging.check_stays)
+                merge_persons(d.links_to, d.incoming, by=by, actor=actor, rule=d.rule, score=score, weights=c.weights,
                               model_version=model.MODEL_VERSION, reason="Verknüpfung beim Import")
                 counts.linked += 1
                 continue
@@ -89,8 +101,19 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
                                       model_version=model.MODEL_VERSION, notify_office=notify))
             counts.queued += 1
         counts.new_persons += 1
+    merge_many(bulk_links, by=by, actor=actor, source=source)
     db.session.flush()
+    LAST_TIMINGS["write"] = round(time.perf_counter() - clock - sum(LAST_TIMINGS[k] for k in ("load", "score",
+                                                                                          "decide")), 2)
     return counts
+
+
+def _persons_with_stays(ids: list[int]) -> set[int]:
+    from caseapp.sources import bulk
+
+    if not ids:
+        return set()
+    return {r[0] for r in bulk.select_in("SELECT DISTINCT person_id FROM stay WHERE person_id IN :ids", "ids", ids)}
 
 
 def _non_match_checker():

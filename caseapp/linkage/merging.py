@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, and_, delete, insert, select, update
+from sqlalchemy import Date, DateTime, and_, bindparam, delete, insert, select, update
 
 from caseapp.extensions import db
 
@@ -156,3 +156,63 @@ def restore_rows(survivor_id: int, merged_id: int, snapshot: dict) -> None:
         if name in tables:
             for r in rows:
                 db.session.execute(insert(tables[name][0]).values(_restore_row(tables[name][0], r)))
+
+
+def _chunks(values: list, size: int = 5000):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def merge_many(pairs: list[tuple[int, int]]) -> dict[int, dict]:
+    """`merge_rows` for many (survivor, merged) pairs at once, set-based (the import's links): a few
+    statements per table instead of a few per person. Returns the snapshot per merged id."""
+    person = db.metadata.tables["person"]
+    nat = db.metadata.tables["person_nationality"]
+    into = {m: s for s, m in pairs}
+    merged = list(into)
+    snaps: dict[int, dict] = {}
+    for part in _chunks(merged):
+        for r in db.session.execute(select(person).where(person.c.id.in_(part))):
+            snaps[r.id] = {"person": _row_dict(person, r), "nationalities": [], "moved": {}, "dropped": {}}
+        for r in db.session.execute(select(nat).where(nat.c.person_id.in_(part)).order_by(nat.c.person_id,
+                                                                                           nat.c.position)):
+            snaps[r.person_id]["nationalities"].append(_row_dict(nat, r))
+    for table, column in person_fks():
+        pk = list(table.primary_key.columns)
+        if column not in pk:
+            moves = []
+            for part in _chunks(merged):
+                for key, owner in db.session.execute(select(pk[0], column).where(column.in_(part))):
+                    snaps[owner]["moved"].setdefault(table.name, []).append(key)
+                    moves.append({"k": key, "to": into[owner]})
+            if moves:
+                stmt = update(table).where(pk[0] == bindparam("k")).values({column.name: bindparam("to")})
+                db.session.connection().execute(stmt, moves)
+            continue
+        others = [c for c in pk if c is not column]
+        rows = [r for part in _chunks(merged) for r in db.session.execute(select(table).where(column.in_(part)))]
+        if not rows:
+            continue
+        survivors = list(set(into.values()))
+        have = {tuple(r) for part in _chunks(survivors)
+                for r in db.session.execute(select(column, *others).where(column.in_(part)))}
+        inserts = []
+        for r in rows:
+            data = _row_dict(table, r)
+            owner = r._mapping[column.name]
+            key = tuple(r._mapping[c.name] for c in others)
+            snap = snaps[owner]
+            if (into[owner], *key) in have:
+                snap["dropped"].setdefault(table.name, []).append(data)
+            else:
+                have.add((into[owner], *key))
+                snap["moved"].setdefault(table.name, []).append([_jsonable(v) for v in key])
+                inserts.append({**dict(r._mapping), column.name: into[owner]})
+        for part in _chunks(merged):
+            db.session.execute(delete(table).where(column.in_(part)))
+        if inserts:
+            db.session.execute(insert(table), inserts)
+    for part in _chunks(merged):
+        db.session.execute(delete(nat).where(nat.c.person_id.in_(part)))
+        db.session.execute(delete(person).where(person.c.id.in_(part)))
+    return snaps

@@ -176,3 +176,44 @@ def decide_pair(pair: ReviewPair, decision: str, *, by=None, actor: str | None =
            detail=f"kind={pair.kind} score={pair.score:.1f}" + (f" survivor={survivor}" if survivor else ""),
            **_actor(by, actor))
     return survivor
+
+
+def merge_many(links: list[dict], *, by=None, actor: str | None = None, channel: str | None = None,
+               source: str | None = None) -> int:
+    """The import's automatic links in one set-based pass: each item {survivor, merged, rule, score, weights,
+    model_version}. A merge record and a link row each (who, when, score, why), one audit row for the run."""
+    from sqlalchemy import insert
+
+    from caseapp.linkage.merging import merge_many as move_many
+    from caseapp.sources.models import SourceRecord
+
+    if not links:
+        return 0
+    db.session.flush()
+    merged_ids = [item["merged"] for item in links]
+    records: dict[int, list[tuple[str, str]]] = {}
+    for pid, code, key in db.session.execute(select(SourceRecord.person_id, SourceRecord.source_code,
+                                                    SourceRecord.key).where(SourceRecord.person_id.in_(merged_ids))):
+        records.setdefault(pid, []).append((code, key))
+    snaps = move_many([(item["survivor"], item["merged"]) for item in links])
+    db.session.expire_all()
+    label = _label(by, actor)
+    rows = [{"survivor_id": item["survivor"], "merged_id": item["merged"], "snapshot": snaps[item["merged"]],
+             "score": item.get("score"), "reason": "Verknüpfung beim Import", "by_id": getattr(by, "id", None),
+             "by_label": label} for item in links]
+    ids = dict(db.session.execute(insert(MergeRecord).returning(MergeRecord.merged_id, MergeRecord.id), rows).all())
+    link_rows = [{"source_code": code, "key": key, "person_id": item["survivor"], "rule": item["rule"],
+                  "score": item.get("score"), "weights": item.get("weights") or {},
+                  "model_version": item.get("model_version"), "merge_id": ids[item["merged"]],
+                  "decided_by_id": getattr(by, "id", None), "decided_by_label": label}
+                 for item in links for code, key in records.get(item["merged"], [])]
+    if link_rows:
+        db.session.execute(insert(Link), link_rows)
+    identity.recompute_many(sorted({item["survivor"] for item in links}), snaps,
+                            {item["survivor"]: item["merged"] for item in links})
+    versions = sorted({str(item.get("model_version")) for item in links if item.get("model_version")})
+    record("link", "linkage", source, channel=channel, detail=(
+        f"linked={len(links)} merges={min(ids.values())}-{max(ids.values())} model={','.join(versions)}")[:200],
+        **_actor(by, actor))
+    db.session.flush()
+    return len(links)
