@@ -44,9 +44,26 @@ def score_against_known(incoming: dict[int, features.Identity], known: dict[int,
     return decide.candidates_from(scored)
 
 
-def _record(person_id: int, sources_of) -> tuple[str, str]:
-    found = queries.records_of(person_id)
-    return found[0] if found else ("int", queries.manual_key(person_id))
+def _write_pairs(pairs: list[tuple[int, int, dict]]) -> None:
+    """ReviewPairs in one insert, each side named by one record of its person (read set-based)."""
+    from sqlalchemy import insert
+
+    from caseapp.sources import bulk
+
+    if not pairs:
+        return
+    ids = {p for a, b, _ in pairs for p in (a, b)}
+    named: dict[int, tuple[str, str]] = {}
+    for pid, code, key in bulk.select_in("SELECT person_id, source_code, key FROM source_record WHERE person_id "
+                                         "IN :ids ORDER BY source_code, key", "ids", ids):
+        named.setdefault(pid, (code, key))
+    for pid, office in bulk.select_in("SELECT id, registered_by_office FROM person WHERE id IN :ids", "ids", ids):
+        named.setdefault(pid, (office or "int", queries.manual_key(pid)))
+    rows = []
+    for left, right, values in pairs:
+        (ls, lk), (rs, rk) = named[left], named[right]
+        rows.append({**values, "left_source": ls, "left_key": lk, "right_source": rs, "right_key": rk})
+    db.session.execute(insert(ReviewPair), rows)
 
 
 def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> Counts:
@@ -71,7 +88,7 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
                               lower=lower, non_match=non_matches)
     LAST_TIMINGS["decide"] = round(time.perf_counter() - clock - LAST_TIMINGS["load"] - LAST_TIMINGS["score"], 2)
     with_stays = _persons_with_stays([d.incoming for d in decisions if d.action == "link"])
-    bulk_links = []
+    bulk_links, pairs = [], []
     for d in decisions:
         if d.action == "link":
             c = d.candidate
@@ -89,18 +106,17 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
                 continue
             except MergeRefused as exc:
                 d.queue = [(c, "model", str(exc)[:300])]
-        left = _record(d.incoming, sources)
         for c, kind, reason in d.queue:
-            right = _record(c.person_id, sources)
             notify = None
             if kind == "azr":
                 notify = next(iter(sorted(sources.get(c.person_id, set()) - {source})), None)
-            db.session.add(ReviewPair(kind=kind, left_source=left[0], left_key=left[1], right_source=right[0],
-                                      right_key=right[1], score=round(min(c.score, 99.0), 2),
-                                      probability=c.probability, weights=c.weights, reason=reason,
-                                      model_version=model.MODEL_VERSION, notify_office=notify))
+            pairs.append((d.incoming, c.person_id, {
+                "kind": kind, "score": round(min(c.score, 99.0), 2), "probability": c.probability,
+                "weights": c.weights, "reason": reason, "model_version": model.MODEL_VERSION,
+                "notify_office": notify, "status": "open"}))
             counts.queued += 1
         counts.new_persons += 1
+    _write_pairs(pairs)
     merge_many(bulk_links, by=by, actor=actor, source=source)
     db.session.flush()
     LAST_TIMINGS["write"] = round(time.perf_counter() - clock - sum(LAST_TIMINGS[k] for k in ("load", "score",
