@@ -9,6 +9,7 @@ equal folded name and birth date". Speed writes `--known` abh persons and `--inc
 the same generated city by COPY (what the importer does), then times `linker.link_persons` over the
 incoming ones inside one transaction (rolled back), next to the time the COPY of those rows took.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,15 +39,45 @@ def _write(records, source: str, azr: bool = True) -> list[int]:
     persons, nats, recs, offices = [], [], [], []
     for pid, (ident, _truth, key) in zip(ids, records):
         codes = ident.nationalities or ["XXX"]
-        persons.append((pid, ident.family_name, ident.given_names, ident.birth_date, ident.birth_precision,
-                        ident.sex, codes[0], "GESTATTUNG", "arrived", ident.street, ident.house_number,
-                        ident.postcode, ident.azr_number if azr else None))
+        persons.append(
+            (
+                pid,
+                ident.family_name,
+                ident.given_names,
+                ident.birth_date,
+                ident.birth_precision,
+                ident.sex,
+                codes[0],
+                "GESTATTUNG",
+                "arrived",
+                ident.street,
+                ident.house_number,
+                ident.postcode,
+                ident.azr_number if azr else None,
+            )
+        )
         nats.extend((pid, i, c) for i, c in enumerate(codes))
         recs.append((source, key, pid, "0" * 32))
         offices.append((pid, source, "source"))
-    bulk.copy_rows("person", ("id", "family_name", "given_names", "birth_date", "birth_precision", "sex",
-                              "nationality", "residence_status", "state", "street", "house_number", "postcode",
-                              "azr_number"), persons)
+    bulk.copy_rows(
+        "person",
+        (
+            "id",
+            "family_name",
+            "given_names",
+            "birth_date",
+            "birth_precision",
+            "sex",
+            "nationality",
+            "residence_status",
+            "state",
+            "street",
+            "house_number",
+            "postcode",
+            "azr_number",
+        ),
+        persons,
+    )
     bulk.copy_rows("person_nationality", ("person_id", "position", "code"), nats)
     bulk.copy_rows("source_record", ("source_code", "key", "person_id", "values_hash"), recs)
     bulk.copy_rows("person_office", ("person_id", "office_code", "via"), offices)
@@ -63,14 +94,20 @@ def speed(args) -> None:
 
     url, name = services.create_database(args.server)
     try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://"),
-                          "SECRET_KEY": "bench", "TESTING": True, "REDIS_URL": None})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://"),
+                "SECRET_KEY": "bench",
+                "TESTING": True,
+                "REDIS_URL": None,
+            }
+        )
         with app.app_context():
             upgrade()
             pop = synth.population(int(args.known / 0.85) + 1, seed=args.seed, abh_share=0.85)
-            known = pop.records["abh"][:args.known]
-            incoming = (pop.records["soz"] + pop.records["jug"] + pop.records["sch"])
-            incoming = [(i, t, f"Z-{n}") for n, (i, t, _k) in enumerate(incoming)][:args.incoming]
+            known = pop.records["abh"][: args.known]
+            incoming = pop.records["soz"] + pop.records["jug"] + pop.records["sch"]
+            incoming = [(i, t, f"Z-{n}") for n, (i, t, _k) in enumerate(incoming)][: args.incoming]
             _write(known, "abh")
             db.session.commit()
             t = time.perf_counter()
@@ -82,15 +119,27 @@ def speed(args) -> None:
             counts = linker.link_persons(new_ids, source="soz", actor="source:soz")
             link_seconds = time.perf_counter() - t
             db.session.rollback()
-            print(json.dumps({"known": len(known), "incoming": len(incoming), "copy_seconds": round(copy_seconds, 1),
-                              "link_seconds": round(link_seconds, 1), **counts.as_dict(),
-                              "phases": linker.LAST_TIMINGS}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "known": len(known),
+                        "incoming": len(incoming),
+                        "copy_seconds": round(copy_seconds, 1),
+                        "link_seconds": round(link_seconds, 1),
+                        **counts.as_dict(),
+                        "phases": linker.LAST_TIMINGS,
+                    },
+                    ensure_ascii=False,
+                )
+            )
     finally:
         services.drop_database(args.server, name)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="mode", required=True)
     q = sub.add_parser("quality")
     q.add_argument("--persons", type=int, default=20000)

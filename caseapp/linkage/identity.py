@@ -4,6 +4,7 @@ The per-field precedence (abh before soz before jc before jug before sch, manual
 belongs to the sources area (`recompute_identity(person)`); until it is there, a merged person keeps
 its own values and takes the other's where its own are empty.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -13,10 +14,28 @@ from sqlalchemy import select, update
 from caseapp.extensions import db
 from caseapp.people.models import Person
 
-FIELDS = ("azr_number", "family_name", "given_names", "birth_date", "birth_precision", "sex", "street",
-          "house_number", "postcode", "city", "district_number", "entry_date", "legal_basis", "household_id")
-_CANDIDATES = ("caseapp.sources.identity", "caseapp.sources.precedence", "caseapp.sources.operations",
-               "caseapp.fieldrules")
+FIELDS = (
+    "azr_number",
+    "family_name",
+    "given_names",
+    "birth_date",
+    "birth_precision",
+    "sex",
+    "street",
+    "house_number",
+    "postcode",
+    "city",
+    "district_number",
+    "entry_date",
+    "legal_basis",
+    "household_id",
+)
+_CANDIDATES = (
+    "caseapp.sources.identity",
+    "caseapp.sources.precedence",
+    "caseapp.sources.operations",
+    "caseapp.fieldrules",
+)
 
 
 def _sources_recompute():
@@ -62,15 +81,26 @@ def detach_copy(person_id: int, source: str, key: str) -> int:
     from caseapp.sources.models import SourceRecord
 
     person = db.session.get(Person, person_id)
-    copy = Person(**{c.name: getattr(person, c.name) for c in Person.__table__.columns
-                     if c.name not in ("id", "azr_number", "created_at", "updated_at")})
+    copy = Person(
+        **{
+            c.name: getattr(person, c.name)
+            for c in Person.__table__.columns
+            if c.name not in ("id", "azr_number", "created_at", "updated_at")
+        }
+    )
     copy.set_nationalities(person.nationality_codes or [person.nationality])
     db.session.add(copy)
     db.session.flush()
-    db.session.execute(update(SourceRecord).where(SourceRecord.source_code == source, SourceRecord.key == key)
-                       .values(person_id=copy.id))
-    still = db.session.scalar(select(SourceRecord.id).where(SourceRecord.person_id == person_id,
-                                                            SourceRecord.source_code == source).limit(1))
+    db.session.execute(
+        update(SourceRecord)
+        .where(SourceRecord.source_code == source, SourceRecord.key == key)
+        .values(person_id=copy.id)
+    )
+    still = db.session.scalar(
+        select(SourceRecord.id)
+        .where(SourceRecord.person_id == person_id, SourceRecord.source_code == source)
+        .limit(1)
+    )
     office = db.session.get(PersonOffice, (person_id, source))
     if office is not None:
         db.session.add(PersonOffice(person_id=copy.id, office_code=source, via=office.via))
@@ -97,7 +127,9 @@ def recompute_many(survivor_ids: list[int], snapshots: dict[int, dict], merged_o
     corrections = src.load_corrections(survivor_ids)
     shown = {}
     for pid in survivor_ids:
-        known = [(code, ident, delivery) for _, code, ident, delivery in records.get(pid, []) if ident is not None]
+        known = [
+            (code, ident, delivery) for _, code, ident, delivery in records.get(pid, []) if ident is not None
+        ]
         if known or corrections.get(pid):
             shown[pid] = src.derive(known, corrections.get(pid, {}))
     if shown:

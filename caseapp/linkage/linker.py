@@ -4,6 +4,7 @@ Reads the identifying core of every person from the database (set-based), scores
 all others on in-process DuckDB with the shipped Splink model, decides (decide.py) and writes: a link
 is a merge of the new person into the known one (the older id survives), a doubtful pair a ReviewPair.
 """
+
 from __future__ import annotations
 
 import time
@@ -31,16 +32,22 @@ class Counts:
 
 
 def thresholds() -> tuple[float, float]:
-    return (float(current_app.config.get("CASEAPP_LINKAGE_UPPER", 4.0)),
-            float(current_app.config.get("CASEAPP_LINKAGE_LOWER", 1.0)))
+    return (
+        float(current_app.config.get("CASEAPP_LINKAGE_UPPER", 4.0)),
+        float(current_app.config.get("CASEAPP_LINKAGE_LOWER", 1.0)),
+    )
 
 
 def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity]):
-    left = [features.row(i) for i in incoming.values()] + [features.row(i, swap=True) for i in incoming.values()]
+    left = [features.row(i) for i in incoming.values()] + [
+        features.row(i, swap=True) for i in incoming.values()
+    ]
     right = [features.row(i) for i in known.values()]
     if not left or not right:
         return {}
-    scored = model.score(pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS))
+    scored = model.score(
+        pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS)
+    )
     return decide.candidates_from(scored)
 
 
@@ -54,10 +61,16 @@ def _write_pairs(pairs: list[tuple[int, int, dict]]) -> None:
         return
     ids = {p for a, b, _ in pairs for p in (a, b)}
     named: dict[int, tuple[str, str]] = {}
-    for pid, code, key in bulk.select_in("SELECT person_id, source_code, key FROM source_record WHERE person_id "
-                                         "IN :ids ORDER BY source_code, key", "ids", ids):
+    for pid, code, key in bulk.select_in(
+        "SELECT person_id, source_code, key FROM source_record WHERE person_id "
+        "IN :ids ORDER BY source_code, key",
+        "ids",
+        ids,
+    ):
         named.setdefault(pid, (code, key))
-    for pid, office in bulk.select_in("SELECT id, registered_by_office FROM person WHERE id IN :ids", "ids", ids):
+    for pid, office in bulk.select_in(
+        "SELECT id, registered_by_office FROM person WHERE id IN :ids", "ids", ids
+    ):
         named.setdefault(pid, (office or "int", queries.manual_key(pid)))
     rows = []
     for left, right, values in pairs:
@@ -84,9 +97,19 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
     candidates = score_against_known(incoming, everyone)
     LAST_TIMINGS["score"] = round(time.perf_counter() - clock - LAST_TIMINGS["load"], 2)
     non_matches = _non_match_checker()
-    decisions = decide.decide(incoming, everyone, candidates, sources=sources, incoming_source=source, upper=upper,
-                              lower=lower, non_match=non_matches)
-    LAST_TIMINGS["decide"] = round(time.perf_counter() - clock - LAST_TIMINGS["load"] - LAST_TIMINGS["score"], 2)
+    decisions = decide.decide(
+        incoming,
+        everyone,
+        candidates,
+        sources=sources,
+        incoming_source=source,
+        upper=upper,
+        lower=lower,
+        non_match=non_matches,
+    )
+    LAST_TIMINGS["decide"] = round(
+        time.perf_counter() - clock - LAST_TIMINGS["load"] - LAST_TIMINGS["score"], 2
+    )
     with_stays = _persons_with_stays([d.incoming for d in decisions if d.action == "link"])
     bulk_links, pairs = [], []
     for d in decisions:
@@ -94,14 +117,30 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
             c = d.candidate
             score = None if c.score >= 99 else round(c.score, 2)
             if d.incoming not in with_stays:
-                bulk_links.append({"survivor": min(d.links_to, d.incoming), "merged": max(d.links_to, d.incoming),
-                                   "rule": d.rule, "score": score, "weights": c.weights,
-                                   "model_version": model.MODEL_VERSION})
+                bulk_links.append(
+                    {
+                        "survivor": min(d.links_to, d.incoming),
+                        "merged": max(d.links_to, d.incoming),
+                        "rule": d.rule,
+                        "score": score,
+                        "weights": c.weights,
+                        "model_version": model.MODEL_VERSION,
+                    }
+                )
                 counts.linked += 1
                 continue
             try:  # a person with a bed: one by one, with the stay rule (merging.check_stays)
-                merge_persons(d.links_to, d.incoming, by=by, actor=actor, rule=d.rule, score=score, weights=c.weights,
-                              model_version=model.MODEL_VERSION, reason="Verknüpfung beim Import")
+                merge_persons(
+                    d.links_to,
+                    d.incoming,
+                    by=by,
+                    actor=actor,
+                    rule=d.rule,
+                    score=score,
+                    weights=c.weights,
+                    model_version=model.MODEL_VERSION,
+                    reason="Verknüpfung beim Import",
+                )
                 counts.linked += 1
                 continue
             except MergeRefused as exc:
@@ -110,17 +149,30 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
             notify = None
             if kind == "azr":
                 notify = next(iter(sorted(sources.get(c.person_id, set()) - {source})), None)
-            pairs.append((d.incoming, c.person_id, {
-                "kind": kind, "score": round(min(c.score, 99.0), 2), "probability": c.probability,
-                "weights": c.weights, "reason": reason, "model_version": model.MODEL_VERSION,
-                "notify_office": notify, "status": "open"}))
+            pairs.append(
+                (
+                    d.incoming,
+                    c.person_id,
+                    {
+                        "kind": kind,
+                        "score": round(min(c.score, 99.0), 2),
+                        "probability": c.probability,
+                        "weights": c.weights,
+                        "reason": reason,
+                        "model_version": model.MODEL_VERSION,
+                        "notify_office": notify,
+                        "status": "open",
+                    },
+                )
+            )
             counts.queued += 1
         counts.new_persons += 1
     _write_pairs(pairs)
     merge_many(bulk_links, by=by, actor=actor, source=source)
     db.session.flush()
-    LAST_TIMINGS["write"] = round(time.perf_counter() - clock - sum(LAST_TIMINGS[k] for k in ("load", "score",
-                                                                                          "decide")), 2)
+    LAST_TIMINGS["write"] = round(
+        time.perf_counter() - clock - sum(LAST_TIMINGS[k] for k in ("load", "score", "decide")), 2
+    )
     return counts
 
 
@@ -129,15 +181,21 @@ def _persons_with_stays(ids: list[int]) -> set[int]:
 
     if not ids:
         return set()
-    return {r[0] for r in bulk.select_in("SELECT DISTINCT person_id FROM stay WHERE person_id IN :ids", "ids", ids)}
+    return {
+        r[0]
+        for r in bulk.select_in("SELECT DISTINCT person_id FROM stay WHERE person_id IN :ids", "ids", ids)
+    }
 
 
 def _non_match_checker():
     """is_non_match for person ids, read once: pairs a data steward (or a split) called different."""
     from sqlalchemy import select
 
-    rows = db.session.execute(select(ReviewPair.left_source, ReviewPair.left_key, ReviewPair.right_source,
-                                     ReviewPair.right_key).where(ReviewPair.status == "different")).all()
+    rows = db.session.execute(
+        select(
+            ReviewPair.left_source, ReviewPair.left_key, ReviewPair.right_source, ReviewPair.right_key
+        ).where(ReviewPair.status == "different")
+    ).all()
     if not rows:
         return lambda a, b: False
     pairs = {((ls, lk), (rs, rk)) for ls, lk, rs, rk in rows}

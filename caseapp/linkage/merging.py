@@ -11,6 +11,7 @@ counts a human twice. Transitions (`transition.entity_id`) and audit rows stay u
 the audit trail is append-only, and the lifecycle history of one id must stay one timeline for the
 statistics of past days (stats.queries.state_on); both are found through the merge record.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -69,8 +70,11 @@ def check_stays(survivor_id: int, merged_id: int) -> None:
     stay = db.metadata.tables.get("stay")
     if stay is None:
         return
-    rows = db.session.execute(select(stay.c.person_id, stay.c.start_date, stay.c.end_date).where(
-        stay.c.person_id.in_([survivor_id, merged_id]))).all()
+    rows = db.session.execute(
+        select(stay.c.person_id, stay.c.start_date, stay.c.end_date).where(
+            stay.c.person_id.in_([survivor_id, merged_id])
+        )
+    ).all()
     mine = [r for r in rows if r[0] == survivor_id]
     theirs = [r for r in rows if r[0] == merged_id]
     for _, s1, e1 in mine:
@@ -79,7 +83,8 @@ def check_stays(survivor_id: int, merged_id: int) -> None:
                 raise MergeRefused(
                     f"Person Nr. {survivor_id} und Person Nr. {merged_id} haben Belegungen, die sich "
                     "zeitlich überschneiden (zwei Betten zugleich). Bitte zuerst eine der Belegungen "
-                    "beenden, dann zusammenführen.")
+                    "beenden, dann zusammenführen."
+                )
 
 
 def merge_rows(survivor_id: int, merged_id: int) -> dict:
@@ -87,10 +92,17 @@ def merge_rows(survivor_id: int, merged_id: int) -> dict:
     person = db.metadata.tables["person"]
     nat = db.metadata.tables["person_nationality"]
     row = db.session.execute(select(person).where(person.c.id == merged_id)).one()
-    snapshot = {"person": _row_dict(person, row),
-                "nationalities": [_row_dict(nat, r) for r in db.session.execute(
-                    select(nat).where(nat.c.person_id == merged_id).order_by(nat.c.position))],
-                "moved": {}, "dropped": {}}
+    snapshot = {
+        "person": _row_dict(person, row),
+        "nationalities": [
+            _row_dict(nat, r)
+            for r in db.session.execute(
+                select(nat).where(nat.c.person_id == merged_id).order_by(nat.c.position)
+            )
+        ],
+        "moved": {},
+        "dropped": {},
+    }
     for table, column in person_fks():
         pk = list(table.primary_key.columns)
         if column not in pk:
@@ -131,8 +143,11 @@ def restore_rows(survivor_id: int, merged_id: int, snapshot: dict) -> None:
     data = _restore_row(person, snapshot["person"])
     azr = data.get("azr_number")
     if azr:  # the survivor may have taken the number over; it goes back with its record
-        db.session.execute(update(person).where(person.c.id == survivor_id, person.c.azr_number == azr)
-                           .values(azr_number=None))
+        db.session.execute(
+            update(person)
+            .where(person.c.id == survivor_id, person.c.azr_number == azr)
+            .values(azr_number=None)
+        )
     db.session.execute(insert(person).values(data))
     for n in snapshot["nationalities"]:
         db.session.execute(insert(nat).values(_restore_row(nat, n)))
@@ -143,15 +158,18 @@ def restore_rows(survivor_id: int, merged_id: int, snapshot: dict) -> None:
         table, column = tables[name]
         pk = list(table.primary_key.columns)
         if column not in pk:
-            db.session.execute(update(table).where(pk[0].in_(ids), column == survivor_id)
-                               .values({column.name: merged_id}))
+            db.session.execute(
+                update(table).where(pk[0].in_(ids), column == survivor_id).values({column.name: merged_id})
+            )
             continue
         others = [c for c in pk if c is not column]
         for key in ids:
             values = [_from_json(c, v) for c, v in zip(others, key)]
-            db.session.execute(update(table).where(column == survivor_id, *[c == v for c, v in zip(others,
-                                                                                                   values)])
-                               .values({column.name: merged_id}))
+            db.session.execute(
+                update(table)
+                .where(column == survivor_id, *[c == v for c, v in zip(others, values)])
+                .values({column.name: merged_id})
+            )
     for name, rows in snapshot.get("dropped", {}).items():
         if name in tables:
             for r in rows:
@@ -160,7 +178,7 @@ def restore_rows(survivor_id: int, merged_id: int, snapshot: dict) -> None:
 
 def _chunks(values: list, size: int = 5000):
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def merge_many(pairs: list[tuple[int, int]]) -> dict[int, dict]:
@@ -174,8 +192,9 @@ def merge_many(pairs: list[tuple[int, int]]) -> dict[int, dict]:
     for part in _chunks(merged):
         for r in db.session.execute(select(person).where(person.c.id.in_(part))):
             snaps[r.id] = {"person": _row_dict(person, r), "nationalities": [], "moved": {}, "dropped": {}}
-        for r in db.session.execute(select(nat).where(nat.c.person_id.in_(part)).order_by(nat.c.person_id,
-                                                                                           nat.c.position)):
+        for r in db.session.execute(
+            select(nat).where(nat.c.person_id.in_(part)).order_by(nat.c.person_id, nat.c.position)
+        ):
             snaps[r.person_id]["nationalities"].append(_row_dict(nat, r))
     for table, column in person_fks():
         pk = list(table.primary_key.columns)
@@ -190,12 +209,17 @@ def merge_many(pairs: list[tuple[int, int]]) -> dict[int, dict]:
                 db.session.connection().execute(stmt, moves)
             continue
         others = [c for c in pk if c is not column]
-        rows = [r for part in _chunks(merged) for r in db.session.execute(select(table).where(column.in_(part)))]
+        rows = [
+            r for part in _chunks(merged) for r in db.session.execute(select(table).where(column.in_(part)))
+        ]
         if not rows:
             continue
         survivors = list(set(into.values()))
-        have = {tuple(r) for part in _chunks(survivors)
-                for r in db.session.execute(select(column, *others).where(column.in_(part)))}
+        have = {
+            tuple(r)
+            for part in _chunks(survivors)
+            for r in db.session.execute(select(column, *others).where(column.in_(part)))
+        }
         inserts = []
         for r in rows:
             data = _row_dict(table, r)
