@@ -2,6 +2,8 @@
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_security import Security
+
+from caseapp.auth.password_words import GermanPasswordUtil
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -22,6 +24,7 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-security = Security()
+# zxcvbn warns in English; GermanPasswordUtil says it in German (auth/password_words.py).
+security = Security(password_util_cls=GermanPasswordUtil)
 babel = Babel()
 csrf = CSRFProtect()

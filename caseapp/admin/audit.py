@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 
+from caseapp.admin.audit_words import FORMATTERS
 from caseapp.admin.base import SecureBaseView, SecureModelView
 from caseapp.audit.anchors import verify_and_anchor
 from caseapp.audit.models import AuditEvent
@@ -51,9 +52,9 @@ class AuditEventView(SecureModelView):
                       FilterEqual(AuditEvent.action, "Aktion",
                                   options=sorted(ACTION_LABELS.items(), key=lambda item: item[1])),
                       "object_type", "object_id", "channel")
-    column_formatters = {"action": _action}
+    column_formatters = {"action": _action, **FORMATTERS}  # admin/audit_words.py: German, local time
     column_labels = {
-        "id": "Nr.", "at": "Zeit (UTC)", "user_email": "Benutzer", "user_id": "Benutzer-ID",
+        "id": "Nr.", "at": "Zeit", "user_email": "Benutzer", "user_id": "Benutzer-ID",
         "actor": "System", "office": "Amt", "action": "Aktion", "object_type": "Objektart",
         "object_id": "Objekt-ID", "channel": "Kanal", "detail": "Angaben", "prev_hash": "Vorgänger-Hash",
         "hash": "Hash",

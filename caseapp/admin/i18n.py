@@ -141,3 +141,6 @@ def register(admin) -> None:
     admin.app.register_blueprint(lang_bp)
     admin.app.before_request(forget_previous_request)
     admin.app.context_processor(lambda: {"caseapp_language": language, "caseapp_label": code_label})
+    from caseapp.offices.models import OFFICES
+
+    admin.app.jinja_env.filters["caseapp_office_name"] = lambda code: OFFICES.get(code, code)

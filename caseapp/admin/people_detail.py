@@ -33,7 +33,7 @@ DETAIL_FIELDS = (
     ("move_out_date", _l("Moved away"), "date"),
     ("street", _l("Address"), "address"),
     ("district_number", _l("District"), "district"),
-    ("registered_by_office", _l("Registered by office"), None),
+    ("registered_by_office", _l("Registered by office"), "office"),
     ("flagged_missing_since", _l("Missing from its source since"), "date"),
 )
 
@@ -76,6 +76,10 @@ def format_field(person, attr: str, kind: str | None) -> str:
         return code_label(kind, value)
     if kind == "date":
         return german_date(value)
+    if kind == "office":
+        from caseapp.offices.models import OFFICES
+
+        return OFFICES.get(value, value or "")
     if kind == "household":
         return str(person.household) if person.household else ""
     if kind == "district":

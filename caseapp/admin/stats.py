@@ -22,7 +22,7 @@ from caseapp.extensions import db
 from caseapp.inputcheck import parse_query_day
 from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label, value_sort_key
 from caseapp.stats.exports import download
-from caseapp.stats.occupancy import MOVEMENT_LABELS_DE
+from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, period_label
 from caseapp.stats.publish import (
     SUPPRESSED_NOTE_DE,
     daily_occupancy_for,
@@ -154,7 +154,7 @@ class OccupancyView(SecureBaseView):
             what = request.args.get("table", "shelters")
             if what == "movements":
                 header = ["Zeitraum"] + list(MOVEMENT_LABELS_DE.values())
-                body = [[m["period"]] + [m[key] for key in MOVEMENT_LABELS_DE] for m in moves]
+                body = [[period_label(m["period"])] + [m[key] for key in MOVEMENT_LABELS_DE] for m in moves]
                 return download(export, f"bewegungen-{freq}-{day}", header, body)
             header = [
                 "Unterkunft",
@@ -173,11 +173,12 @@ class OccupancyView(SecureBaseView):
         values = [s["occupied"] for s in series]
         chart = Markup(_charts().line_chart([s["day"] for s in series], {"belegt": values},
                                   title="Belegte Plätze in allen Unterkünften, letzte 90 Tage"))
-        move_chart = Markup(_charts().bar_chart([m["period"] for m in moves], [m["arrivals"] for m in moves],
+        move_chart = Markup(_charts().bar_chart([period_label(m["period"]) for m in moves], [m["arrivals"] for m in moves],
                                       title="Zuzüge je " + ("Woche" if freq == "week" else "Monat")))
         return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
                            labels=MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
-                           number=number_de, warning=warning, protected=protected, k=k)
+                           number=number_de, warning=warning, protected=protected, k=k,
+                           period_label=period_label)
 
 
 class ForecastView(SecureBaseView):

@@ -47,7 +47,9 @@ def _run(change) -> bool:
 
 def _when(value) -> str:
     """A stored time as Germans read it (25.11.2026 15:00), or empty."""
-    return value.strftime("%d.%m.%Y %H:%M") if value else ""
+    from caseapp.localtime import local_datetime
+
+    return local_datetime(value)  # stored in UTC, read in Osnabrück time
 
 
 def _when_of(field: str):
@@ -72,6 +74,9 @@ class UserView(SecureModelView):
     }
     column_formatters = {
         "roles": lambda v, c, user, n: ", ".join(role_label(r.name) for r in user.roles),
+        "active": lambda v, c, user, n: "ja" if user.active else "nein",
+        "tf_primary_method": lambda v, c, user, n: {"authenticator": "Authenticator-App", "email": "E-Mail",
+                                                     "sms": "SMS"}.get(user.tf_primary_method or "", "keiner"),
         **{name: _when_of(name)
            for name in ("last_login_at", "current_login_at", "create_datetime", "update_datetime")},
     }
@@ -148,7 +153,10 @@ class RoleView(SecureModelView):
     can_create = False
     can_delete = False
     column_list = ("name", "description")
-    column_labels = {"name": "Rolle", "description": "Beschreibung"}
+    column_details_list = ("name", "description", "update_datetime")
+    column_labels = {"name": "Rolle", "description": "Beschreibung", "update_datetime": "Geändert"}
+    column_formatters = {"name": lambda v, c, role, n: role_label(role.name),
+                         "update_datetime": lambda v, c, role, n: _when(role.update_datetime)}
     form = RoleForm
 
     def update_model(self, form, model):

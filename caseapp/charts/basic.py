@@ -6,6 +6,8 @@ input: figures are never stale, because the figures themselves are the cache key
 """
 from __future__ import annotations
 
+from datetime import date
+
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from caseapp.charts.base import PALETTE, SUPPRESSED_DE, cached, german_axis, new_figure, number_de, rc, to_svg
@@ -102,6 +104,10 @@ def _line(x, series, title, ylabel, xlabel, width, height, bands) -> str:
         for name, lo, hi in bands:
             ax.fill_between(x, lo, hi, alpha=0.2, color=colours.get(name, PALETTE[0]), linewidth=0)
         german_axis(ax.yaxis)
+        if x and isinstance(x[0], date):  # dates read as 01.10., not 2026-10-01
+            from matplotlib.dates import DateFormatter
+
+            ax.xaxis.set_major_formatter(DateFormatter("%d.%m.%Y" if (x[-1] - x[0]).days > 366 else "%d.%m."))
         ax.set_ylabel(ylabel)
         if xlabel:
             ax.set_xlabel(xlabel)

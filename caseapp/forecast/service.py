@@ -31,13 +31,14 @@ def forecast_for(user, base_date: date | None, years: int = 6, *, district: str 
     totals = [{**t, **{key: small_hidden(t[key], k) for key in VALUE_KEYS}} for t in result.city_totals()]
     return {
         "base_date": result.base_date.isoformat(),
+        "base_date_german": result.base_date.strftime("%d.%m.%Y"),
         "years": result.years,
         "groups": [{"key": key, "label": label, "ages": [lo, hi]} for key, label, lo, hi in GROUPS],
         "rows": rows,
         "city": totals if not district else [],
         "method": "Kohorten-Komponenten-Modell; Spannweite niedrig/mittel/hoch; "
                   "Bewohner von Gemeinschaftsunterkünften als eigene Gruppe (shelter).",
-        "suppression": f"Schätzwerte von 1 bis {k - 1} sind unterdrückt (null).",
+        "suppression": f"Schätzwerte von 1 bis {k - 1} sind unterdrückt (leer).",
     }
 
 

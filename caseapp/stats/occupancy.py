@@ -116,6 +116,14 @@ def period_of(day: date, freq: str) -> tuple[str, date]:
     raise ValueError("freq muss 'week' oder 'month' sein")
 
 
+def period_label(key: str) -> str:
+    """How people read a period key: '2026-W47' -> 'KW 47/2026', '2026-11' -> '11/2026'."""
+    year, _, rest = key.partition("-")
+    if rest.startswith("W"):
+        return f"KW {int(rest[1:])}/{year}"
+    return f"{rest}/{year}" if rest else key
+
+
 def movements(start: date, end: date, freq: str = "week") -> list[dict]:
     """Arrivals in and departures from the city, admissions to and exits from shelters, per period.
 
