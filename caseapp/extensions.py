@@ -2,12 +2,12 @@
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_security import Security
-
-from caseapp.auth.password_words import GermanPasswordUtil
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from caseapp.auth.password_words import GermanPasswordUtil
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -141,7 +141,8 @@ def test_the_user_list_names_roles_in_german_and_shows_times_as_germans_read_the
     db.session.flush()
     page = login_as("admin").get("/admin/users/").get_data(as_text=True)
     assert "Unterkunftsverwaltung (shelter_manager)" in page
-    assert "25.11.2026 15:00" in page and "15:00:11.822640" not in page
+    # Stored in UTC as Flask-Security writes it; read in Osnabrück time (CET, UTC+1 in November).
+    assert "25.11.2026 16:00" in page and "15:00:11.822640" not in page
 
 
 def test_the_start_page_offers_what_the_role_may_open(login_as):
