@@ -208,7 +208,8 @@ def test_a_grant_by_another_admin_is_audited_and_shown_to_auditors(app, db, logi
     ]
     auditor = login_as("auditor", offices=())
     page = auditor.get("/admin/audit/?page_size=100").get_data(as_text=True)
-    assert "Recht erteilt (Rolle/Amt)" in page and "role=caseworker to=kollege.verwaltung" in page
+    assert "Recht erteilt (Rolle/Amt)" in page
+    assert "Rolle: Sachbearbeitung, nach: kollege.verwaltung" in page  # the stored codes, in words
 
 
 def test_grants_from_the_command_line_are_audited(app, db, factory):

@@ -33,7 +33,15 @@ _PAIR_SPLIT = re.compile(r"(?:[,;] ?| )(?=[a-z_]+=)")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
-def _value(text: str) -> str:
+def _value(text: str, key: str = "") -> str:
+    if key in ("role", "roles"):
+        from caseapp.auth.roles import ROLE_LABELS_DE
+
+        return ", ".join(ROLE_LABELS_DE.get(r, r) for r in text.split(",") if r)
+    if key in ("office", "offices"):
+        from caseapp.offices.models import OFFICES
+
+        return ", ".join(OFFICES.get(o, o) for o in text.split(",") if o)
     m = _ISO_DATE.match(text)
     if m:
         return f"{m[3]}.{m[2]}.{m[1]}"
@@ -50,7 +58,7 @@ def detail_text(detail: str | None) -> str:
         if not sep or not re.fullmatch(r"[a-z_]+", key):
             parts.append(part)
             continue
-        parts.append(f"{DETAIL_KEYS.get(key, key)}: {_value(value)}")
+        parts.append(f"{DETAIL_KEYS.get(key, key)}: {_value(value, key)}")
     return ", ".join(parts)
 
 
