@@ -19,7 +19,7 @@ from caseapp.audit.operations import record
 from caseapp.auth.roles import ADMIN, CASEWORKER, has_any
 from caseapp.extensions import db
 from caseapp.sources.models import REJECTED_STATUS_LABELS_DE, RUN_STATUS_LABELS_DE, RejectedRecord, SyncRun
-from caseapp.sources.operations import dismiss_rejected, reprocess_rejected
+from caseapp.sources.operations import confirm_held, discard_held, dismiss_rejected, reprocess_rejected
 from caseapp.sources.queries import missing_records
 from caseapp.sources.registry import get_adapter
 from caseapp.workflows.states import STATE_LABELS_DE
@@ -53,6 +53,33 @@ class SyncRunsView(SecureBaseView):
                                   .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(200)).all()
         return self.render("admin/sources/runs.html", runs=runs, labels=RUN_STATUS_LABELS_DE,
                            readable=record_sources())
+
+    def _held(self, run_id: int) -> SyncRun:
+        """A held run of one of the caseworker's own sources (confirming changes person records)."""
+        run = db.session.scalar(_scoped(select(SyncRun), SyncRun.source_code, record_sources())
+                                .where(SyncRun.id == run_id, SyncRun.status == "held"))
+        if run is None:
+            abort(404)
+        return run
+
+    @expose("/<int:run_id>/confirm", methods=("POST",))
+    def confirm_held(self, run_id: int):
+        run = self._held(run_id)
+        summary = confirm_held(run, by=current_user)
+        db.session.commit()
+        if summary.status == "done":
+            flash(f"Abgleich {run_id} bestätigt und eingelesen: {summary.missing} Personen als fehlend markiert.",
+                  "success")
+        else:
+            flash(summary.message or "Die Lieferung konnte nicht eingelesen werden.", "error")
+        return redirect(url_for(".index"))
+
+    @expose("/<int:run_id>/discard", methods=("POST",))
+    def discard_held(self, run_id: int):
+        discard_held(self._held(run_id), by=current_user)
+        db.session.commit()
+        flash(f"Abgleich {run_id} verworfen; es wurde nichts geändert.", "success")
+        return redirect(url_for(".index"))
 
 
 class QuarantineView(SecureBaseView):
@@ -114,7 +141,7 @@ class QuarantineView(SecureBaseView):
             by_column.setdefault(e.get("column"), []).append(e.get("message"))
         return self.render("admin/sources/quarantine_edit.html", rejected=rejected, columns=adapter.columns,
                            required=set(getattr(adapter, "required", ())), values=values, by_column=by_column,
-                           labels=REJECTED_STATUS_LABELS_DE)
+                           labels=REJECTED_STATUS_LABELS_DE, key_column=adapter.key_column)
 
 
 class MissingView(SecureBaseView):

@@ -32,8 +32,13 @@ def _parse_date(ctx, param, value):
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--as-of", "as_of", callback=_parse_date, help="Stichtag JJJJ-MM-TT (sonst aus dem Dateinamen)")
 @click.option("--json", "as_json", is_flag=True, help="Zusammenfassung als ein JSON-Objekt auf stdout")
+@click.option("--confirm-missing", is_flag=True,
+              help="Auch einlesen, wenn die Lieferung viele Personen als fehlend markiert (sonst angehalten, Exit 3)")
 @with_appcontext
-def import_command(source: str, file: Path, as_of: date | None, as_json: bool) -> None:
+def import_command(source: str, file: Path, as_of: date | None, as_json: bool, confirm_missing: bool) -> None:
+    from flask import current_app
+
+    from caseapp.sources.inbox import NotADelivery, read_delivery
     from caseapp.sources.operations import (
         FileRejected,
         prepare,
@@ -44,7 +49,9 @@ def import_command(source: str, file: Path, as_of: date | None, as_json: bool) -
     from caseapp.sources.runner import run_and_commit
 
     try:
-        data = file.read_bytes()
+        data = read_delivery(file, int(current_app.config.get("CASEAPP_SYNC_MAX_BYTES") or 100_000_000))
+    except NotADelivery as exc:
+        data, error = None, str(exc)
     except OSError as exc:
         data, error = None, f"Die Datei {file} kann nicht gelesen werden: {exc.strerror}"
     if data is not None:
@@ -60,8 +67,11 @@ def import_command(source: str, file: Path, as_of: date | None, as_json: bool) -
     run = start_run(prepared, channel="cli")
     db.session.commit()
     summary = run_and_commit(prepared, run, progress=progress_writer(run.id),
-                             failure="Fehler bei der Verarbeitung: {error}")
+                             failure="Fehler bei der Verarbeitung: {error}", confirm_missing=confirm_missing)
     _print(summary, as_json)
+    if summary.status == "held":
+        click.echo(summary.message, err=True)
+        sys.exit(3)
 
 
 def _print(summary, as_json: bool) -> None:

@@ -46,9 +46,9 @@ def decode(data: bytes) -> tuple[str, str]:
         raise FileRejected("Die Datei ist leer.")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise FileRejected("Die Datei ist in UTF-16 kodiert; erwartet wird UTF-8 oder Windows-1252.")
-    if b"\x00" in data:
-        raise FileRejected("Die Datei ist keine Textdatei (enthält Null-Bytes); erwartet wird eine CSV-Datei "
-                           "in UTF-8 oder Windows-1252.")
+    if _looks_utf16(data):
+        raise FileRejected("Die Datei ist keine Textdatei in UTF-8 oder Windows-1252 (viele Null-Bytes, wohl "
+                           "UTF-16 ohne Kennung); bitte in UTF-8 neu exportieren.")
     if data.startswith(BOM):
         try:
             return data[len(BOM):].decode("utf-8"), "utf-8-sig"
@@ -65,6 +65,15 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise FileRejected(_neither(data, exc.start, "in Windows-1252 nicht belegtes Byte")) from None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """UTF-16 (or another binary form) without a BOM: a NUL in every other byte of the first line.
+
+    A stray NUL inside one record is no such file: the record is rejected with its line and column
+    (fieldrules' control-character rule) and the rest is imported."""
+    head = data[:4096]
+    return head.count(b"\x00") * 4 >= len(head)
 
 
 def _stray_in_utf8(data: bytes) -> int | None:
@@ -172,6 +181,7 @@ def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], so
         raise FileRejected("Die Zeilen der Datei lassen sich nicht eindeutig trennen.")
     # A record holding every required value has at least this many separators.
     separators = max(1, max(header.index(c) for c in required))
+    _LAST_REQUIRED[tuple(header)] = separators
     if '"' in text[len(lines[0]):]:
         indexes, spans = records(lines, len(header), separators)
     else:  # the common file: a record per non-blank line
@@ -211,9 +221,30 @@ def _broken_field(text: str) -> int | None:
     return field if state == "quoted" else None
 
 
+# The position of the last required column of the header being read (set by `read`): a record with
+# fewer fields lacks a required value, so its line is reported as cut short, not an empty column.
+_LAST_REQUIRED: dict[tuple[str, ...], int] = {}
+
+
+def max_line() -> int:
+    from flask import current_app, has_app_context
+
+    return int(current_app.config.get("CASEAPP_SYNC_MAX_LINE") or 10000) if has_app_context() else 10000
+
+
+def max_required(header: list[str]) -> int:
+    return _LAST_REQUIRED.get(tuple(header), len(header))
+
+
 def split_record(number: int, text: str, header: list[str]) -> RawRecord:
-    """One record as fields, with the errors of its CSV form (broken quotes, too many fields)."""
+    """One record as fields, with the errors of its CSV form (broken quotes, too many or too few fields,
+    over-long line)."""
     width = len(header)
+    limit = max_line()
+    if len(text) > limit:
+        return RawRecord(number, text[:limit], [], [(None, (
+            f"Die Zeile ist {len(text)} Zeichen lang; erlaubt sind höchstens {limit} (CASEAPP_SYNC_MAX_LINE). "
+            "Der Datensatz wurde nicht gelesen."))])
     try:
         fields = split_line(text)
     except csv.Error:
@@ -227,7 +258,10 @@ def split_record(number: int, text: str, header: list[str]) -> RawRecord:
             "und ein \" innerhalb des Werts muss verdoppelt werden (\"\").")
         )])
     errors: list[tuple[str | None, str]] = []
-    if _too_many(fields, width):
+    if len(fields) < width and len(fields) <= max_required(header):
+        errors.append((None, (f"Zeile hat {len(fields)} statt {width} Felder: es fehlen Trennzeichen (;) oder "
+                             "die Zeile ist abgeschnitten.")))
+    elif _too_many(fields, width):
         errors.append((None, (f"Die Zeile hat {len(fields)} Felder, die Kopfzeile {width}: ein Semikolon "
                               "innerhalb eines Werts muss in Anführungszeichen stehen.")))
     return RawRecord(number, text, fields, errors)

@@ -84,6 +84,11 @@ def checksum(data: bytes) -> str:
 def prepare(source_code: str, data: bytes, *, file_name: str, as_of: date | None = None) -> Prepared:
     """Read and check the whole file; raises FileRejected (German message) and writes nothing."""
     adapter = get_adapter(source_code)
+    limit = int(current_app.config.get("CASEAPP_SYNC_MAX_BYTES") or 100_000_000)
+    if len(data) > limit:
+        from caseapp.sources.inbox import too_large
+
+        raise FileRejected(too_large(len(data), limit))
     setting = getattr(adapter, "enabled_setting", None)
     if setting and not current_app.config.get(setting):
         raise FileRejected(adapter.disabled_message)
@@ -122,10 +127,11 @@ def start_run(prepared: Prepared, *, channel: str) -> SyncRun:
 
 
 def record_rejected_file(source_code: str, file_name: str, data: bytes, as_of: date | None, message: str,
-                         *, channel: str) -> SyncRun:
+                         *, channel: str, digest: str | None = None, size: int | None = None) -> SyncRun:
     """For the scheduled path: keep a trace of a file rejected as a whole (persons stay untouched)."""
     as_of = as_of or as_of_from_name(file_name) or date.today()
-    delivery = _delivery(source_code, file_name, checksum(data), len(data), as_of)
+    delivery = _delivery(source_code, file_name, digest or checksum(data), len(data) if size is None else size,
+                         as_of)
     run = SyncRun(delivery_id=delivery.id, source_code=source_code, as_of=as_of, status="rejected",
                   channel=channel, started_at=now(), finished_at=now(), message=message[:500], records=0,
                   created=0, updated=0, unchanged=0, rejected=0, missing=0, progress=0)
@@ -156,19 +162,48 @@ def progress_writer(run_id: int):
     return write
 
 
-def import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None = None, progress=None) -> Summary:
-    """Apply a prepared delivery in the caller's transaction; the run row gets its counts at the end."""
+def import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None = None, progress=None,
+                    confirm_missing: bool = False) -> Summary:
+    """Apply a prepared delivery in the caller's transaction; the run row gets its counts at the end.
+
+    A delivery that would flag more than CASEAPP_SYNC_MISSING_HOLD_SHARE of the source's persons as
+    missing (and at least CASEAPP_SYNC_MISSING_HOLD_MIN) is held: nothing changes, the run is `held`
+    until a caseworker confirms it (`confirm_missing=True`, e.g. from the runs page) or discards it."""
     # Tens of thousands of short-lived objects: the cyclic GC would rescan them all again and again.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_delivery(prepared, run, actor=actor, progress=progress)
+        return _import_delivery(prepared, run, actor=actor, progress=progress, confirm_missing=confirm_missing)
     finally:
         if enabled:
             gc.enable()
 
 
-def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, progress) -> Summary:
+def _hold(p: Prepared, run_id: int, plan: importer.Plan, known: dict) -> Summary | None:
+    """The held summary when this delivery would flag too many persons missing (see import_delivery)."""
+    active = [k for k in known.values() if k.missing_since is None]
+    gone = sum(1 for k in active if k.key not in plan.seen)
+    share = float(current_app.config.get("CASEAPP_SYNC_MISSING_HOLD_SHARE", 0.10))
+    least = int(current_app.config.get("CASEAPP_SYNC_MISSING_HOLD_MIN", 10))
+    if gone < least or gone <= share * len(active):
+        return None
+    message = (f"Angehalten: die Lieferung würde {gone} von {len(active)} Personen dieser Datenquelle "
+               f"({gone / len(active):.0%}) als fehlend markieren (Schwelle {share:.0%}); vielleicht ist sie "
+               "unvollständig. Es wurde nichts geändert. Bitte prüfen und auf der Seite Abgleiche bestätigen "
+               "oder verwerfen.")
+    run = db.session.get(SyncRun, run_id)
+    run.status, run.finished_at, run.message, run.missing = "held", now(), message[:500], gone
+    record("sync_held", "sync_run", run_id, actor=f"source:{p.source_code}", channel=run.channel,
+           detail=f"missing={gone},known={len(active)}")
+    return Summary(p.source_code, p.as_of, records=plan.records, unchanged=plan.unchanged,
+                   created=len(plan.creates), updated=len(plan.updates), rejected=len(plan.rejects), missing=gone,
+                   status="held", message=message, run_id=run_id,
+                   errors=sorted((e for r in plan.rejects for e in r.errors),
+                                 key=lambda e: (e["line"], e["column"] or "")))
+
+
+def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, progress,
+                     confirm_missing: bool = False) -> Summary:
     p = prepared
     actor = actor or f"source:{p.source_code}"
     run_id = run.id
@@ -188,6 +223,8 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     plan = importer.classify(p.adapter, p.read, known, p.as_of, progress)
     importer.check_azr_owners(p.adapter, p.source_code, plan)
     importer.check_erased(p.adapter, p.source_code, plan)
+    if not confirm_missing and (held := _hold(p, run_id, plan, known)) is not None:
+        return held
     ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor, person_fields=p.adapter.person_fields)
     new_ids, updated, azr_links = _apply(ctx, plan, run_id)
     apply.plan_due_departures(ctx, plan.unchanged_keys, known)
@@ -228,9 +265,14 @@ def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[list[i
                 as_of=ctx.as_of, delivery_id=ctx.delivery_id)
     bulk.copy_rows("rejected_record",
                    ("run_id", "source_code", "line", "key", "raw", "values", "errors", "status"), [
-        (run_id, ctx.source_code, r.record.line, (r.key or None) and r.key[:100], r.record.raw,
-         _json(r.values), _json(r.errors), "open") for r in plan.rejects])
+        (run_id, ctx.source_code, r.record.line, _visible((r.key or None) and r.key[:100]), _visible(r.record.raw),
+         _visible(_json(r.values)), _json(r.errors), "open") for r in plan.rejects])
     return new_ids, len(plan.updates), len(links)
+
+
+def _visible(text: str | None) -> str | None:
+    """A NUL as the visible symbol ␀: PostgreSQL text cannot hold NUL, and the caseworker should see it."""
+    return text.replace("\x00", "\u2400") if text and "\x00" in text else text
 
 
 def _json(value) -> str:
@@ -334,6 +376,32 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
                detail=f"Korrektur Quarantäne {rejected.source_code} Zeile {rejected.line}"
                       + (f"; fields={','.join(fields)}" if fields else ""))
     return []
+
+
+def confirm_held(run: SyncRun, *, by) -> Summary:
+    """A caseworker confirms a held delivery: it is read again from the archive and imported in full,
+    missing persons flagged. Returns the summary (status `rejected` when the file is gone)."""
+    from pathlib import Path
+
+    delivery = run.delivery
+    path = Path(delivery.archived_path) if delivery and delivery.archived_path else None
+    if path is None or not path.is_file():
+        return rejected_summary(run.source_code, run.as_of, delivery.file_name if delivery else "", (
+            "Die Datei liegt nicht im Archiv; bitte mit 'caseapp sync import --confirm-missing' erneut einlesen."))
+    prepared = prepare(run.source_code, path.read_bytes(), file_name=delivery.file_name, as_of=run.as_of)
+    run.status, run.channel, run.message = "running", "admin", None
+    db.session.flush()
+    summary = import_delivery(prepared, run, actor=f"source:{run.source_code}", confirm_missing=True)
+    record("sync_confirm", "sync_run", run.id, by=by, channel="admin", detail=f"missing={summary.missing}")
+    return summary
+
+
+def discard_held(run: SyncRun, *, by) -> None:
+    """A caseworker discards a held delivery: it stays unimported, recorded as rejected."""
+    run.status, run.finished_at = "rejected", now()
+    run.message = f"Angehaltene Lieferung verworfen von {getattr(by, 'email', 'unbekannt')}"[:500]
+    db.session.flush()
+    record("sync_discard", "sync_run", run.id, by=by, channel="admin")
 
 
 def dismiss_rejected(rejected: RejectedRecord, *, by) -> None:

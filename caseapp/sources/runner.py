@@ -5,14 +5,14 @@ from caseapp.extensions import db
 from caseapp.sources.operations import fail_run, import_delivery
 
 
-def run_and_commit(prepared, run, *, progress, failure: str):
+def run_and_commit(prepared, run, *, progress, failure: str, confirm_missing: bool = False):
     """Import and commit; on any error roll the import back, record the run as failed, re-raise.
 
     `failure` is the German message for the run, with `{error}` for the exception's type name.
     """
     run_id = run.id
     try:
-        summary = import_delivery(prepared, run, progress=progress)
+        summary = import_delivery(prepared, run, progress=progress, confirm_missing=confirm_missing)
         db.session.commit()
     except Exception as exc:
         db.session.rollback()

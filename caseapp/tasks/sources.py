@@ -60,9 +60,21 @@ def source_lock(code: str):
 
 def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
     """One inbox file, committed on its own; returns a line for the log (German)."""
-    data = path.read_bytes()
-    digest = inbox.checksum(data)
     archive_root = Path(current_app.config["CASEAPP_ARCHIVE"])
+    try:
+        data = inbox.read_delivery(path, int(current_app.config.get("CASEAPP_SYNC_MAX_BYTES") or 100_000_000))
+    except inbox.NotADelivery as exc:
+        if not inbox.is_regular(path):
+            return f"{path.name}: übersprungen: {exc}"
+        # Too large: rejected as a whole, unread; its trace is kept and the file set aside.
+        digest = inbox.checksum_of(path)
+        run = record_rejected_file(code, path.name, b"", None, str(exc), channel=channel, digest=digest,
+                                   size=path.stat().st_size)
+        run.delivery.archived_path = str(inbox.archive_target(archive_root, code, digest, path.name, rejected=True))
+        db.session.commit()
+        inbox.archive(path, archive_root, code, digest, rejected=True)
+        return f"{path.name}: Datei abgewiesen, nichts geändert: {exc}"
+    digest = inbox.checksum(data)
     if delivery_processed(code, digest):
         inbox.archive(path, archive_root, code, digest)
         return f"{path.name}: schon verarbeitet (gleiche Prüfsumme), ins Archiv verschoben"
@@ -91,6 +103,8 @@ def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
     target = inbox.archive(path, archive_root, code, digest)
     run.delivery.archived_path = str(target)
     db.session.commit()
+    if summary.status == "held":
+        return f"{path.name}: {summary.message}"
     return (f"{path.name}: {summary.records} Datensätze, {summary.created} neu, {summary.updated} geändert, "
             f"{summary.unchanged} unverändert, {summary.rejected} abgewiesen, {summary.missing} fehlen")
 
