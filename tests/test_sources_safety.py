@@ -13,7 +13,7 @@ from caseapp.sources.models import FieldProvenance, RejectedRecord, SourceRecord
 from caseapp.sources.operations import import_file
 from tests.test_sources_admin import _form
 from tests.test_sources_inbox import inbox  # noqa: F401 - fixture
-from tests.test_sources_support import HEADER, abh_person, csv_bytes, import_abh, row
+from tests.test_sources_support import abh_person, csv_bytes, import_abh, row
 
 
 def test_a_stray_nul_rejects_only_its_record_with_line_and_column(db):

@@ -30,6 +30,7 @@ from caseapp.linkage.queries import merged_into_visible
 from caseapp.people.access import visible_persons
 from caseapp.people.models import Household, Person, PersonOffice
 from caseapp.shelters.models import Shelter
+from caseapp.sources.fact_access import facts_for_person, readable_offices
 from caseapp.workflows import allowed_events
 from caseapp.workflows.errors import InvalidInput
 
@@ -135,6 +136,8 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
             "stays": detail.stays_of(person.id),
             "transitions": detail.transitions_of(person.id, with_reasons=full),
             "sources": detail.sources_of(person.id) if full else None,
+            # An office's own facts: only for caseworkers of that office (sources/fact_access.py).
+            "office_facts": facts_for_person(person.id, readable_offices(current_user)),
             "events": self.offered_events(person),
             "shelters": self.open_shelters(),
             "today": date.today().isoformat(),

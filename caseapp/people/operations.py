@@ -246,6 +246,9 @@ def update_person(person: Person, *, by, channel="admin", actor: str | None = No
         person.nationality = codes[0]
         changed.append("nationalities")
     if changed:
+        from caseapp.sources.identity import record_corrections
+
+        record_corrections(person, changed, by=by, actor=actor)
         db.session.flush()
         record("update", "person", person.id, by=by, actor=actor, channel=channel,
                detail="fields=" + ",".join(changed))

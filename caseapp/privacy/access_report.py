@@ -17,6 +17,7 @@ from caseapp.people.models import Person
 from caseapp.privacy import access_info
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.sources.models import Delivery, Source, SourceRecord
+from caseapp.sources.fact_access import facts_for_person
 from caseapp.sources.queries import provenance
 from caseapp.workflows.models import Transition
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE
@@ -101,8 +102,12 @@ def _origins(person: Person) -> dict[str, str]:
         origin = {field: text for field, _ in FIELD_LABELS}
     for field, p in provenance(person.id).items():
         key = "nationalities" if field in ("nationality", "nationalities") else field
-        origin[key] = (f"{sources.get(p['source'], p['source'])}: Lieferung {p['file_name'] or '–'} "
-                       f"(Stichtag {_date(p['as_of'])})")
+        if p.get("user"):
+            who = access_info.staff_label(access_info.users_by_id([p["user_id"]]).get(p["user_id"]))
+            origin[key] = f"manuelle Korrektur durch {who} ({_date(p.get('set_at'))})"
+        else:
+            origin[key] = (f"{sources.get(p['source'], p['source'])}: Lieferung {p['file_name'] or '–'} "
+                           f"(Stichtag {_date(p['as_of'])})")
     origin["state"] = "Verfahrensschritte (siehe Verlauf)"
     return origin
 
@@ -143,6 +148,9 @@ SECTIONS: list[Section] = [
     Section("angaben", "Gespeicherte Angaben und ihre Herkunft", "privacy/access/fields.html", _fields),
     Section("aemter", "Ämter, denen die Person bekannt ist", "privacy/access/offices.html", _offices),
     Section("quellen", "Datenquellen und Lieferungen", "privacy/access/sources.html", _sources),
+    # Every office's own facts with their history: the report is the data subject's own copy.
+    Section("fachdaten", "Fachdaten der Ämter", "privacy/access/office_facts.html",
+            lambda p: facts_for_person(p.id, None)),
     Section("verlauf", "Verlauf des Verfahrens", "privacy/access/transitions.html",
             lambda p: _transitions(p.id)),
     Section("belegungen", "Belegungen", "privacy/access/stays.html", lambda p: _stays(p.id)),

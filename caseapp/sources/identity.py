@@ -137,6 +137,26 @@ def drop_corrections(rows: list[tuple[int, str]]) -> None:
     )
 
 
+def record_corrections(person, changed: list[str], *, by, actor: str | None = None) -> None:
+    """A caseworker's edit of shown fields: each becomes a correction that wins over every source (with
+    its author) until a source delivers a new value for it. Called by people.operations.update_person."""
+    from caseapp.extensions import db
+    from caseapp.sources.models import FieldProvenance
+
+    names = set(changed) & set(FIELDS)
+    if names & {"birth_date", "birth_precision"}:
+        names |= {"birth_date", "birth_precision"}
+    if "nationalities" in names:
+        names.add("nationality")
+    label = getattr(by, "email", None) or actor or "unbekannt"
+    for name in sorted(names):
+        value = person.nationality_codes if name == "nationalities" else getattr(person, name)
+        value = value.isoformat() if isinstance(value, date) else value
+        db.session.merge(FieldProvenance(person_id=person.id, field=name, source_code=None, delivery_id=None,
+                                         corrected_by_id=getattr(by, "id", None), corrected_by_label=label,
+                                         value={"v": value}))
+
+
 def recompute_identity(person) -> list[str]:
     """Derive the person's (a Person or its id) shown fields from all its source records and
     corrections and write what differs, with provenance per field; returns the changed field names.

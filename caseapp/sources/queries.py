@@ -40,12 +40,14 @@ def provenance(person_id: int) -> dict[str, dict]:
                 "as_of": first[3],
             }
     rows = db.session.execute(
-        select(FieldProvenance.field, FieldProvenance.source_code, Delivery.id, Delivery.file_name,
-               Delivery.as_of)
+        select(FieldProvenance.field, FieldProvenance.source_code, Delivery.id, Delivery.file_name, Delivery.as_of,
+               FieldProvenance.corrected_by_label, FieldProvenance.set_at, FieldProvenance.corrected_by_id)
         .outerjoin(Delivery, Delivery.id == FieldProvenance.delivery_id)
         .where(FieldProvenance.person_id == person_id))
-    for name, code, delivery_id, file_name, as_of in rows:
-        out[name] = {"source": code, "delivery_id": delivery_id, "file_name": file_name, "as_of": as_of}
+    for name, code, delivery_id, file_name, as_of, user, set_at, user_id in rows:
+        # "user": a caseworker's manual correction (source None) or re-processed quarantine record.
+        out[name] = {"source": code, "delivery_id": delivery_id, "file_name": file_name, "as_of": as_of,
+                     "user": user, "user_id": user_id, "set_at": set_at}
     return out
 
 
