@@ -87,6 +87,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CASEAPP_SYNC_MAX_BYTES": int(os.environ.get("CASEAPP_SYNC_MAX_BYTES", str(100 * 1024 * 1024))),
         "CASEAPP_SYNC_MAX_LINE": int(os.environ.get("CASEAPP_SYNC_MAX_LINE", "10000")),
         "CASEAPP_SYNC_MISSING_HOLD_SHARE": float(os.environ.get("CASEAPP_SYNC_MISSING_HOLD_SHARE", "0.10")),
+        "CASEAPP_SYNC_MISSING_HOLD_MIN": int(os.environ.get("CASEAPP_SYNC_MISSING_HOLD_MIN", "10")),
         "CASEAPP_REPORT_DIR": os.environ.get("CASEAPP_REPORT_DIR", str(Path(instance_path) / "reports")),
         # Published figures: counts 1..k-1 are suppressed for aggregate-only readers.
         "CASEAPP_SUPPRESSION_K": int(os.environ.get("CASEAPP_SUPPRESSION_K", "3")),

@@ -31,6 +31,7 @@ def stack(pg_server, redis_url, tmp_path):
     redis.Redis.from_url(broker).flushdb()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CASEAPP_")}
     env.update(DATABASE_URL=url, REDIS_URL=broker, SECRET_KEY="broker-test-secret",
+               CASEAPP_AUDIT_KEY="broker-test-audit-key",
                CASEAPP_INBOX=str(tmp_path / "inbox"), CASEAPP_ARCHIVE=str(tmp_path / "archive"),
                CASEAPP_SYNC_LOCK_SECONDS="3")
     done = subprocess.run([str(ROOT / ".venv/bin/caseapp"), "db", "upgrade"], env=env, cwd=ROOT,

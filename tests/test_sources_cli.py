@@ -21,7 +21,8 @@ KEYS = ["source", "as_of", "records", "created", "updated", "unchanged", "reject
 
 def _env(url: str, tmp: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CASEAPP_", "REDIS_"))}
-    env.update(DATABASE_URL=url, SECRET_KEY="cli-test-secret", CASEAPP_INBOX=str(tmp / "inbox"),
+    env.update(DATABASE_URL=url, SECRET_KEY="cli-test-secret", CASEAPP_AUDIT_KEY="cli-test-audit-key",
+               CASEAPP_INBOX=str(tmp / "inbox"),
                CASEAPP_ARCHIVE=str(tmp / "archive"))
     return env
 

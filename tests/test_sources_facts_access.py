@@ -59,7 +59,7 @@ def test_art15_report_lists_every_offices_facts(db, login_as, pooled):
 
 
 def test_analysts_get_counts_not_persons(db, pooled):
-    counts = dict((value, n) for value, n in fact_counts("soz", "benefit"))
+    counts = {value: n for value, n in fact_counts("soz", "benefit")}
     assert counts["ASYLBLG3"] == 3 and counts["SGB12"] == 1
 
 

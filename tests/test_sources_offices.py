@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from caseapp.sources.jug import JugFact
 from caseapp.sources.models import SourceRecord
@@ -158,3 +158,14 @@ def test_other_offices_on_sqlite(sqlite_app, code):
     again = import_file(code, data, file_name=f"{code.upper()}_20261130.x")
     db.session.commit()
     assert again.unchanged == s.records
+
+
+def test_persons_without_residence_status_count_in_a_built_cube(db):
+    from caseapp.stats import agegroups, cube
+
+    cube.rebase(date(2026, 11, 30), agegroups.configured_groups())
+    s = run("soz", (DATA / "SOZ_20261130.csv").read_bytes(), "SOZ_20261130.csv")
+    assert s.created == 6  # was a NOT NULL violation in the cube trigger: soz knows no residence status
+    total = db.session.execute(select(func.sum(text("n"))).select_from(text("stats_cube"))
+                               .where(text("rollup = 0"))).scalar()
+    assert total == 6

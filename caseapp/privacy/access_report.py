@@ -16,8 +16,8 @@ from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, nationality_name
 from caseapp.people.models import Person
 from caseapp.privacy import access_info
 from caseapp.shelters.models import Room, Shelter, Stay
-from caseapp.sources.models import Delivery, Source, SourceRecord
 from caseapp.sources.fact_access import facts_for_person
+from caseapp.sources.models import Delivery, Source, SourceRecord
 from caseapp.sources.queries import provenance
 from caseapp.workflows.models import Transition
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE

@@ -243,7 +243,7 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
                       new_persons=linkage["new_persons"])
     run = db.session.get(SyncRun, run_id)
     run.status, run.finished_at, run.progress = "done", now(), plan.records
-    for name in ("records", "created", "updated", "unchanged", "rejected", "missing"):
+    for name in ("records", "created", "updated", "unchanged", "rejected", "missing", "linked", "queued"):
         setattr(run, name, getattr(summary, name))
     detail = ",".join(f"{n}={getattr(summary, n)}" for n in ("records", "created", "updated", "unchanged",
                                                             "rejected", "missing"))

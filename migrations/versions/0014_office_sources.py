@@ -37,6 +37,24 @@ def _history(name: str, *columns) -> None:
     op.create_index(op.f(f"ix_{name}_source_record_id"), name, ["source_record_id"])
 
 
+def _stats_functions(residence_status_sql) -> list[str]:
+    """0005's cube functions with the residence status keyed through `residence_status_sql` (a person
+    known only from other offices has none, and the cube's status column is NOT NULL)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("stats_0005", Path(__file__).with_name("0005_stats.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    out = []
+    for sql in (module.FUNCTION, module.REBASE):
+        sql = sql.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+        for t in ("t", "p"):
+            sql = sql.replace(f"{t}.residence_status", residence_status_sql(t))
+        out.append(sql)
+    return out
+
+
 def upgrade():
     # 0001 seeds the offices of caseapp.offices.models, which now names jc: only where it is missing.
     op.execute("INSERT INTO office (code, name) SELECT 'jc', 'Jobcenter' WHERE NOT EXISTS "
@@ -50,6 +68,9 @@ def upgrade():
                                                                                        f"'{code}'")
     with op.batch_alter_table("person") as batch:
         batch.alter_column("residence_status", existing_type=sa.String(length=12), nullable=True)
+    if op.get_bind().dialect.name == "postgresql":
+        for sql in _stats_functions(lambda t: f"coalesce({t}.residence_status, '')"):
+            op.execute(sql)
     with op.batch_alter_table("source_record") as batch:
         batch.add_column(sa.Column("identity", sa.JSON(), nullable=True))
     with op.batch_alter_table("field_provenance") as batch:
@@ -105,6 +126,9 @@ def downgrade():
         batch.alter_column("source_code", existing_type=sa.String(length=10), nullable=False)
     with op.batch_alter_table("source_record") as batch:
         batch.drop_column("identity")
+    if op.get_bind().dialect.name == "postgresql":
+        for sql in _stats_functions(lambda t: f"{t}.residence_status"):
+            op.execute(sql)
     with op.batch_alter_table("person") as batch:
         batch.alter_column("residence_status", existing_type=sa.String(length=12), nullable=False)
     op.execute("UPDATE source SET adapter = NULL, active = "
