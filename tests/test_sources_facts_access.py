@@ -13,7 +13,8 @@ from caseapp.sources.operations import import_file
 from tests.test_sources_support import csv_bytes, row
 
 DATA = Path(__file__).resolve().parent / "data"
-SOZ_HEADER = ("soz_id;azr_nr;familienname;vornamen;geburtsdatum;geschlecht;staatsangehoerigkeit;strasse;hausnummer;"
+SOZ_HEADER = ("soz_id;azr_nr;familienname;vornamen;geburtsdatum;geschlecht;staatsangehoerigkeit;strasse;"
+              "hausnummer;"
               "plz;ort;stadtteil;leistungsart")
 
 

@@ -21,7 +21,8 @@ def test_a_stray_nul_rejects_only_its_record_with_line_and_column(db):
     assert (s.created, s.rejected) == (2, 1)
     assert (s.errors[0]["line"], s.errors[0]["column"]) == (3, "vornamen")
     assert "Steuerzeichen" in s.errors[0]["message"]
-    utf16 = import_file("abh", csv_bytes([row("N-4")]).decode().encode("utf-16-le"), file_name="ABH_20260930.csv")
+    utf16 = import_file("abh", csv_bytes([row("N-4")]).decode().encode("utf-16-le"),
+                        file_name="ABH_20260930.csv")
     assert utf16.status == "rejected" and utf16.records == 0
 
 
@@ -74,7 +75,8 @@ def test_a_truncated_snapshot_is_held_until_a_caseworker_confirms(db, login_as, 
     assert "Bestätigen und einlesen" in page
     token = page.split('name="csrf_token" value="', 2)[1].split('"', 1)[0]
     other = login_as("caseworker", offices=("soz",))
-    assert other.post(f"/admin/sync-runs/{held.id}/confirm", data={"csrf_token": token}).status_code in (400, 404)
+    refused = other.post(f"/admin/sync-runs/{held.id}/confirm", data={"csrf_token": token})
+    assert refused.status_code in (400, 404)
     resp = client.post(f"/admin/sync-runs/{held.id}/confirm", data={"csrf_token": token})
     assert resp.status_code == 302
     assert abh_person(db, "H-5").flagged_missing_since == date(2026, 10, 31)
@@ -89,14 +91,16 @@ def test_cli_holds_and_confirm_missing_imports(db):
 
 def test_quarantine_reprocess_cannot_rekey_and_names_the_caseworker(db, login_as):
     import_abh(csv_bytes([row("K-1", familienname="Nasser")]))
-    bad = import_file("abh", csv_bytes([row("K-1", familienname="Nasser"), row("K-2", geburtsdatum="31.02.1990")]),
+    bad = import_file("abh", csv_bytes([row("K-1", familienname="Nasser"),
+                                        row("K-2", geburtsdatum="31.02.1990")]),
                       file_name="ABH_20261001.csv")
     rejected = db.session.scalar(select(RejectedRecord).where(RejectedRecord.run_id == bad.run_id))
     client = login_as("caseworker", offices=("abh",))
     page = client.get(f"/admin/sync-quarantine/{rejected.id}").get_data(as_text=True)
     assert 'name="abh_id"' not in page and "nicht änderbar" in page
     resp = client.post(f"/admin/sync-quarantine/{rejected.id}",
-                       data=_form(client, rejected, abh_id="K-1", geburtsdatum="28.02.1990", familienname="Evil"))
+                       data=_form(client, rejected, abh_id="K-1", geburtsdatum="28.02.1990",
+                                  familienname="Evil"))
     assert resp.status_code == 302
     assert abh_person(db, "K-1").family_name == "Nasser"  # the other person is untouched
     new = abh_person(db, "K-2")

@@ -68,7 +68,8 @@ class SyncRunsView(SecureBaseView):
         summary = confirm_held(run, by=current_user)
         db.session.commit()
         if summary.status == "done":
-            flash(f"Abgleich {run_id} bestätigt und eingelesen: {summary.missing} Personen als fehlend markiert.",
+            flash(f"Abgleich {run_id} bestätigt und eingelesen: {summary.missing} Personen als fehlend "
+                  "markiert.",
                   "success")
         else:
             flash(summary.message or "Die Lieferung konnte nicht eingelesen werden.", "error")

@@ -33,7 +33,8 @@ def _parse_date(ctx, param, value):
 @click.option("--as-of", "as_of", callback=_parse_date, help="Stichtag JJJJ-MM-TT (sonst aus dem Dateinamen)")
 @click.option("--json", "as_json", is_flag=True, help="Zusammenfassung als ein JSON-Objekt auf stdout")
 @click.option("--confirm-missing", is_flag=True,
-              help="Auch einlesen, wenn die Lieferung viele Personen als fehlend markiert (sonst angehalten, Exit 3)")
+              help="Auch einlesen, wenn die Lieferung viele Personen als fehlend markiert "
+                   "(sonst angehalten, Exit 3)")
 @with_appcontext
 def import_command(source: str, file: Path, as_of: date | None, as_json: bool, confirm_missing: bool) -> None:
     from flask import current_app

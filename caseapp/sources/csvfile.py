@@ -243,7 +243,8 @@ def split_record(number: int, text: str, header: list[str]) -> RawRecord:
     limit = max_line()
     if len(text) > limit:
         return RawRecord(number, text[:limit], [], [(None, (
-            f"Die Zeile ist {len(text)} Zeichen lang; erlaubt sind höchstens {limit} (CASEAPP_SYNC_MAX_LINE). "
+            f"Die Zeile ist {len(text)} Zeichen lang; erlaubt sind höchstens {limit} "
+            "(CASEAPP_SYNC_MAX_LINE). "
             "Der Datensatz wurde nicht gelesen."))])
     try:
         fields = split_line(text)
@@ -259,7 +260,8 @@ def split_record(number: int, text: str, header: list[str]) -> RawRecord:
         )])
     errors: list[tuple[str | None, str]] = []
     if len(fields) < width and len(fields) <= max_required(header):
-        errors.append((None, (f"Zeile hat {len(fields)} statt {width} Felder: es fehlen Trennzeichen (;) oder "
+        errors.append((None, (f"Zeile hat {len(fields)} statt {width} Felder: es fehlen Trennzeichen (;) "
+                              "oder "
                              "die Zeile ist abgeschnitten.")))
     elif _too_many(fields, width):
         errors.append((None, (f"Die Zeile hat {len(fields)} Felder, die Kopfzeile {width}: ein Semikolon "

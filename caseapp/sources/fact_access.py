@@ -49,7 +49,8 @@ def readable_offices(user) -> set[str]:
 
 def _code_labels(code: str) -> dict[str, dict]:
     module = __import__(f"caseapp.sources.{code}", fromlist=["x"])
-    lists = {name: value for name, value in vars(module).items() if isinstance(value, dict) and name.isupper()}
+    lists = {name: value for name, value in vars(module).items()
+             if isinstance(value, dict) and name.isupper()}
     adapter = get_adapter(code)
     out = {}
     for col in adapter.columns_spec:
@@ -70,7 +71,8 @@ def _shown(value, labels: dict) -> str:
 
 def facts_for_person(person_id: int, offices: set[str] | None) -> list[dict]:
     """Per office (of `offices`; None = all) the facts with their history, newest first:
-    [{"office", "label", "columns": [German labels], "rows": [{"values", "valid_from", "valid_to", "key"}]}]."""
+    [{"office", "label", "columns": [German labels],
+      "rows": [{"values", "valid_from", "valid_to", "key"}]}]."""
     out = []
     for code, model in fact_models().items():
         if offices is not None and code not in offices:
@@ -79,7 +81,8 @@ def facts_for_person(person_id: int, offices: set[str] | None) -> list[dict]:
         labels = _code_labels(code)
         rows = db.session.execute(
             select(model, SourceRecord.key).join(SourceRecord, SourceRecord.id == model.source_record_id)
-            .where(SourceRecord.person_id == person_id).order_by(model.valid_from.desc(), model.id.desc())).all()
+            .where(SourceRecord.person_id == person_id)
+            .order_by(model.valid_from.desc(), model.id.desc())).all()
         if not rows:
             continue
         out.append({"office": code, "label": OFFICE_LABELS_DE.get(code, code),
@@ -91,7 +94,8 @@ def facts_for_person(person_id: int, offices: set[str] | None) -> list[dict]:
     return out
 
 
-def fact_counts(office: str, column: str, *, as_of: date | None = None, by_district: bool = False) -> list[tuple]:
+def fact_counts(office: str, column: str, *, as_of: date | None = None,
+                by_district: bool = False) -> list[tuple]:
     """Raw counts of persons per value of one fact column (the figures engineer's door protects them):
     facts valid on `as_of` (default: current), one count per (value[, district of the person])."""
     from caseapp.people.models import Person

@@ -130,7 +130,8 @@ def record_rejected_file(source_code: str, file_name: str, data: bytes, as_of: d
                          *, channel: str, digest: str | None = None, size: int | None = None) -> SyncRun:
     """For the scheduled path: keep a trace of a file rejected as a whole (persons stay untouched)."""
     as_of = as_of or as_of_from_name(file_name) or date.today()
-    delivery = _delivery(source_code, file_name, digest or checksum(data), len(data) if size is None else size,
+    size = len(data) if size is None else size
+    delivery = _delivery(source_code, file_name, digest or checksum(data), size,
                          as_of)
     run = SyncRun(delivery_id=delivery.id, source_code=source_code, as_of=as_of, status="rejected",
                   channel=channel, started_at=now(), finished_at=now(), message=message[:500], records=0,
@@ -173,7 +174,8 @@ def import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None = Non
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _import_delivery(prepared, run, actor=actor, progress=progress, confirm_missing=confirm_missing)
+        return _import_delivery(prepared, run, actor=actor, progress=progress,
+                                confirm_missing=confirm_missing)
     finally:
         if enabled:
             gc.enable()
@@ -196,7 +198,8 @@ def _hold(p: Prepared, run_id: int, plan: importer.Plan, known: dict) -> Summary
     record("sync_held", "sync_run", run_id, actor=f"source:{p.source_code}", channel=run.channel,
            detail=f"missing={gone},known={len(active)}")
     return Summary(p.source_code, p.as_of, records=plan.records, unchanged=plan.unchanged,
-                   created=len(plan.creates), updated=len(plan.updates), rejected=len(plan.rejects), missing=gone,
+                   created=len(plan.creates), updated=len(plan.updates), rejected=len(plan.rejects),
+                   missing=gone,
                    status="held", message=message, run_id=run_id,
                    errors=sorted((e for r in plan.rejects for e in r.errors),
                                  key=lambda e: (e["line"], e["column"] or "")))
@@ -265,7 +268,8 @@ def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[list[i
                 as_of=ctx.as_of, delivery_id=ctx.delivery_id)
     bulk.copy_rows("rejected_record",
                    ("run_id", "source_code", "line", "key", "raw", "values", "errors", "status"), [
-        (run_id, ctx.source_code, r.record.line, _visible((r.key or None) and r.key[:100]), _visible(r.record.raw),
+        (run_id, ctx.source_code, r.record.line, _visible((r.key or None) and r.key[:100]),
+         _visible(r.record.raw),
          _visible(_json(r.values)), _json(r.errors), "open") for r in plan.rejects])
     return new_ids, len(plan.updates), len(links)
 
@@ -387,7 +391,8 @@ def confirm_held(run: SyncRun, *, by) -> Summary:
     path = Path(delivery.archived_path) if delivery and delivery.archived_path else None
     if path is None or not path.is_file():
         return rejected_summary(run.source_code, run.as_of, delivery.file_name if delivery else "", (
-            "Die Datei liegt nicht im Archiv; bitte mit 'caseapp sync import --confirm-missing' erneut einlesen."))
+            "Die Datei liegt nicht im Archiv; bitte mit 'caseapp sync import --confirm-missing' erneut "
+            "einlesen."))
     prepared = prepare(run.source_code, path.read_bytes(), file_name=delivery.file_name, as_of=run.as_of)
     run.status, run.channel, run.message = "running", "admin", None
     db.session.flush()

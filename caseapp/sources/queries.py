@@ -40,7 +40,8 @@ def provenance(person_id: int) -> dict[str, dict]:
                 "as_of": first[3],
             }
     rows = db.session.execute(
-        select(FieldProvenance.field, FieldProvenance.source_code, Delivery.id, Delivery.file_name, Delivery.as_of,
+        select(FieldProvenance.field, FieldProvenance.source_code, Delivery.id, Delivery.file_name,
+               Delivery.as_of,
                FieldProvenance.corrected_by_label, FieldProvenance.set_at, FieldProvenance.corrected_by_id)
         .outerjoin(Delivery, Delivery.id == FieldProvenance.delivery_id)
         .where(FieldProvenance.person_id == person_id))

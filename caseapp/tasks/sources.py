@@ -70,7 +70,8 @@ def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
         digest = inbox.checksum_of(path)
         run = record_rejected_file(code, path.name, b"", None, str(exc), channel=channel, digest=digest,
                                    size=path.stat().st_size)
-        run.delivery.archived_path = str(inbox.archive_target(archive_root, code, digest, path.name, rejected=True))
+        target = inbox.archive_target(archive_root, code, digest, path.name, rejected=True)
+        run.delivery.archived_path = str(target)
         db.session.commit()
         inbox.archive(path, archive_root, code, digest, rejected=True)
         return f"{path.name}: Datei abgewiesen, nichts geändert: {exc}"
