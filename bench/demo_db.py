@@ -19,7 +19,7 @@ def _exists(name: str) -> bool:
 
 
 @contextmanager
-def demo_database(persons: int, keep: str | None = None):
+def demo_database(persons: int, keep: str | None = None, seed: int = 1):
     """Yields (url, seconds the demo fill took or None). With `keep`, reuse that database when it exists
     (assumed filled) or create it, and never drop it; otherwise a throw-away one is dropped afterwards."""
     name = keep or f"caseapp_bench_{uuid.uuid4().hex[:8]}"
@@ -32,7 +32,7 @@ def demo_database(persons: int, keep: str | None = None):
             conn.execute(f'CREATE DATABASE "{name}"')
         subprocess.run([caseapp, "db", "upgrade"], env=env, check=True, capture_output=True)
         t = time.perf_counter()
-        subprocess.run([caseapp, "demo", "--persons", str(persons), "--seed", "1", "--no-accounts"],
+        subprocess.run([caseapp, "demo", "--persons", str(persons), "--seed", str(seed), "--no-accounts"],
                        env=env, check=True, capture_output=True)
         fill = time.perf_counter() - t
     try:

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent / "caseapp"
 
 # module -> names that hand out raw (unprotected) counts; "*" = the whole module.
 RAW = {
-    "caseapp.stats.queries": {"population", "count_by", "total", "person_columns", "state_on", "_count"},
+    "caseapp.stats.queries": {"population", "keyed_population", "count_by", "total", "person_columns",
+                              "state_on", "_count"},
     "caseapp.stats.occupancy": {"shelter_overview", "daily_occupancy", "movements", "overview_totals"},
     "caseapp.stats.cube": {"*"},
     "caseapp.reports.queries": {"*"},

@@ -32,22 +32,6 @@ def test_same_protection_with_margins_for_api_exports_and_reports():
     assert disclosed(_rows(COLUMN), ("district",), tables) == []
 
 
-def test_api_and_dashboard_path_hides_a_partner(app, monkeypatch):
-    """publish.population_for (the JSON API /api/v1/stats/population, dashboards, exports) for a
-    protected reader: the column 9, •, 3, • with its printed total 14 gets a third hidden cell."""
-    from caseapp.stats import publish
-
-    monkeypatch.setattr(publish, "publication", lambda user: {"protected": True, "offices": None})
-    monkeypatch.setattr(publish.queries, "check_as_of", lambda day: day)
-    monkeypatch.setattr(publish.queries, "population", lambda day, dims, **kw: _rows(COLUMN))
-    with app.app_context():
-        answer = publish.population_for(None, None, ("district",))
-    counts = {r["district"]: r["count"] for r in answer["rows"]}
-    assert counts["01"] == 9 and counts["02"] is None and counts["04"] is None
-    assert sum(v is None for v in counts.values()) == 3
-    assert answer["protected"] is True
-
-
 def disclosed(rows, dims, published) -> list:
     """Hidden counts (subset, key) that only one filling allows: an exact search over every filling of
     the hidden cells with counts >= 1 that reproduces the printed cells and margins."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -41,7 +42,10 @@ def test_analyst_page_suppresses_the_single_person(login_as, small_city):
     assert "Schematische Darstellung, keine echten Grenzen" in html
     table = html[html.index('id="population-table"'):html.index("</table>")]
     row_08 = table[table.index("08 Dodesheide"):].split("</tr>")[0]
-    assert "•" in row_08 and ">1<" not in row_08
+    # One person: perturbed like every cell (cell-key method), never printed as 1 or 2, nothing hidden.
+    cells = [int(v) for v in re.findall(r">\s*(\d+)\s*<", row_08)]
+    assert any(v >= 3 for v in cells) and all(v == 0 or v >= 3 for v in cells) and "•" not in row_08
+    assert "Cell-Key-Verfahren" in html
 
 
 def test_caseworker_sees_exact_counts_of_own_offices(login_as, small_city):
@@ -62,10 +66,13 @@ def test_api_population_as_interfaces_md(login_as, small_city):
     assert resp.status_code == 200
     body = resp.get_json()
     rows = {r["district"]: r["count"] for r in body["rows"]}
-    # 08 (one person) is suppressed; the city total (11) is published, so one more district must go too,
-    # or 08 = 11 - 07 - 09. The tie 07/09 (5 each) goes to the lower key.
-    assert rows == {"07": None, "08": None, "09": 5}
+    # Every cell by the cell-key method: no 1 or 2 printed (08 has one person), nothing hidden, and the
+    # same persons give the same figure in the one-way table.
+    assert set(rows) == {"07", "08", "09"} and all(v >= 3 for v in rows.values())
+    one_way = c.get("/api/v1/stats/population?by=district", headers={"Authentication-Token": c.auth_token})
+    assert {r["district"]: r["count"] for r in one_way.get_json()["rows"]} == rows
     assert body["as_of"] and all(r["age_group"] == "25-44" for r in body["rows"])
+    assert "Cell-Key" in body["suppression"]
 
 
 def test_api_caseworker_exact(login_as, small_city):
@@ -114,11 +121,13 @@ def test_exports_are_formula_safe_and_protected(login_as, small_city):
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     text = resp.get_data().decode("utf-8-sig")
     line_08 = next(line for line in text.splitlines() if line.startswith("08"))
-    assert "•" in line_08
+    assert all(int(v) >= 3 for v in line_08.split(";")[1:] if v.strip() not in ("", "0"))
+    assert "Cell-Key-Verfahren" in text
     resp = c.get("/admin/stats/?rows=district&cols=housing&export=xlsx")
     ws = load_workbook(io.BytesIO(resp.get_data())).active
     values = [[cell.value for cell in row] for row in ws.iter_rows()]
-    assert values[0][0] == "Stadtteil" and any(row[0] == "08 Dodesheide" and "•" in row for row in values)
+    row_08 = next(row for row in values if row[0] == "08 Dodesheide")
+    assert values[0][0] == "Stadtteil" and all(v >= 3 for v in row_08[1:] if isinstance(v, int) and v)
 
 
 def test_safe_cell_defuses_formulas():

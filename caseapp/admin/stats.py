@@ -24,13 +24,13 @@ from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label,
 from caseapp.stats.exports import download
 from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, period_label
 from caseapp.stats.publish import (
-    SUPPRESSED_NOTE_DE,
     daily_occupancy_for,
     k_value,
     map_shelters_for,
     movements_for,
     occupancy_for,
     population_for,
+    population_note,
     table_with_totals,
 )
 
@@ -93,7 +93,7 @@ class StatsView(SecureBaseView):
             body = [[label(rows_dim, r)] + [table["cells"].get((r, c), 0) for c in col_keys]
                     + [table["row_totals"][r]] for r in row_keys]
             body.append(["Summe"] + [table["col_totals"][c] for c in col_keys] + [table["total"]])
-            note = SUPPRESSED_NOTE_DE.format(k=k_value()) if table["protected"] else None
+            note = population_note() if table["protected"] else None
             return download(fmt, f"bevoelkerung-{rows_dim}-{cols_dim}-{table['as_of']}", header, body, note)
         by_district = population_for(user, day, ("district",))
         values = {r["district"]: r["count"] for r in by_district["rows"] if r["district"]}
@@ -113,7 +113,7 @@ class StatsView(SecureBaseView):
             "admin/stats/index.html", table=table, row_keys=row_keys, col_keys=col_keys, label=label,
             rows_dim=rows_dim, cols_dim=cols_dim, dims=DIMS, dim_labels=DIM_LABELS_DE, charts=charts,
             number=number_de, warning=warning, as_of=table["as_of"], k=k_value(),
-            note=SUPPRESSED_NOTE_DE.format(k=k_value()),
+            note=population_note(),
         )
 
 

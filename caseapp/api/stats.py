@@ -58,12 +58,11 @@ def population():
 
 
 def _suppression_note(protected: bool) -> str | None:
-    from caseapp.stats.publish import k_value
+    from caseapp.stats.publish import population_note
 
     if not protected:
         return None
-    return (f"Zahlen von 1 bis {k_value() - 1} und Zellen, aus denen sie sich errechnen ließen, "
-            "sind unterdrückt (count = null).")
+    return population_note() + " Nicht veröffentlichte Zahlen: count = null."
 
 
 @api_bp.get("/stats/forecast")

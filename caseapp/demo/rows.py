@@ -1,6 +1,7 @@
 """Turns the in-memory demo city into plain row tuples per table, in primary-key order."""
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
@@ -17,7 +18,8 @@ TABLES = {
     "person": ("id", "azr_number", "family_name", "given_names", "birth_date", "birth_precision", "sex",
                "nationality", "residence_status", "legal_basis", "entry_date", "move_in_date",
                "move_out_date", "street", "house_number", "postcode", "city", "district_number",
-               "household_id", "state", "needs", "registered_by_office", "created_at", "updated_at"),
+               "household_id", "state", "needs", "registered_by_office", "created_at", "updated_at",
+               "record_key"),
     "person_nationality": ("person_id", "position", "code"),
     "person_office": ("person_id", "office_code", "via", "since"),
     "source_household": ("source_code", "key", "household_id"),
@@ -68,6 +70,7 @@ def city_rows(city, rng) -> dict[str, list[tuple]]:
             rows["room"].append((r.id, s.id, r.name, r.beds, r.blocked, r.accessible, r.family, r.women_only))
 
     offices = _offices(city, rng, first_seen)
+    keys = random.Random(rng.random())  # record keys (caseapp/stats/cellkey.py), after every other draw
     abh_families: set[int] = set()
     for p in city.persons:
         street, number, postcode, district = p.addr or (None, None, None, None)
@@ -76,6 +79,7 @@ def city_rows(city, rng) -> dict[str, list[tuple]]:
             p.id, p.azr, p.family, p.given, p.birth, p.precision, p.sex, p.nats[0], p.status, p.basis,
             p.entry, p.move_in, p.move_out, street, number, postcode, CITY if street else None, district,
             p.hh.db_id, p.state, p.needs, registered, _at(first_seen[p.id], p.id), _at(last_seen[p.id], p.id),
+            keys.randrange(256),
         ))
         for position, code in enumerate(p.nats):
             rows["person_nationality"].append((p.id, position, code))

@@ -1,9 +1,10 @@
 """Person, Household, ordered nationalities and the offices a person is known to."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, SmallInteger, String, func
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from caseapp.extensions import db
@@ -105,6 +106,8 @@ class Person(db.Model):
     anonymised_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now(), onupdate=func.now())
+    # The cell-key method's record key (caseapp/stats/cellkey.py): random 0..255, drawn once, never shown.
+    record_key: Mapped[int] = mapped_column(SmallInteger, default=lambda: secrets.randbelow(256))
 
     # Filled only by queries that ask for it (with_expression): "Shelter / Room" of the current stay,
     # computed in the list query itself instead of a second query per page (admin/people.py).

@@ -12,17 +12,30 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
-from caseapp.stats import queries
-from caseapp.stats.dims import parse_dims
-from caseapp.stats.suppression import protect, protect_with_margins
+from caseapp.extensions import db
+from caseapp.stats import cellkey, queries
+from caseapp.stats.dims import DimensionError, parse_dims
+from caseapp.stats.lattice import subsets_of
+from caseapp.stats.suppression import protect_with_margins
 
 SUPPRESSED = "•"  # printed instead of a hidden count: tables, charts, the map, exports
 SUPPRESSED_NOTE_DE = "• = weniger als {k} oder zum Schutz kleiner Zahlen unterdrückt"
+PERTURBED_NOTE_DE = ("Alle Zahlen sind zum Schutz Einzelner um wenige Einheiten zufällig verändert "
+                     "(Cell-Key-Verfahren); 1 bis {km1} Personen erscheinen als {k} bis {kp2}. Summen können "
+                     "daher von der Summe ihrer Teile abweichen.")
 
 
 def k_value() -> int:
     return int(current_app.config.get("CASEAPP_SUPPRESSION_K", 3))
+
+
+def population_note() -> str:
+    """How protected population figures are to be read (pages, exports, API, reports)."""
+    k = k_value()
+    return PERTURBED_NOTE_DE.format(km1=k - 1, k=k, kp2=k + 2)
 
 
 def is_protected(user) -> bool:
@@ -68,8 +81,8 @@ def small_hidden(value, k: int | None = None):
 def population_for(user, as_of: date | None = None, by=("district",), *, filters=None) -> dict:
     """{"as_of", "dims", "rows", "protected", "offices"} for this user.
 
-    Protected tables are computed with the filter dims as dims of their own and then sliced, so a
-    filtered answer is suppressed exactly like the same cells of the unfiltered bigger table.
+    Protected: every cell by the cell-key method (caseapp/stats/cellkey.py) from its persons' count and
+    record keys, so a cell reads the same in every table, filter and page that holds the same persons.
     """
     mode = publication(user)
     dims = parse_dims(by)
@@ -78,41 +91,62 @@ def population_for(user, as_of: date | None = None, by=("district",), *, filters
     if not mode["protected"]:
         rows = queries.population(day, dims, offices=mode["offices"], filters=filters)
     else:
-        extra = tuple(d for d in filters if d not in dims)
-        full = queries.population(day, dims + extra, filters=None)
-        rows = protect(full, dims + extra, k_value()) if not extra else _slice(full, dims, extra, filters)
-        if not extra and filters:
-            rows = [r for r in rows if all(r[d] in _values(v) for d, v in filters.items())]
+        k = k_value()
+        rows = [{**{d: r[d] for d in dims}, "count": cellkey.perturb(r["count"], r["key"], k)}
+                for r in keyed_rows(day, dims, filters)]
+        rows = queries.sort_rows(rows, dims)
     return {"as_of": day, "dims": dims, "rows": rows, "protected": mode["protected"],
             "offices": sorted(mode["offices"]) if mode["offices"] else None}
 
 
-def _values(v) -> tuple:
-    return tuple(v) if isinstance(v, (list, tuple, set, frozenset)) else (v,)
+class TooCostly(DimensionError):
+    """A protected query that ran past CASEAPP_STATS_TIMEOUT_MS; the message says what to do."""
 
 
-def _slice(full_rows, dims, extra, filters) -> list[dict]:
-    """Protect the table by dims+extra with margins, then read the cells of the filtered slice.
+def keyed_rows(day, dims, filters) -> list[dict]:
+    """queries.keyed_population under a statement timeout on PostgreSQL, in a savepoint, so a query that
+    would hold a worker is cancelled and refused with a clear message while the request goes on."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return queries.keyed_population(day, dims, filters=filters)
+    limit = int(current_app.config.get("CASEAPP_STATS_TIMEOUT_MS", 2000))
+    try:
+        with db.session.begin_nested():
+            before = db.session.execute(text("SELECT current_setting('statement_timeout')")).scalar()
+            db.session.execute(text("SELECT set_config('statement_timeout', :t, true)"), {"t": f"{limit}ms"})
+            rows = queries.keyed_population(day, dims, filters=filters)
+            db.session.execute(text("SELECT set_config('statement_timeout', :t, true)"), {"t": before})
+    except OperationalError as exc:
+        if "statement timeout" not in str(exc.orig):
+            raise
+        raise TooCostly(
+            f"Die Auswertung nach {', '.join(dims) or 'Gesamtzahl'} dauert zu lange "
+            f"(über {limit / 1000:g} s) "
+            "und wurde abgebrochen. Bitte weniger Merkmale in by= wählen oder nach einzelnen Werten filtern."
+        ) from None
+    return rows
 
-    A filter with one value per extra dim is one slice of the bigger table; several values are
-    summed, and a sum that includes a suppressed cell is itself suppressed.
+
+def population_tables(as_of: date | None, dims, *, filters=None, k: int | None = None) -> dict:
+    """The population by `dims` and all its margins as published to the public (committee reports):
+    {(): {(): n}, ("district",): {("07",): n or None}, ("district", "age_group"): {...}}; None = "•".
+
+    Each cell is perturbed on its own by the cell-key method, so a margin need not equal the sum of
+    its published cells; it equals the same cell of every other table.
     """
-    tables = protect_with_margins(full_rows, dims + extra, k_value())
-    table = tables[tuple(dims + extra)]
-    out: dict[tuple, int | None] = {}
-    for key, n in table.items():
-        row = dict(zip(dims + extra, key, strict=True))
-        if not all(row[d] in _values(filters[d]) for d in extra):
-            continue
-        if not all(row[d] in _values(filters[d]) for d in filters if d in dims):
-            continue
-        k = tuple(row[d] for d in dims)
-        if k in out and (out[k] is None or n is None):
-            out[k] = None
-        else:
-            out[k] = (out.get(k) or 0) + n if n is not None else None
-    rows = [dict(zip(dims, k, strict=True), count=n) for k, n in out.items()]
-    return queries.sort_rows(rows, dims)
+    k = k_value() if k is None else k
+    dims = tuple(dims)
+    rows = keyed_rows(as_of, dims, filters)
+    out: dict[tuple, dict] = {}
+    for subset in subsets_of(dims):
+        idx = [dims.index(d) for d in subset]
+        sums: dict[tuple, list] = {}
+        for r in rows:
+            key = tuple(r[dims[i]] for i in idx)
+            cell = sums.setdefault(key, [0, 0])
+            cell[0] += r["count"]
+            cell[1] += r["key"]
+        out[subset] = {key: cellkey.perturb(n, ks, k) for key, (n, ks) in sums.items()}
+    return out
 
 
 def table_with_totals(user, as_of=None, rows_dim="district", cols_dim="age_group", *, filters=None) -> dict:
@@ -121,8 +155,7 @@ def table_with_totals(user, as_of=None, rows_dim="district", cols_dim="age_group
     day = queries.check_as_of(as_of)
     dims = (rows_dim, cols_dim)
     if mode["protected"]:
-        rows = queries.population(day, dims, filters=filters)
-        tables = protect_with_margins(rows, dims, k_value())
+        tables = population_tables(day, dims, filters=filters)
     else:
         rows = queries.population(day, dims, offices=mode["offices"], filters=filters)
         tables = protect_with_margins(rows, dims, 1)

@@ -56,6 +56,15 @@ def population(as_of: date | None = None, by=("district",), *, offices=None, fil
     return _count(day, dims, filters, groups, offices)
 
 
+def keyed_population(as_of: date | None = None, by=("district",), *, filters=None) -> list[dict]:
+    """Like population() for everyone, each row with "key": the sum of its persons' record keys, which
+    the cell-key method needs (caseapp/stats/cellkey.py). Counted from the person table (the cube holds
+    no keys); sum(key) is additive, so a margin's key is the sum of its cells' keys."""
+    dims = parse_dims(by)
+    day = check_as_of(as_of)
+    return _count(day, dims, _check_filters(filters), agegroups.configured_groups(), None, keyed=True)
+
+
 def count_by(day: date, dims, groups, *, offices=None, filters=None) -> list[dict]:
     """Exact counts with explicit age groups (e.g. single years for the forecast); no cube, no checks."""
     return _count(day, tuple(dims), _check_filters(filters), groups, offices)
@@ -124,11 +133,12 @@ def state_on(day: date):
     return state, join
 
 
-def _count(day: date, dims, filters, groups, offices) -> list[dict]:
+def _count(day: date, dims, filters, groups, offices, *, keyed: bool = False) -> list[dict]:
     history = day != today()
     columns, state, join = person_columns(day, groups, history=history)
-    inner = join(select(*[columns[d].label(d) for d in DIMS],
-                        state.label("state_on")).select_from(Person)).where(
+    keys = [Person.record_key.label("record_key")] if keyed else []
+    columns = [columns[d].label(d) for d in DIMS]
+    inner = join(select(*columns, *keys, state.label("state_on")).select_from(Person)).where(
         Person.birth_date <= day
     )
     if not history:
@@ -141,7 +151,8 @@ def _count(day: date, dims, filters, groups, offices) -> list[dict]:
     sub = inner.subquery()
     conditions = [sub.c.state_on.in_(POPULATION_STATES)]
     conditions += [sub.c[d].in_(values) for d, values in filters.items()]
-    stmt = select(*[sub.c[d] for d in dims], func.count().label("count")).where(and_(*conditions))
+    sums = [func.sum(sub.c.record_key).label("key")] if keyed else []
+    stmt = select(*[sub.c[d] for d in dims], func.count().label("count"), *sums).where(and_(*conditions))
     if dims:
         stmt = stmt.group_by(*[sub.c[d] for d in dims])
     return sort_rows([dict(r._mapping) for r in db.session.execute(stmt)], dims, groups)

@@ -8,7 +8,7 @@ from caseapp.extensions import db
 from caseapp.reports import tables
 from caseapp.reports.blocks import Chart, NoData
 from caseapp.stats import agegroups
-from caseapp.stats.queries import population
+from caseapp.stats.publish import population_tables
 
 UNKNOWN_DISTRICT = "Stadtteil unbekannt"
 
@@ -26,13 +26,22 @@ def minor_labels() -> list[str]:
 
 
 def district_age(inputs, *, caption: str, filters: dict | None = None, query=None, note: str | None = None):
-    """(Table or NoData, protected lattice) of minors by district and age group on the data date."""
-    query = query or population
+    """(Table or NoData, protected lattice) of minors by district and age group on the data date.
+
+    The population itself is published by the cell-key method (publish.population_tables); a `query`
+    of other counts (minors without an adult, in shelters) has no record keys and is suppressed.
+    """
     filters = {"age_group": minor_labels(), **(filters or {})}
-    rows = query(inputs.data_date, ("district", "age_group"), filters=filters)
-    if not rows:
-        return NoData(f"Zum Datenstand {inputs.data_date:%d.%m.%Y} ist kein Fall erfasst."), None
-    lattice = tables.protected_lattice(rows, ("district", "age_group"), inputs.k)
+    dims = ("district", "age_group")
+    if query is None:
+        lattice = population_tables(inputs.data_date, dims, filters=filters, k=inputs.k)
+        if not lattice[()]:
+            return NoData(f"Zum Datenstand {inputs.data_date:%d.%m.%Y} ist kein Fall erfasst."), None
+    else:
+        rows = query(inputs.data_date, dims, filters=filters)
+        if not rows:
+            return NoData(f"Zum Datenstand {inputs.data_date:%d.%m.%Y} ist kein Fall erfasst."), None
+        lattice = tables.protected_lattice(rows, dims, inputs.k)
     names = district_names()
     present = {key[0] for key in lattice[("district",)]}
     row_keys = [n for n in names if n in present] + ([None] if None in present else [])

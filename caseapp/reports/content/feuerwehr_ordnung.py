@@ -14,8 +14,7 @@ from caseapp.reports.content import shelters as shelter_parts
 from caseapp.reports.typography import number, percent
 from caseapp.shelters.models import Shelter
 from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, movements, shelter_overview
-from caseapp.stats.publish import SUPPRESSED
-from caseapp.stats.queries import population
+from caseapp.stats.publish import SUPPRESSED, population_tables
 from caseapp.workflows.states import STATE_LABELS_DE
 
 
@@ -184,8 +183,7 @@ def _period_label(row: dict, freq: str) -> str:
 
 def _map(inputs, shelters: list[dict]) -> Section:
     section = Section("karte", "Karte: Unterkünfte und Stadtteile")
-    rows = population(inputs.data_date, ("district",))
-    protected = tables.protected_lattice(rows, ("district",), inputs.k) if rows else {("district",): {}}
+    protected = population_tables(inputs.data_date, ("district",), k=inputs.k)
     values = tables.printed_values(protected[("district",)])
     occupied = tables.protected_lattice([{"shelter": r["id"], "count": r["occupied"]} for r in shelters],
                                         ("shelter",), inputs.k)[("shelter",)] if shelters else {}

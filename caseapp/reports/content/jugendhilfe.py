@@ -12,7 +12,7 @@ from caseapp.stats.publish import SUPPRESSED
 
 def build(inputs) -> Content:
     result = forecasts.run(inputs)  # first: its base counts are also the first table's figures
-    minors, lattice = _minors(inputs, forecasts.population_query(result))
+    minors, lattice = _minors(inputs)
     sections = [minors]
     inputs.progress(0.3, "Minderjährige ohne Erwachsene im Haushalt")
     sections.append(_unaccompanied(inputs))
@@ -38,11 +38,10 @@ def build(inputs) -> Content:
     ])
 
 
-def _minors(inputs, query) -> tuple[Section, dict | None]:
+def _minors(inputs) -> tuple[Section, dict | None]:
     section = Section("minderjaehrige", "Minderjährige nach Altersgruppe und Stadtteil")
     table, lattice = common.district_age(
-        inputs, query=query,
-        caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
+        inputs, caption=f"Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Altersgruppe")
     section.add(table)
     if lattice:
         values = tables.printed_values(lattice[("district",)])

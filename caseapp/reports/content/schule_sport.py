@@ -12,7 +12,7 @@ from caseapp.reports.queries import minors_in_shelters
 
 def build(inputs) -> Content:
     result = forecasts.run(inputs)  # first: its base counts are also the first table's figures
-    young, young_lattice = _young_people(inputs, forecasts.population_query(result))
+    young, young_lattice = _young_people(inputs)
     inputs.progress(0.35, "Prognose Einschulung und Grundschule")
     sections = [young, forecasts.school_section(inputs, result)]
     inputs.progress(0.6, "Kinder in Gemeinschaftsunterkünften")
@@ -36,13 +36,13 @@ def build(inputs) -> Content:
     ])
 
 
-def _young_people(inputs, query) -> tuple[Section, dict | None]:
+def _young_people(inputs) -> tuple[Section, dict | None]:
     section = Section("kinder-jugendliche", "Kinder und Jugendliche nach Stadtteil und Altersgruppe")
     section.add(Text("Die Altersgruppen folgen den Stufen von Kindertagesbetreuung und Schule: 0–2 Jahre "
                      "(Krippe), 3–5 Jahre (Kindergarten), 6–9 Jahre (Grundschule), 10–15 Jahre "
                      "(Sekundarstufe I) und 16–17 Jahre."))
     table, lattice = common.district_age(
-        inputs, query=query, caption=f"Kinder und Jugendliche am {inputs.data_date:%d.%m.%Y} nach Stadtteil")
+        inputs, caption=f"Kinder und Jugendliche am {inputs.data_date:%d.%m.%Y} nach Stadtteil")
     section.add(table)
     if lattice:
         values = tables.printed_values(lattice[("district",)])
