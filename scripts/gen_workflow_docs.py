@@ -60,12 +60,36 @@ def mermaid(machine_cls) -> str:
     return "\n".join(lines)
 
 
+PLACEMENT = """## Placement: protection rules, room choice, households, ranking
+
+Where `allocate` and `relocate` put people is decided in `caseapp/shelters/placement/`; the texts below
+are the modules' own docstrings, so the rules are written down once. A room chosen by hand that breaks
+a protection rule is refused naming it (HTTP 409 in the API, a German message in the admin) unless a
+shelter manager gives `override_reason`, which goes into the history row and the audit detail. Every
+move from the occupancy board, a suggestion or a household page goes through a confirmation page
+naming who goes where. A household event (`POST /api/v1/households/<id>/events`) moves every member in
+one transaction into one shelter, or nobody; a step that takes one member away from the shelter where
+the rest of the household lives needs an explicitly chosen shelter or room and a reason.
+"""
+
+
+def placement_sections() -> list[str]:
+    from caseapp.shelters.placement import choice, household, ranking, rules
+
+    parts = [PLACEMENT]
+    for title, module in (("Protection rules", rules), ("Room choice for one person", choice),
+                          ("A household together", household), ("Ranked placements", ranking)):
+        parts.append(f"### {title}: `{module.__name__}`\n\n" + (module.__doc__ or "").strip() + "\n")
+    return parts
+
+
 def render() -> str:
     parts = [INTRO]
     for title, cls in (("Person", PersonMachine), ("Shelter (Gemeinschaftsunterkunft)", ShelterMachine)):
         parts.append(f"## {title}: `{cls.__module__}.{cls.__name__}`\n")
         parts.append("```mermaid\n" + mermaid(cls) + "\n```\n")
         parts.append(NOTES[cls.__name__] + "\n")
+    parts += placement_sections()
     return "\n".join(parts)
 
 

@@ -106,3 +106,21 @@ def test_room_features_are_marked_by_the_shelter_manager_and_audited(login_as, f
         "features=-->barrierefrei+gemischt"
     assert login_as("caseworker").post(f"/admin/shelter/features/{s.rooms[0].id}/",
                                        data={"features": ["frauen"]}).status_code == 403
+
+
+def test_the_free_bed_finder_keeps_the_rules_across_shelters(login_as, factory):
+    mixed_men = factory.shelter(name="GU Nur Männer", rooms=(("1", 4),))
+    factory.stay(factory.person(state="accommodated", sex="m"), mixed_men.rooms[0])
+    women = factory.shelter(name="GU Frauenhaus", rooms=(("W", 3, {"women_only": True}),))
+    ramp = factory.shelter(name="GU Rampe", rooms=(("B", 4, {"accessible": True, "family": True}),))
+    c = login_as("shelter_manager", offices=())
+
+    def found(query):
+        page = c.get(f"/admin/board/?{query}").get_data(as_text=True)
+        return re.findall(r'<tr><td><a href="[^"]*">([^<]+)</a>', page.split('id="finder-results"')[1])
+
+    single_woman = found("size=1&composition=frau")
+    assert "GU Frauenhaus" in single_woman and "GU Nur Männer" not in single_woman
+    assert found("size=4&composition=familie&accessible=1") == ["GU Rampe"]
+    assert "GU Frauenhaus" not in found("size=2&composition=mann")
+    assert women.id and ramp.id

@@ -66,7 +66,22 @@ class BoardView(SecureBaseView):
         # The sum line counts open shelters only: a planned shelter's beds cannot be allocated yet.
         totals = {k: sum(r["figures"][k] for r in rows if r["shelter"].state == "open")
                   for k in ("beds", "blocked", "occupied", "free")}
-        return self.render("admin/board/index.html", rows=rows, totals=totals)
+        return self.render("admin/board/index.html", rows=rows, totals=totals, finder=self._finder())
+
+    def _finder(self) -> dict:
+        """The free-bed finder across shelters: household size, kind and a barrier-free need (no person)."""
+        from caseapp.shelters.placement.ranking import COMPOSITIONS, find_beds
+
+        args = request.args
+        size = args.get("size", "")
+        composition = args.get("composition", "")
+        found = None
+        if size.isdigit() and 1 <= int(size) <= 12 and composition in COMPOSITIONS:
+            found = find_beds(composition, int(size), accessible=args.get("accessible") == "1")
+        kinds = [("frau", _("Woman (with daughters)")), ("frau_kinder", _("Woman with children")),
+                 ("mann", _("Man (with sons)")), ("familie", _("Family (woman, man, children)"))]
+        return {"size": size, "composition": composition, "accessible": args.get("accessible") == "1",
+                "kinds": kinds, "found": found}
 
     @expose("/<int:shelter_id>/")
     def shelter(self, shelter_id: int):

@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, or_, select
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.placement.household import ShelterPicture, movers_of, plan_in
-from caseapp.shelters.placement.rules import Sleeper, is_adult
+from caseapp.shelters.placement.rules import Mover, Sleeper, is_adult
 
 
 @dataclass
@@ -104,14 +104,40 @@ def suggestions(members, on: date | None = None) -> list[dict]:
             select(Room.shelter_id).join(Stay, Stay.room_id == Room.id).join(Person,
                                                                              Person.id == Stay.person_id)
             .where(Person.household_id.in_(household_ids), Person.id.not_in(ids), Stay.end_date.is_(None))))
+    return rank(movers, on, ids, home)
+
+
+def rank(movers: list[Mover], on: date, ids=(), home=frozenset()) -> list[dict]:
+    """Every open shelter that takes all movers, scored, best first (ids: their own stays do not count)."""
     out = []
-    for picture in open_pictures(on, ids):
+    for picture in open_pictures(on, list(ids)):
         plan = plan_in(picture, movers)
         if plan is None:
             continue
         out.append(_scored(picture, plan, movers, picture.shelter.id in home))
     out.sort(key=lambda s: (-s["score"], s["shelter_id"]))
     return out
+
+
+# The free-bed finder's kinds of household, as the rules see them (sex, adult) per member.
+COMPOSITIONS = {
+    "frau": lambda n: [("w", True)] + [("w", False)] * (n - 1),
+    "frau_kinder": lambda n: [("w", True)] + [("m", False)] * (n - 1),
+    "mann": lambda n: [("m", True)] + [("m", False)] * (n - 1),
+    "familie": lambda n: [("w", True), ("m", True)][:n] + [("m", False)] * max(n - 2, 0),
+}
+
+
+def find_beds(composition: str, size: int, *, accessible: bool, on: date | None = None) -> list[dict]:
+    """The free-bed finder: places for a household of `size` of the given kind (COMPOSITIONS), one member
+    with a mobility need when `accessible`; no person is read, the rules see made-up members."""
+    make = COMPOSITIONS.get(composition)
+    if make is None or not 1 <= size <= 12:
+        raise ValueError(composition)
+    members = make(size)
+    movers = [Mover(person_id=None, sex=sex, adult=adult, household_id=-1, accessible=accessible and i == 0,
+                    with_woman=any(s == "w" and a for s, a in members)) for i, (sex, adult) in enumerate(members)]
+    return rank(movers, on or date.today())
 
 
 def _scored(picture, plan: dict, movers, at_home: bool) -> dict:

@@ -6,6 +6,8 @@
 3. Geschlechtertrennung: nobody is placed in a room where an adult of another sex sleeps who is not of
    their household, unless the shelter manager marked the room as mixed (gemischt). Sleeping there
    means holding a bed in the room on the placement day or later (a stay that starts later counts too).
+   The rule works both ways: an adult is not placed with an unrelated minor of another sex either.
+   Sexes 'd' and 'x' count as different from every other value (the cautious reading).
 
 The automatic choice and the ranking offer only rooms that break no rule; a room chosen by hand that
 breaks one is refused naming it, unless a shelter manager overrides it with a reason (choice.py).
