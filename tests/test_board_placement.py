@@ -28,8 +28,13 @@ def test_no_target_is_preselected_and_nothing_moves_without_confirmation(login_a
     factory.person(family_name="Wartend", state="arrived")
     c = login_as("shelter_manager", offices=())
     page = c.get(f"/admin/board/{s.id}/").get_data(as_text=True)
-    assert _selected_values(page, "allocate-form") and set(_selected_values(page, "allocate-form")) == {""}
-    assert set(_selected_values(page, "relocate-form")) == {""}
+    assert "allocate-form" in page and "relocate-form" in page and "<select" not in page.split('id="bed-grid"')[1]
+    choose_person = c.get(f"/admin/board/choose/?room_id={s.rooms[1].id}").get_data(as_text=True)
+    choose_room = c.get(f"/admin/board/choose/?person_id={resident.id}").get_data(as_text=True)
+    assert "Wartend" in choose_person and _selected_values(choose_person, "card") == [""]
+    assert "GU Board / 2" not in choose_room  # (room names are A and B)
+    assert "GU Board / B" in choose_room and "GU Board / A<" not in choose_room
+    assert _selected_values(choose_room, "card") == [""]
     # Submitting a form untouched moves nobody.
     untouched = c.post("/admin/board/allocate/", data={"csrf_token": csrf_from(page), "event": "relocate",
                                                        "person_id": str(resident.id), "room_id": "",

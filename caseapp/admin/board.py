@@ -20,7 +20,7 @@ from caseapp.people.models import Person
 from caseapp.shelters.board import board_rows
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.placement.rules import Mover, breaches, refusal, sleepers_by_room
-from caseapp.shelters.queries import active_stay, for_state, rooms_capacity, shelters_capacity
+from caseapp.shelters.queries import active_stay, for_state, shelters_capacity
 
 # How many allocation candidates a select offers (sorted by name); more means searching the person list.
 CANDIDATE_LIMIT = 300
@@ -38,11 +38,11 @@ def fill_class(figures: dict, state: str = "open") -> str:
     return "success"
 
 
-def person_suggestions(person, limit: int = 5) -> list[dict]:
+def person_suggestions(person, limit: int = 5, allow_state: str | None = None) -> list[dict]:
     """Ranked placements for the person page (shelters/placement/ranking.py), for users who may allocate."""
     from caseapp.shelters.placement.ranking import suggestions
 
-    if not has_any(current_user, ALLOCATE) or person.state not in ("arrived", "housed"):
+    if not has_any(current_user, ALLOCATE) or person.state not in ("arrived", "housed", allow_state):
         return []
     return suggestions([person])[:limit]
 
@@ -92,14 +92,33 @@ class BoardView(SecureBaseView):
         visible = set(db.session.scalars(visible_persons(current_user, select(Person.id))
                                          .where(Person.id.in_(ids)))) if ids else set()
         rows, totals = board_rows(shelter, visible_ids=visible)
-        candidates = self._candidates() if self.may_allocate else []
-        audit_read(
-            "person", visible | {p.id for p in candidates}, by=current_user, channel="admin", what="board"
-        )
+        audit_read("person", visible, by=current_user, channel="admin", what="board")
         return self.render("admin/board/shelter.html", shelter=shelter, rows=rows, totals=totals,
-                           candidates=candidates,
-                           targets=self._targets() if self.may_allocate else [],
                            may_allocate=self.may_allocate)
+
+    @expose("/choose/")
+    def choose(self):
+        """The second step of a move from the board: for a room, choose who moves in; for a resident,
+        choose the target room. Nothing is preselected; the confirmation page follows."""
+        if not self.may_allocate:
+            abort(403)
+        room_id, person_id = request.args.get("room_id", ""), request.args.get("person_id", "")
+        back = request.args.get("shelter_id_back", "")
+        if room_id.isdigit():
+            room = db.session.get(Room, int(room_id)) or abort(404)
+            candidates = self._candidates()
+            audit_read("person", {p.id for p in candidates}, by=current_user, channel="admin", what="board")
+            return self.render("admin/board/choose.html", event="allocate", room=room, person=None,
+                               candidates=candidates, targets=[], back=back)
+        person = get_visible_person(db.session, current_user, int(person_id)) if person_id.isdigit() else None
+        if person is None:
+            abort(404)
+        audit_read("person", {person.id}, by=current_user, channel="admin", what="board")
+        current = active_stay(person.id)
+        targets = [(i, label) for i, label in self._targets() if current is None or i != current.room_id]
+        return self.render("admin/board/choose.html", event="relocate", room=None, person=person,
+                           candidates=[], targets=targets, back=back,
+                           suggestions=person_suggestions(person, allow_state="accommodated"))
 
     def _candidates(self):
         """Arrived persons the user may see, waiting for a bed."""
@@ -108,16 +127,14 @@ class BoardView(SecureBaseView):
         return db.session.scalars(stmt).all()
 
     def _targets(self):
-        """Rooms of open shelters that have a free bed now, for relocations."""
+        """Rooms of open shelters that have a free bed now (fire-safety maximum applied), for relocations."""
+        from caseapp.shelters.queries import free_beds_from
+
         shelters = db.session.scalars(select(Shelter).where(Shelter.state == "open")
                                       .options(selectinload(Shelter.rooms)).order_by(Shelter.name)).all()
-        targets = []
-        for shelter in shelters:
-            for room_id, fig in rooms_capacity(shelter).items():
-                if fig["free"] > 0:
-                    room = next(r for r in shelter.rooms if r.id == room_id)
-                    targets.append((room.id, f"{shelter.name} / {room.name}"))
-        return targets
+        free = free_beds_from(shelters, date.today())
+        return [(room.id, f"{shelter.name} / {room.name}") for shelter in shelters for room in shelter.rooms
+                if free.get(room.id, 0) > 0]
 
     @expose("/allocate/", methods=("POST",))
     def allocate(self):
