@@ -100,9 +100,10 @@ def main() -> int:
         from caseapp.extensions import db
         from tests.factories import Factory
 
+        with app.app_context():
+            upgrade()  # a kept database follows the migrations that came since
         if fresh:
             with app.app_context():
-                upgrade()
                 Factory(db).user(role="shelter_manager", offices=(), email=EMAIL)
                 db.session.commit()
                 db.session.remove()
