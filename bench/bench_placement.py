@@ -38,14 +38,15 @@ def fill_shelters(conn) -> None:
         SELECT s.id, (1 + r / 20)::text || '.' || lpad((r % 20 + 1)::text, 2, '0'), 4,
                CASE WHEN r % 13 = 0 THEN 1 ELSE 0 END,
                r % 5 = 0, r % 4 = 0, r % 7 = 3, r % 11 = 5
-        FROM shelter s, generate_series(0, (CASE WHEN s.name = 'GU Bench 1' THEN 300
-                                         ELSE 100 + ((substr(s.name, 10)::int) * 37) % 200 END) / 4 - 1) AS r""")
+        FROM shelter s,
+             generate_series(0, (CASE WHEN s.name = 'GU Bench 1' THEN 300
+                                 ELSE 100 + ((substr(s.name, 10)::int) * 37) % 200 END) / 4 - 1) AS r""")
     # Households of four among the accommodated persons, then stays for 85 % of the usable beds.
     conn.execute("""
-        WITH acc AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM person WHERE state = 'accommodated')
         INSERT INTO household (label) SELECT 'Bench ' || g FROM generate_series(1, 3000) AS g""")
     conn.execute("""
-        WITH acc AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM person WHERE state = 'accommodated'),
+        WITH acc AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM person
+                     WHERE state = 'accommodated'),
              h AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM household)
         UPDATE person SET household_id = h.id FROM acc JOIN h ON h.n = (acc.n - 1) / 4 + 1
         WHERE person.id = acc.id AND acc.n <= 12000 AND acc.n % 3 <> 0""")
@@ -111,7 +112,8 @@ def main() -> int:
             with psycopg.connect(url, autocommit=True) as conn:
                 fill_persons(conn, args.persons)
                 fill_shelters(conn)
-            print(f"filled {args.persons} persons, {SHELTERS} shelters in {time.perf_counter() - start:.1f} s")
+            took = time.perf_counter() - start
+            print(f"filled {args.persons} persons, {SHELTERS} shelters in {took:.1f} s")
         with app.app_context():
             f = Factory(db)
             family = f.household("Bench-Familie")

@@ -117,7 +117,8 @@ def test_shelter_manager_allocates_into_a_free_bed_from_the_board(login_as, fact
     s = factory.shelter(rooms=(("1.01", 1), ("1.02", 2)))
     p = factory.person(family_name="Wartend", state="arrived")
     c = login_as("shelter_manager", offices=())
-    page = c.get(f"/admin/board/choose/?room_id={s.rooms[1].id}&shelter_id_back={s.id}").get_data(as_text=True)
+    choose = f"/admin/board/choose/?room_id={s.rooms[1].id}&shelter_id_back={s.id}"
+    page = c.get(choose).get_data(as_text=True)
     assert "Wartend" in page
     form = {"event": "allocate", "person_id": str(p.id), "room_id": str(s.rooms[1].id),
             "shelter_id_back": str(s.id), "date": date.today().isoformat()}

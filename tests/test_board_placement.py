@@ -28,7 +28,8 @@ def test_no_target_is_preselected_and_nothing_moves_without_confirmation(login_a
     factory.person(family_name="Wartend", state="arrived")
     c = login_as("shelter_manager", offices=())
     page = c.get(f"/admin/board/{s.id}/").get_data(as_text=True)
-    assert "allocate-form" in page and "relocate-form" in page and "<select" not in page.split('id="bed-grid"')[1]
+    grid = page.split('id="bed-grid"')[1]
+    assert "allocate-form" in page and "relocate-form" in page and "<select" not in grid
     choose_person = c.get(f"/admin/board/choose/?room_id={s.rooms[1].id}").get_data(as_text=True)
     choose_room = c.get(f"/admin/board/choose/?person_id={resident.id}").get_data(as_text=True)
     assert "Wartend" in choose_person and _selected_values(choose_person, "card") == [""]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Index, String
+from sqlalchemy import DateTime, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.extensions import db
@@ -28,6 +28,8 @@ class AuditEvent(db.Model):
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(64))
     channel: Mapped[str | None] = mapped_column(String(20))  # "admin", "api", "cli", "task"
-    detail: Mapped[str | None] = mapped_column(String(200))  # content-free, e.g. "fields=address,state"
+    # Content-free, e.g. "fields=address,state"; a read row lists the person ids a page showed, so on
+    # PostgreSQL it is text (a 300-bed board shows ~250 ids); SQLite does not enforce lengths.
+    detail: Mapped[str | None] = mapped_column(String(200).with_variant(Text(), "postgresql"))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

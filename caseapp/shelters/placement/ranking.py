@@ -135,8 +135,9 @@ def find_beds(composition: str, size: int, *, accessible: bool, on: date | None 
     if make is None or not 1 <= size <= 12:
         raise ValueError(composition)
     members = make(size)
+    woman = any(s == "w" and a for s, a in members)
     movers = [Mover(person_id=None, sex=sex, adult=adult, household_id=-1, accessible=accessible and i == 0,
-                    with_woman=any(s == "w" and a for s, a in members)) for i, (sex, adult) in enumerate(members)]
+                    with_woman=woman) for i, (sex, adult) in enumerate(members)]
     return rank(movers, on or date.today())
 
 
