@@ -130,3 +130,17 @@ def test_the_free_bed_finder_keeps_the_rules_across_shelters(login_as, factory):
     assert found("size=4&composition=familie&accessible=1") == ["GU Rampe"]
     assert "GU Frauenhaus" not in found("size=2&composition=mann")
     assert women.id and ramp.id
+
+
+def test_the_board_of_a_full_shelter_answers_and_its_read_is_audited(login_as, factory, db):
+    from caseapp.audit.models import AuditEvent
+
+    s = factory.shelter(rooms=tuple((f"{i:03d}", 2) for i in range(30)))
+    for room in s.rooms:
+        for sex in ("w", "w"):
+            factory.stay(factory.person(state="accommodated", sex=sex), room)
+    page = login_as("shelter_manager", offices=()).get(f"/admin/board/{s.id}/")
+    assert page.status_code == 200 and page.get_data(as_text=True).count("bed-occupied") == 60
+    detail = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "read")
+                                .order_by(AuditEvent.id.desc())).first()
+    assert "n=60" in detail
