@@ -7,10 +7,14 @@ exports. Every POST form an admin template renders must carry `{{ csrf_token() }
 """
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
 from flask import abort, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
+from flask_admin.model import typefmt
 from flask_babel.speaklater import LazyString
 from flask_security import current_user
 from flask_wtf import FlaskForm
@@ -20,6 +24,7 @@ from caseapp.audit.reads import audit_read
 from caseapp.auth.roles import ROLE_LABELS_DE, ROLES, has_any, role_names
 from caseapp.extensions import csrf
 from caseapp.inputcheck import CONTROL_MESSAGE, check_admin_query, has_control_characters
+from caseapp.localtime import local_datetime
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -111,12 +116,20 @@ class SecureBaseView(SecureMixin, BaseView):
     pass
 
 
+def _local_datetime(view, value, name=None) -> str:
+    """Stored UTC times shown (and exported) in Osnabrück time, like every other time a person reads."""
+    return local_datetime(value)
+
+
 class SecureModelView(SecureMixin, ModelView):
     form_base_class = CsrfForm
     can_view_details = True
     can_export = False
     page_size = 50
     simple_list_pager = True
+    column_type_formatters: ClassVar[dict] = {**typefmt.BASE_FORMATTERS, datetime: _local_datetime}
+    column_type_formatters_detail: ClassVar[dict] = {**typefmt.DETAIL_FORMATTERS, datetime: _local_datetime}
+    column_type_formatters_export: ClassVar[dict] = {**typefmt.EXPORT_FORMATTERS, datetime: _local_datetime}
     # The kind of personal record this view lists and edits ("person", "household"): every list page and
     # edit form showing such records writes one audit row (caseapp/audit/reads.py). None: no personal data.
     read_audit_type: str | None = None

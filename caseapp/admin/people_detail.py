@@ -10,6 +10,7 @@ from sqlalchemy import literal, select
 
 from caseapp.admin.i18n import code_label
 from caseapp.extensions import db
+from caseapp.localtime import local_date, local_datetime
 from caseapp.people.access import field_allowed
 from caseapp.people.models import Person
 from caseapp.shelters.models import Room, Shelter, Stay
@@ -39,7 +40,8 @@ DETAIL_FIELDS = (
 
 
 def german_date(d: date | None) -> str:
-    return d.strftime("%d.%m.%Y") if d else ""
+    """'02.12.2026'; a stored timestamp (UTC) first becomes Osnabrück time."""
+    return local_date(d)
 
 
 @cache
@@ -110,7 +112,7 @@ def transitions_of(person_id: int, with_reasons: bool) -> list[dict]:
     for t in history("person", person_id):
         rows.append({
             "date": german_date(t.occurred_on),
-            "recorded": t.recorded_at.strftime("%d.%m.%Y %H:%M") if t.recorded_at else "",
+            "recorded": local_datetime(t.recorded_at),
             "event": code_label("event", t.event),
             "from": code_label("state", t.from_state) if t.from_state else "",
             "to": code_label("state", t.to_state),

@@ -14,6 +14,7 @@ from caseapp.auth import operations
 from caseapp.auth.models import Role, User
 from caseapp.auth.roles import MANAGE_USERS, ROLES, role_label
 from caseapp.extensions import db
+from caseapp.localtime import local_datetime
 from caseapp.offices.models import Office
 
 
@@ -46,10 +47,8 @@ def _run(change) -> bool:
 
 
 def _when(value) -> str:
-    """A stored time as Germans read it (25.11.2026 15:00), or empty."""
-    from caseapp.localtime import local_datetime
-
-    return local_datetime(value)  # stored in UTC, read in Osnabrück time
+    """A stored (UTC) time as Germans in Osnabrück read it (25.11.2026 16:00), or empty."""
+    return local_datetime(value)
 
 
 def _when_of(field: str):

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from caseapp.localtime import local_date, local_datetime
+
 NNBSP = "\u202f"  # narrow no-break space: between a number and its unit ("12,5 %"), in "§ 25"
 DASH = "\u2013"  # en dash for ranges ("2026–2031")
 
@@ -33,9 +35,10 @@ def percent(value: float | None, places: int = 0) -> str:
 
 
 def german_date(value: date | datetime | None) -> str:
+    """A day as printed; a stored timestamp (UTC) first becomes Osnabrück time (caseapp/localtime.py)."""
     if value is None:
         return DASH
-    return value.strftime("%d.%m.%Y")
+    return local_date(value)
 
 
 def quoted(text: str) -> str:
@@ -47,5 +50,6 @@ FILTERS = {
     "de_decimal": decimal,
     "de_percent": percent,
     "de_date": german_date,
+    "local_datetime": local_datetime,
     "de_quoted": quoted,
 }
