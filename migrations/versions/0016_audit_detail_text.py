@@ -5,15 +5,15 @@ caseapp/audit/reads.py writes one audit row per response with the ids of the per
 varchar(200) refused the INSERT and the board answered 500. SQLite does not enforce lengths (the model
 keeps String(200) there, so models and migrations still agree).
 
-Revision ID: 0015_audit_detail_text
-Revises: 0014_office_sources
+Revision ID: 0016_audit_detail_text
+Revises: 0015_record_key
 """
 import flask_security  # noqa: F401
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_audit_detail_text"
-down_revision = "0014_office_sources"
+revision = "0016_audit_detail_text"
+down_revision = "0015_record_key"
 branch_labels = None
 depends_on = None
 
