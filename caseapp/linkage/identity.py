@@ -28,7 +28,6 @@ FIELDS = (
     "district_number",
     "entry_date",
     "legal_basis",
-    "household_id",
 )
 _CANDIDATES = (
     "caseapp.sources.identity",
