@@ -8,7 +8,8 @@ from caseapp.localtime import local_date, local_datetime
 
 def test_the_helper_turns_stored_utc_into_osnabrueck_time():
     assert local_datetime(datetime(2026, 6, 30, 23, 30)) == "01.07.2026 01:30"  # summer: UTC+2
-    assert local_datetime(datetime(2026, 12, 2, 15, 0), seconds=True) == "02.12.2026 16:00:00"  # winter: UTC+1
+    # winter: UTC+1
+    assert local_datetime(datetime(2026, 12, 2, 15, 0), seconds=True) == "02.12.2026 16:00:00"
     assert local_date(datetime(2026, 12, 31, 23, 30)) == "01.01.2027"
     assert local_date(date(2026, 12, 31)) == "31.12.2026" and local_datetime(None) == ""
 

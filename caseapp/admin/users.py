@@ -74,8 +74,9 @@ class UserView(SecureModelView):
     column_formatters = {
         "roles": lambda v, c, user, n: ", ".join(role_label(r.name) for r in user.roles),
         "active": lambda v, c, user, n: "ja" if user.active else "nein",
-        "tf_primary_method": lambda v, c, user, n: {"authenticator": "Authenticator-App", "email": "E-Mail",
-                                                     "sms": "SMS"}.get(user.tf_primary_method or "", "keiner"),
+        "tf_primary_method": lambda v, c, user, n: {
+            "authenticator": "Authenticator-App", "email": "E-Mail", "sms": "SMS",
+        }.get(user.tf_primary_method or "", "keiner"),
         **{name: _when_of(name)
            for name in ("last_login_at", "current_login_at", "create_datetime", "update_datetime")},
     }
