@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from caseapp.sources.jug import JugFact
-from caseapp.sources.models import SourceRecord
+from caseapp.sources.models import SourceRecord, SyncRun
 from caseapp.sources.operations import import_file
 from caseapp.sources.sch import SchFact
 from caseapp.sources.soz import SozFact
@@ -169,3 +169,28 @@ def test_persons_without_residence_status_count_in_a_built_cube(db):
     total = db.session.execute(select(func.sum(text("n"))).select_from(text("stats_cube"))
                                .where(text("rollup = 0"))).scalar()
     assert total == 6
+
+
+def test_beat_scans_every_offices_inbox_folder(app, db):
+    import shutil
+
+    from caseapp.tasks.sources import scan_inbox
+
+    celery = app.extensions["celery"]
+    celery.set_current()
+    celery.set_default()
+    folders = [Path(app.config[k]) / code
+               for k in ("CASEAPP_INBOX", "CASEAPP_ARCHIVE") for code in ("sch", "jug")]
+    for folder in folders[:2]:
+        folder.mkdir(parents=True, exist_ok=True)
+    try:
+        (folders[0] / "SCH_20261130.xlsx").write_bytes((DATA / "SCH_20261130.xlsx").read_bytes())
+        (folders[1] / "JUG_20261130.csv").write_bytes((DATA / "JUG_20261130.csv").read_bytes())
+        assert sorted(scan_inbox.delay().get()) == ["jug", "sch"]
+        runs = db.session.execute(select(SyncRun.source_code, SyncRun.status, SyncRun.created)
+                                  .order_by(SyncRun.source_code)).all()
+        assert [tuple(r) for r in runs] == [("jug", "done", 5), ("sch", "done", 5)]
+        assert len(list(folders[2].glob("*_SCH_20261130.xlsx"))) == 1
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
