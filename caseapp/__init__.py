@@ -26,6 +26,7 @@ MODEL_MODULES = (
     "caseapp.privacy.models",
     "caseapp.stats.models",
     "caseapp.linkage.models",
+    "caseapp.casework.models",
 )
 
 

@@ -16,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from caseapp.admin import people_detail as detail
 from caseapp.admin.base import SecureModelView
+from caseapp.admin.casework import CaseworkMixin
 from caseapp.admin.household_actions import HouseholdActions
 from caseapp.admin.i18n import code_label, language
 from caseapp.admin.people_filters import allocation_filters, filter_groups, full_filters
@@ -141,11 +142,15 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
             "events": self.offered_events(person),
             "shelters": self.open_shelters(),
             "today": date.today().isoformat(),
+            **self.extra_detail(person),
         }
         db.session.commit()
         return self.render(self.details_template, return_url=self.get_url(".index_view"), **page)
 
     full_record = False
+
+    def extra_detail(self, person) -> dict:
+        return {}
 
     def offered_events(self, person) -> list[tuple[str, str]]:
         return []
@@ -168,7 +173,7 @@ class ExportedRow:
         self.values = values
 
 
-class PersonView(PersonBaseView):
+class PersonView(CaseworkMixin, PersonBaseView):
     """The caseworker's persons: known to one of the user's offices, every field, transitions, export."""
 
     allowed_roles = WRITE_PERSONS

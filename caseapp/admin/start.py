@@ -74,5 +74,9 @@ def panels(user) -> dict:
 
 
 def follow_up_panel(user) -> dict | None:
-    """The user's own follow-ups due today or overdue, for caseworkers (issue 15 item 7, not built yet)."""
-    return None
+    """The user's own follow-ups due today or overdue, for caseworkers (casework/queries.py)."""
+    from caseapp.casework.queries import due_for
+
+    if not has_any(user, {CASEWORKER}):
+        return None
+    return {"items": due_for(user)}

@@ -154,6 +154,8 @@ SECTIONS: list[Section] = [
     Section("verlauf", "Verlauf des Verfahrens", "privacy/access/transitions.html",
             lambda p: _transitions(p.id)),
     Section("belegungen", "Belegungen", "privacy/access/stays.html", lambda p: _stays(p.id)),
+    Section("wiedervorlagen", "Wiedervorlagen und Fallnotizen", "privacy/access/casework.html",
+            lambda p: _casework(p.id)),
     Section("zugriffe", "Zugriffe und Änderungen (Protokoll)", "privacy/access/accesses.html",
             lambda p: _accesses(p)),
     Section("zwecke", "Zwecke und Rechtsgrundlagen", "privacy/access/purposes.html",
@@ -204,6 +206,24 @@ def _stays(person_id: int) -> list[dict]:
     ).all()
     return [{"shelter": shelter.name, "room": room.name, "start": _date(stay.start_date),
              "end": _date(stay.end_date) if stay.end_date else "laufend"} for stay, room, shelter in rows]
+
+
+def _casework(person_id: int) -> dict:
+    """Every follow-up and case note on the person, of every office (the report is for the person)."""
+    from caseapp.casework.models import CaseNote, FollowUp
+
+    follow_ups = db.session.scalars(select(FollowUp).where(FollowUp.person_id == person_id)
+                                    .order_by(FollowUp.due_on, FollowUp.id)).all()
+    notes = db.session.scalars(select(CaseNote).where(CaseNote.person_id == person_id)
+                               .order_by(CaseNote.created_at, CaseNote.id)).all()
+    return {
+        "follow_ups": [{"due": _date(f.due_on), "text": f.text,
+                        "office": OFFICES.get(f.office_code, f.office_code),
+                        "set": _date(f.created_at), "done": _date(f.done_at) if f.done_at else "offen"}
+                       for f in follow_ups],
+        "notes": [{"at": local_time(n.created_at)[:16], "text": n.text,
+                   "office": OFFICES.get(n.office_code, n.office_code)} for n in notes],
+    }
 
 
 def _accesses(person: Person) -> list[dict]:

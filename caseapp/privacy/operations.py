@@ -80,6 +80,9 @@ def anonymise(person: Person, *, by=None, actor: str = "retention", reason: str 
     _scrub_history(person)
     coarsen_dates(person)
     _cut_source_links(person, source_keys)
+    from caseapp.casework.operations import erase_for
+
+    erase_for(person.id)  # follow-ups and case notes are free text about the person
     for namespace, value in markers:
         add_marker(namespace, value, reason=reason, at=now)
     record("anonymise", "person", person.id, by=by, actor=None if by is not None else actor,
