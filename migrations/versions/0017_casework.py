@@ -1,14 +1,14 @@
 """casework: follow-ups (Wiedervorlagen) and case notes on a person, per office
 
-Revision ID: 0015_casework
-Revises: 0014_office_sources
+Revision ID: 0017_casework
+Revises: 0016_audit_detail_text
 """
 import flask_security  # noqa: F401
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_casework"
-down_revision = "0014_office_sources"
+revision = "0017_casework"
+down_revision = "0016_audit_detail_text"
 branch_labels = None
 depends_on = None
 
