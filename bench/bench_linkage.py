@@ -54,6 +54,7 @@ def _write(records, source: str, azr: bool = True) -> list[int]:
                 ident.house_number,
                 ident.postcode,
                 ident.azr_number if azr else None,
+                pid % 256,  # record key of the published figures' cell-key method
             )
         )
         nats.extend((pid, i, c) for i, c in enumerate(codes))
@@ -75,6 +76,7 @@ def _write(records, source: str, azr: bool = True) -> list[int]:
             "house_number",
             "postcode",
             "azr_number",
+            "record_key",
         ),
         persons,
     )
