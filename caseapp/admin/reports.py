@@ -12,7 +12,7 @@ from caseapp.auth.roles import ADMIN, ANALYST
 from caseapp.extensions import db
 from caseapp.reports.committees import COMMITTEES, UnknownCommittee
 from caseapp.reports.models import ReportJob
-from caseapp.reports.operations import ArchiveError, archived_file, request_report
+from caseapp.reports.operations import ArchiveError, ReportQuotaExceeded, archived_file, request_report
 from caseapp.reports.periods import PeriodError, previous_month
 
 log = logging.getLogger(__name__)
@@ -44,11 +44,15 @@ class ReportsView(SecureBaseView):
         committee, period = request.form.get("committee", ""), request.form.get("period", "")
         try:
             job = request_report(committee, period, by=current_user, channel="admin")
-        except (UnknownCommittee, PeriodError) as exc:
+        except (UnknownCommittee, PeriodError, ReportQuotaExceeded) as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for(".index"))
         db.session.commit()
+        if job.reused:
+            flash(f"Bericht „{COMMITTEES[job.committee].name}“ für {job.period} wird bereits erstellt "
+                  f"(Auftrag {job.id}); er wurde nicht ein zweites Mal angefordert.", "info")
+            return redirect(url_for(".index"))
         self._enqueue(job.id)
         flash(f"Bericht „{COMMITTEES[job.committee].name}“ für {job.period} wurde angefordert.", "success")
         return redirect(url_for(".index"))

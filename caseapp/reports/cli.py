@@ -25,12 +25,12 @@ def report_group():
 @with_appcontext
 def committee_command(committee: str, period: str, out: str):
     from caseapp.extensions import db
-    from caseapp.reports.operations import request_report
+    from caseapp.reports.operations import ReportQuotaExceeded, request_report
     from caseapp.tasks.reports import run_job
 
     try:
         job = request_report(committee, period, actor="cli", channel="cli")
-    except (UnknownCommittee, PeriodError) as exc:
+    except (UnknownCommittee, PeriodError, ReportQuotaExceeded) as exc:
         raise click.BadParameter(str(exc), param_hint="--period" if isinstance(exc, PeriodError) else None)
     db.session.commit()
     job = run_job(job.id)

@@ -49,4 +49,6 @@ def compose(
         "method": {"population": content.population, "age": AGE_NOTE, "notes": content.notes},
         "k": k,
         "marker": SUPPRESSED,
+        # A period not over when the figures are read (its last day included): provisional ("vorläufig").
+        "provisional": (created or date.today()) <= period.end,
     }

@@ -24,6 +24,13 @@ class ArchiveError(RuntimeError):
     pass
 
 
+class ReportQuotaExceeded(ValueError):
+    """A user asked for more reports at once than CASEAPP_REPORT_QUOTA allows (German message)."""
+
+
+ACTIVE = ("queued", "running")
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
@@ -35,10 +42,28 @@ def request_report(committee: str, period: str, *, by=None, actor: str | None = 
         raise ValueError("request_report needs by= (a user) or actor= (e.g. 'beat')")
     target = get_committee(committee)
     parsed = parse_period(period)
-    check_not_future(parsed, today or date.today())
+    day = today or date.today()
+    check_not_future(parsed, day)
+    # The same committee and period queued or running since today reads the same data: reuse that job.
+    same = db.session.scalars(db.select(ReportJob).where(
+        ReportJob.committee == target.slug, ReportJob.period == parsed.code, ReportJob.status.in_(ACTIVE),
+        ReportJob.requested_at >= datetime.combine(day, datetime.min.time())).order_by(ReportJob.id)).first()
+    if same is not None:
+        same.reused = True
+        return same
+    user_id = getattr(by, "id", None)
+    quota = int(current_app.config.get("CASEAPP_REPORT_QUOTA", 3))
+    if user_id is not None:
+        active = db.session.scalar(db.select(db.func.count()).select_from(ReportJob).where(
+            ReportJob.requested_by_id == user_id, ReportJob.status.in_(ACTIVE)))
+        if active >= quota:
+            raise ReportQuotaExceeded(
+                f"Sie haben bereits {active} Berichte in Arbeit (höchstens {quota} gleichzeitig). "
+                "Bitte warten, bis einer fertig ist.")
     job = ReportJob(committee=target.slug, period=parsed.code, status="queued", progress=0,
                     step="Wartet auf die Erstellung", requested_by_id=getattr(by, "id", None),
                     requested_by_label=getattr(by, "email", None) if by is not None else actor)
+    job.reused = False
     db.session.add(job)
     db.session.flush()
     record("request", "report_job", job.id, by=by, actor=actor, channel=channel,

@@ -54,7 +54,9 @@ def render_document(template: str, context: dict) -> RenderedPDF:
         font_config=fonts
     )
     # Fonts are subset by default; the shipped DejaVu files are embedded only with the glyphs used.
-    data = document.write_pdf()
+    # PDF/UA-1: tagged (structure tree, figures with their alternative text), language and title set;
+    # public bodies in Lower Saxony must publish accessible documents.
+    data = document.write_pdf(pdf_variant="pdf/ua-1")
     return RenderedPDF(data=data, pages=len(document.pages), refused=tuple(fetcher.refused))
 
 

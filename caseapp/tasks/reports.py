@@ -71,8 +71,10 @@ def monthly_reports(today: str | None = None) -> list[int]:
     period = previous_month(date.fromisoformat(today) if today else date.today())
     ids = []
     for slug in COMMITTEES:
-        ids.append(request_report(slug, period.code, actor="beat", channel="task").id)
+        job = request_report(slug, period.code, actor="beat", channel="task")
         db.session.commit()  # each request is kept even if a later one fails
+        if not getattr(job, "reused", False):  # one queued or running since today: its starter builds it
+            ids.append(job.id)
     for job_id in ids:
         run_job(job_id)
     return ids
