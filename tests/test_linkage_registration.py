@@ -65,3 +65,17 @@ def test_a_merged_id_answers_with_a_pointer_to_the_survivor(db, factory, login_a
     )
     page = client.get(f"/admin/person/details/?id={b_id}")
     assert page.status_code == 302 and f"id={a_id}" in page.headers["Location"]
+
+
+def test_the_office_holding_the_azr_number_sees_a_notice_without_the_other_sides_data(db, factory, login_as):
+    _abh_person(factory, db, azr_number="200000000002")
+    soz = login_as("caseworker", offices=("soz",))
+    body = {**NEW, "family_name": "Zzyzx", "given_names": "Qwert", "birth_date": "1950-01-02",
+            "azr_number": "200000000002"}
+    created = soz.post("/api/v1/persons", json=body, headers={"Authentication-Token": soz.auth_token})
+    assert created.status_code == 201
+    abh = login_as("caseworker", offices=("abh",))
+    page = abh.get("/admin/linkage-notices/").get_data(as_text=True)
+    assert "abh S-77" in page and "Zzyzx" not in page and "Qwert" not in page
+    jug = login_as("caseworker", offices=("jug",))
+    assert "abh S-77" not in jug.get("/admin/linkage-notices/").get_data(as_text=True)

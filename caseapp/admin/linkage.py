@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import lazy_gettext as _l
 from flask_security import current_user
 from sqlalchemy import select
 
 from caseapp.admin.base import SecureBaseView
 from caseapp.audit.operations import record
-from caseapp.auth.roles import DECIDE_LINKAGE
+from caseapp.auth.roles import CASEWORKER, DECIDE_LINKAGE
 from caseapp.extensions import db
 from caseapp.linkage import queries
 from caseapp.linkage.models import PAIR_KIND_LABELS_DE, ReviewPair
@@ -124,6 +125,25 @@ class ReviewQueueView(SecureBaseView):
         return redirect(url_for(".index"))
 
 
+
+
+class LinkageNoticeView(SecureBaseView):
+    """Caseworkers of the office a conflict concerns see it (issue 13 item 7): an AZR number of one of their
+    persons was given elsewhere. Only their own record is named, nothing of the other side."""
+
+    allowed_roles = frozenset({CASEWORKER})
+
+    @expose("/")
+    def index(self):
+        codes = sorted(current_user.office_codes)
+        pairs = db.session.scalars(select(ReviewPair).where(ReviewPair.status == "open",
+                                                            ReviewPair.notify_office.in_(codes))
+                                   .order_by(ReviewPair.id.desc()).limit(200)).all()
+        return self.render("admin/linkage/notices.html", pairs=pairs)
+
+
 def register(admin) -> None:
     admin.add_view(ReviewQueueView(name="Prüffälle", category="Datenpflege", endpoint="linkage_queue",
                                    url="/admin/linkage"))
+    admin.add_view(LinkageNoticeView(name="Hinweise zur Verknüpfung", category=_l("Persons"),
+                                     endpoint="linkage_notices", url="/admin/linkage-notices"))
