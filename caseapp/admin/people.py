@@ -24,7 +24,7 @@ from caseapp.admin.people_forms import PersonForm
 from caseapp.admin.people_list import row_html, search_condition
 from caseapp.admin.search import PostSearchMixin
 from caseapp.audit.operations import record
-from caseapp.audit.reads import refused_read
+from caseapp.audit.reads import audit_read, refused_read
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.extensions import db
 from caseapp.linkage.queries import merged_into_visible
@@ -400,6 +400,8 @@ class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
                                      .order_by(Person.family_name, Person.given_names)).all()
         record("read", "household", household.id, by=current_user, channel="admin",
                detail=f"members={len(members)}")
+        # The page names the members: one read row with their ids, like every page that shows persons.
+        audit_read("person", [m.id for m in members], by=current_user, channel="admin", what="household")
         db.session.commit()
         endpoint = "person" if has_any(current_user, {CASEWORKER}) else "resident"
         return self.render(self.details_template, household=household, members=members,

@@ -79,6 +79,8 @@ def household_event(household: Household, event: str, *, by, on: date | None = N
         raise TransitionRefused(f"„{EVENT_LABELS_DE[event]}“ ist für kein Mitglied des Haushalts möglich")
     if event == "allocate":
         movers = [m for m in movers if active_stay(m.id) is None]
+        if not movers:
+            raise TransitionRefused("Alle Mitglieder des Haushalts haben bereits ein Bett")
     if event in ("move_out", "depart", "relocate"):
         # Leaving or moving together: every member in a shelter must be able to take the step.
         stuck = [m for m in members if m not in movers and active_stay(m.id) is not None]
