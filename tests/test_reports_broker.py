@@ -21,13 +21,14 @@ def test_worker_process_renders_a_report_sent_through_redis(app, database_url, r
     from caseapp.extensions import db
     from caseapp.reports.models import ReportJob
     from caseapp.reports.operations import request_report
+    from caseapp.tasks.signing import send_signed
 
     with app.app_context():
         job_id = request_report("feuerwehr-ordnung", f"{date.today():%Y-%m}", actor="cli", channel="cli").id
         db.session.commit()  # for real: the worker reads it over its own connection
     queue = f"reports-test-{uuid.uuid4().hex[:8]}"  # teammates' workers on the same Redis never take it
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "SECRET_KEY": "broker-test-secret-key", "CASEAPP_REPORT_DIR": str(tmp_path), "CASEAPP_DEMO": "0"}
+           "SECRET_KEY": "broker-test-secret-key", "CASEAPP_AUDIT_KEY": "broker-audit-key", "CASEAPP_REPORT_DIR": str(tmp_path), "CASEAPP_DEMO": "0"}
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "celery_worker", "worker", "--pool=solo", "-Q",
          queue, "-n", f"{queue}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
@@ -36,7 +37,10 @@ def test_worker_process_renders_a_report_sent_through_redis(app, database_url, r
     )
     client = Celery("broker-test", broker=redis_url, backend=redis_url)
     try:
-        result = client.send_task("caseapp.reports.render", args=[job_id], queue=queue)
+        # A write to the broker without the app's signature (issue 13, item 12) is refused, unrun.
+        client.send_task("caseapp.reports.render", args=[job_id], queue=queue)
+        send_signed(client, "caseapp.reports.render", "not-the-secret", args=[job_id], queue=queue)
+        result = send_signed(client, "caseapp.reports.render", env["SECRET_KEY"], args=[job_id], queue=queue)
         answer = result.get(timeout=120)
         assert answer["status"] == "done", answer
         with app.app_context():
@@ -51,10 +55,12 @@ def test_worker_process_renders_a_report_sent_through_redis(app, database_url, r
     finally:
         worker.terminate()
         try:
-            worker.wait(20)
+            output = worker.communicate(timeout=20)[0].decode("utf-8", "replace")
         except subprocess.TimeoutExpired:
             worker.kill()
+            output = ""
         client.close()
         with app.app_context():
             db.session.execute(db.delete(ReportJob).where(ReportJob.id == job_id))
             db.session.commit()
+    assert output.count("reject requeue=False: unsigned or altered task message") == 2, output

@@ -53,8 +53,10 @@ def stack(pg_server, redis_url, tmp_path):
         from celery import Celery
 
         # Not made the current app: later in-process tests must keep their own (eager) Celery app.
+        from caseapp.tasks.signing import send_signed
+
         app = Celery(broker=broker, set_as_current=False)
-        app.send_task("caseapp.sync.scan")
+        send_signed(app, "caseapp.sync.scan", env["SECRET_KEY"])  # as beat sends it: signed
 
     yield {"url": url, "inbox": tmp_path / "inbox" / "abh", "archive": tmp_path / "archive" / "abh",
            "start_worker": start_worker, "send_scan": send_scan}

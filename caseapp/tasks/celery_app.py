@@ -10,8 +10,11 @@ TASK_MODULES = ["caseapp.tasks.sources", "caseapp.tasks.reports", "caseapp.tasks
 
 
 def celery_init_app(app: Flask) -> Celery:
+    from caseapp.tasks.signing import KEY_SETTING, message_key, verify_incoming
+
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
+            verify_incoming(self, args, kwargs)  # only messages this app signed
             with app.app_context():
                 return self.run(*args, **kwargs)
 
@@ -24,6 +27,12 @@ def celery_init_app(app: Flask) -> Celery:
             # Without a broker the demo runs every task in-process, synchronously.
             "task_always_eager": not redis_url,
             "task_eager_propagates": True,
+            # JSON only, and every message signed (tasks/signing.py): a write to the broker runs nothing.
+            "accept_content": ["json"],
+            "task_serializer": "json",
+            "result_serializer": "json",
+            "result_accept_content": ["json"],
+            KEY_SETTING: message_key(app.config["SECRET_KEY"]),
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
