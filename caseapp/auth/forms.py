@@ -5,9 +5,13 @@ a locked attempt never reaches the password check, so guessing stops even with t
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from flask import after_this_request, request
-from flask_security import hash_password
-from flask_security.forms import LoginForm, TwoFactorVerifyCodeForm
+from flask_security import current_user, hash_password
+from flask_security.forms import ChangePasswordForm, LoginForm, TwoFactorVerifyCodeForm, VerifyForm
+from flask_security.utils import get_message
 
 from caseapp.audit.operations import record
 from caseapp.auth.throttle import client_address, throttle
@@ -64,4 +68,59 @@ class ThrottledTwoFactorForm(TwoFactorVerifyCodeForm):
         if not ok and not self.is_setup and self.code.data:
             throttle().failed(name, client_address())
             audit_failed_login("code")
+        if ok and not self.is_setup and self.user is not None and not _first_use_of_code(self.user, self.code.data):
+            # A code seen once (over a shoulder, by a proxy, phished) is spent, also within its 30 s window.
+            self.code.errors = [*self.code.errors, REPLAY_MESSAGE]
+            throttle().failed(name, client_address())
+            audit_failed_login("code_replay")
+            return False
         return ok
+
+
+REPLAY_MESSAGE = "Dieser Code wurde bereits verwendet. Bitte warten Sie auf den nächsten Code."
+CODE_MEMORY_SECONDS = 150  # longer than a code's window including the accepted clock drift
+
+
+def _first_use_of_code(user, code: str | None) -> bool:
+    """Remember (under an HMAC, in the session store) that this user's code was used; False if it was."""
+    from caseapp.auth.tokens import store_alive, store_key, store_set
+
+    key = store_key("totp-used", hmac.new(user.fs_uniquifier.encode(), (code or "").strip().encode(),
+                                          hashlib.sha256).hexdigest())
+    if store_alive(key):
+        return False
+    store_set(key, CODE_MEMORY_SECONDS)
+    return True
+
+
+def _throttled_password_step(form, step: str, check, user) -> bool:
+    """Re-authentication (/verify) and password change (/change): locked like the login, each failure
+    counted and audited, each success audited."""
+    name = getattr(user, "email", None)
+    if request.method == "POST" and throttle().is_locked(name, client_address()):
+        hash_password(form.password.data or "x")
+        form.form_errors.append(LOCKED_MESSAGE)
+        audit_failed_login(f"{step}_locked")
+        return False
+    ok = check()
+    invalid = get_message("INVALID_PASSWORD")[0]
+    if not ok and form.password.data and invalid in (form.password.errors or []):
+        throttle().failed(name, client_address())
+        audit_failed_login(step)
+    if ok and user is not None and request.method == "POST":
+        record("change_password" if step == "change" else "verify", "user", user.id, by=user, channel="web")
+        after_this_request(_commit_after_request)
+    return ok
+
+
+class ThrottledVerifyForm(VerifyForm):
+    def validate(self, **kwargs) -> bool:
+        return _throttled_password_step(self, "verify", lambda: super(ThrottledVerifyForm, self).validate(**kwargs),
+                                        self.user)
+
+
+class ThrottledChangePasswordForm(ChangePasswordForm):
+    def validate(self, **kwargs) -> bool:
+        user = current_user._get_current_object() if current_user.is_authenticated else None
+        return _throttled_password_step(
+            self, "change", lambda: super(ThrottledChangePasswordForm, self).validate(**kwargs), user)

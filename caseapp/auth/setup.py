@@ -6,7 +6,12 @@ from flask_security import SQLAlchemyUserDatastore
 from flask_security.core import FormInfo
 from flask_security.decorators import default_unauthn_handler, default_unauthz_handler
 
-from caseapp.auth.forms import ThrottledLoginForm, ThrottledTwoFactorForm
+from caseapp.auth.forms import (
+    ThrottledChangePasswordForm,
+    ThrottledLoginForm,
+    ThrottledTwoFactorForm,
+    ThrottledVerifyForm,
+)
 from caseapp.auth.models import Role, User
 from caseapp.extensions import csrf, db, security
 
@@ -57,6 +62,8 @@ def init_security(app: Flask) -> None:
         user_datastore,
         login_form=ThrottledLoginForm,
         two_factor_verify_code_form=ThrottledTwoFactorForm,
+        verify_form=ThrottledVerifyForm,
+        change_password_form=ThrottledChangePasswordForm,
     )
     for name, info in list(security.forms.items()):
         security.forms[name] = FormInfo(instantiator=_with_csrf_for_browsers(info.instantiator), cls=info.cls)

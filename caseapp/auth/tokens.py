@@ -56,6 +56,13 @@ def _delete(key: str) -> None:
         iface.cache.delete(key)
 
 
+def store_key(kind: str, digest: str) -> str:
+    return f"caseapp:{kind}:{digest}"
+
+
+store_set, store_alive = _set, _alive  # small flags with a lifetime, beside the sessions (auth/forms.py)
+
+
 def register_token(user, tdata: dict) -> None:
     """Called when Flask-Security makes a token (User.augment_auth_token): give it a live server record."""
     from caseapp.auth.sessions import _index_get, _index_put
