@@ -28,7 +28,8 @@ def test_worker_process_renders_a_report_sent_through_redis(app, database_url, r
         db.session.commit()  # for real: the worker reads it over its own connection
     queue = f"reports-test-{uuid.uuid4().hex[:8]}"  # teammates' workers on the same Redis never take it
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-           "SECRET_KEY": "broker-test-secret-key", "CASEAPP_AUDIT_KEY": "broker-audit-key", "CASEAPP_REPORT_DIR": str(tmp_path), "CASEAPP_DEMO": "0"}
+           "SECRET_KEY": "broker-test-secret-key", "CASEAPP_AUDIT_KEY": "broker-audit-key",
+           "CASEAPP_REPORT_DIR": str(tmp_path), "CASEAPP_DEMO": "0"}
     worker = subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "celery_worker", "worker", "--pool=solo", "-Q",
          queue, "-n", f"{queue}@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",

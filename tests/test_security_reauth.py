@@ -32,7 +32,8 @@ def test_a_two_factor_code_cannot_be_used_twice(app, db, factory, throttle, monk
     c = app.test_client()
     c.post("/login", json={"email": user.email, "password": TEST_PASSWORD})
     key = c.post("/tf-setup", json={"setup": "authenticator"}).get_json()["response"]["tf_authr_key"]
-    assert c.post("/tf-validate", json={"code": TOTP(key=key, format="base32").generate().token}).status_code == 200
+    setup_code = TOTP(key=key, format="base32").generate().token
+    assert c.post("/tf-validate", json={"code": setup_code}).status_code == 200
     code = TOTP(key=key, format="base32").generate(time.time() + 30).token  # the setup spent the current one
 
     first = app.test_client()
@@ -52,8 +53,10 @@ def test_verify_is_throttled_and_audited(app, db, factory, throttle):  # noqa: F
     c = app.test_client()
     c.post("/login", json={"email": user.email, "password": TEST_PASSWORD})
     for _ in range(app.config["CASEAPP_LOGIN_MAX_FAILURES_ACCOUNT"]):
-        assert c.post("/verify", json={"password": "falsch-falsch-falsch"}, headers=_csrf(c)).status_code == 400
-    assert len(_audit(db, "login_failed", detail_part="step=verify")) == app.config["CASEAPP_LOGIN_MAX_FAILURES_ACCOUNT"]
+        wrong = c.post("/verify", json={"password": "falsch-falsch-falsch"}, headers=_csrf(c))
+        assert wrong.status_code == 400
+    failures = _audit(db, "login_failed", detail_part="step=verify")
+    assert len(failures) == app.config["CASEAPP_LOGIN_MAX_FAILURES_ACCOUNT"]
     locked = c.post("/verify", json={"password": TEST_PASSWORD}, headers=_csrf(c))
     assert locked.status_code == 400 and "gesperrt" in locked.get_data(as_text=True)
     throttle.storage.reset()

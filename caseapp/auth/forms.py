@@ -68,7 +68,9 @@ class ThrottledTwoFactorForm(TwoFactorVerifyCodeForm):
         if not ok and not self.is_setup and self.code.data:
             throttle().failed(name, client_address())
             audit_failed_login("code")
-        if ok and not self.is_setup and self.user is not None and not _first_use_of_code(self.user, self.code.data):
+        spent = (ok and not self.is_setup and self.user is not None
+                 and not _first_use_of_code(self.user, self.code.data))
+        if spent:
             # A code seen once (over a shoulder, by a proxy, phished) is spent, also within its 30 s window.
             self.code.errors = [*self.code.errors, REPLAY_MESSAGE]
             throttle().failed(name, client_address())
@@ -115,8 +117,8 @@ def _throttled_password_step(form, step: str, check, user) -> bool:
 
 class ThrottledVerifyForm(VerifyForm):
     def validate(self, **kwargs) -> bool:
-        return _throttled_password_step(self, "verify", lambda: super(ThrottledVerifyForm, self).validate(**kwargs),
-                                        self.user)
+        return _throttled_password_step(
+            self, "verify", lambda: super(ThrottledVerifyForm, self).validate(**kwargs), self.user)
 
 
 class ThrottledChangePasswordForm(ChangePasswordForm):
