@@ -35,6 +35,19 @@ def _nearby(person: Person) -> dict[int, features.Identity]:
     return {i.id: i for i in features.load_identities(ids)} if ids else {}
 
 
+def _blocked(me: features.Identity, known: dict[int, features.Identity]) -> dict[int, features.Identity]:
+    """The persons that share a blocking key of the model with the new one (model.blocking_rules)."""
+    col = {c: i for i, c in enumerate(features.COLUMNS)}
+    mine = [features.row(me), features.row(me, swap=True)]
+
+    def keys(r):
+        return {("fy", r[col["fam_ph"]], r[col["dob_year"]]), ("gy", r[col["giv_ph"]], r[col["dob_year"]]),
+                ("d", r[col["dob"]]), ("fg", r[col["fam_ph"]], r[col["giv_ph"]]), ("a", r[col["azr"]])}
+
+    wanted = {k for r in mine for k in keys(r) if None not in k}
+    return {pid: i for pid, i in known.items() if keys(features.row(i)) & wanted}
+
+
 def _offices_of(person_id: int) -> set[str]:
     from caseapp.people.models import PersonOffice
 
@@ -64,6 +77,10 @@ def check_new_person(
         db.session.flush()
         return None
     incoming = {i.id: i for i in features.load_identities([person.id])}
+    known = _blocked(incoming[person.id], known) if person.id in incoming else {}
+    if not known:  # nobody shares a blocking key: no Splink run at all (most registrations)
+        db.session.flush()
+        return None
     _upper, lower = thresholds()
     found = score_against_known(incoming, {**known, **incoming}).get(person.id, {})
     ranked = sorted((c for c in found.values() if c.person_id in known and c.score >= lower and
