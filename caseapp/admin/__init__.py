@@ -14,6 +14,7 @@ VIEW_MODULES = (
     "caseapp.admin.i18n",
     "caseapp.admin.people",
     "caseapp.admin.shelters",
+    "caseapp.admin.prints",
     "caseapp.admin.sources",
     "caseapp.admin.stats",
     "caseapp.admin.reports",
