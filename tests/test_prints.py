@@ -43,7 +43,8 @@ def test_shelter_manager_prints_the_resident_list(login_as, house, db):
                   "Okafor, Grace", "15.11.2026"):
         assert value in text, value
     rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "print")).all()
-    assert [(r.object_type, r.object_id, r.detail) for r in rows] == [("shelter", str(house.id), "list=residents")]
+    printed = [(r.object_type, r.object_id, r.detail) for r in rows]
+    assert printed == [("shelter", str(house.id), "list=residents")]
 
 
 def test_roll_call_per_floor_with_head_count_and_mobility_marked(login_as, house):

@@ -77,7 +77,8 @@ def context(shelter: Shelter, kind: str, *, printed_by: str, now: datetime) -> d
     for room in sorted(shelter.rooms, key=lambda r: r.name):
         rooms_by_floor[floor_of(room.name)].append(room.name)
     floor_list = [{"floor": f, "count": sum(len(v) for v in floors[f].values()),
-                   "rooms": [{"room": name, "persons": floors[f].get(name, [])} for name in rooms_by_floor[f]]}
+                   "rooms": [{"room": name, "persons": floors[f].get(name, [])}
+                             for name in rooms_by_floor[f]]}
                   for f in sorted(rooms_by_floor, key=_floor_key)]
     return {"shelter": shelter, "kind": kind, "residents": people, "floors": floor_list,
             "total": len(people),
