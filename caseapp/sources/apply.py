@@ -10,6 +10,7 @@ unchanged then: `plan_due_departures` finds those persons with one query instead
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -99,7 +100,7 @@ def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> l
         household_id = family.get(item.parsed.household_key) if item.parsed.household_key else None
         azr = None if item.azr_doubt else f.get("azr_number")
         persons.append((person_id, azr, *(f.get(c) for c in PERSON_FIELDS[1:6]), codes[0],
-                        *(f.get(c) for c in PERSON_FIELDS[7:]), household_id, state))
+                        *(f.get(c) for c in PERSON_FIELDS[7:]), household_id, state, secrets.randbelow(256)))
         nationalities.extend((person_id, pos, code) for pos, code in enumerate(codes))
         offices.append((person_id, ctx.source_code, "source"))
         transitions.extend(
@@ -107,7 +108,8 @@ def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> l
         )
         records.append((ctx.source_code, item.parsed.key, person_id, item.values_hash, item.raw_hash,
                         ctx.delivery_id, item_identity(ctx, item)))
-    bulk.copy_rows("person", ("id", *PERSON_FIELDS, "household_id", "state"), persons)
+    # record_key: the person's fixed random key of the cell-key method (0015_record_key, NOT NULL).
+    bulk.copy_rows("person", ("id", *PERSON_FIELDS, "household_id", "state", "record_key"), persons)
     bulk.copy_rows("person_nationality", ("person_id", "position", "code"), nationalities)
     bulk.copy_rows("person_office", ("person_id", "office_code", "via"), offices)
     bulk.copy_rows("transition", ("entity", "entity_id", "event", "from_state", "to_state", "occurred_on",
