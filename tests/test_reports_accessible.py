@@ -44,3 +44,14 @@ def test_a_running_period_is_marked_provisional_and_names_both_dates(app, city):
     flat = " ".join(text.split())
     assert "vorläufig" in flat and "Vorläufige Zahlen" in flat
     assert "Stichtag" in flat and "Datenstand" in flat
+
+
+def test_page_one_carries_the_key_figures_with_their_changes(app, city):  # noqa: F811
+    for slug in sorted(COMMITTEES):
+        _, text = _render(slug)
+        flat = " ".join(text.split())
+        assert "1. Das Wichtigste" in flat, slug  # the first chapter, right after the contents
+        for label in ("Personen insgesamt", "davon Minderjährige", "in Gemeinschaftsunterkünften",
+                      "Zuzüge im Zeitraum", "Veränderung zum Vormonat", "Veränderung zum Vorjahr"):
+            assert label in flat, (slug, label)
+        assert "mehr als im Vormonat" in flat or "so viele wie im Vormonat" in flat, slug

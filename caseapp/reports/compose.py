@@ -7,6 +7,7 @@ from datetime import date
 
 from flask import current_app
 
+from caseapp.reports import keyfigures
 from caseapp.reports.blocks import Section
 from caseapp.reports.periods import Period
 from caseapp.stats.publish import SUPPRESSED
@@ -45,7 +46,7 @@ def compose(
         "period": period,
         "data_date": data_date,
         "created": created or date.today(),
-        "sections": content.sections,
+        "sections": [keyfigures.section(inputs), *content.sections],  # page 1: "Das Wichtigste"
         "method": {"population": content.population, "age": AGE_NOTE, "notes": content.notes},
         "k": k,
         "marker": SUPPRESSED,

@@ -231,3 +231,25 @@ def protect_overview(rows: list[dict], totals: dict, k: int) -> None:
             line["occupied"] = line["free"] = None
             if "rate" in line:
                 line["rate"] = None
+
+
+def key_totals(day: date, minor_groups: list[str]) -> dict:
+    """The population on `day` as published to the public: everyone, minors, in shelters (cell-key method;
+    the same persons give the same figure as in every other table). One query per day."""
+    k = k_value()
+    rows = keyed_rows(day, ("age_group", "housing"), None)
+
+    def cell(keep) -> int:
+        chosen = [r for r in rows if keep(r)]
+        return cellkey.perturb(sum(r["count"] for r in chosen), sum(r["key"] for r in chosen), k)
+
+    return {"population": cell(lambda r: True), "minors": cell(lambda r: r["age_group"] in minor_groups),
+            "shelter": cell(lambda r: r["housing"] == "shelter")}
+
+
+def movement_totals(start: date, end: date) -> dict:
+    """Arrivals, departures, admissions and exits from start to end, each hidden from 1 to k-1."""
+    from caseapp.stats import occupancy
+
+    moves = occupancy.movements(start, end, "month")
+    return {key: small_hidden(sum(m[key] for m in moves)) for key in occupancy.MOVEMENT_LABELS_DE}
