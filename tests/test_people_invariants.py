@@ -37,6 +37,7 @@ def test_random_event_sequences_keep_the_invariants(db, factory):
             n = next(sequence)
             self.shelters = [factory.shelter(name=f"GU H{n}-{i}", rooms=ROOMS) for i in range(2)]
             family = factory.household()
+            family.office_code = "int"  # the registering caseworker's office may attach persons to it
             self.persons = [
                 register_person(by=user, family_name=f"P{i}", given_names="X", birth="1990-01-01",
                                 sex="w" if i % 2 else "m", nationalities=["AFG"], residence_status="ANKUNFT",
