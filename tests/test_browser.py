@@ -185,3 +185,23 @@ def test_caseworker_downloads_the_list_as_csv_and_xlsx(live_server, browser_page
     assert any(r[-1] == "GU Sedanstraße / 1.01" for r in rows[1:])  # the shelter column is filled too
     sheet = load_workbook(io.BytesIO(files["xlsx"])).active
     assert sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True)) == names
+
+
+
+def test_shelter_manager_prints_both_lists(live_server, browser_page):
+    """From the print page, both PDFs of the shelter open: the resident list and the roll-call."""
+    import subprocess
+
+    base, _ids = live_server
+    page = browser_page
+    login(page, base, "unterkunft@stadt-osnabrueck.de")
+    page.goto(f"{base}/admin/print/")
+    row = page.locator("#print-shelters tr", has_text="GU Sedanstraße")
+    lists = (("Bewohnerliste (PDF)", "Bewohnerliste"), ("Evakuierungsliste", "Evakuierungsliste"))
+    for link_text, title in lists:
+        href = row.locator("a", has_text=link_text).get_attribute("href")
+        resp = page.request.get(base + href)  # with the browser's session, as the new tab would send it
+        assert resp.status == 200 and resp.headers["content-type"] == "application/pdf"
+        text = subprocess.run(["pdftotext", "-", "-"], input=resp.body(), capture_output=True,
+                              check=True).stdout.decode()
+        assert title in text and "Okafor, Grace" in text and "Vertraulich" in text
