@@ -108,8 +108,10 @@ def test_registration_refuses_bad_fields_by_name(db, cw, change, field):
     assert err.value.field == field
 
 
-def test_a_duplicate_azr_number_is_refused(db, factory, cw):
-    factory.person(azr_number="111122223333")
+def test_a_duplicate_azr_number_of_the_own_office_is_refused(db, factory, cw):
+    """Within the user's offices the duplicate is named; another office's number answers neutrally
+    (issue 13 item 7, tests/test_linkage_registration*)."""
+    factory.person(azr_number="111122223333", office="int")
     with pytest.raises(InvalidInput, match="bereits"):
         register(cw, azr_number="111122223333")
 
