@@ -83,6 +83,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "CASEAPP_ARCHIVE": os.environ.get("CASEAPP_ARCHIVE", str(Path(instance_path) / "archive")),
         # Lifetime of the per-source Redis lock that keeps two syncs of one source apart.
         "CASEAPP_SYNC_LOCK_SECONDS": int(os.environ.get("CASEAPP_SYNC_LOCK_SECONDS", "600")),
+        # Prefix of the scheduled tasks' Redis locks (caseapp/tasks/locks.py); tests use their own.
+        "CASEAPP_LOCK_NAMESPACE": os.environ.get("CASEAPP_LOCK_NAMESPACE", "caseapp"),
         "CASEAPP_SOURCE_JC_ENABLED": _bool("CASEAPP_SOURCE_JC_ENABLED", False),
         "CASEAPP_SYNC_MAX_BYTES": int(os.environ.get("CASEAPP_SYNC_MAX_BYTES", str(100 * 1024 * 1024))),
         "CASEAPP_SYNC_MAX_LINE": int(os.environ.get("CASEAPP_SYNC_MAX_LINE", "10000")),

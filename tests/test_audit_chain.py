@@ -223,7 +223,7 @@ def test_auditors_filter_the_log_by_the_german_name_of_the_action(app, db, facto
     assert "Übergang Wegzug" in rows and "heruntergeladen" in rows and "transition:depart" not in rows
     view = admin_view_of(app, "audit.index_view")
     index = next(i for i, f in enumerate(view._filters) if f.name == "Aktion")
-    assert '["read", "gelesen"]' in page  # the filter offers the action by its German name
+    assert '["read", "angesehen"]' in page  # the filter offers the action by its German name
     only_reads = auditor.get(f"/admin/audit/?flt0_{index}=read").get_data(as_text=True)
     body = only_reads[only_reads.index("model-list"):only_reads.index("filter-groups-data")]
-    assert "gelesen" in body and "Übergang Wegzug" not in body and "heruntergeladen" not in body
+    assert "angesehen" in body and "Übergang Wegzug" not in body and "heruntergeladen" not in body

@@ -67,6 +67,7 @@ def test_analyst_and_admin_request_watch_and_download_a_report(login_as, db, rol
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert hashlib.sha256(pdf.data).hexdigest() == job.checksum
     assert "Jugendhilfeausschuss" in pdf_text(pdf.data)
+    pdf.close()  # the response streams the archived file: close it like a server would
     actions = set(db.session.scalars(db.select(AuditEvent.action).where(
         AuditEvent.object_type == "report_job", AuditEvent.object_id == str(job.id))))
     assert actions == {"request", "download"}

@@ -9,31 +9,14 @@ from caseapp.admin.base import SecureBaseView, SecureModelView
 from caseapp.audit.anchors import verify_and_anchor
 from caseapp.audit.models import AuditEvent
 from caseapp.auth.roles import READ_AUDIT
+from caseapp.codelists import action_label, action_labels
 from caseapp.extensions import db
-from caseapp.workflows.states import EVENT_LABELS_DE
 
-ACTION_LABELS = {
-    "read": "gelesen", "create": "angelegt", "update": "geändert", "export": "exportiert",
-    "login": "angemeldet", "logout": "abgemeldet", "login_failed": "Anmeldung fehlgeschlagen",
-    "deactivate": "deaktiviert", "activate": "aktiviert", "reset_password": "Passwort neu gesetzt",
-    "request": "angefordert", "download": "heruntergeladen", "sync": "Lieferung verarbeitet",
-    "reprocess": "Datensatz neu verarbeitet", "dismiss": "Datensatz verworfen", "anonymise": "anonymisiert",
-    "purge": "gelöscht (Aufbewahrungsfrist)", "access_report": "Auskunftsbericht erstellt",
-    "restore_drill": "Wiederherstellungsprobe",
-    "search": "Person gesucht (Auskunft)", "grant": "Recht erteilt (Rolle/Amt)",
-    "revoke": "Recht entzogen (Rolle/Amt)",
-    "retention_drill": "Aufbewahrungslauf mit künftigem Stichtag (Übung)", "block_beds": "Betten gesperrt",
-    "room_features": "Zimmermerkmale geändert",
-    **{f"transition:{event}": f"Übergang {label}" for event, label in EVENT_LABELS_DE.items()},
-}
+ACTION_LABELS = action_labels()
 
 
 def _action(view, context, model, name):
-    value = model.action
-    label = ACTION_LABELS.get(value)
-    if label is None and value.startswith("transition:"):
-        label = "Übergang " + value.split(":", 1)[1]
-    return label or value
+    return action_label(model.action)
 
 
 class AuditEventView(SecureModelView):

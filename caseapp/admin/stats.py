@@ -17,6 +17,7 @@ from markupsafe import Markup
 from caseapp.admin.base import SecureBaseView
 from caseapp.auth.roles import READ_AGGREGATES
 from caseapp.charts.text import number_de
+from caseapp.codelists import ShelterState
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.inputcheck import parse_query_day
@@ -117,7 +118,6 @@ class StatsView(SecureBaseView):
         )
 
 
-STATE_DE = {"planned": "geplant", "open": "geöffnet", "closed": "geschlossen"}
 
 
 def _ordered(dim):
@@ -166,8 +166,8 @@ class OccupancyView(SecureBaseView):
                 "belegt",
                 "frei",
             ]
-            body = [[r["name"], r["district"], STATE_DE[r["state"]], r["beds"], r["blocked"], r["capacity"],
-                     r["occupied"], r["free"] if r["state"] == "open" else "–"] for r in rows]
+            body = [[r["name"], r["district"], ShelterState.label_of(r["state"]), r["beds"], r["blocked"],
+                     r["capacity"], r["occupied"], r["free"] if r["state"] == "open" else "–"] for r in rows]
             return download(export, f"belegung-{day}", header, body)
         series = daily_occupancy_for(user, day - timedelta(days=90), day)
         values = [s["occupied"] for s in series]

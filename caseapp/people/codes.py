@@ -6,18 +6,11 @@ from functools import cache
 import pycountry
 from babel import Locale
 
+from caseapp.codelists import ResidenceStatus, labels
+
 SEXES = {"m": "männlich", "w": "weiblich", "d": "divers", "x": "keine Angabe"}
 
-RESIDENCE_STATUSES = {
-    "ANKUNFT": "Ankunftsnachweis",
-    "GESTATTUNG": "Aufenthaltsgestattung",
-    "DULDUNG": "Duldung",
-    "AE": "Aufenthaltserlaubnis",
-    "NE": "Niederlassungserlaubnis",
-    "EU": "Freizügigkeit (EU/EWR/Schweiz)",
-    "FIKTION": "Fiktionsbescheinigung",
-    "OHNE": "ohne Aufenthaltstitel",
-}
+RESIDENCE_STATUSES = labels(ResidenceStatus)  # code -> German label (caseapp/codelists.py)
 
 # ICAO/AZR codes outside ISO 3166-1 that the foreigners authority uses.
 SPECIAL_NATIONALITIES = {

@@ -143,8 +143,13 @@ class Person(db.Model):
             return f"[anonymisiert #{self.id}]"
         return f"{self.family_name}, {self.given_names}"
 
+    # Never the name: str() and repr() end up in logs, tracebacks and error reports (personal data).
+    # Pages that show the name use display_name.
     def __str__(self) -> str:
-        return self.display_name
+        return f"Person {self.id}"
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.state}>"
 
 
 class PersonNationality(db.Model):

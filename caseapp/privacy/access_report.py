@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import and_, or_, select
 
 from caseapp.audit.models import AuditEvent
+from caseapp.codelists import action_label
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.localtime import local_date, local_datetime
@@ -33,11 +34,6 @@ FIELD_LABELS = (
     ("household_id", "Familie / Haushalt"), ("needs", "Bedarfe"), ("state", "Verfahrensstand"),
     ("flagged_missing_since", "Zur Prüfung markiert seit"),
 )
-ACTION_LABELS_DE = {
-    "read": "angesehen", "create": "angelegt", "update": "geändert", "export": "exportiert",
-    "anonymise": "anonymisiert", "access_report": "Auskunftsbericht erstellt",
-    "sync": "durch Lieferung geändert",
-}
 OTHER_EVENTS_DE = {"register": "Erfassung"}
 CHANNEL_LABELS_DE = {
     "admin": "Oberfläche",
@@ -77,12 +73,6 @@ def _value(person: Person, field: str) -> str:
     if value is None or value == "":
         return "–"
     return _date(value) if hasattr(value, "strftime") else str(value)
-
-
-def action_label(action: str) -> str:
-    if action.startswith("transition:"):
-        return "Übergang: " + EVENT_LABELS_DE.get(action.split(":", 1)[1], action.split(":", 1)[1])
-    return ACTION_LABELS_DE.get(action, action)
 
 
 def _delivery_text(delivery: Delivery | None) -> str:

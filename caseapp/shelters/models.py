@@ -40,6 +40,9 @@ class Shelter(db.Model):
     def __str__(self) -> str:
         return self.name
 
+    def __repr__(self) -> str:
+        return f"<Shelter {self.id} {self.state}>"
+
 
 class Room(db.Model):
     __tablename__ = "room"

@@ -25,19 +25,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.codelists import RejectedStatus, SyncRunStatus, labels
 from caseapp.extensions import db
 
-RUN_STATUSES = ("running", "done", "rejected", "failed", "held")
-REJECTED_STATUSES = ("open", "resolved", "dismissed")
-
-RUN_STATUS_LABELS_DE = {
-    "running": "läuft",
-    "done": "abgeschlossen",
-    "rejected": "Datei abgewiesen",
-    "failed": "abgebrochen",
-    "held": "angehalten (Bestätigung nötig)",
-}
-REJECTED_STATUS_LABELS_DE = {"open": "offen", "resolved": "erledigt", "dismissed": "verworfen"}
+RUN_STATUSES = tuple(SyncRunStatus)
+REJECTED_STATUSES = tuple(RejectedStatus)
+RUN_STATUS_LABELS_DE = labels(SyncRunStatus)
+REJECTED_STATUS_LABELS_DE = labels(RejectedStatus)
 
 
 def _in(column: str, values) -> str:

@@ -5,9 +5,11 @@ from celery import shared_task
 
 from caseapp.audit.anchors import AnchorRefused, security_log, write_anchor
 from caseapp.extensions import db
+from caseapp.tasks.locks import single_run
 
 
 @shared_task(name="caseapp.audit.anchor")
+@single_run("audit:anchor", seconds=600)
 def anchor_task() -> int | None:
     """Reads only; returns the id of the anchored row (None while the trail is empty)."""
     try:

@@ -9,11 +9,13 @@ from celery import shared_task
 from caseapp.extensions import db
 from caseapp.localtime import local_today
 from caseapp.privacy.operations import run_retention
+from caseapp.tasks.locks import single_run
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(name="caseapp.privacy.retention")
+@single_run("privacy:retention", seconds=4 * 3600)
 def retention_task(as_of: str | None = None, allow_future: bool = False) -> dict:
     """Runs the same operation as `caseapp retention run`; one transaction, committed at the end.
 

@@ -11,6 +11,7 @@ from caseapp.reports.committees import COMMITTEES
 from caseapp.reports.models import ReportJob
 from caseapp.reports.operations import build_report, fail_report, request_report
 from caseapp.reports.periods import previous_month
+from caseapp.tasks.locks import single_run
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def render_report(job_id: int) -> dict:
 
 
 @shared_task(name="caseapp.reports.monthly")
+@single_run("reports:monthly", seconds=4 * 3600)
 def monthly_reports(today: str | None = None) -> list[int]:
     """Beat: every committee's report for the last complete month, rendered one after another here.
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-from contextlib import contextmanager
 from pathlib import Path
 
 from celery import shared_task
@@ -27,6 +26,7 @@ from caseapp.sources.operations import (
 from caseapp.sources.queries import delivery_processed
 from caseapp.sources.registry import known_sources
 from caseapp.sources.runner import run_and_commit
+from caseapp.tasks.locks import single_run, task_lock
 
 log = logging.getLogger(__name__)
 
@@ -36,26 +36,9 @@ def _lock_seconds() -> int:
     return int(value or 600)
 
 
-@contextmanager
 def source_lock(code: str):
-    """Yields the held lock (or True without Redis), or None when another sync of the source runs."""
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        yield True
-        return
-    import redis
-
-    lock = redis.Redis.from_url(url).lock(f"caseapp:sync:{code}", timeout=_lock_seconds(), blocking=False)
-    if not lock.acquire():
-        yield None
-        return
-    try:
-        yield lock
-    finally:
-        try:
-            lock.release()
-        except redis.exceptions.LockError:
-            log.warning("sync lock of %s had expired before release", code)
+    """Yields the held lock (or True in-process), or None when another sync of the source runs."""
+    return task_lock(f"sync:{code}", _lock_seconds())
 
 
 def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
@@ -135,6 +118,7 @@ def sync_source(code: str) -> list[str]:
 
 
 @shared_task(name="caseapp.sync.scan")
+@single_run("sync:scan", seconds=300)
 def scan_inbox() -> list[str]:
     """Beat: a sync task for every source that has files waiting."""
     root = Path(current_app.config["CASEAPP_INBOX"])

@@ -8,11 +8,13 @@ from celery import shared_task
 from caseapp.extensions import db
 from caseapp.stats import agegroups, cube
 from caseapp.stats.queries import today
+from caseapp.tasks.locks import single_run
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(name="caseapp.stats.rebase")
+@single_run("stats:rebase", seconds=2 * 3600)
 def rebase_task() -> str | None:
     """Re-build the cube for today's age groups (PostgreSQL only); one transaction, committed at the end."""
     if not cube.available():

@@ -1,33 +1,11 @@
-"""State values as stored in the database (readable strings), with their German labels."""
+"""State and event labels of the lifecycles; the state code lists live in caseapp/codelists.py."""
 from __future__ import annotations
 
-from enum import Enum
+from caseapp.codelists import PersonState, ShelterState, labels
 
+__all__ = ["EVENT_LABELS_DE", "STATE_LABELS_DE", "PersonState", "ShelterState"]
 
-class PersonState(str, Enum):
-    announced = "announced"
-    arrived = "arrived"
-    accommodated = "accommodated"
-    housed = "housed"
-    departed = "departed"
-
-
-class ShelterState(str, Enum):
-    planned = "planned"
-    open = "open"
-    closed = "closed"
-
-
-STATE_LABELS_DE = {
-    "announced": "angekündigt",
-    "arrived": "angekommen",
-    "accommodated": "in Gemeinschaftsunterkunft",
-    "housed": "in Wohnung",
-    "departed": "weggezogen",
-    "planned": "geplant",
-    "open": "geöffnet",
-    "closed": "geschlossen",
-}
+STATE_LABELS_DE = {**labels(PersonState), **labels(ShelterState)}
 
 EVENT_LABELS_DE = {
     "arrive": "Ankunft",
