@@ -136,8 +136,8 @@ def main() -> int:
             conn.execute(f'CREATE DATABASE "{name}"')
         url = args.server.rsplit("/", 1)[0] + "/" + name
         port = free_port()
-        env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex, "CASEAPP_AUDIT_KEY": "bench",
-               "CASEAPP_2FA_REQUIRED": "0", "CASEAPP_SECURE_COOKIES": "0",
+        env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-" + uuid.uuid4().hex,
+               "CASEAPP_AUDIT_KEY": "bench", "CASEAPP_2FA_REQUIRED": "0", "CASEAPP_SECURE_COOKIES": "0",
                "CASEAPP_SESSION_DIR": f"/tmp/{name}-sessions"}
         env.pop("REDIS_URL", None)
         proc = None

@@ -39,7 +39,10 @@ def _run(app, commits: int, rows_setting: int) -> list[float]:
 
 def _summary(times: list[float]) -> dict:
     ordered = sorted(times)
-    return {"median_ms": round(statistics.median(ordered), 3), "p95_ms": round(ordered[int(len(ordered) * .95)], 3)}
+    return {
+        "median_ms": round(statistics.median(ordered), 3),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95)], 3),
+    }
 
 
 def main() -> None:

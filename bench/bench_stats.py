@@ -119,7 +119,9 @@ def details(url: str) -> dict:
     from caseapp import create_app
     from caseapp.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key", "CASEAPP_AUDIT_KEY": "bench"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key", "CASEAPP_AUDIT_KEY": "bench"}
+    )
     out: dict = {"tables_ms": {}}
     with app.app_context():
         from caseapp.stats import agegroups, cube

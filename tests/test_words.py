@@ -36,8 +36,8 @@ def seeded(factory, db):
 
     household = factory.household(label="Familie Wortprobe")
     shelter = factory.shelter(name="GU Wortprobe", rooms=(("1.01", 4),))
-    person = factory.person(family_name="Wortprobe", state="accommodated", household=household, needs="rollstuhl",
-                            street="Hasestraße", postcode="49074", city="Osnabrück")
+    person = factory.person(family_name="Wortprobe", state="accommodated", household=household,
+                            needs="rollstuhl", street="Hasestraße", postcode="49074", city="Osnabrück")
     factory.stay(person, shelter.rooms[0], start=date(2026, 10, 1))
     db.session.add(SyncRun(source_code="abh", as_of=date(2026, 11, 30), status="done", rejected=2))
     db.session.flush()

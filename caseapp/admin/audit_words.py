@@ -25,10 +25,12 @@ DETAIL_KEYS = {
     "members": "Mitglieder", "rows": "Zeilen", "persons": "Personen", "role": "Rolle", "roles": "Rollen",
     "kind": "Art", "result": "Ergebnis", "step": "Schritt", "as_of": "Stand", "rooms": "Zimmer",
     "rooms_added": "Zimmer hinzugefügt", "blocked": "gesperrt", "features": "Merkmale", "ok": "in Ordnung",
-    "person": "Person", "raw_records": "Rohdatensätze", "office": "Amt", "offices": "Ämter", "active": "aktiv", "due": "fällig am", "list": "Liste",
+    "person": "Person", "raw_records": "Rohdatensätze", "office": "Amt", "offices": "Ämter",
+    "active": "aktiv", "due": "fällig am", "list": "Liste",
 }
 DETAIL_VALUES = {"password": "Passwort", "token": "Anmeldetoken", "totp": "Zwei-Faktor-Code", "True": "ja",
-                 "False": "nein", "done": "erledigt", "csv": "CSV", "xlsx": "Excel", "pdf": "PDF", **STATE_LABELS_DE}
+                 "False": "nein", "done": "erledigt", "csv": "CSV", "xlsx": "Excel", "pdf": "PDF",
+                 **STATE_LABELS_DE}
 _PAIR_SPLIT = re.compile(r"(?:[,;] ?| )(?=[a-z_]+=)")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 

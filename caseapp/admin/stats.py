@@ -173,7 +173,8 @@ class OccupancyView(SecureBaseView):
         values = [s["occupied"] for s in series]
         chart = Markup(_charts().line_chart([s["day"] for s in series], {"belegt": values},
                                   title="Belegte Plätze in allen Unterkünften, letzte 90 Tage"))
-        move_chart = Markup(_charts().bar_chart([period_label(m["period"]) for m in moves], [m["arrivals"] for m in moves],
+        move_chart = Markup(_charts().bar_chart([period_label(m["period"]) for m in moves],
+                                                [m["arrivals"] for m in moves],
                                       title="Zuzüge je " + ("Woche" if freq == "week" else "Monat")))
         return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
                            labels=MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
