@@ -55,4 +55,4 @@ def test_statistics_page_for_an_analyst(login_as, factory, sql_statements, rows)
 
 PERSON_LIST = 11  # 3 reads, then the audit row of the listed persons (lock, chain head, insert, anchor)
 BOARD = 5
-STATISTICS = 25  # was 13 before the published-figures door; the same at 3 and 12 persons
+STATISTICS = 25  # 13 at the start of the session; the same at 3 and 12 persons
