@@ -30,7 +30,8 @@ RULES = (
 
 
 def _key_expression() -> str:
-    expr = "caseapp_fold(value)"
+    # Schema-qualified: pg_restore runs with an empty search_path (the restore drill failed without it).
+    expr = "public.caseapp_fold(value)"
     for pattern, replacement in RULES:
         expr = f"regexp_replace({expr}, '{pattern}', '{replacement}', 'g')"
     return f"btrim(regexp_replace({expr}, ' +', ' ', 'g'))"
