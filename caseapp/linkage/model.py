@@ -11,6 +11,8 @@ import logging
 from functools import lru_cache
 from pathlib import Path
 
+logger = logging.getLogger(__name__)
+
 MODEL_VERSION = "2026.12-1"
 MODEL_FILE = Path(__file__).with_name(f"model_{MODEL_VERSION}.json")
 # Pairs scored at all: well below the lower threshold, so the queue's band is complete.
@@ -132,10 +134,49 @@ def score(left, right, *, floor: float = SCORE_FLOOR):
     """
     from splink import DuckDBAPI, Linker
 
+    settings = dict(trained_settings()) if len(right) >= TF_MIN_RECORDS else _without_tf(trained_settings())
+    left, right, settings = _cap_blocks(left, right, settings)
     db_api = DuckDBAPI()
     sdf_l = db_api.register(left, dataset_display_name="incoming")
     sdf_r = db_api.register(right, dataset_display_name="known")
-    settings = dict(trained_settings()) if len(right) >= TF_MIN_RECORDS else _without_tf(trained_settings())
     linker = Linker([sdf_l, sdf_r], settings, log_level=logging.ERROR)
     pred = linker.inference.predict(threshold_match_weight=floor)
     return pred.as_pandas_dataframe()
+
+
+# A blocking key shared by more known records than this (a placeholder birth date 01.01.1990, one
+# phonetic code for thousands of generated names) is left out of that rule: every new record in it
+# would be compared with all of them (20,000 equal keys made 400 million pairs and 13 GB in the worker).
+# The pair is still found by the other rules when they are selective; otherwise it stays a new person
+# (a missed link, never a wrong one). Setting: CASEAPP_LINKAGE_MAX_BLOCK.
+MAX_BLOCK_DEFAULT = 1000
+
+
+def _cap_blocks(left, right, settings: dict):
+    """Frames with a flag column per blocking rule (1 = key too common) and the rules told to skip them."""
+    import re
+
+    from flask import current_app, has_app_context
+
+    cap = int(current_app.config.get("CASEAPP_LINKAGE_MAX_BLOCK", MAX_BLOCK_DEFAULT)) if has_app_context() \
+        else MAX_BLOCK_DEFAULT
+    settings = dict(settings)
+    rules = []
+    left, right = left.copy(), right.copy()
+    for n, rule in enumerate(settings["blocking_rules_to_generate_predictions"]):
+        keys = re.findall(r'l\."(\w+)"', rule["blocking_rule"])
+        flag = f"blk_heavy_{n}"
+        sizes = right.dropna(subset=keys).groupby(keys).size()
+        heavy = sizes[sizes > cap]
+        for frame in (left, right):
+            if heavy.empty:
+                frame[flag] = 0
+                continue
+            joined = frame[keys].merge(heavy.rename("n").reset_index(), on=keys, how="left")
+            frame[flag] = joined["n"].notna().astype(int).to_numpy()
+        if not heavy.empty:
+            logger.warning("linkage: %d blocking keys of rule %d shared by more than %d records are skipped",
+                           len(heavy), n, cap)
+        rules.append({**rule, "blocking_rule": f'({rule["blocking_rule"]}) AND l."{flag}" = 0'})
+    settings["blocking_rules_to_generate_predictions"] = rules
+    return left, right, settings
