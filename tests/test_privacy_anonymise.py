@@ -53,7 +53,7 @@ def test_anonymise_removes_identity_and_keeps_what_statistics_count(db, factory,
     )
     assert (person.street, person.house_number, person.postcode, person.city) == (None, None, None, None)
     assert person.birth_date == date(2019, 4, 1) and person.birth_precision == "day"
-    assert person.anonymised_at is not None and str(person) == f"[anonymisiert #{person.id}]"
+    assert person.anonymised_at is not None and person.display_name == f"[anonymisiert #{person.id}]"
     # Kept for statistics: district, sex, nationalities, status, state, move-out date, household.
     assert (person.district_number, person.sex, person.nationality_codes, person.residence_status) == (
         "11", "w", ["SYR", "TUR"], "AE")
