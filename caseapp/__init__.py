@@ -27,6 +27,7 @@ MODEL_MODULES = (
     "caseapp.stats.models",
     "caseapp.linkage.models",
     "caseapp.casework.models",
+    "caseapp.shelters.legacy.models",
 )
 
 

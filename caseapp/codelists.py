@@ -105,6 +105,18 @@ class AuditAction(CodeList):
     room_features = "room_features", "Zimmermerkmale geändert"
     merge = "merge", "zusammengeführt"
     split = "split", "getrennt"
+    legacy_upload = "legacy_upload", "Altliste hochgeladen"
+    legacy_import = "legacy_import", "Altliste eingespielt"
+    legacy_resolve = "legacy_resolve", "Altlisten-Zeile erledigt"
+
+
+class LegacyOutcome(CodeList):
+    """What became of one row of an old occupancy list (shelters/legacy/importer.py)."""
+
+    new = "new", "neue Person, eingezogen"
+    existing = "existing", "bekannte Person, eingezogen"
+    already = "already", "schon so erfasst"
+    unmapped = "unmapped", "nicht zugeordnet"
 
 
 TRANSITION_PREFIX = "transition:"

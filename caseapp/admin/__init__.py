@@ -15,6 +15,7 @@ VIEW_MODULES = (
     "caseapp.admin.people",
     "caseapp.admin.shelters",
     "caseapp.admin.prints",
+    "caseapp.admin.legacy",
     "caseapp.admin.sources",
     "caseapp.admin.stats",
     "caseapp.admin.reports",

@@ -121,6 +121,10 @@ def _cut_source_links(person: Person, source_keys: list[tuple[str, str]]) -> Non
         db.session.execute(delete(RejectedRecord).where(RejectedRecord.source_code == src,
                                                         RejectedRecord.key == key))
     db.session.execute(delete(SourceRecord).where(SourceRecord.person_id == person.id))
+    from caseapp.shelters.legacy.models import LegacyRowRecord
+
+    # the rows of an old occupancy list that placed the person hold the name as the list wrote it
+    db.session.execute(delete(LegacyRowRecord).where(LegacyRowRecord.person_id == person.id))
 
 
 class FutureDateRefused(ValueError):
@@ -163,7 +167,24 @@ def run_retention(as_of: date, *, by=None, actor: str = "retention", channel: st
     if raw or files:
         record("purge", "delivery", None, by=by, actor=None if by is not None else actor, channel=channel,
                detail=f"raw_records={raw},delivery_files={files}")
-    return {"anonymised": count, "raw_records": raw, "delivery_files": files}
+    lists = purge_legacy_lists(as_of, policy)
+    if lists:
+        record("purge", "legacy_import", None, by=by, actor=None if by is not None else actor,
+               channel=channel, detail=f"legacy_lists={lists}")
+    return {"anonymised": count, "raw_records": raw, "delivery_files": files, "legacy_lists": lists}
+
+
+def purge_legacy_lists(as_of: date, policy: Policy) -> int:
+    """Uploaded old occupancy lists (the file and every row, with names) go after the raw-record period
+    from their upload, applied or not; the persons they created live on under their own periods."""
+    from caseapp.shelters.legacy.models import LegacyImport
+
+    cutoff = add_months(as_of, -policy.period("raw_record"))
+    old = list(db.session.scalars(select(LegacyImport).where(LegacyImport.uploaded_at < cutoff)))
+    for imp in old:
+        db.session.delete(imp)
+    db.session.flush()
+    return len(old)
 
 
 def _sources() -> list[str]:

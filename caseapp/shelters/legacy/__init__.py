@@ -1,0 +1,1 @@
+"""Importing the shelters' old Excel occupancy lists: read (sheet.py), map and apply (importer.py)."""
