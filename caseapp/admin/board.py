@@ -163,7 +163,9 @@ class BoardView(SecureBaseView):
     def _back(self):
         person_id = request.form.get("person_id", "")
         if request.form.get("back_to_person") == "1" and person_id.isdigit():
-            return redirect(url_for("person.details_view", id=int(person_id)))
+            # back where the move started: the caseworker's person page or the manager's resident page
+            endpoint = "person" if has_any(current_user, {CASEWORKER}) else "resident"
+            return redirect(url_for(f"{endpoint}.details_view", id=int(person_id)))
         back = request.form.get("shelter_id_back", "")
         if back.isdigit():
             return redirect(url_for(".shelter", shelter_id=int(back)))

@@ -15,7 +15,8 @@ from caseapp.people.models import Person
 from caseapp.shelters.models import Shelter
 from caseapp.workflows.errors import InvalidInput, TransitionRefused
 
-HOUSEHOLD_EVENTS = ("allocate", "relocate", "move_out")
+# "arrive" first: a family announced together arrives together (one step for all, then one placement).
+HOUSEHOLD_EVENTS = ("arrive", "allocate", "relocate", "move_out")
 
 
 class HouseholdActions:
@@ -52,8 +53,10 @@ class HouseholdActions:
         waiting = [m for m in members if m.state in ("arrived", "housed")]
         shelters = db.session.execute(db.select(Shelter.id, Shelter.name).where(Shelter.state == "open")
                                       .order_by(Shelter.name)).all()
+        announced = any(m.state == "announced" for m in members)
         events = [(e, code_label("event", e)) for e in HOUSEHOLD_EVENTS
-                  if has_any(current_user, {CASEWORKER}) or e in ("allocate", "relocate")]
+                  if (has_any(current_user, {CASEWORKER}) or e in ("allocate", "relocate"))
+                  and (e != "arrive" or announced)]
         return {"may_edit": has_any(current_user, WRITE_PERSONS), "may_move": may_move,
                 "events": events if may_move else [], "shelters": shelters,
                 "suggestions": suggestions(waiting)[:10] if may_move and waiting else []}
@@ -91,7 +94,7 @@ class HouseholdActions:
         event = request.form.get("event", "")
         if event not in HOUSEHOLD_EVENTS or not has_any(current_user, {CASEWORKER, SHELTER_MANAGER}):
             abort(403 if event in HOUSEHOLD_EVENTS else 400)
-        if not has_any(current_user, {CASEWORKER}) and event == "move_out":
+        if not has_any(current_user, {CASEWORKER}) and event in ("arrive", "move_out"):
             abort(403)
         household = self.get_one(household_id)
         members = db.session.scalars(visible_persons(current_user).where(Person.household_id == household.id)

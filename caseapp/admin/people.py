@@ -126,6 +126,16 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
             abort(404)  # exactly as for an id that does not exist
         return person
 
+    def _household_url(self, person) -> str | None:
+        """The household page, for a user who may open it (READ_PERSONS) and see that household."""
+        from caseapp.people.access import get_visible_household
+
+        if person.household_id is None or not has_any(current_user, READ_PERSONS):
+            return None
+        if get_visible_household(db.session, current_user, person.household_id) is None:
+            return None
+        return url_for("household.details_view", id=person.household_id)
+
     @expose("/details/")
     def details_view(self):
         person = self.get_one(request.args.get("id"))
@@ -142,6 +152,7 @@ class PersonBaseView(PostSearchMixin, SecureModelView):
             "events": self.offered_events(person),
             "shelters": self.open_shelters(),
             "today": date.today().isoformat(),
+            "household_url": self._household_url(person),
             **self.extra_detail(person),
         }
         db.session.commit()
@@ -341,6 +352,10 @@ class ResidentView(PersonBaseView):
         from sqlalchemy.orm import joinedload
 
         return super().get_query().options(joinedload(Person.household))
+
+    def extra_detail(self, person) -> dict:
+        # A person waiting for a bed: the ranked places, each allocated with one confirmed click (board).
+        return {"show_suggestions": person.state == "arrived"}
 
 
 class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
