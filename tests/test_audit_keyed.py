@@ -76,6 +76,21 @@ def test_every_commit_that_audits_is_anchored(app, db, factory):
     )
 
 
+def test_a_released_savepoint_is_not_anchored_only_the_commit_is(app, db, factory):
+    """SQLAlchemy 2.1 calls after_commit for a released SAVEPOINT too: anchoring there wrote anchors for
+    rows not yet committed (and on SQLite waited 5 s for its own write lock, then failed)."""
+    user = factory.user(role="caseworker")
+    before = len(_anchor_lines(app))
+    with db.session.begin_nested():
+        record("read", "person", 4712, by=user, channel="admin")
+    with db.session.begin_nested():
+        event = record("read", "person", 4713, by=user, channel="admin")
+    assert len(_anchor_lines(app)) == before
+    db.session.commit()
+    lines = _anchor_lines(app)
+    assert len(lines) == before + 1 and f'"last_id": {event.id}' in lines[-1]
+
+
 def test_a_head_that_does_not_extend_the_last_anchor_is_never_anchored(app, db, factory):
     from caseapp.tasks.audit import anchor_task
 

@@ -50,7 +50,8 @@ def sqlite_city(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     app = _upgraded_app(f"sqlite:///{path}")
     result = app.test_cli_runner().invoke(
-        args=["demo", "--persons", str(PERSONS), "--seed", str(SEED), "--today", TODAY.isoformat()])
+        args=["demo", "--persons", str(PERSONS), "--seed", str(SEED), "--today", TODAY.isoformat(),
+              "--no-office-deliveries"])  # the same city as pg_city (deliveries: test_demo_offices.py)
     assert result.exit_code == 0, result.output
     app.demo_output = result.output
     return app

@@ -217,6 +217,11 @@ def note_written(session, row) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _anchor_after_commit(session) -> None:
+    if session.in_nested_transaction():
+        # SQLAlchemy 2.1 also calls after_commit when a SAVEPOINT is released (begin_nested): the rows are
+        # not committed yet, and on SQLite a second connection would wait for the outer write lock and
+        # fail ("database is locked"). The outermost commit anchors them.
+        return
     written = session.info.pop("caseapp_audit_rows", 0)
     if not written or not has_app_context():
         return

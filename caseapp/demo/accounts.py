@@ -15,6 +15,7 @@ DEMO_ACCOUNTS = (
     ("shelter-manager", ("shelter_manager",), (), "Unterkunftsverwaltung und Belegung"),
     ("analyst", ("analyst",), (), "Auswertungen und Ausschussberichte"),
     ("auditor", ("auditor",), (), "Protokoll und Auskunftsberichte"),
+    ("data-steward", ("data_steward",), (), "Datenpflege: Prüfliste der Verknüpfung (wer ist wer)"),
 )
 
 

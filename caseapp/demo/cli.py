@@ -20,15 +20,18 @@ from caseapp.workflows.states import STATE_LABELS_DE
 @click.option("--abh-file", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Zusätzlich die Lieferung der Ausländerbehörde (CSV) dieser Stadt in diese Datei "
                    "schreiben.")
+@click.option("--no-office-deliveries", is_flag=True,
+              help="Ohne die Lieferungen von Sozialamt, Jugendamt und Schulamt (und ohne Verknüpfung).")
 @with_appcontext
-def demo_command(persons: int, seed: int, today, no_accounts: bool, abh_file: str | None):
+def demo_command(persons: int, seed: int, today, no_accounts: bool, abh_file: str | None,
+                 no_office_deliveries: bool):
     from caseapp.demo.operations import DEMO_PASSWORD, NotEmpty, create_demo_city
     from caseapp.extensions import db
 
     day = today.date() if today else date.today()
     try:
         summary = create_demo_city(persons=persons, seed=seed, today=day, accounts=not no_accounts,
-                                   abh_file=abh_file)
+                                   abh_file=abh_file, office_deliveries=not no_office_deliveries)
     except NotEmpty as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
@@ -40,6 +43,12 @@ def demo_command(persons: int, seed: int, today, no_accounts: bool, abh_file: st
     states = ", ".join(f"{STATE_LABELS_DE.get(s, s)}: {n}" for s, n in sorted(summary.states.items()))
     click.echo(f"Personen nach Status: {states}")
     click.echo(f"Dauer: {summary.seconds_build:.1f} s Erzeugen, {summary.seconds_write:.1f} s Schreiben.")
+    for code, d in summary.deliveries.items():
+        click.echo(f"Lieferung {code}: {d.records} Datensätze, {d.linked} mit bekannten Personen verknüpft, "
+                   f"{d.queued} zur Prüfung (Datenpflege), {d.new_persons} neue Personen, {d.rejected} "
+                   "abgewiesen.")
+    if summary.deliveries:
+        click.echo(f"Dauer der Lieferungen mit Verknüpfung: {summary.seconds_deliveries:.1f} s.")
     if summary.abh_file:
         click.echo(f"Lieferung der Ausländerbehörde geschrieben: {summary.abh_file} "
                    f"({c['source_record']} Datensätze; Import mit `caseapp sync import abh`).")

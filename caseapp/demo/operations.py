@@ -30,12 +30,16 @@ class DemoSummary:
     seconds_write: float
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     abh_file: Path | None = None
+    deliveries: dict = field(default_factory=dict)  # office code -> import Summary (offices.py)
+    seconds_deliveries: float = 0.0
 
 
 def create_demo_city(*, persons: int, seed: int, today: date, accounts: bool = True,
-                     abh_file: Path | None = None) -> DemoSummary:
+                     abh_file: Path | None = None, office_deliveries: bool = False) -> DemoSummary:
     """Fill an empty database with a deterministic synthetic city; raises NotEmpty otherwise.
-    With `abh_file`, also write the city's foreigners-authority snapshot there (caseapp/demo/delivery.py)."""
+    With `abh_file`, also write the city's foreigners-authority snapshot there (caseapp/demo/delivery.py).
+    With `office_deliveries`, the social, youth-welfare and school offices deliver their view of the same
+    people and record linkage pools them (caseapp/demo/offices.py)."""
     connection = db.session.connection()
     ensure_empty(connection)
     started = perf_counter()
@@ -54,8 +58,14 @@ def create_demo_city(*, persons: int, seed: int, today: date, accounts: bool = T
         from caseapp.demo.delivery import write_abh_snapshot
 
         write_abh_snapshot(city, rows, Path(abh_file))
+    deliveries = {}
+    if office_deliveries:
+        from caseapp.demo.offices import import_office_deliveries
+
+        deliveries = import_office_deliveries(city, rows, seed)
     return DemoSummary(persons, seed, today, {t: len(r) for t, r in rows.items()}, states,
-                       built - started, written - built, made, abh_file)
+                       built - started, written - built, made, abh_file, deliveries,
+                       perf_counter() - written)
 
 
 def _audit(persons: int, seed: int, today: date) -> None:
