@@ -23,6 +23,9 @@ from caseapp.people.birthdate import BirthDate
 # Share of the persons an office knows that its demo delivery carries.
 SHARE = {"soz": 0.45, "jug": 0.6, "sch": 0.5}
 NEW_PERSONS = {"soz": 0.03, "jug": 0.05, "sch": 0.03}  # of the delivery: humans the city has not seen
+# A demo delivery is a sample, not the office's whole caseload: linkage of a state-sized demo (1,000,000
+# persons) stays a matter of seconds. The benchmarks measure full-size deliveries (bench/bench_linkage.py).
+MAX_RECORDS = 4000
 BENEFITS = ("ASYLBLG3", "ASYLBLG2", "SGB12")
 SCHOOL_TYPES = (("GS", 6, 10), ("OBS", 10, 16), ("GYM", 10, 19), ("IGS", 10, 19), ("BBS", 16, 21))
 
@@ -115,7 +118,7 @@ def delivery_records(city, rows: dict[str, list[tuple]], code: str, seed: int) -
     rng = random.Random(f"{seed}:delivery:{code}")
     known = {r[0] for r in rows["person_office"] if r[1] == code}
     people = [p for p in city.persons if p.id in known and p.state != "departed"]
-    chosen = [p for p in people if rng.random() < SHARE[code]]
+    chosen = [p for p in people if rng.random() < SHARE[code]][:MAX_RECORDS]
     out = []
     for n, p in enumerate(chosen, start=1):
         facts = _facts(rng, p, code, city.today)
