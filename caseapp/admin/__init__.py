@@ -8,7 +8,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from caseapp.admin.base import SecureIndexView
+from caseapp.admin.base import SecureIndexView, page_heading
 
 VIEW_MODULES = (
     "caseapp.admin.i18n",
@@ -30,7 +30,8 @@ def init_admin(app: Flask) -> Admin:
     admin = Admin(
         app,
         name="caseapp Osnabrück",
-        theme=Bootstrap4Theme(),
+        # Flask-Admin's frame with the page language, skip link, landmarks and one h1 (WCAG 2.1 AA).
+        theme=Bootstrap4Theme(base_template="admin/caseapp_base.html"),
         index_view=SecureIndexView(name="Start", url="/admin"),
         # Our compiled copy of Flask-Admin's German catalog (the wheel's admin.mo is stale; see
         # caseapp/translations/update_catalog.py), looked up before the wheel's.
@@ -38,4 +39,5 @@ def init_admin(app: Flask) -> Admin:
     )
     for name in VIEW_MODULES:
         importlib.import_module(name).register(admin)
+    app.jinja_env.globals["caseapp_page_heading"] = page_heading
     return admin

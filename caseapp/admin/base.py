@@ -15,6 +15,7 @@ from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.form import BaseForm
 from flask_admin.model import typefmt
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_security import current_user
 from flask_wtf import FlaskForm
@@ -110,6 +111,17 @@ class SecureMixin:
         if request.method not in SAFE_METHODS:
             csrf.protect()  # raises CSRFError (400) without a valid token
         return None
+
+
+PAGE_KINDS = {"create_view": _l("New"), "edit_view": _l("Edit"), "details_view": _l("Details")}
+
+
+def page_heading(view) -> str:
+    """The h1 (and <title>) of an admin page that names none itself: the view's name, and for a model
+    view's form or detail page what the page does ("Personen: Bearbeiten")."""
+    name = str(view.name)
+    kind = PAGE_KINDS.get((request.endpoint or "").rsplit(".", 1)[-1])
+    return f"{name}: {kind}" if kind else name
 
 
 class SecureBaseView(SecureMixin, BaseView):

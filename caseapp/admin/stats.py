@@ -110,9 +110,13 @@ class StatsView(SecureBaseView):
                                        geometries=geometries)),
             "pyramid": Markup(_charts().pyramid(groups, male, female, title="Altersaufbau")),
         }
+        # The charts' text alternatives: the same published (protected) figures as tables.
+        figures = {"map": [(n, names[n], values.get(n)) for n in sorted(names)],
+                   "pyramid": list(zip(groups, male, female, strict=True))}
         return self.render(
             "admin/stats/index.html", table=table, row_keys=row_keys, col_keys=col_keys, label=label,
             rows_dim=rows_dim, cols_dim=cols_dim, dims=DIMS, dim_labels=DIM_LABELS_DE, charts=charts,
+            figures=figures,
             number=number_de, warning=warning, as_of=table["as_of"], k=k_value(),
             note=population_note(),
         )
@@ -177,6 +181,7 @@ class OccupancyView(SecureBaseView):
                                                 [m["arrivals"] for m in moves],
                                       title="Zuzüge je " + ("Woche" if freq == "week" else "Monat")))
         return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
+                           series=series,
                            labels=MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
                            number=number_de, warning=warning, protected=protected, k=k,
                            period_label=period_label)

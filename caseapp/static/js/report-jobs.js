@@ -55,9 +55,22 @@
     }
   }
 
+  var announced = {};
+
+  function announce(job) {
+    // The live region (role=status) tells screen reader users what changed: the step, then the end.
+    var text = "Bericht " + job.id + ": " + (job.status === "done" || job.status === "failed"
+      ? job.status_label : (job.step || job.status_label));
+    if (announced[job.id] === text) { return; }
+    announced[job.id] = text;
+    var region = document.getElementById("report-jobs-status");
+    if (region) { region.textContent = text; }
+  }
+
   function update(job) {
     var row = document.querySelector('#report-jobs tr[data-job="' + job.id + '"]');
     if (!row) { return; }
+    announce(job);
     row.setAttribute("data-status", job.status);
     if (job.status === "done" || job.status === "failed") {
       showFinished(row, job);
