@@ -409,3 +409,21 @@ def test_charts_have_their_figures_as_tables_and_states_are_not_colour_alone(liv
     assert page.locator("#report-jobs-status[role=status]").count() == 1
     page.goto(f"{base}/admin/sync-runs/")
     assert page.locator("#sync-runs-status[role=status]").count() == 1
+
+
+def test_the_statement_names_the_tests_and_the_axe_version():
+    """docs/accessibility.md names the tests that keep it true and the axe-core version they run."""
+    from pathlib import Path
+
+    import axe_playwright_python
+
+    root = Path(__file__).resolve().parent.parent
+    statement = (root / "docs" / "accessibility.md").read_text(encoding="utf-8")
+    bundled = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")[:200]
+    version = re.search(r"axe v(\d+\.\d+\.\d+)", bundled)[1]
+    assert f"axe-core {version}" in statement, version
+    named = set(re.findall(r"`(test_\w+)`", statement))
+    here = set(re.findall(r"^def (test_\w+)", Path(__file__).read_text(encoding="utf-8"), re.MULTILINE))
+    assert named == here, (named ^ here)
+    for heading in ("Stand der Vereinbarkeit", "Nicht barrierefreie Inhalte", "Feedback und Kontakt"):
+        assert f"## {heading}" in statement or f"### {heading}" in statement, heading
