@@ -3,6 +3,13 @@
 Quality (no database):  .venv/bin/python bench/bench_linkage.py quality [--persons 20000] [--seed 3]
 Speed (PostgreSQL):     .venv/bin/python bench/bench_linkage.py speed [--known 50000] [--incoming 20000]
                         [--server postgresql://root@127.0.0.1:5432/postgres]
+Import ratio:           .venv/bin/python bench/bench_linkage.py import [--known 50000] [--incoming 20000]
+                        [--repeat 2]
+
+Import ratio is issue 14's target: a real `soz` CSV delivery of `--incoming` records imported through
+`caseapp.sources.operations.import_file` against `--known` abh persons, once with record linkage and once
+without (linkage/hooks.after_import answering "nothing linked"), each in a fresh database; the ratio of
+the two wall times must stay <= 3.
 
 Quality runs the shipped model and rules (linkage.evaluate) beside the naive rule "equal AZR number or
 equal folded name and birth date". Speed writes `--known` abh persons and `--incoming` soz persons of
@@ -138,6 +145,81 @@ def speed(args) -> None:
         services.drop_database(args.server, name)
 
 
+def _soz_csv(incoming) -> bytes:
+    """The incoming records as the social benefits office's export (spec/office-deliveries.md)."""
+    import csv
+    import io
+
+    from caseapp.people.birthdate import BirthDate
+    from caseapp.sources.registry import get_adapter
+
+    columns = [c.name for c in get_adapter("soz").columns_spec]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for n, (ident, _truth, _key) in enumerate(incoming):
+        values = {"soz_id": f"SZ-{n}", "azr_nr": "", "familienname": ident.family_name or "X",
+                  "vornamen": ident.given_names or "X",
+                  "geburtsdatum": BirthDate(ident.birth_date, ident.birth_precision).german,
+                  "geschlecht": ident.sex, "staatsangehoerigkeit": ",".join(ident.nationalities) or "XXX",
+                  "strasse": ident.street or "", "hausnummer": ident.house_number or "",
+                  "plz": ident.postcode or "", "ort": "Osnabrück" if ident.street else "",
+                  "leistungsart": "ASYLBLG3"}
+        writer.writerow([values.get(c, "") for c in columns])
+    return out.getvalue().encode("utf-8")
+
+
+def import_ratio(args) -> None:
+    from datetime import date
+
+    from flask_migrate import upgrade
+
+    from caseapp import create_app
+    from caseapp.extensions import db
+    from caseapp.linkage import hooks, linker, synth
+    from caseapp.sources.operations import import_file
+    from tests import services
+
+    pop = synth.population(int(args.known / 0.85) + 1, seed=args.seed, abh_share=0.85)
+    known = pop.records["abh"][: args.known]
+    incoming = (pop.records["soz"] + pop.records["jug"] + pop.records["sch"])[: args.incoming]
+    data = _soz_csv(incoming)
+    real_hook = hooks.after_import
+    # A worker imports many deliveries in one process: Splink, DuckDB and the model are loaded once. Load
+    # them here, before any clock runs, by scoring two records against each other.
+    linker.score_against_known({1: known[0][0]}, {2: known[1][0]})
+    results = {"without": [], "with": []}
+    for _ in range(args.repeat):
+        for mode in ("without", "with"):
+            url, name = services.create_database(args.server)
+            try:
+                uri = url.replace("postgresql://", "postgresql+psycopg://")
+                app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "SECRET_KEY": "bench", "TESTING": True,
+                                  "REDIS_URL": None})
+                with app.app_context():
+                    upgrade()
+                    _write(known, "abh")
+                    db.session.commit()
+                    hooks.after_import = real_hook if mode == "with" else (
+                        lambda run, ids, by: {"linked": 0, "queued": 0, "new_persons": len(ids)})
+                    t = time.perf_counter()
+                    summary = import_file("soz", data, file_name="SOZ_20261130.csv", as_of=date(2026, 11, 30))
+                    db.session.commit()
+                    seconds = time.perf_counter() - t
+                    results[mode].append({"seconds": round(seconds, 1), "records": summary.records,
+                                          "linked": summary.linked, "queued": summary.queued,
+                                          "new_persons": summary.new_persons, "rejected": summary.rejected,
+                                          **({"phases": dict(linker.LAST_TIMINGS)} if mode == "with"
+                                             else {})})
+                    db.engine.dispose()
+            finally:
+                hooks.after_import = real_hook
+                services.drop_database(args.server, name)
+    best = {m: min(r["seconds"] for r in runs) for m, runs in results.items()}
+    print(json.dumps({"known": len(known), "incoming": len(incoming), "runs": results,
+                      "ratio_of_best": round(best["with"] / best["without"], 2)}, ensure_ascii=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -153,8 +235,14 @@ def main() -> None:
     s.add_argument("--incoming", type=int, default=20000)
     s.add_argument("--seed", type=int, default=3)
     s.add_argument("--server", default="postgresql://root@127.0.0.1:5432/postgres")
+    i = sub.add_parser("import")
+    i.add_argument("--known", type=int, default=50000)
+    i.add_argument("--incoming", type=int, default=20000)
+    i.add_argument("--repeat", type=int, default=2)
+    i.add_argument("--seed", type=int, default=3)
+    i.add_argument("--server", default="postgresql://root@127.0.0.1:5432/postgres")
     args = parser.parse_args()
-    quality(args) if args.mode == "quality" else speed(args)
+    {"quality": quality, "speed": speed, "import": import_ratio}[args.mode](args)
 
 
 if __name__ == "__main__":
