@@ -3,10 +3,28 @@ from __future__ import annotations
 
 from celery import Celery, Task
 from flask import Flask, appcontext_pushed
+from kombu import Queue
 
 # Task modules; each holds thin @shared_task wrappers around operations.
 TASK_MODULES = ["caseapp.tasks.sources", "caseapp.tasks.reports", "caseapp.tasks.privacy",
                 "caseapp.tasks.stats", "caseapp.tasks.audit"]
+
+# Queues (issue 18): source syncs and committee reports each have their own, so a long report never
+# waits in front of a nightly delivery and the other way round; everything else goes to `default`.
+# A worker started without -Q consumes all three (the README's single worker); a larger installation
+# runs one worker per queue (`-Q sync`, `-Q reports`, `-Q default`, docs/operations.md).
+DEFAULT_QUEUE = "default"
+QUEUES = ("sync", "reports", DEFAULT_QUEUE)
+ROUTES = {"caseapp.sync.*": {"queue": "sync"}, "caseapp.reports.*": {"queue": "reports"}}
+
+
+def queue_for(task_name: str) -> str:
+    """The queue a task of this name is routed to (the same rule as task_routes, for senders outside
+    this app such as tests and scripts: a bare Celery client has no routes and would use 'celery')."""
+    for pattern, route in ROUTES.items():
+        if task_name.startswith(pattern.rstrip("*")):
+            return route["queue"]
+    return DEFAULT_QUEUE
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -36,6 +54,9 @@ def celery_init_app(app: Flask) -> Celery:
             "task_acks_late": True,
             "task_reject_on_worker_lost": True,
             "worker_prefetch_multiplier": 1,
+            "task_queues": [Queue(name) for name in QUEUES],
+            "task_default_queue": DEFAULT_QUEUE,
+            "task_routes": ROUTES,
             "task_ignore_result": False,
             "timezone": "Europe/Berlin",
             "beat_schedule": beat_schedule(),

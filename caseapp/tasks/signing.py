@@ -62,7 +62,11 @@ def verify_incoming(task, args, kwargs) -> None:
 
 
 def send_signed(client, name: str, secret_key: str, args=(), kwargs=None, **options):
-    """Send a task from a Celery client that is not this app (tests, scripts) with a valid signature."""
+    """Send a task from a Celery client that is not this app (tests, scripts) with a valid signature,
+    to the queue the app routes it to unless `queue=` says otherwise."""
+    from caseapp.tasks.celery_app import queue_for
+
+    options.setdefault("queue", queue_for(name))
     task_id = str(uuid.uuid4())
     sig = message_signature(message_key(secret_key), name, task_id, args, kwargs)
     return client.send_task(name, args=list(args), kwargs=kwargs or {}, task_id=task_id,
