@@ -21,7 +21,14 @@ from caseapp.codelists import ShelterState
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.inputcheck import parse_query_day
-from caseapp.stats.dims import DIM_LABELS_DE, DIMS, DimensionError, value_label, value_sort_key
+from caseapp.stats.dims import (
+    BASE_DIMS,
+    DIM_LABELS_DE,
+    DimensionError,
+    office_dims_for,
+    value_label,
+    value_sort_key,
+)
 from caseapp.stats.exports import download
 from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, period_label
 from caseapp.stats.publish import (
@@ -74,13 +81,15 @@ class StatsView(SecureBaseView):
         day, warning = _as_of()
         rows_dim = request.args.get("rows", "district")
         cols_dim = request.args.get("cols", "age_group")
-        if rows_dim not in DIMS or cols_dim not in DIMS or rows_dim == cols_dim:
+        user = _user()
+        # the other offices' facts only for those who may count by them (stats/dims.office_dims_for)
+        dims = (*BASE_DIMS, *office_dims_for(user))
+        if rows_dim not in dims or cols_dim not in dims or rows_dim == cols_dim:
             rows_dim, cols_dim, warning = (
                 "district",
                 "age_group",
                 "Unbekannte Auswahl; Standardtabelle gezeigt.",
             )
-        user = _user()
         names, geometries = district_info()
         table = table_with_totals(user, day, rows_dim, cols_dim)
         label = lambda dim, v: value_label(dim, v, names)
@@ -115,7 +124,7 @@ class StatsView(SecureBaseView):
                    "pyramid": list(zip(groups, male, female, strict=True))}
         return self.render(
             "admin/stats/index.html", table=table, row_keys=row_keys, col_keys=col_keys, label=label,
-            rows_dim=rows_dim, cols_dim=cols_dim, dims=DIMS, dim_labels=DIM_LABELS_DE, charts=charts,
+            rows_dim=rows_dim, cols_dim=cols_dim, dims=dims, dim_labels=DIM_LABELS_DE, charts=charts,
             figures=figures,
             number=number_de, warning=warning, as_of=table["as_of"], k=k_value(),
             note=population_note(),

@@ -41,8 +41,9 @@ def population():
 
     _require_aggregates()
     as_of = parse_date(request.args.get("as_of"))
-    filters = {d: request.args.getlist(d) for d in ("district", "age_group", "nationality", "status", "sex",
-                                                   "housing") if request.args.getlist(d)}
+    from caseapp.stats.dims import DIMS
+
+    filters = {d: request.args.getlist(d) for d in DIMS if request.args.getlist(d)}
     try:
         result = population_for(current_user, as_of, request.args.get("by", "district"), filters=filters)
     except DimensionError as exc:

@@ -25,7 +25,8 @@ from sqlalchemy.exc import DBAPIError
 
 from caseapp.extensions import db
 from caseapp.stats import agegroups
-from caseapp.stats.dims import DIMS, HOUSING_BY_STATE, POPULATION_STATES
+from caseapp.stats.dims import BASE_DIMS as DIMS
+from caseapp.stats.dims import HOUSING_BY_STATE, POPULATION_STATES
 
 log = logging.getLogger(__name__)
 

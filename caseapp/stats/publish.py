@@ -78,6 +78,20 @@ def small_hidden(value, k: int | None = None):
     return None if value is not None and 0 < value < k else value
 
 
+def check_dims_for(user, dims, filters=None) -> None:
+    """DimensionError (German, naming the office) for an office's own facts this user may not count by:
+    a caseworker counts exactly, so only by the facts of their own offices (stats/dims.office_dims_for)."""
+    from caseapp.offices.models import OFFICES
+    from caseapp.stats.dims import DIM_LABELS_DE, OFFICE_DIMS, office_dims_for
+
+    allowed = set(office_dims_for(user))
+    for dim in (*dims, *(filters or {})):
+        if dim in OFFICE_DIMS and dim not in allowed:
+            office = OFFICES.get(OFFICE_DIMS[dim][0], OFFICE_DIMS[dim][0])
+            raise DimensionError(f"„{DIM_LABELS_DE[dim]}“ ist eine Angabe des Amts „{office}“; genaue Zahlen "
+                                 "dazu sehen nur dessen Beschäftigte, geschützte Zahlen die Auswertung")
+
+
 def population_for(user, as_of: date | None = None, by=("district",), *, filters=None) -> dict:
     """{"as_of", "dims", "rows", "protected", "offices"} for this user.
 
@@ -88,6 +102,7 @@ def population_for(user, as_of: date | None = None, by=("district",), *, filters
     dims = parse_dims(by)
     day = queries.check_as_of(as_of)
     filters = dict(filters or {})
+    check_dims_for(user, dims, filters)
     if not mode["protected"]:
         rows = queries.population(day, dims, offices=mode["offices"], filters=filters)
     else:
@@ -154,6 +169,7 @@ def table_with_totals(user, as_of=None, rows_dim="district", cols_dim="age_group
     mode = publication(user)
     day = queries.check_as_of(as_of)
     dims = (rows_dim, cols_dim)
+    check_dims_for(user, dims, filters)
     if mode["protected"]:
         tables = population_tables(day, dims, filters=filters)
     else:

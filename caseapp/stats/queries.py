@@ -15,12 +15,19 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, exists, func, literal, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from caseapp.extensions import db
 from caseapp.people.models import Person, PersonOffice
 from caseapp.stats import agegroups
-from caseapp.stats.dims import DIMS, HOUSING_BY_STATE, POPULATION_STATES, DimensionError, parse_dims
+from caseapp.stats.dims import (
+    DIMS,
+    HOUSING_BY_STATE,
+    OFFICE_DIMS,
+    POPULATION_STATES,
+    DimensionError,
+    parse_dims,
+)
 from caseapp.workflows.models import Transition
 
 
@@ -47,7 +54,7 @@ def population(as_of: date | None = None, by=("district",), *, offices=None, fil
     filters = _check_filters(filters)
     day = check_as_of(as_of)
     groups = agegroups.configured_groups()
-    if day == today() and offices is None:
+    if day == today() and offices is None and not (set(dims) | set(filters)) & set(OFFICE_DIMS):
         from caseapp.stats import cube
 
         rows = cube.population_today(day, dims, filters, groups)
@@ -96,7 +103,20 @@ def person_columns(day: date, groups, *, history: bool):
         "status": Person.residence_status,
         "sex": Person.sex,
         "housing": housing,
+        **{dim: _office_fact(dim, day) for dim in OFFICE_DIMS},
     }, state, join
+
+
+def _office_fact(dim: str, day: date):
+    """The person's value of an office fact valid on `day` (None: the office holds none), as a correlated
+    scalar subquery through the office's source records (index on source_record.person_id and on the
+    facts' source_record_id): only built into a query that counts by or filters on it."""
+    _office, table, column = OFFICE_DIMS[dim]
+    facts, records = db.metadata.tables[table], db.metadata.tables["source_record"]
+    return (select(facts.c[column]).join(records, records.c.id == facts.c.source_record_id)
+            .where(records.c.person_id == Person.id, facts.c.valid_from <= day,
+                   or_(facts.c.valid_to.is_(None), facts.c.valid_to > day))
+            .order_by(facts.c.valid_from.desc(), facts.c.id.desc()).limit(1).scalar_subquery())
 
 
 def state_on(day: date):
@@ -137,7 +157,9 @@ def _count(day: date, dims, filters, groups, offices, *, keyed: bool = False) ->
     history = day != today()
     columns, state, join = person_columns(day, groups, history=history)
     keys = [Person.record_key.label("record_key")] if keyed else []
-    columns = [columns[d].label(d) for d in DIMS]
+    # Only what this count needs: an office fact is a subquery per person, the base dims are columns.
+    needed = [d for d in DIMS if d not in OFFICE_DIMS or d in dims or d in filters]
+    columns = [columns[d].label(d) for d in needed]
     inner = join(select(*columns, *keys, state.label("state_on")).select_from(Person)).where(
         Person.birth_date <= day
     )

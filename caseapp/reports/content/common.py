@@ -73,3 +73,31 @@ def line_chart(*args, caption: str, **kwargs) -> Chart:
     from caseapp.charts.basic import line_chart as draw
 
     return Chart.from_svg(draw(*args, **kwargs), caption)
+
+
+def office_facts(inputs, *, dim: str, values: list[str], caption: str, intro: str, empty: str,
+                 section_id: str, title: str):
+    """A section of one office's own facts (issue 16 item 4) by district, as protected as every other
+    figure of the report (cell-key, publish.population_tables): persons of the population whose fact
+    `dim` on the data date is one of `values`, one column per value. Only aggregates leave the office;
+    no report prints a person."""
+    from caseapp.reports.blocks import Section, Text
+    from caseapp.stats.dims import office_value_labels
+
+    section = Section(section_id, title)
+    section.add(Text(intro))
+    dims = ("district", dim)
+    lattice = population_tables(inputs.data_date, dims, filters={dim: values}, k=inputs.k)
+    if not lattice[()]:
+        section.add(NoData(empty))
+        return section
+    names = district_names()
+    present = {key[0] for key in lattice[("district",)]}
+    row_keys = [n for n in names if n in present] + ([None] if None in present else [])
+    labels = office_value_labels(dim)
+    table = tables.crosstab(lattice, row_dim="district", col_dim=dim, row_keys=row_keys, col_keys=values,
+                            row_names={**names, None: UNKNOWN_DISTRICT}, caption=caption,
+                            row_head="Stadtteil")
+    table.columns = [table.columns[0], *[labels.get(v, v) for v in values], table.columns[-1]]
+    section.add(table)
+    return section

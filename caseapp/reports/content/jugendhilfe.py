@@ -16,6 +16,23 @@ def build(inputs) -> Content:
     sections = [minors]
     inputs.progress(0.3, "Minderjährige ohne Erwachsene im Haushalt")
     sections.append(_unaccompanied(inputs))
+    inputs.progress(0.4, "Angaben des Jugendamts: UMA und Kita-Wartelisten")
+    sections.append(common.office_facts(
+        inputs, dim="measure", values=["INOBHUT", "UMA_HILFE"], section_id="uma",
+        title="Unbegleitete Minderjährige in der Jugendhilfe (Angaben des Jugendamts)",
+        intro=("Personen, für die das Jugendamt zum Datenstand eine vorläufige Inobhutnahme (§ 42a SGB VIII) "
+               "oder Jugendhilfe für unbegleitete Minderjährige und junge Volljährige meldet, nach dem "
+               "Stadtteil ihrer Anschrift."),
+        caption=f"Unbegleitete Minderjährige am {inputs.data_date:%d.%m.%Y} nach Stadtteil und Maßnahme",
+        empty=("Zum Datenstand meldet das Jugendamt keine solche Maßnahme (oder es hat noch nicht "
+               "geliefert).")))
+    sections.append(common.office_facts(
+        inputs, dim="kita", values=["WARTEND", "BETREUT"], section_id="kita-warteliste",
+        title="Kita: betreute und wartende Kinder (Angaben des Jugendamts)",
+        intro=("Kinder, die laut Jugendamt zum Datenstand einen Kita-Platz haben oder auf der Warteliste "
+               "stehen, nach dem Stadtteil ihrer Anschrift; die Warteliste zeigt, wo Plätze fehlen."),
+        caption=f"Kinder auf der Kita-Warteliste und mit Kita-Platz am {inputs.data_date:%d.%m.%Y}",
+        empty="Zum Datenstand meldet das Jugendamt keine Kita-Angaben (oder es hat noch nicht geliefert)."))
     inputs.progress(0.55, "Prognose Krippe und Kindergarten")
     sections.append(forecasts.daycare_section(inputs, result))
     inputs.progress(0.75, "Stadtteile im Einzelnen")

@@ -17,6 +17,15 @@ def build(inputs) -> Content:
     sections = [young, forecasts.school_section(inputs, result)]
     inputs.progress(0.6, "Kinder in Gemeinschaftsunterkünften")
     sections.append(_in_shelters(inputs))
+    inputs.progress(0.7, "Angaben des Schulamts: Sprachförderung")
+    sections.append(common.office_facts(
+        inputs, dim="language_support", values=["SLK", "DAZ"], section_id="sprachfoerderung",
+        title="Bedarf an Sprachlernklassen und Sprachförderung (Angaben des Schulamts)",
+        intro=("Schülerinnen und Schüler, die laut Schulamt zum Datenstand eine Sprachlernklasse besuchen "
+               "oder Förderung in Deutsch als Zweitsprache erhalten, nach dem Stadtteil ihrer Anschrift: "
+               "der Bedarf, für den Sprachlernklassen und Förderstunden zu planen sind."),
+        caption=f"Sprachlernklasse und DaZ-Förderung am {inputs.data_date:%d.%m.%Y} nach Stadtteil",
+        empty="Zum Datenstand meldet das Schulamt keine Sprachförderung (oder es hat noch nicht geliefert)."))
     inputs.progress(0.75, "Stadtteile im Einzelnen")
     sections.append(districts.section(
         inputs, result=result, measures=forecasts.SCHOOL,
