@@ -123,6 +123,8 @@ STRUCTURE_JS = """() => {
     nav: document.querySelectorAll('nav, [role=navigation]').length,
     main: document.querySelectorAll('main, [role=main]').length,
     mainId: (document.querySelector('main') || {}).id,
+    levels: Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
+      .filter(h => h.offsetParent !== null).map(h => Number(h.tagName[1])),
   };
 }"""
 
@@ -140,6 +142,9 @@ def _structure_problems(page) -> list[str]:
         problems.append(f"skip link {s['skip']}, main id {s['mainId']!r}")
     if not (s["header"] and s["nav"] and s["main"] == 1):
         problems.append(f"landmarks header={s['header']} nav={s['nav']} main={s['main']}")
+    jumps = [(a, b) for a, b in zip(s["levels"], s["levels"][1:], strict=False) if b > a + 1]
+    if jumps:
+        problems.append(f"heading levels skip: {s['levels']}")
     return problems
 
 
@@ -187,6 +192,8 @@ def _crawl(page, base: str, role: str, checked: set, axe) -> dict:
     role's own menu) always is. Returns {url: [problems]}."""
     queue = [base + "/admin/"] + [base + p for p in EXTRA_START.get(role, [])]
     mine, report = set(), {}
+    csp: list[str] = []
+    page.on("console", lambda msg: csp.append(msg.text) if "Content Security Policy" in msg.text else None)
     first = True
     while queue and len(report) < MAX_PAGES_PER_ROLE:
         url = queue.pop(0)
@@ -201,6 +208,8 @@ def _crawl(page, base: str, role: str, checked: set, axe) -> dict:
         first = False
         checked.add(pattern)
         problems = _structure_problems(page) + _violations(page, axe) + _reflow_problems(page)
+        problems += [f"CSP: {text[:200]}" for text in csp]  # inline handlers the policy refused
+        csp.clear()
         report[url[len(base):]] = (page.title(), problems)
         queue += [u for u in _links(page, base) if _pattern(u) not in mine]
     return report

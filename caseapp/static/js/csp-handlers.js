@@ -1,5 +1,7 @@
 /* caseapp: Flask-Admin's templates use inline onclick handlers, which our Content-Security-Policy
-   (script-src 'self' 'nonce-...') does not run. This file, loaded with the page's nonce, attaches the same
+   (script-src 'self' 'nonce-...') does not run; our copies of those templates (templates/admin/actions.html,
+   admin/model/layout.html, row_actions.html, inline_list_base.html) render them as data-onclick, so the
+   browser logs no violation. This file, loaded with the page's nonce, attaches the same
    behaviour as event listeners: bulk actions ("Mit Auswahl ..."), delete confirmations, adding an inline
    row (e.g. a room of a shelter) and the filter menu's inert entries. Only the patterns below are known;
    nothing in an onclick attribute is ever evaluated. Links to "javascript:void(0)" (menu and tab toggles)
@@ -22,7 +24,7 @@
   }
 
   function wire(el) {
-    var code = el.getAttribute("onclick");
+    var code = el.getAttribute("data-onclick") || el.getAttribute("onclick");
     if (!code) { return; }
     var name, message, id;
     if ((name = quoted(code, "modelActions.execute('")) !== null) {
@@ -44,6 +46,7 @@
       el.addEventListener("click", function (event) { event.preventDefault(); });
     }
     el.setAttribute("data-caseapp-wired", "1");
+    el.removeAttribute("onclick");  // dead code under the CSP (our templates render data-onclick instead)
   }
 
   function inert(el) {
@@ -52,7 +55,8 @@
   }
 
   function wireAll(root) {
-    var found = (root || document).querySelectorAll("[onclick]:not([data-caseapp-wired])");
+    var found = (root || document).querySelectorAll(
+      "[onclick]:not([data-caseapp-wired]), [data-onclick]:not([data-caseapp-wired])");
     for (var i = 0; i < found.length; i++) { wire(found[i]); }
     var links = (root || document).querySelectorAll('a[href^="javascript:"]');
     for (var j = 0; j < links.length; j++) { inert(links[j]); }
