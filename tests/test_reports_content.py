@@ -189,3 +189,22 @@ def test_a_small_shelter_is_protected_in_its_own_part(app, db, factory, city):
     assert figures[:3] == ["4", "–", "4"] and figures[3] == "•" and "2" not in figures, figures
     hafen = part.split("GU Am Hafen (05 Hafen)", 1)[1].split()[:6]
     assert hafen[3] == "•", hafen  # the partner of the hidden 2 in the same table
+
+
+def test_partial_weeks_and_months_are_named_and_left_out_of_the_chart():
+    """Issue 16 item 3: a week cut by the start of the period or by the data date is labelled with its
+    days (and not drawn: it would read as a drop); full weeks and months read as before."""
+    from caseapp.reports.content.feuerwehr_ordnung import _days_within, _period_label
+
+    first, last = date(2026, 12, 1), date(2026, 12, 17)  # Tuesday .. Thursday
+    week49 = {"period": "2026-W49", "start": date(2026, 11, 30)}
+    week50 = {"period": "2026-W50", "start": date(2026, 12, 7)}
+    week51 = {"period": "2026-W51", "start": date(2026, 12, 14)}
+    for row in (week49, week50, week51):
+        row["days"] = _days_within(row, "week", first, last)
+    assert [r["days"] for r in (week49, week50, week51)] == [6, 7, 4]
+    assert _period_label(week49, "week") == "KW 49 (ab 30.11.)*"
+    assert _period_label(week50, "week") == "KW 50 (ab 07.12.)"
+    december = {"period": "2026-12", "start": date(2026, 12, 1)}
+    december["days"] = _days_within(december, "month", date(2026, 10, 1), last)
+    assert _period_label(december, "month") == "Dezember 2026*" and december["days"] == 17

@@ -3,6 +3,8 @@ the trend over the period, arrivals and departures, the map of shelters and dist
 shelter's own part (its figures and its daily course against beds and fire-safety limit)."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy import select
 
 from caseapp.extensions import db
@@ -155,11 +157,22 @@ def _movements(inputs) -> Section:
         key: tables.protected_lattice([{"p": r["period"], "count": r[key]} for r in rows], ("p",), inputs.k)
         for key in keys
     }
+    for r in rows:
+        r["days"] = _days_within(r, freq, inputs.period.start, inputs.data_date)
     body = [[_period_label(r, freq)] + [tables.printed(protected[k][("p",)], (r["period"],)) for k in keys]
             for r in rows]
     total = ["Insgesamt"] + [tables.printed(protected[k][()], ()) for k in keys]
+    partial = [r for r in rows if r["days"] < _length(r, freq)]
+    note = ("* unvollständig, weil der Zeitraum vor dem Berichtszeitraum beginnt oder nach dem Datenstand "
+            "endet (" + "; ".join(f"{_period_label({**r, 'days': None}, freq)}: {r['days']} von "
+                                  f"{_length(r, freq)} Tagen" for r in partial)
+            + "); in der Grafik nicht gezeichnet, weil seine Zahlen mit vollen Zeiträumen nicht vergleichbar "
+              "sind.") if partial else None
     section.add(Table(caption="Zu- und Fortzüge je " + ("Monat" if freq == "month" else "Kalenderwoche"),
-                      columns=["Zeitraum"] + list(MOVEMENT_LABELS_DE.values()), rows=body, total=total))
+                      columns=["Zeitraum"] + list(MOVEMENT_LABELS_DE.values()), rows=body, total=total,
+                      note=note))
+    # The chart: complete periods only (a partial week at either end would read as a drop).
+    rows = [r for r in rows if r not in partial] or rows
     series = {MOVEMENT_LABELS_DE[k]: [tables.printed_values(protected[k][("p",)]).get(r["period"],
                                                                                       0) for r in rows]
               for k in ("arrivals", "departures")}
@@ -173,12 +186,30 @@ def _movements(inputs) -> Section:
     return section
 
 
-def _period_label(row: dict, freq: str) -> str:
+def _length(row: dict, freq: str) -> int:
     if freq == "week":
-        return f"KW {row['period'][-2:]} (ab {row['start']:%d.%m.})"
-    from caseapp.reports.periods import MONTHS_DE
+        return 7
+    start = row["start"]
+    following = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return (following - start).days
 
-    return f"{MONTHS_DE[row['start'].month - 1]} {row['start'].year}"
+
+def _days_within(row: dict, freq: str, first: date, last: date) -> int:
+    """How many days of the row's week or month lie in the reported span (first..last, both counted)."""
+    begin, end = row["start"], row["start"] + timedelta(days=_length(row, freq) - 1)
+    return max(0, (min(end, last) - max(begin, first)).days + 1)
+
+
+def _period_label(row: dict, freq: str) -> str:
+    days = row.get("days")
+    partial = days is not None and days < _length(row, freq)
+    if freq == "week":
+        label = f"KW {row['period'][-2:]} (ab {row['start']:%d.%m.})"
+    else:
+        from caseapp.reports.periods import MONTHS_DE
+
+        label = f"{MONTHS_DE[row['start'].month - 1]} {row['start'].year}"
+    return f"{label}*" if partial else label
 
 
 def _map(inputs, shelters: list[dict]) -> Section:
