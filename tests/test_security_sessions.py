@@ -106,14 +106,17 @@ def test_idle_session_ends(app, factory, monkeypatch):
 
 
 def test_activity_keeps_the_session_alive_until_the_absolute_limit(app, factory, monkeypatch):
-    monkeypatch.setitem(app.config, "CASEAPP_SESSION_IDLE_TIMEOUT", timedelta(seconds=1))
-    monkeypatch.setattr(app, "permanent_session_lifetime", timedelta(seconds=2))
+    # Margins wide enough for a loaded machine (a request may take half a second there): idle limit 2 s,
+    # absolute limit 4 s; a request every ~1 s is never idle for 2 s.
+    monkeypatch.setitem(app.config, "CASEAPP_SESSION_IDLE_TIMEOUT", timedelta(seconds=2))
+    monkeypatch.setattr(app, "permanent_session_lifetime", timedelta(seconds=4))
     user = factory.user(role="caseworker")
     c = _login(app, user)
-    for _ in range(3):  # active every 0.6 s: never idle for a second
-        time.sleep(0.6)
+    logged_in = time.monotonic()
+    while time.monotonic() - logged_in < 3.0:
+        time.sleep(0.8)
         assert c.get("/admin/").status_code == 200
-    time.sleep(0.6)  # 2.4 s after login: past the absolute limit though never idle
+    time.sleep(max(0.0, 4.5 - (time.monotonic() - logged_in)))  # past the absolute limit, never idle
     assert c.get("/admin/").status_code == 302
 
 
