@@ -380,6 +380,8 @@ def test_form_errors_are_tied_to_their_fields_and_announced(live_server, browser
         page.locator("form.admin-form [type=submit]").first.click()
     invalid = page.locator("[aria-invalid=true]")
     assert invalid.count() >= 1
+    # The keyboard focus is on the first field in error (static/js/a11y.js).
+    assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
     for described in invalid.evaluate_all("els => els.map(e => e.getAttribute('aria-describedby'))"):
         message = page.locator(f"#{described}")
         assert message.count() == 1 and message.inner_text().strip(), described
