@@ -96,6 +96,15 @@ class LegacyImportView(SecureBaseView):
             abort(404)
         return imp
 
+    def _run(self, imp: LegacyImport, *, apply: bool):
+        """The preview or the apply; None (with the reason flashed, nothing changed) for an unreadable file."""
+        try:
+            return importer.run(imp, by=current_user, apply=apply)
+        except WorkbookRejected as exc:
+            db.session.rollback()
+            flash(_("The file cannot be imported: %(why)s", why=str(exc)), "error")
+            return None
+
     @expose("/<int:import_id>/")
     def preview(self, import_id: int):
         imp = self._get(import_id)
@@ -105,11 +114,8 @@ class LegacyImportView(SecureBaseView):
                        what="legacy_import")
             return self.render("admin/shelters/legacy_result.html", imp=imp, rows=rows,
                                outcomes=LegacyOutcome, page_title=_("Import no. %(id)s", id=imp.id))
-        try:
-            result = importer.run(imp, by=current_user, apply=False)
-        except WorkbookRejected as exc:
-            db.session.rollback()
-            flash(_("The file cannot be imported: %(why)s", why=str(exc)), "error")
+        result = self._run(imp, apply=False)
+        if result is None:
             return redirect(url_for(".index"))
         audit_read("person", [r.person_id for r in result.rows if r.outcome == LegacyOutcome.existing],
                    by=current_user, channel="admin", what="legacy_preview")
@@ -125,11 +131,8 @@ class LegacyImportView(SecureBaseView):
         if imp.applied_at is not None or importer.applied_before(imp.sha256) is not None:
             flash(_("This list was already imported; nothing was changed."), "error")
             return redirect(url_for(".preview", import_id=import_id))
-        try:
-            result = importer.run(imp, by=current_user, apply=True)
-        except WorkbookRejected as exc:
-            db.session.rollback()
-            flash(_("The file cannot be imported: %(why)s", why=str(exc)), "error")
+        result = self._run(imp, apply=True)
+        if result is None:
             return redirect(url_for(".index"))
         s = result.summary()
         flash(_("Imported: %(new)s new persons and %(existing)s known persons moved in, %(already)s already "

@@ -15,9 +15,7 @@ import io
 import random
 from datetime import date, timedelta
 
-from anyascii import anyascii
-
-from caseapp.linkage.synth import _typo
+from caseapp.linkage.synth import varied_names
 from caseapp.people.birthdate import BirthDate
 
 # Share of the persons an office knows that its demo delivery carries.
@@ -32,21 +30,6 @@ SCHOOL_TYPES = (("GS", 6, 10), ("OBS", 10, 16), ("GYM", 10, 19), ("IGS", 10, 19)
 
 def _german(d: date | None) -> str:
     return f"{d.day:02d}.{d.month:02d}.{d.year:04d}" if d else ""
-
-
-def _varied_names(rng: random.Random, family: str, given: str) -> tuple[str, str]:
-    parts = given.split()
-    if len(parts) > 1 and rng.random() < 0.15:
-        parts = parts[:1]
-    elif len(parts) > 1 and rng.random() < 0.1:
-        parts.reverse()
-    given = " ".join(parts)
-    if rng.random() < 0.12:
-        family = _typo(rng, family) if rng.random() < 0.5 else family
-        given = _typo(rng, given) if rng.random() < 0.6 else given
-    if rng.random() < 0.3:
-        family, given = anyascii(family), anyascii(given)
-    return family, given
 
 
 def _varied_birth(rng: random.Random, born: date, precision: str) -> str:
@@ -65,7 +48,7 @@ def _varied_birth(rng: random.Random, born: date, precision: str) -> str:
 
 
 def _core(rng: random.Random, p, key: str, code: str) -> dict[str, str]:
-    family, given = _varied_names(rng, p.family, p.given)
+    family, given = varied_names(rng, p.family, p.given.split(), swapped=0)
     nats = list(p.nats) if code != "sch" else []
     street, number, postcode, district = p.addr or ("", "", "", "")
     if rng.random() < 0.25:

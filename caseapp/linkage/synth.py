@@ -146,11 +146,12 @@ def abh_identity(rng: random.Random, h: Human, ident_id: int) -> Identity:
                     h.postcode if h.street else None, h.street, h.number if h.street else None, h.azr)
 
 
-def office_identity(rng: random.Random, h: Human, ident_id: int, source: str) -> Identity:
-    """Another office's record of the same human, with the contract's variation."""
-    pool = GIVEN_M if h.sex == "m" else GIVEN_W
-    family = _spell(rng, h.family, FAMILY, 0.5)
-    given = [_spell(rng, g, pool, 0.5) for g in h.given]
+def varied_names(rng: random.Random, family: str, given: list[str], *,
+                 swapped: float = 0.04) -> tuple[str, str]:
+    """(family, given names) as another office writes them (linkage.md's variation): a given name dropped
+    or the order reversed, a typo, transliterated to ASCII, family and given names swapped (`swapped`).
+    Also the demo city's deliveries (demo/offices.py) vary their names here."""
+    given = list(given)
     if len(given) > 1 and rng.random() < 0.15:
         given = given[:1]  # shortened
     elif len(given) > 1 and rng.random() < 0.1:
@@ -163,8 +164,16 @@ def office_identity(rng: random.Random, h: Human, ident_id: int, source: str) ->
         from anyascii import anyascii
 
         family, given_text = anyascii(family), anyascii(given_text)
-    if rng.random() < 0.04:
+    if swapped and rng.random() < swapped:
         family, given_text = given_text, family
+    return family, given_text
+
+
+def office_identity(rng: random.Random, h: Human, ident_id: int, source: str) -> Identity:
+    """Another office's record of the same human, with the contract's variation."""
+    pool = GIVEN_M if h.sex == "m" else GIVEN_W
+    family = _spell(rng, h.family, FAMILY, 0.5)
+    family, given_text = varied_names(rng, family, [_spell(rng, g, pool, 0.5) for g in h.given])
     born, precision = h.born, "day"
     r = rng.random()
     if r < 0.05:
