@@ -97,7 +97,7 @@ class LegacyImportView(SecureBaseView):
         return imp
 
     def _run(self, imp: LegacyImport, *, apply: bool):
-        """The preview or the apply; None (with the reason flashed, nothing changed) for an unreadable file."""
+        """The preview or the apply; None (the reason flashed, nothing changed) for an unreadable file."""
         try:
             return importer.run(imp, by=current_user, apply=apply)
         except WorkbookRejected as exc:
