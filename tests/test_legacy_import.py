@@ -156,3 +156,27 @@ def test_only_shelter_managers_import(login_as, shelters, role):
     assert c.get("/admin/altlisten/").status_code == 403
     assert _upload(c, SAMPLE.read_bytes()).status_code == 403
     assert c.get("/admin/altlisten/offen/").status_code == 403
+
+
+def test_the_import_runs_on_the_embedded_default_too(tmp_path):
+    """`bash scripts/demo` runs on SQLite: the preview's matching uses portable SQL only."""
+    from caseapp.extensions import db as _db
+    from caseapp.shelters.legacy import importer
+    from caseapp.shelters.legacy.models import LegacyImport
+    from tests.factories import Factory
+    from tests.test_demo import _upgraded_app
+
+    app = _upgraded_app(f"sqlite:///{tmp_path / 'legacy.db'}")
+    with app.app_context():
+        f = Factory(_db)
+        manager = f.user(role="shelter_manager", offices=())
+        f.shelter(name="GU Am Hafen", rooms=(("1.01", 4, {"family": True}), ("1.02", 2), ("2.01", 2),
+                                             ("2.02", 2)))
+        f.shelter(name="GU Lotter Straße", rooms=(("A1", 3), ("A2", 2)))
+        f.person(family_name="Hussein", given_names="Hassan", birth="1985-03-12", state="announced")
+        imp = LegacyImport(file_name="x.xlsx", sha256="0" * 64, data=SAMPLE.read_bytes(), office_code="int",
+                           residence_status="GESTATTUNG", uploaded_by_id=manager.id)
+        _db.session.add(imp)
+        _db.session.commit()
+        result = importer.run(imp, by=manager, apply=True)
+        assert result.count("existing") == 1 and result.count("new") == 11 and result.count("unmapped") == 4

@@ -151,12 +151,15 @@ def _matches(candidates: dict[int, tuple[LegacyRow, str]], by) -> dict[int, tupl
     if not candidates:
         return {}
     incoming = {ROW_ID + i: _identity(i, row, nat) for i, (row, nat) in candidates.items()}
-    years = sorted({y for row, _ in candidates.values() for y in range(row.birth.reference.year - 1,
-                                                                          row.birth.reference.year + 2)})
-    ids = [r[0] for r in bulk.select_in("SELECT id FROM person WHERE anonymised_at IS NULL AND "
-                                        "CAST(EXTRACT(YEAR FROM birth_date) AS INTEGER) IN :years", "years",
-                                        years)]
-    nearby = {i.id: i for i in features.load_identities(ids)} if ids else {}
+    # Everyone born within a year of a listed person, one range per listed year (portable SQL: the
+    # embedded default runs on SQLite), read by the index on birth_date.
+    years = sorted({row.birth.reference.year for row, _ in candidates.values()})
+    ids: set[int] = set()
+    for year in years:
+        ids.update(r[0] for r in bulk.fetch_all(
+            "SELECT id FROM person WHERE anonymised_at IS NULL AND birth_date BETWEEN :lo AND :hi",
+            {"lo": date(year - 1, 1, 1), "hi": date(year + 1, 12, 31)}))
+    nearby = {i.id: i for i in features.load_identities(sorted(ids))} if ids else {}
     known: dict[int, features.Identity] = {}
     for ident in incoming.values():
         known.update(_blocked(ident, nearby))
