@@ -18,6 +18,7 @@ VIEW_MODULES = (
     "caseapp.admin.legacy",
     "caseapp.admin.sources",
     "caseapp.admin.stats",
+    "caseapp.admin.places",
     "caseapp.admin.reports",
     "caseapp.admin.audit",
     "caseapp.admin.privacy",

@@ -211,9 +211,12 @@ class ForecastView(SecureBaseView):
         table = result["rows"] if district else result["city"]
         export = request.args.get("export")
         if export in ("csv", "xlsx"):
-            header = ["Stadtteil", "Jahr", "Gruppe", "niedrig", "mittel", "hoch", "in Unterkünften", "Plätze"]
-            body = [[r.get("district") or "Stadt", r["year"], r["label"], r["low"], r["middle"], r["high"],
-                     r["shelter"], r.get("places")] for r in (result["rows"] if district else _all(result))]
+            header = ["Stadtteil", "Jahr", "Gruppe", "erwartet", "davon in Unterkünften", "niedrig", "mittel",
+                      "hoch", "Plätze", "Versorgungsquote (Plätze je 100 Kinder)"]
+            body = [[r.get("district") or "Stadt", r["year"], r["label"], r["expected"], r["shelter"],
+                     r["low"], r["middle"], r["high"], r.get("places"),
+                     None if r.get("coverage") is None else round(r["coverage"])]
+                    for r in (result["rows"] if district else _all(result))]
             return download(export, f"prognose-{district or 'stadt'}-{result['base_date']}", header, body,
                             result["suppression"])
         chart = _forecast_chart(result, table)
@@ -234,7 +237,7 @@ def _forecast_chart(result, table):
     series, bands = {}, {}
     for g in result["groups"]:
         rows = [next((r for r in table if r["group"] == g["key"] and r["year"] == y), None) for y in years]
-        series[g["label"]] = [r["middle"] if r else None for r in rows]
+        series[g["label"]] = [r["expected"] if r else None for r in rows]
         bands[g["label"]] = (
             [(r["low"] or 0) if r else 0 for r in rows],
             [(r["high"] or 0) if r else 0 for r in rows],

@@ -46,6 +46,8 @@ READ_PERSONS = frozenset({CASEWORKER, SHELTER_MANAGER})
 WRITE_PERSONS = frozenset({CASEWORKER})
 ALLOCATE = frozenset({CASEWORKER, SHELTER_MANAGER})
 READ_AGGREGATES = frozenset({ANALYST, CASEWORKER, SHELTER_MANAGER, ADMIN, AUDITOR})
+# Planning figures (Kita and school places per district): analysts only (interfaces.md roles).
+ENTER_PLACES = frozenset({ANALYST})
 READ_AUDIT = frozenset({AUDITOR})
 DECIDE_LINKAGE = frozenset({DATA_STEWARD})
 

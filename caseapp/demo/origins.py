@@ -152,3 +152,23 @@ def unsure_birth_dates(code: str) -> tuple[float, float]:
     if ORIGINS[code][0] == REFUGEE or code in ("GEO", "NGA"):
         return 0.02, 0.02
     return 0.005, 0.003
+
+
+# Total fertility rate (children per woman over her life) assumed for women of each origin living in
+# Germany; sources and reasoning in docs/demo-demography.md. Between the German level (1.36 for women
+# of German nationality, 1.88 for foreign women, Destatis 2022) and the origin country's.
+FERTILITY = {"SYR": 2.4, "AFG": 2.8, "IRQ": 2.4, "IRN": 1.6, "ERI": 2.6, "SOM": 2.8, "XXA": 2.4, "XXX": 2.2,
+             "LBN": 2.2, "TUR": 1.8, "UKR": 1.2, "RUS": 1.4, "KAZ": 1.6, "GEO": 1.8, "POL": 1.3, "ROU": 1.7,
+             "BGR": 1.7, "HRV": 1.5, "ITA": 1.3, "GRC": 1.4, "MDA": 1.6, "XKX": 1.9, "ALB": 1.7, "MKD": 1.7,
+             "SRB": 1.6, "BIH": 1.5, "VNM": 1.6, "NGA": 2.6}
+DEFAULT_FERTILITY = 1.7
+# Share of a woman's lifetime births at each age of the mother (Destatis, age-specific fertility rates
+# 2022, GENESIS 12612-0008, grouped in five-year bands and normalised to 1; teenage births are rare).
+BIRTH_AGE_SHAPE = {**{a: 0.0020 for a in range(16, 20)}, **{a: 0.0240 for a in range(20, 25)},
+                   **{a: 0.0580 for a in range(25, 30)}, **{a: 0.0690 for a in range(30, 35)},
+                   **{a: 0.0390 for a in range(35, 40)}, **{a: 0.0080 for a in range(40, 45)},
+                   **{a: 0.0004 for a in range(45, 48)}}
+
+
+def fertility(code: str) -> float:
+    return FERTILITY.get(code, DEFAULT_FERTILITY)

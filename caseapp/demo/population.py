@@ -33,6 +33,7 @@ class Person:
     needs: str | None = None
     state: str | None = None
     addr: tuple | None = None       # (street, house number, postcode, district)
+    mother: Person | None = None    # for a child drawn from its mother's history (tests read it)
 
 
 @dataclass(slots=True, eq=False)
@@ -63,8 +64,7 @@ _TYPES = {  # single, couple, family, single parent, extended family
 }
 _DISTRICTS = places.district_numbers()
 _DISTRICT_CUM = list(itertools.accumulate(places.district_weights()))
-_KIDS = (1, 2, 3, 4, 5, 6)
-_KID_WEIGHTS = (34, 34, 18, 8, 4, 2)
+_MIN_GAP = 2  # years from one birth to the next (the median interval in Germany is about three)
 
 
 class PopulationBuilder:
@@ -112,19 +112,45 @@ class PopulationBuilder:
                 specs = [("w", mother_age)]  # single parent (Ukraine: fathers mostly stayed behind)
             else:
                 specs = [("m", father_age), ("w", mother_age)]
+            mother_at = len(specs) - 1
             if kind in (2, 3, 4):
-                n = rng.choices(_KIDS, _KID_WEIGHTS)[0]
-                oldest = max(0, min(mother_age - 17, 24 if hh.segment == SETTLED else 19))
-                for _ in range(n):
-                    age = rng.randint(0, oldest)  # children spread over the years since the mother was 17
+                for age in self._children(hh, mother_age):
                     specs.append(("m" if rng.random() < 0.51 else "w", age))
+            children = range(mother_at + 1, len(specs))
             if kind == 4:
                 for _ in range(rng.choice((1, 1, 2))):
                     specs.append(
                         ("w" if rng.random() < 0.6 else "m", min(mother_age + rng.randint(20, 30), 92))
                     )
+        start = len(hh.members)
         for i, (sex, age) in enumerate(specs[:room_left]):
             self._person(hh, sex, age, is_head=i == 0)
+        if kind:
+            made = hh.members[start:]
+            for i in children:
+                if i < len(made) and mother_at < len(made):
+                    made[i].mother = made[mother_at]
+
+    def _children(self, hh: Household, mother_age: int) -> list[int]:
+        """Ages today of the children living with a mother now `mother_age`: her births year by year at the
+        age-specific rates of her origin group (origins.FERTILITY, BIRTH_AGE_SHAPE), at least two years apart
+        and only one before she was 20; children older than 24 (19 for recent arrivals) have left home. A
+        woman without a child at home in a household drawn as a family lives there as a couple (or with
+        her parents), a single parent's household is then a single woman's: so young women have small
+        children no more often than their age allows."""
+        rng = self.rng
+        tfr = origins.fertility(hh.code)
+        oldest = 24 if hh.segment == SETTLED else 19
+        ages, last = [], -99
+        for at in range(min(origins.BIRTH_AGE_SHAPE), mother_age + 1):
+            if mother_age - at > oldest or at not in origins.BIRTH_AGE_SHAPE:
+                continue
+            if at - last < _MIN_GAP or (ages and at < 20):
+                continue
+            if rng.random() < tfr * origins.BIRTH_AGE_SHAPE[at]:
+                ages.append(mother_age - at)
+                last = at
+        return ages
 
     def _adult_age(self, segment: str) -> int:
         lo, hi, _ = self.rng.choices(_ADULT_AGES[segment], [w for *_, w in _ADULT_AGES[segment]])[0]

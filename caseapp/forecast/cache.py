@@ -3,9 +3,9 @@
 Two committee reports of one run (and the forecast page) ask for the same forecast of the same data
 date; it costs about a second here, mostly reading the history. The fingerprint makes a cached result
 safe: it is a digest of the row versions of every table the forecast reads (person, transition,
-district), as the asking transaction sees them. PostgreSQL gives every inserted or updated row
-version a new (xmin, ctid) pair, and a deleted row drops out of the count, so any change - committed
-by someone else, or made earlier in the asking transaction itself - changes the fingerprint and the
+district, district_places), as the asking transaction sees them. PostgreSQL gives every inserted or
+updated row version a new (xmin, ctid) pair, and a deleted row drops out of the count, so any change -
+committed by someone else, or made earlier in the asking transaction itself - changes the fingerprint and the
 forecast is computed afresh. A stale hit would need a 64-bit hash collision. The key is the
 fingerprint read before computing: a write committed while the forecast is computed can only make the
 stored figures newer than their key, and every later snapshot that sees that write has another
@@ -22,7 +22,7 @@ from sqlalchemy import text
 
 from caseapp.extensions import db
 
-TABLES = ("person", "transition", "district")
+TABLES = ("person", "transition", "district", "district_places")
 MAX_ENTRIES = 8
 
 _entries: OrderedDict = OrderedDict()

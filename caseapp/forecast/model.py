@@ -20,7 +20,8 @@ from caseapp.forecast import data as fdata
 from caseapp.stats.agegroups import years_before
 
 MAX_AGE = fdata.MAX_AGE
-# Institution groups: (key, German label, youngest, oldest); the keys are District.places' keys.
+# Institution groups: (key, German label, youngest, oldest); places are entered per key
+# (caseapp/districts/places.py; "sek1" has none).
 GROUPS = (
     ("krippe", "Krippe (0–2)", 0, 2),
     ("kita", "Kindergarten (3–5)", 3, 5),
@@ -130,7 +131,8 @@ def arrival_range(base: fdata.BaseData) -> tuple[float, float]:
 class ForecastResult:
     base_date: date
     years: list[int]
-    rows: list[dict]  # district, year, reference date, group, label, low, middle, high, shelter, places
+    rows: list[dict]  # district, year, reference date, group, label, low, middle, high, shelter, places,
+    # coverage (places per 100 expected children)
     rates: Rates
     base: fdata.BaseData
 
@@ -139,9 +141,15 @@ class ForecastResult:
         for r in self.rows:
             key = (r["year"], r["group"])
             t = out.setdefault(key, {"year": r["year"], "group": r["group"], "label": r["label"],
-                                     "low": 0, "middle": 0, "high": 0, "shelter": 0})
+                                     "low": 0, "middle": 0, "high": 0, "shelter": 0, "places": None,
+                                     "_with_places": 0})
             for k in ("low", "middle", "high", "shelter"):
                 t[k] += r[k]
+            if r.get("places") is not None:
+                t["places"] = (t["places"] or 0) + r["places"]
+                t["_with_places"] += r["middle"] + r["shelter"]
+        for t in out.values():  # the city's rate over the districts that have places entered
+            t["coverage"] = coverage(t["places"], t.pop("_with_places"))
         return list(out.values())
 
 
@@ -178,7 +186,7 @@ def _forecast(base_date: date, years: int, district: str | None, history_years: 
         "shelter": project(shelter, Rates(out_rate=rates.out_rate, fertility=rates.fertility), years),
     }
     if places is None:
-        places = _places()
+        places = _places([years_before(base_date, -(t + 1)).year for t in range(years)])
     rows = []
     for t in range(years):
         sums = {name: group_sums(run[t], district) for name, run in runs.items()}
@@ -187,19 +195,32 @@ def _forecast(base_date: date, years: int, district: str | None, history_years: 
         ref = years_before(base_date, -(t + 1))
         for d in districts:
             for key, label, _lo, _hi in GROUPS:
-                rows.append({
-                    "district": d, "year": ref.year, "reference_date": ref, "group": key, "label": label,
-                    **{name: round(sums[name].get((d, key), 0.0)) for name in runs},
-                    "places": (places.get(d) or {}).get(key),
-                })
+                row = {"district": d, "year": ref.year, "reference_date": ref, "group": key, "label": label,
+                       **{name: round(sums[name].get((d, key), 0.0)) for name in runs}}
+                row["places"] = _places_of(places, d, key, ref.year)
+                row["coverage"] = coverage(row["places"], row["middle"] + row["shelter"])
+                rows.append(row)
     return ForecastResult(base_date, sorted({r["year"] for r in rows}), rows, rates, base)
 
 
-def _places() -> dict:
-    from caseapp.districts.models import District
-    from caseapp.extensions import db
+def _places_of(places: dict, district: str | None, group: str, year: int):
+    """Places of a group in a district for a year: {district: {group: n}} (the same every year) or
+    {district: {group: {year: n}}} as caseapp.districts.places.places_for_years gives."""
+    value = (places.get(district) or {}).get(group)
+    return value.get(year) if isinstance(value, dict) else value
 
-    return {d.number: d.places for d in db.session.scalars(db.select(District)) if d.places}
+
+def coverage(places: int | None, expected: int | None) -> float | None:
+    """Places per 100 expected children (Versorgungsquote); None without places or children."""
+    if places is None or not expected:
+        return None
+    return 100.0 * places / expected
+
+
+def _places(years) -> dict:
+    from caseapp.districts.places import places_for_years
+
+    return places_for_years(years)
 
 
 def backtest(target_date: date | None = None, horizon: int = 1, history_years: int = 3) -> dict:

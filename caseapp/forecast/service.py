@@ -23,12 +23,11 @@ def forecast_for(user, base_date: date | None, years: int = 6, *, district: str 
     for r in result.rows:
         if district and r["district"] != district:
             continue
-        rows.append({
+        rows.append(_published({
             "district": r["district"], "year": r["year"], "reference_date": r["reference_date"].isoformat(),
-            "group": r["group"], "label": r["label"], "places": r["places"],
-            **{key: small_hidden(r[key], k) for key in VALUE_KEYS},
-        })
-    totals = [{**t, **{key: small_hidden(t[key], k) for key in VALUE_KEYS}} for t in result.city_totals()]
+            "group": r["group"], "label": r["label"], "places": r["places"], "coverage": r["coverage"],
+            **{key: r[key] for key in VALUE_KEYS}}, k))
+    totals = [_published(dict(t), k) for t in result.city_totals()]
     return {
         "base_date": result.base_date.isoformat(),
         "base_date_german": result.base_date.strftime("%d.%m.%Y"),
@@ -40,6 +39,18 @@ def forecast_for(user, base_date: date | None, years: int = 6, *, district: str 
                   "Bewohner von Gemeinschaftsunterkünften als eigene Gruppe (shelter).",
         "suppression": f"Schätzwerte von 1 bis {k - 1} sind unterdrückt (leer).",
     }
+
+
+def _published(row: dict, k: int) -> dict:
+    """A forecast row as published: `expected` (middle plus shelter residents: the figure the committee
+    reports print, so screen and PDF agree), each estimate from 1 to k-1 hidden, and the coverage rate
+    hidden with a hidden expected value (it would give it away with the places)."""
+    row["expected"] = row["middle"] + row["shelter"]
+    for key in (*VALUE_KEYS, "expected"):
+        row[key] = small_hidden(row[key], k)
+    if row["expected"] is None:
+        row["coverage"] = None
+    return row
 
 
 def backtest_summary(target_date: date | None = None) -> dict:
