@@ -41,6 +41,12 @@ class PersonState(CodeList):
     departed = "departed", "weggezogen"
 
 
+# Persons still waiting for a bed (announced or arrived, no stay yet).
+WAITING_STATES = (PersonState.announced, PersonState.arrived)
+# Persons who no longer need a shelter bed (their own flat, or gone).
+SETTLED_STATES = (PersonState.housed, PersonState.departed)
+
+
 class ShelterState(CodeList):
     planned = "planned", "geplant"
     open = "open", "geöffnet"
@@ -72,6 +78,24 @@ class RejectedStatus(CodeList):
     open = "open", "offen"
     resolved = "resolved", "erledigt"
     dismissed = "dismissed", "verworfen"
+
+
+class ReviewStatus(CodeList):
+    """A linkage review pair (Prüffall); `different` is the remembered non-match."""
+
+    open = "open", "offen"
+    same = "same", "dieselbe Person"
+    different = "different", "verschiedene Personen"
+    superseded = "superseded", "überholt"
+
+
+class ReportStatus(CodeList):
+    """A requested committee report (ReportJob)."""
+
+    queued = "queued", "wartet"
+    running = "running", "wird erstellt"
+    done = "done", "fertig"
+    failed = "failed", "fehlgeschlagen"
 
 
 class AuditAction(CodeList):

@@ -1,7 +1,20 @@
 """Code lists are defined once with their German labels; a person's str/repr carries no personal data."""
 from __future__ import annotations
 
-from caseapp.codelists import AuditAction, PersonState, ResidenceStatus, ShelterState, action_label
+import ast
+from pathlib import Path
+
+from caseapp.codelists import (
+    AuditAction,
+    PersonState,
+    RejectedStatus,
+    ReportStatus,
+    ResidenceStatus,
+    ReviewStatus,
+    ShelterState,
+    SyncRunStatus,
+    action_label,
+)
 from caseapp.people.codes import RESIDENCE_STATUSES
 from caseapp.sources.models import RUN_STATUS_LABELS_DE, RUN_STATUSES
 from caseapp.workflows.states import STATE_LABELS_DE
@@ -32,3 +45,61 @@ def test_str_and_repr_of_a_person_carry_no_name(factory):
         assert "Yılmaz" not in text and "Ayşe" not in text
     assert repr(person) == f"<Person {person.id} arrived>" and str(person) == f"Person {person.id}"
     assert "Yılmaz" in person.display_name  # pages still show the name where they mean to
+
+
+# --- No bare code-list strings in comparisons or filters ------------------------------------------------
+# caseapp/ compares states, statuses and audit actions with the members of caseapp/codelists.py, never
+# with a bare string: a typo in a member is an AttributeError at import, a typo in a string a silent False.
+
+CODE_LISTS = (PersonState, ShelterState, ResidenceStatus, SyncRunStatus, RejectedStatus, ReviewStatus,
+              ReportStatus, AuditAction)
+CODE_VALUES = {member.value for codes in CODE_LISTS for member in codes}
+CASEAPP = Path(__file__).resolve().parents[1] / "caseapp"
+SQL_FILTERS = {"in_", "not_in", "notin_", "filter_by", "is_", "isnot", "is_not"}
+
+# (file, literal) pairs that compare a string that only looks like a code value. Keep this short.
+ALLOWED = {
+    ("caseapp/admin/search.py", "search"),  # the name of a query-string parameter, not an audit action
+    ("caseapp/admin/sources.py", "dismiss"),  # the quarantine form's button value
+}
+
+
+def _literals(node) -> list[ast.Constant]:
+    """The string constants a comparison operand stands for (itself, or a tuple/list/set literal's items)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node]
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return [e for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []
+
+
+def bare_code_strings(source: str) -> list[tuple[int, str]]:
+    """(line, literal) for every code-list value compared or filtered on as a bare string."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        operands = []
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in SQL_FILTERS:
+            operands = [*node.args, *(k.value for k in node.keywords)]
+        for operand in operands:
+            found += [(c.lineno, c.value) for c in _literals(operand) if c.value in CODE_VALUES]
+    return found
+
+
+def test_the_scanner_finds_what_it_should():
+    code = ('a == "open"\nb in ("arrived", "x")\nc != "read"\nq.where(X.state.in_(["housed"]))\n'
+            'q.filter_by(status="done")\nd == PersonState.arrived\ne == "Arrived"\nf = "open"\n')
+    assert sorted(bare_code_strings(code)) == [(1, "open"), (2, "arrived"), (3, "read"), (4, "housed"),
+                                       (5, "done")]
+
+
+def test_caseapp_compares_code_lists_through_their_members():
+    offences = []
+    for path in sorted(CASEAPP.rglob("*.py")):
+        relative = path.relative_to(CASEAPP.parent).as_posix()
+        for line, literal in bare_code_strings(path.read_text(encoding="utf-8")):
+            if (relative, literal) not in ALLOWED:
+                offences.append(f"{relative}:{line}: {literal!r}")
+    assert not offences, "use the caseapp.codelists member instead of:\n" + "\n".join(offences)

@@ -14,6 +14,7 @@ from caseapp.admin.base import SecureBaseView
 from caseapp.admin.people_actions import run_from_form
 from caseapp.audit.reads import audit_read
 from caseapp.auth.roles import ADMIN, ALLOCATE, CASEWORKER, SHELTER_MANAGER, has_any
+from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
 from caseapp.people.access import get_visible_person, visible_persons
 from caseapp.people.models import Person
@@ -29,7 +30,7 @@ CANDIDATE_LIMIT = 300
 def fill_class(figures: dict, state: str = "open") -> str:
     """Bootstrap colour of a shelter by fill level: green below 80 %, yellow up to full, red when full;
     grey for a shelter that is not open (it has no free beds to offer)."""
-    if state != "open":
+    if state != ShelterState.open:
         return "secondary"
     if figures["capacity"] <= 0 or figures["free"] <= 0:
         return "danger"
@@ -42,7 +43,8 @@ def person_suggestions(person, limit: int = 5, allow_state: str | None = None) -
     """Ranked placements for the person page (shelters/placement/ranking.py), for users who may allocate."""
     from caseapp.shelters.placement.ranking import suggestions
 
-    if not has_any(current_user, ALLOCATE) or person.state not in ("arrived", "housed", allow_state):
+    placeable = (PersonState.arrived, PersonState.housed, allow_state)
+    if not has_any(current_user, ALLOCATE) or person.state not in placeable:
         return []
     return suggestions([person])[:limit]
 
@@ -56,7 +58,7 @@ class BoardView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        shelters = db.session.scalars(select(Shelter).where(Shelter.state != "closed")
+        shelters = db.session.scalars(select(Shelter).where(Shelter.state != ShelterState.closed)
                                       .options(selectinload(Shelter.rooms)).order_by(Shelter.name)).all()
         rows = []
         figures_of = shelters_capacity(shelters)  # one query for all, not one per shelter
@@ -64,7 +66,7 @@ class BoardView(SecureBaseView):
             figures = for_state(figures_of[shelter.id], shelter.state)
             rows.append({"shelter": shelter, "figures": figures, "fill": fill_class(figures, shelter.state)})
         # The sum line counts open shelters only: a planned shelter's beds cannot be allocated yet.
-        totals = {k: sum(r["figures"][k] for r in rows if r["shelter"].state == "open")
+        totals = {k: sum(r["figures"][k] for r in rows if r["shelter"].state == ShelterState.open)
                   for k in ("beds", "blocked", "occupied", "free")}
         return self.render("admin/board/index.html", rows=rows, totals=totals, finder=self._finder())
 
@@ -122,7 +124,7 @@ class BoardView(SecureBaseView):
 
     def _candidates(self):
         """Arrived persons the user may see, waiting for a bed."""
-        stmt = (visible_persons(current_user).where(Person.state == "arrived")
+        stmt = (visible_persons(current_user).where(Person.state == PersonState.arrived)
                 .order_by(Person.family_name, Person.given_names, Person.id).limit(CANDIDATE_LIMIT))
         return db.session.scalars(stmt).all()
 
@@ -130,7 +132,7 @@ class BoardView(SecureBaseView):
         """Rooms of open shelters that have a free bed now (fire-safety maximum applied), for relocations."""
         from caseapp.shelters.queries import free_beds_from
 
-        shelters = db.session.scalars(select(Shelter).where(Shelter.state == "open")
+        shelters = db.session.scalars(select(Shelter).where(Shelter.state == ShelterState.open)
                                       .options(selectinload(Shelter.rooms)).order_by(Shelter.name)).all()
         free = free_beds_from(shelters, date.today())
         return [(room.id, f"{shelter.name} / {room.name}") for shelter in shelters for room in shelter.rooms

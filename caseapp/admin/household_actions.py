@@ -9,6 +9,7 @@ from flask_security import current_user
 
 from caseapp.admin.i18n import code_label
 from caseapp.auth.roles import CASEWORKER, SHELTER_MANAGER, WRITE_PERSONS, has_any
+from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
 from caseapp.people.access import visible_persons
 from caseapp.people.models import Person
@@ -50,8 +51,9 @@ class HouseholdActions:
         from caseapp.shelters.placement.ranking import suggestions
 
         may_move = has_any(current_user, {CASEWORKER, SHELTER_MANAGER})
-        waiting = [m for m in members if m.state in ("arrived", "housed")]
-        shelters = db.session.execute(db.select(Shelter.id, Shelter.name).where(Shelter.state == "open")
+        waiting = [m for m in members if m.state in (PersonState.arrived, PersonState.housed)]
+        shelters = db.session.execute(db.select(Shelter.id, Shelter.name)
+                                      .where(Shelter.state == ShelterState.open)
                                       .order_by(Shelter.name)).all()
         announced = any(m.state == "announced" for m in members)
         events = [(e, code_label("event", e)) for e in HOUSEHOLD_EVENTS

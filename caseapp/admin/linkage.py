@@ -15,6 +15,7 @@ from sqlalchemy import select
 from caseapp.admin.base import SecureBaseView
 from caseapp.audit.operations import record
 from caseapp.auth.roles import CASEWORKER, DECIDE_LINKAGE
+from caseapp.codelists import ReviewStatus
 from caseapp.extensions import db
 from caseapp.linkage import queries
 from caseapp.linkage.models import PAIR_KIND_LABELS_DE, ReviewPair
@@ -60,9 +61,10 @@ class ReviewQueueView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        pairs = db.session.scalars(select(ReviewPair).where(ReviewPair.status == "open")
+        pairs = db.session.scalars(select(ReviewPair).where(ReviewPair.status == ReviewStatus.open)
                                    .order_by(ReviewPair.score.desc(), ReviewPair.id).limit(500)).all()
-        decided = db.session.scalars(select(ReviewPair).where(ReviewPair.status.in_(("same", "different")))
+        decided_statuses = (ReviewStatus.same, ReviewStatus.different)
+        decided = db.session.scalars(select(ReviewPair).where(ReviewPair.status.in_(decided_statuses))
                                      .order_by(ReviewPair.decided_at.desc(),
                                                ReviewPair.id.desc()).limit(20)).all()
         return self.render(
@@ -109,7 +111,7 @@ class ReviewQueueView(SecureBaseView):
         """Undo a 'same' decision: the pair's incoming record gets its own person again (split)."""
         pair = db.session.get(ReviewPair, pair_id) or abort(404)
         person_id = queries.resolve(*pair.right)
-        if pair.status != "same" or person_id is None:
+        if pair.status != ReviewStatus.same or person_id is None:
             flash(f"Prüffall {pair_id} ist nicht zusammengeführt; nichts rückgängig zu machen.", "error")
             return redirect(url_for(".index"))
         try:
@@ -136,7 +138,7 @@ class LinkageNoticeView(SecureBaseView):
     @expose("/")
     def index(self):
         codes = sorted(current_user.office_codes)
-        pairs = db.session.scalars(select(ReviewPair).where(ReviewPair.status == "open",
+        pairs = db.session.scalars(select(ReviewPair).where(ReviewPair.status == ReviewStatus.open,
                                                             ReviewPair.notify_office.in_(codes))
                                    .order_by(ReviewPair.id.desc()).limit(200)).all()
         return self.render("admin/linkage/notices.html", pairs=pairs)

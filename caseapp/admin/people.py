@@ -26,6 +26,7 @@ from caseapp.admin.search import PostSearchMixin
 from caseapp.audit.operations import record
 from caseapp.audit.reads import audit_read, refused_read
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.linkage.queries import merged_into_visible
 from caseapp.people.access import visible_persons
@@ -325,7 +326,7 @@ class PersonView(CaseworkMixin, PersonBaseView):
         return [(e, code_label("event", e)) for e in allowed_events(person)]
 
     def open_shelters(self):
-        return db.session.execute(select(Shelter.id, Shelter.name).where(Shelter.state == "open")
+        return db.session.execute(select(Shelter.id, Shelter.name).where(Shelter.state == ShelterState.open)
                                   .order_by(Shelter.name)).all()
 
     @expose("/transition/<int:person_id>/", methods=("POST",))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from caseapp.admin.base import SecureBaseView
 from caseapp.audit.operations import record
 from caseapp.auth.roles import SHELTER_MANAGER
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.shelters.models import Shelter
 
@@ -26,7 +27,7 @@ class PrintView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        stmt = select(Shelter).where(Shelter.state == "open").order_by(Shelter.name)
+        stmt = select(Shelter).where(Shelter.state == ShelterState.open).order_by(Shelter.name)
         shelters = db.session.scalars(stmt).all()
         return self.render("admin/prints.html", shelters=shelters)
 

@@ -9,6 +9,7 @@ from flask_security import current_user
 
 from caseapp.admin.base import SecureBaseView
 from caseapp.auth.roles import ADMIN, ANALYST
+from caseapp.codelists import ReportStatus
 from caseapp.extensions import db
 from caseapp.reports.committees import COMMITTEES, UnknownCommittee
 from caseapp.reports.models import ReportJob
@@ -23,7 +24,7 @@ def _job_json(job: ReportJob) -> dict:
     return {"id": job.id, "status": job.status, "status_label": job.status_label, "progress": job.progress,
             "step": job.step or "", "error": job.error or "", "pages": job.pages,
             "checksum": job.checksum or "",
-            "download_url": url_for(".download", job_id=job.id) if job.status == "done" else None}
+            "download_url": url_for(".download", job_id=job.id) if job.status == ReportStatus.done else None}
 
 
 class ReportsView(SecureBaseView):

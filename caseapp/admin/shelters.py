@@ -15,6 +15,7 @@ from caseapp.admin.base import CsrfForm, SecureModelView
 from caseapp.admin.i18n import code_label
 from caseapp.admin.people_detail import german_date
 from caseapp.auth.roles import ADMIN, MANAGE_SHELTERS
+from caseapp.codelists import ShelterState
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter
@@ -28,7 +29,7 @@ FIGURES = ("beds", "blocked", "occupied", "free")
 
 def _figure(name):
     def show(v, c, s, n):
-        if name == "free" and s.state != "open":
+        if name == "free" and s.state != ShelterState.open:
             return "–"  # only an open shelter has beds to offer
         return g.get("caseapp_capacity", {}).get(s.id, {}).get(name, "")
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from caseapp.admin.base import SecureBaseView
 from caseapp.audit.operations import record
 from caseapp.auth.roles import ADMIN, CASEWORKER, has_any
+from caseapp.codelists import RejectedStatus, SyncRunStatus
 from caseapp.extensions import db
 from caseapp.sources.models import REJECTED_STATUS_LABELS_DE, RUN_STATUS_LABELS_DE, RejectedRecord, SyncRun
 from caseapp.sources.operations import confirm_held, discard_held, dismiss_rejected, reprocess_rejected
@@ -57,7 +58,7 @@ class SyncRunsView(SecureBaseView):
     def _held(self, run_id: int) -> SyncRun:
         """A held run of one of the caseworker's own sources (confirming changes person records)."""
         run = db.session.scalar(_scoped(select(SyncRun), SyncRun.source_code, record_sources())
-                                .where(SyncRun.id == run_id, SyncRun.status == "held"))
+                                .where(SyncRun.id == run_id, SyncRun.status == SyncRunStatus.held))
         if run is None:
             abort(404)
         return run
@@ -67,7 +68,7 @@ class SyncRunsView(SecureBaseView):
         run = self._held(run_id)
         summary = confirm_held(run, by=current_user)
         db.session.commit()
-        if summary.status == "done":
+        if summary.status == SyncRunStatus.done:
             flash(f"Abgleich {run_id} bestätigt und eingelesen: {summary.missing} Personen als fehlend "
                   "markiert.",
                   "success")
@@ -108,7 +109,7 @@ class QuarantineView(SecureBaseView):
                 abort(404)
             stmt = stmt.where(RejectedRecord.run_id == run_id)
         else:
-            stmt = stmt.where(RejectedRecord.status == "open")
+            stmt = stmt.where(RejectedRecord.status == RejectedStatus.open)
         records = db.session.scalars(stmt.order_by(RejectedRecord.run_id.desc(), RejectedRecord.line)
                                      .limit(500)).all()
         return self.render("admin/sources/quarantine.html", records=records, run=run,

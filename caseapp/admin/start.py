@@ -13,6 +13,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from caseapp.auth.roles import ADMIN, CASEWORKER, SHELTER_MANAGER, has_any
+from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
 
 WAITING_SHOWN = 10
@@ -33,7 +34,7 @@ def waiting_panel(user) -> dict | None:
 
     if not has_any(user, {CASEWORKER, SHELTER_MANAGER}):
         return None
-    waiting = visible_persons(user, select(Person)).where(Person.state == "arrived")
+    waiting = visible_persons(user, select(Person)).where(Person.state == PersonState.arrived)
     count = db.session.scalar(select(func.count()).select_from(waiting.subquery()))
     persons = db.session.scalars(waiting.order_by(Person.created_at, Person.id).limit(WAITING_SHOWN)).all()
     endpoint = "person" if has_any(user, {CASEWORKER}) else "resident"
@@ -47,7 +48,8 @@ def free_beds_panel(user) -> dict | None:
 
     if not has_any(user, {ADMIN, CASEWORKER, SHELTER_MANAGER}):
         return None
-    shelters = db.session.scalars(select(Shelter).where(Shelter.state == "open").order_by(Shelter.name)).all()
+    shelters = db.session.scalars(
+        select(Shelter).where(Shelter.state == ShelterState.open).order_by(Shelter.name)).all()
     rows = [{"name": s.name, "id": s.id, **capacity(s)} for s in shelters]
     return {"rows": rows, "free": sum(r["free"] for r in rows)}
 

@@ -180,7 +180,8 @@ class OccupancyView(SecureBaseView):
                 "frei",
             ]
             body = [[r["name"], r["district"], ShelterState.label_of(r["state"]), r["beds"], r["blocked"],
-                     r["capacity"], r["occupied"], r["free"] if r["state"] == "open" else "–"] for r in rows]
+                     r["capacity"], r["occupied"], r["free"] if r["state"] == ShelterState.open else "–"]
+                    for r in rows]
             return download(export, f"belegung-{day}", header, body)
         series = daily_occupancy_for(user, day - timedelta(days=90), day)
         values = [s["occupied"] for s in series]

@@ -7,6 +7,7 @@ from flask_security import current_user
 from caseapp.api import ApiError, api_bp
 from caseapp.api.support import api_auth, require_roles
 from caseapp.auth.roles import CASEWORKER, SHELTER_MANAGER
+from caseapp.codelists import PersonState
 from caseapp.extensions import db
 from caseapp.people.access import get_visible_household, get_visible_person
 from caseapp.people.households import active_members
@@ -39,7 +40,7 @@ def placements():
         household = get_visible_household(db.session, user, household_id)
         if household is None:
             raise ApiError("Haushalt nicht gefunden", 404)
-        members = [m for m in active_members(household) if m.state != "housed"]
+        members = [m for m in active_members(household) if m.state != PersonState.housed]
     found = suggestions(members)
     return jsonify(suggestions=[{k: s[k] for k in ("shelter_id", "shelter_name", "room_ids", "score",
                                                    "reasons")}

@@ -5,6 +5,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from functools import cache
 
+from caseapp.codelists import PersonState
 from caseapp.demo.places import CITY
 from caseapp.people.birthdate import BirthDate
 
@@ -162,7 +163,7 @@ def _offices(city, rng, first_seen) -> dict[int, list[tuple[str, str]]]:
     today = city.today
     for p in city.persons:
         known: list[tuple[str, str]] = []
-        if p.state != "announced" and rng.random() < 0.97:
+        if p.state != PersonState.announced and rng.random() < 0.97:
             known.append(("abh", "source"))
         age = (today - p.birth).days / 365.25
         if p.hh.segment == "flow" or rng.random() < 0.22:
@@ -173,7 +174,7 @@ def _offices(city, rng, first_seen) -> dict[int, list[tuple[str, str]]]:
             known.append(("sch", "registration"))
         if (
             not known
-            or (p.state == "announced" and not any(o == "int" for o, _ in known))
+            or (p.state == PersonState.announced and not any(o == "int" for o, _ in known))
             or rng.random() < 0.03
         ):
             known.append(("int", "registration"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 from flask import current_app
 
+from caseapp.codelists import ReviewStatus
 from caseapp.extensions import db
 from caseapp.linkage import decide, features, model, queries
 from caseapp.linkage.models import ReviewPair
@@ -194,7 +195,7 @@ def _non_match_checker():
     rows = db.session.execute(
         select(
             ReviewPair.left_source, ReviewPair.left_key, ReviewPair.right_source, ReviewPair.right_key
-        ).where(ReviewPair.status == "different")
+        ).where(ReviewPair.status == ReviewStatus.different)
     ).all()
     if not rows:
         return lambda a, b: False

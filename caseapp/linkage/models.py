@@ -11,9 +11,10 @@ from datetime import datetime
 from sqlalchemy import JSON, CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.codelists import ReviewStatus
 from caseapp.extensions import db
 
-PAIR_STATUSES = ("open", "same", "different", "superseded")
+PAIR_STATUSES = tuple(ReviewStatus)
 # model: between the thresholds; azr: equal AZR number but sex or birth year disagree;
 # source_duplicate: two records of one source look like one human (reported to that source);
 # registration: a person registered by hand resembles a known one (duplicate warning).
@@ -48,7 +49,7 @@ class ReviewPair(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20), default="model")
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    status: Mapped[str] = mapped_column(String(12), default=ReviewStatus.open.value)
     # The record that came in (left) and the known one it resembles (right).
     left_source: Mapped[str] = mapped_column(String(10))
     left_key: Mapped[str] = mapped_column(String(40))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select, update
 
 from caseapp.audit.operations import record
+from caseapp.codelists import PersonState, ReviewStatus
 from caseapp.extensions import db
 from caseapp.linkage import identity, queries
 from caseapp.linkage.merging import MergeRefused, check_stays, merge_rows, restore_rows
@@ -111,7 +112,7 @@ def merge_persons(
 def _take_over_state(survivor: Person, snapshot: dict, by, actor) -> None:
     """A bed moved with the merge: the survivor is where the bed is (one timeline, one Transition)."""
     theirs = snapshot["person"].get("state")
-    if not snapshot["moved"].get("stay") or theirs != "accommodated" or survivor.state == theirs:
+    if not snapshot["moved"].get("stay") or theirs != PersonState.accommodated or survivor.state == theirs:
         return
     db.session.add(
         Transition(
@@ -220,12 +221,12 @@ def decide_pair(
     pair: ReviewPair, decision: str, *, by=None, actor: str | None = None, channel: str | None = None
 ) -> int | None:
     """A data steward's decision: `same` merges (returns the survivor), `different` is remembered."""
-    if decision not in ("same", "different"):
+    if decision not in (ReviewStatus.same, ReviewStatus.different):
         raise LinkageError("Entscheidung muss 'same' (dieselbe Person) oder 'different' (verschiedene) sein.")
-    if pair.status != "open":
+    if pair.status != ReviewStatus.open:
         raise LinkageError(f"Prüffall {pair.id} ist schon entschieden ({pair.status}).")
     survivor = None
-    if decision == "same":
+    if decision == ReviewStatus.same:
         left, right = queries.resolve(*pair.left), queries.resolve(*pair.right)
         if left is None or right is None:
             raise LinkageError(f"Ein Datensatz von Prüffall {pair.id} ist nicht mehr vorhanden.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from caseapp.codelists import ReviewStatus
 from caseapp.extensions import db
 from caseapp.linkage.models import MergeRecord, ReviewPair
 from caseapp.people.models import Person
@@ -91,13 +92,15 @@ def persons_with_sources() -> list[dict]:
 
 
 def open_pairs():
-    return db.session.scalars(select(ReviewPair).where(ReviewPair.status == "open").order_by(ReviewPair.id))
+    return db.session.scalars(
+        select(ReviewPair).where(ReviewPair.status == ReviewStatus.open).order_by(ReviewPair.id))
 
 
 def is_non_match(a: tuple[str, str], b_records) -> bool:
     """A data steward (or a split) said the record is not the same human as one of these records."""
-    rows = db.session.execute(select(ReviewPair.left_source, ReviewPair.left_key, ReviewPair.right_source,
-                                     ReviewPair.right_key).where(ReviewPair.status == "different")).all()
+    rows = db.session.execute(
+        select(ReviewPair.left_source, ReviewPair.left_key, ReviewPair.right_source, ReviewPair.right_key)
+        .where(ReviewPair.status == ReviewStatus.different)).all()
     others = set(b_records)
     for ls, lk, rs, rk in rows:
         if ((ls, lk) == a and (rs, rk) in others) or ((rs, rk) == a and (ls, lk) in others):

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, exists, false, or_, select
 
 from caseapp.auth.roles import CASEWORKER, SHELTER_MANAGER, has_any
+from caseapp.codelists import WAITING_STATES
 from caseapp.localtime import local_today
 from caseapp.people.models import Household, Person, PersonOffice
 from caseapp.shelters.models import Stay
@@ -33,8 +34,6 @@ def sees_all_fields(user) -> bool:
 
 # A shelter manager still sees a person this many days after they left a shelter (the stay's end).
 SHELTER_AFTERCARE_DAYS = 30
-# Waiting for a bed: announced to the city or arrived, not yet in a shelter.
-WAITING_STATES = ("announced", "arrived")
 
 
 def shelter_scope(today: date | None = None):

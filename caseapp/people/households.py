@@ -7,16 +7,15 @@ from datetime import date
 from sqlalchemy import select
 
 from caseapp.audit.operations import record
+from caseapp.codelists import PersonState
 from caseapp.extensions import db
 from caseapp.people.models import Household, Person
 from caseapp.people.operations import _office, lock_person, run_transition
-from caseapp.shelters.models import Room, Shelter
-from caseapp.shelters.operations import load_shelters, lock_shelters
+from caseapp.shelters.models import Room
 from caseapp.shelters.placement.choice import may_override
-from caseapp.shelters.placement.household import movers_of, pictures, plan_in
+from caseapp.shelters.placement.household import household_rooms
 from caseapp.shelters.queries import active_stay
 from caseapp.workflows import PERSON_EVENTS, allowed_events
-from caseapp.workflows.dates import german
 from caseapp.workflows.errors import InvalidInput, TransitionRefused, clean_text
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE
 
@@ -62,8 +61,9 @@ def update_household(household: Household, *, by, label=None, head_id=None, remo
 
 
 def active_members(household: Household) -> list[Person]:
-    return list(db.session.scalars(select(Person).where(Person.household_id == household.id,
-                                                        Person.state != "departed").order_by(Person.id)))
+    return list(db.session.scalars(
+        select(Person).where(Person.household_id == household.id, Person.state != PersonState.departed)
+        .order_by(Person.id)))
 
 
 def household_event(household: Household, event: str, *, by, on: date | None = None, reason=None,
@@ -90,8 +90,8 @@ def household_event(household: Household, event: str, *, by, on: date | None = N
                 f"„{STATE_LABELS_DE[stuck[0].state]}“); niemand wurde bewegt")
     rooms: dict[int, Room] = {}
     if event in PLACING:
-        rooms = _plan(household, members, movers, event, on or date.today(), shelter_id, room_id,
-                      override=may_override(by, override_reason))
+        rooms = household_rooms(members, movers, event, on or date.today(), shelter_id, room_id,
+                                override=may_override(by, override_reason))
     for member in movers:
         room = rooms.get(member.id)
         run_transition(member, event, by=by, on=on, reason=reason, room_id=room.id if room else None,
@@ -106,59 +106,3 @@ def household_event(household: Household, event: str, *, by, on: date | None = N
         + (f",shelter={next(iter(rooms.values())).shelter_id}" if rooms else ""),
     )
     return members
-
-
-def _plan(household, members, movers, event, on, shelter_id, room_id, *, override: bool) -> dict[int, Room]:
-    room = None
-    if room_id is not None:
-        room = (
-            db.session.get(Room, room_id)
-            if isinstance(room_id, int) and not isinstance(room_id, bool)
-            else None
-        )
-        if room is None:
-            raise InvalidInput("room_id", f"Zimmer {room_id} gibt es nicht")
-        shelter_ids = [room.shelter_id]
-    elif shelter_id is not None:
-        if isinstance(shelter_id, bool) or not isinstance(shelter_id, int):
-            raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
-        shelter_ids = [shelter_id]
-    elif event == "relocate":
-        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) "
-                                         "angeben")
-    else:
-        shelter_ids = list(db.session.scalars(select(Shelter.id).where(Shelter.state == "open")))
-    # Members who stay where they are (already placed, not moving) decide the shelter.
-    staying = {active_stay(m.id).room.shelter_id for m in members if m not in movers and active_stay(m.id)}
-    if staying:
-        shelter_ids = [s for s in shelter_ids if s in staying]
-    current = {m.id: active_stay(m.id) for m in movers}
-    leaving = sorted({s.room.shelter_id for s in current.values() if s is not None})
-    exclude = {s.room_id for s in current.values() if s is not None} if event == "relocate" else set()
-    found = _find(load_shelters(shelter_ids), movers, on, room, override, exclude)
-    if found is None:
-        where = (f"in der Unterkunft {shelter_ids[0]}" if len(shelter_ids) == 1
-                 else "in keiner geöffneten Unterkunft")
-        raise TransitionRefused(f"Der Haushalt ({len(movers)} Personen) findet ab dem {german(on)} {where} "
-                                "zusammen Platz; niemand wurde bewegt")
-    # Decided again under the shelter locks (id order), as for one person (placement/choice.py).
-    locked = [s for s in lock_shelters([found[0], *leaving]) if s.id == found[0]]
-    again = _find(locked, movers, on, room, override, exclude)
-    if again is None:
-        raise TransitionRefused("Die Plätze wurden eben vergeben; niemand wurde bewegt, bitte erneut "
-                                "versuchen")
-    return again[1]
-
-
-def _find(shelters, movers, on, room, override, exclude) -> tuple[int, dict[int, Room]] | None:
-    """(shelter id, person id -> room) for the first shelter that takes every mover, or None."""
-    open_ = [s for s in shelters if s.state == "open"]
-    if room is not None and not open_:
-        raise TransitionRefused("Die Unterkunft des Zimmers ist nicht geöffnet")
-    rules = movers_of(movers, on)
-    for picture in pictures(open_, on, [m.id for m in movers]):
-        plan = plan_in(picture, rules, only_room=room, ignore_rules=override and room is not None,
-                       exclude_room_ids=exclude)
-        if plan is not None:
-            return picture.shelter.id, plan
-    return None

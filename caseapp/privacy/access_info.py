@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from caseapp.auth.models import User
 from caseapp.auth.roles import ADMIN, ROLE_LABELS_DE
+from caseapp.codelists import PersonState
 from caseapp.extensions import db
 from caseapp.localtime import local_date
 from caseapp.offices.models import OFFICES
@@ -118,7 +119,7 @@ def storage(person: Person) -> dict:
     last_depart = db.session.scalar(select(func.max(Transition.occurred_on)).where(
         Transition.entity == "person", Transition.entity_id == person.id, Transition.event == "depart"))
     due = None
-    if person.state == "departed" and person.anonymised_at is None:
+    if person.state == PersonState.departed and person.anonymised_at is None:
         due = local_date(add_months(case_end(person, last_depart), months))
     audit = processing_record.load()["retention"]["audit"]["text"]
     return {"months": months, "due": due, "audit": audit}

@@ -17,6 +17,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from caseapp.codelists import PersonState
 from caseapp.extensions import db
 from caseapp.people.models import Person
 from caseapp.shelters.models import Stay
@@ -112,7 +113,8 @@ def due_persons(as_of: date, policy: Policy) -> list[Person]:
     rows = db.session.execute(
         select(Person, last_depart.c.day)
         .outerjoin(last_depart, last_depart.c.person_id == Person.id)
-        .where(Person.state == "departed", Person.anonymised_at.is_(None), ~open_stay, ~still_delivered)
+        .where(Person.state == PersonState.departed, Person.anonymised_at.is_(None), ~open_stay,
+               ~still_delivered)
         .options(selectinload(Person.offices))
         .order_by(Person.id)
     ).all()

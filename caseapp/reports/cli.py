@@ -6,6 +6,7 @@ import shutil
 import click
 from flask.cli import with_appcontext
 
+from caseapp.codelists import ReportStatus
 from caseapp.reports.committees import COMMITTEES, UnknownCommittee
 from caseapp.reports.periods import PeriodError
 
@@ -34,7 +35,7 @@ def committee_command(committee: str, period: str, out: str):
         raise click.BadParameter(str(exc), param_hint="--period" if isinstance(exc, PeriodError) else None)
     db.session.commit()
     job = run_job(job.id)
-    if job.status != "done":
+    if job.status != ReportStatus.done:
         raise click.ClickException(f"Bericht fehlgeschlagen: {job.error}")
     shutil.copyfile(job.file_path, out)
     click.echo(f"{out}: {job.pages} Seiten, Datenstand {job.data_date:%d.%m.%Y}, SHA-256 {job.checksum}")

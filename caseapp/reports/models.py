@@ -6,15 +6,11 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from caseapp.codelists import ReportStatus, labels
 from caseapp.extensions import db
 
-STATUSES = ("queued", "running", "done", "failed")
-STATUS_LABELS_DE = {
-    "queued": "wartet",
-    "running": "wird erstellt",
-    "done": "fertig",
-    "failed": "fehlgeschlagen",
-}
+STATUSES = tuple(ReportStatus)
+STATUS_LABELS_DE = labels(ReportStatus)
 
 
 class ReportJob(db.Model):
@@ -34,7 +30,7 @@ class ReportJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     committee: Mapped[str] = mapped_column(String(30))
     period: Mapped[str] = mapped_column(String(7))  # "2026-Q3" or "2026-09"
-    status: Mapped[str] = mapped_column(String(10), default="queued")
+    status: Mapped[str] = mapped_column(String(10), default=ReportStatus.queued.value)
     progress: Mapped[int] = mapped_column(default=0)
     step: Mapped[str | None] = mapped_column(String(200))  # German, what the worker is doing now
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

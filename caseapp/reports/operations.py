@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 
 from caseapp.audit.operations import record
+from caseapp.codelists import ReportStatus
 from caseapp.extensions import db
 from caseapp.reports.committees import get_committee
 from caseapp.reports.compose import compose
@@ -126,7 +127,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def archived_file(job: ReportJob, *, by=None, channel: str = "admin") -> Path:
     """The archived PDF after checking its checksum; the download is audited."""
-    if job.status != "done" or not job.file_path:
+    if job.status != ReportStatus.done or not job.file_path:
         raise ArchiveError("Der Bericht ist noch nicht fertig.")
     path = Path(job.file_path)
     if not path.is_file():

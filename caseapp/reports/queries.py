@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.people.models import Person
 from caseapp.stats import agegroups
@@ -137,11 +138,11 @@ def shelter_states_in(start: date, end: date) -> dict[int, tuple[bool, str]]:
     for shelter_id, current in db.session.execute(select(Shelter.id, Shelter.state)):
         history = steps.get(shelter_id)
         if not history:
-            out[shelter_id] = (current == "open", current)
+            out[shelter_id] = (current == ShelterState.open, current)
             continue
         at_start = [state for day, state in history if day <= start]
-        opened = (at_start and at_start[-1] == "open") or any(
-            state == "open" for day, state in history if start < day <= end)
+        opened = (at_start and at_start[-1] == ShelterState.open) or any(
+            state == ShelterState.open for day, state in history if start < day <= end)
         at_end = [state for day, state in history if day <= end]
         out[shelter_id] = (bool(opened), at_end[-1] if at_end else "planned")
     return out

@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.operations import room_features
@@ -59,13 +60,13 @@ def board_rows(shelter: Shelter, *, visible_ids: set[int] | None, on: date | Non
             "kind": "occupied", "sex": person.sex, "age": age_band(person.birth_date, on),
             "household": marker, "person_id": person.id if seen else None,
             "name": person.display_name if seen else None,
-            "relocatable": seen and person.state == "accommodated",
+            "relocatable": seen and person.state == PersonState.accommodated,
         })
     occupied_total = sum(len(v) for v in by_room.values())
     left = None
     if shelter.fire_safety_max is not None:
         left = max(shelter.fire_safety_max - occupied_total, 0)
-    is_open = shelter.state == "open"
+    is_open = shelter.state == ShelterState.open
     left_total = left
     rows = []
     for room in shelter.rooms:

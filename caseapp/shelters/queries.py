@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.workflows.models import Transition
@@ -123,7 +124,7 @@ def for_state(figures: dict, state: str) -> dict:
 
     The JSON API keeps the plain capacity() figures (its contract); every page shows these.
     """
-    return figures if state == "open" else {**figures, "free": 0}
+    return figures if state == ShelterState.open else {**figures, "free": 0}
 
 
 def active_stay(person_id: int) -> Stay | None:

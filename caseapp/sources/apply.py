@@ -16,6 +16,7 @@ from datetime import date
 
 from sqlalchemy import text
 
+from caseapp.codelists import PersonState
 from caseapp.sources import bulk, identity
 from caseapp.sources.importer import Item, Plan
 
@@ -264,13 +265,13 @@ def _plain(value):
 def _plan_steps(ctx: Context, person_id: int, state: str, item: Item, *, is_link: bool) -> None:
     f = item.parsed.fields
     reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}"
-    if is_link and state == "announced":
+    if is_link and state == PersonState.announced:
         arrive_on = min(f.get("move_in_date") or ctx.as_of, ctx.as_of)
         ctx.steps.append((person_id, "arrive", arrive_on, reason))
         if is_private_address(ctx, f):
             ctx.steps.append((person_id, "move_out", arrive_on, reason))
     leave_on = f.get("move_out_date")
-    if leave_on is not None and leave_on <= ctx.as_of and state != "departed":
+    if leave_on is not None and leave_on <= ctx.as_of and state != PersonState.departed:
         ctx.steps.append((person_id, "depart", leave_on, reason))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from caseapp.codelists import SyncRunStatus
 from caseapp.extensions import db
 
 
@@ -70,7 +71,7 @@ def import_command(source: str, file: Path, as_of: date | None, as_json: bool, c
     summary = run_and_commit(prepared, run, progress=progress_writer(run.id),
                              failure="Fehler bei der Verarbeitung: {error}", confirm_missing=confirm_missing)
     _print(summary, as_json)
-    if summary.status == "held":
+    if summary.status == SyncRunStatus.held:
         click.echo(summary.message, err=True)
         sys.exit(3)
 
@@ -79,7 +80,7 @@ def _print(summary, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary.as_json(), ensure_ascii=False))
         return
-    if summary.status == "rejected":
+    if summary.status == SyncRunStatus.rejected:
         click.echo(f"Datei abgewiesen, nichts geändert: {summary.message}", err=True)
         return
     s = summary

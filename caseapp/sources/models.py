@@ -88,7 +88,7 @@ class SyncRun(db.Model):
     delivery_id: Mapped[int | None] = mapped_column(ForeignKey("delivery.id"), index=True)
     source_code: Mapped[str] = mapped_column(ForeignKey("source.code"))
     as_of: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(12), default="running")
+    status: Mapped[str] = mapped_column(String(12), default=SyncRunStatus.running.value)
     channel: Mapped[str | None] = mapped_column(String(10))  # "cli", "task", "admin"
     started_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -199,7 +199,7 @@ class RejectedRecord(db.Model):
     values: Mapped[dict] = mapped_column(JSON, default=dict)
     # [{"line": 17, "column": "geburtsdatum", "message": "..."}]
     errors: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(12), default="open")
+    status: Mapped[str] = mapped_column(String(12), default=RejectedStatus.open.value)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))

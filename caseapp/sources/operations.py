@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import select, text, update
 
 from caseapp.audit.operations import record
+from caseapp.codelists import SyncRunStatus
 from caseapp.extensions import db
 from caseapp.sources import apply, bulk, facts, importer
 from caseapp.sources.models import Delivery, RejectedRecord, SyncRun
@@ -142,7 +143,7 @@ def record_rejected_file(source_code: str, file_name: str, data: bytes, as_of: d
 
 
 def fail_run(run_id: int, message: str) -> None:
-    db.session.execute(update(SyncRun).where(SyncRun.id == run_id, SyncRun.status == "running")
+    db.session.execute(update(SyncRun).where(SyncRun.id == run_id, SyncRun.status == SyncRunStatus.running)
                        .values(status="failed", finished_at=now(), message=message[:500]))
     db.session.flush()
 
@@ -215,7 +216,8 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     # A run left 'running' by a killed process rolled back with it; the lock proves nobody runs it now.
     db.session.execute(
         update(SyncRun)
-        .where(SyncRun.source_code == p.source_code, SyncRun.status == "running", SyncRun.id != run_id)
+        .where(SyncRun.source_code == p.source_code, SyncRun.status == SyncRunStatus.running,
+               SyncRun.id != run_id)
         .values(
             status="failed",
             finished_at=now(),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import Select, exists, select
 
+from caseapp.codelists import SyncRunStatus
 from caseapp.extensions import db
 from caseapp.sources.models import Delivery, FieldProvenance, SourceRecord, SyncRun
 
@@ -17,7 +18,7 @@ def delivery_processed(source_code: str, checksum: str) -> bool:
     """A file with this checksum was already imported (or rejected as a whole) for the source."""
     return bool(db.session.scalar(select(exists().where(
         SyncRun.delivery_id == Delivery.id, Delivery.source_code == source_code,
-        Delivery.checksum == checksum, SyncRun.status.in_(("done", "rejected"))))))
+        Delivery.checksum == checksum, SyncRun.status.in_((SyncRunStatus.done, SyncRunStatus.rejected))))))
 
 
 def provenance(person_id: int) -> dict[str, dict]:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import and_, func, or_, select
 
+from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.queries import states_on
@@ -52,8 +53,8 @@ def shelter_overview(as_of: date | None = None) -> list[dict]:
         rows.append({
             "id": s.id, "name": s.name, "district": s.district_number, "state": state,
             "beds": b, "blocked": blocked, "capacity": capacity, "occupied": occ,
-            "free": max(capacity - occ, 0) if state == "open" else 0,
-            "rate": (occ / capacity) if capacity and state == "open" else None,
+            "free": max(capacity - occ, 0) if state == ShelterState.open else 0,
+            "rate": (occ / capacity) if capacity and state == ShelterState.open else None,
         })
     return rows
 
@@ -62,10 +63,10 @@ def overview_totals(rows: list[dict]) -> dict:
     """Sums over the OPEN shelters (rate against their capacity), and under "not_open" the beds,
     capacity and occupied of planned and closed ones, which have no free beds."""
     keys = ("beds", "blocked", "capacity", "occupied", "free")
-    open_rows = [r for r in rows if r["state"] == "open"]
+    open_rows = [r for r in rows if r["state"] == ShelterState.open]
     out = {k: sum(r[k] for r in open_rows) for k in keys}
     out["rate"] = out["occupied"] / out["capacity"] if out["capacity"] else None
-    others = [r for r in rows if r["state"] != "open"]
+    others = [r for r in rows if r["state"] != ShelterState.open]
     out["not_open"] = {"count": len(others), **{k: sum(r[k] for r in others) for k in keys}}
     return out
 
@@ -151,6 +152,6 @@ def movements(start: date, end: date, freq: str = "week") -> list[dict]:
             row["departures"] += n
         if event == "allocate":
             row["shelter_in"] += n
-        if from_state == "accommodated" and to_state in ("housed", "departed"):
+        if from_state == PersonState.accommodated and to_state in (PersonState.housed, PersonState.departed):
             row["shelter_out"] += n
     return sorted(buckets.values(), key=lambda r: r["start"])

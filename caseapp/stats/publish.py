@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.stats import cellkey, queries
 from caseapp.stats.dims import DimensionError, parse_dims
@@ -221,7 +222,7 @@ def map_shelters_for(user, day: date) -> list[dict]:
     """
     out = []
     for s in occupancy_for(user, day)["rows"]:
-        if s["state"] == "open":
+        if s["state"] == ShelterState.open:
             out.append({"district": s["district"], "name": s["name"], "occupied": s["occupied"],
                         "capacity": s["capacity"]})
     return out
@@ -237,7 +238,7 @@ def protect_overview(rows: list[dict], totals: dict, k: int) -> None:
     a hidden total hides the sum line's occupied, free and utilisation.
     """
     for group, line in ((True, totals), (False, totals["not_open"])):
-        members = [r for r in rows if (r["state"] == "open") == group]
+        members = [r for r in rows if (r["state"] == ShelterState.open) == group]
         tables = protect_with_margins([{"id": r["id"], "count": r["occupied"]} for r in members], ("id",), k)
         cells = tables[("id",)]
         for r in members:

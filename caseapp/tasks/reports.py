@@ -6,6 +6,7 @@ from datetime import date
 
 from celery import shared_task
 
+from caseapp.codelists import ReportStatus
 from caseapp.extensions import db
 from caseapp.reports.committees import COMMITTEES
 from caseapp.reports.models import ReportJob
@@ -26,7 +27,7 @@ def run_job(job_id: int) -> ReportJob:
     job = db.session.get(ReportJob, job_id)
     if job is None:
         raise LookupError(f"report job {job_id} does not exist")
-    if job.status == "done":
+    if job.status == ReportStatus.done:
         return job  # a redelivered message must not render (and archive) twice
     try:
         build_report(job, on_progress=_publish)

@@ -14,6 +14,7 @@ from pathlib import Path
 from celery import shared_task
 from flask import current_app
 
+from caseapp.codelists import SyncRunStatus
 from caseapp.extensions import db
 from caseapp.sources import inbox
 from caseapp.sources.operations import (
@@ -87,7 +88,7 @@ def process_file(code: str, path: Path, *, channel: str, lock=None) -> str:
     target = inbox.archive(path, archive_root, code, digest)
     run.delivery.archived_path = str(target)
     db.session.commit()
-    if summary.status == "held":
+    if summary.status == SyncRunStatus.held:
         return f"{path.name}: {summary.message}"
     return (f"{path.name}: {summary.records} Datensätze, {summary.created} neu, {summary.updated} geändert, "
             f"{summary.unchanged} unverändert, {summary.rejected} abgewiesen, {summary.missing} fehlen")

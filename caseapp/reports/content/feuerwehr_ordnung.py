@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.reports import queries, sparks, tables
 from caseapp.reports.blocks import NoData, Section, Table, Text
@@ -126,7 +127,7 @@ def _trend(inputs, shelters: list[dict], daily) -> Section:
     # else it would give away a shelter's hidden count.
     shown = daily.shown_totals
     positions, labels = shelter_parts.day_axis(daily.days)
-    beds = sum(r["beds"] for r in shelters if r["state"] == "open")
+    beds = sum(r["beds"] for r in shelters if r["state"] == ShelterState.open)
     section.add(sparks.line_chart(positions, {"belegt": shown}, levels={"Betten": beds or None},
                                   x_labels=labels, legend=False, show_caption=True,
                                   caption="Belegte Plätze in allen Unterkünften, täglich (Linie), und die "
@@ -220,7 +221,7 @@ def _map(inputs, shelters: list[dict]) -> Section:
                                         ("shelter",), inputs.k)[("shelter",)] if shelters else {}
     # A hidden occupancy (None) is drawn as a circle marked "•", never by a fill level.
     marks = [{"name": r["name"], "district": r["district"], "capacity": r["capacity"],
-              "occupied": occupied.get((r["id"],), 0)} for r in shelters if r["state"] == "open"]
+              "occupied": occupied.get((r["id"],), 0)} for r in shelters if r["state"] == ShelterState.open]
     section.add(Text("Die Karte zeigt die Zahl der erfassten Personen je Stadtteil (Farbe) und die Lage der "
                      "Gemeinschaftsunterkünfte (Punkte) nach ihrem Stadtteil."))
     section.add(common.district_map(values, "Personen je Stadtteil und geöffnete Gemeinschaftsunterkünfte",

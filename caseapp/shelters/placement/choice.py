@@ -20,6 +20,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from caseapp.codelists import SETTLED_STATES, WAITING_STATES, ShelterState
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.operations import load_shelters, lock_shelters
@@ -29,8 +30,6 @@ from caseapp.shelters.queries import free_beds_from
 from caseapp.workflows.dates import german
 from caseapp.workflows.errors import InvalidInput, TransitionRefused
 from caseapp.workflows.states import STATE_LABELS_DE
-
-WAITING_STATES = ("announced", "arrived")
 
 
 @dataclass
@@ -49,7 +48,7 @@ def household_picture(person) -> HouseholdPicture:
 
     members = list(db.session.scalars(
         select(Person).where(Person.household_id == person.household_id, Person.id != person.id,
-                             Person.state.not_in(("departed", "housed")))
+                             Person.state.not_in(SETTLED_STATES))
     ))
     placed = db.session.execute(
         select(Stay.room_id, Room.shelter_id).join(Room, Room.id == Stay.room_id)
@@ -111,28 +110,35 @@ class Target:
     overridden: list[str] = field(default_factory=list)
 
 
+def target_shelters(event: str, shelter_id, room_id) -> tuple[Room | None, list[int]]:
+    """The given room (or None) and the ids of the shelters a placement may look in: the given room's
+    shelter, the given shelter, else every open shelter. Shared by a person's transition (target_room) and
+    a household's (placement/household.py), so both refuse the same input with the same words."""
+    room = None
+    if room_id is not None:
+        valid = isinstance(room_id, int) and not isinstance(room_id, bool)
+        room = db.session.get(Room, room_id) if valid else None
+        if room is None:
+            raise InvalidInput("room_id", f"Zimmer {room_id} gibt es nicht")
+        if shelter_id is not None and room.shelter_id != shelter_id:
+            raise InvalidInput("room_id", f"Zimmer {room_id} gehört nicht zur Unterkunft {shelter_id}")
+        return room, [room.shelter_id]
+    if shelter_id is not None:
+        if isinstance(shelter_id, bool) or not isinstance(shelter_id, int):
+            raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
+        return None, [shelter_id]
+    if event == "relocate":
+        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) "
+                                         "angeben")
+    return None, list(db.session.scalars(select(Shelter.id).where(Shelter.state == ShelterState.open)))
+
+
 def target_room(person, event: str, on: date, shelter_id, room_id, current: Stay | None, *,
                 override: bool = False) -> Target:
     """The room the person moves into: the given one if it has a free bed and keeps the protection
     rules (or `override` is granted), else the automatic choice."""
     current_room = current.room if current else None
-    room = None
-    if room_id is not None:
-        room = db.session.get(Room, room_id) if isinstance(room_id, int) else None
-        if room is None:
-            raise InvalidInput("room_id", f"Zimmer {room_id} gibt es nicht")
-        if shelter_id is not None and room.shelter_id != shelter_id:
-            raise InvalidInput("room_id", f"Zimmer {room_id} gehört nicht zur Unterkunft {shelter_id}")
-        shelter_ids = [room.shelter_id]
-    elif shelter_id is not None:
-        if isinstance(shelter_id, bool) or not isinstance(shelter_id, int):
-            raise InvalidInput("shelter_id", f"Unterkunft {shelter_id} gibt es nicht")
-        shelter_ids = [shelter_id]
-    elif event == "relocate":
-        raise InvalidInput("shelter_id", "Für eine Verlegung Unterkunft (shelter_id) oder Zimmer (room_id) "
-                                         "angeben")
-    else:
-        shelter_ids = list(db.session.scalars(select(Shelter.id).where(Shelter.state == "open")))
+    room, shelter_ids = target_shelters(event, shelter_id, room_id)
     leaving = [current_room.shelter_id] if current_room else []
     # First decide on what this transaction sees without locks: a refusal then is a true answer
     # ("no bed free right now") and costs no lock, so a crowd of requests for a full shelter does
@@ -151,11 +157,11 @@ def _decide(person, on: date, shelter_id, room: Room | None, current_room: Room 
             targets: list[Shelter], override: bool) -> Target:
     if shelter_id is not None or room is not None:
         (target,) = targets
-        if target.state != "open":
+        if target.state != ShelterState.open:
             raise TransitionRefused(
                 f"Die Unterkunft „{target.name}“ ist {STATE_LABELS_DE[target.state]}, nicht geöffnet"
             )
-    targets = [s for s in targets if s.state == "open"]
+    targets = [s for s in targets if s.state == ShelterState.open]
     free = free_beds_from(targets, on, exclude_person_id=person.id)
     if room is not None:
         return _check_given_room(person, room, free.get(room.id, 0), current_room, on, override)

@@ -3,6 +3,8 @@
 One room for all when one has the beds and keeps the rules (a family room first), else several rooms of
 the same shelter, filled greedily (members with a mobility need first, rooms the household already uses
 first). A household is never spread over two shelters: a shelter that cannot take all is no answer.
+`household_rooms` is the whole decision for a household's placing step (people/households.py calls it):
+the shelters to look in come from `choice.target_shelters`, shared with a single person's placement.
 """
 from __future__ import annotations
 
@@ -11,9 +13,15 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
+from caseapp.shelters.operations import load_shelters, lock_shelters
+from caseapp.shelters.placement.choice import target_shelters
 from caseapp.shelters.placement.rules import Mover, Sleeper, breaches, is_adult, sleepers_by_room
+from caseapp.shelters.queries import active_stay
+from caseapp.workflows.dates import german
+from caseapp.workflows.errors import TransitionRefused
 
 
 @dataclass
@@ -89,3 +97,45 @@ def plan_in(picture: ShelterPicture, movers: list[Mover], *, only_room: Room | N
         used[room.id] = used.get(room.id, 0) + 1
         plan[mover.person_id] = room
     return plan
+
+
+def household_rooms(members, movers, event: str, on: date, shelter_id, room_id, *,
+                    override: bool) -> dict[int, Room]:
+    """person id -> room for every mover, all in one shelter, decided again under the shelter locks; or
+    TransitionRefused (nobody moves). Members who stay where they are decide the shelter. The shelters to
+    look in come from choice.target_shelters, the same as for one person."""
+    room, shelter_ids = target_shelters(event, shelter_id, room_id)
+    # Members who stay where they are (already placed, not moving) decide the shelter.
+    staying = {active_stay(m.id).room.shelter_id for m in members if m not in movers and active_stay(m.id)}
+    if staying:
+        shelter_ids = [s for s in shelter_ids if s in staying]
+    current = {m.id: active_stay(m.id) for m in movers}
+    leaving = sorted({s.room.shelter_id for s in current.values() if s is not None})
+    exclude = {s.room_id for s in current.values() if s is not None} if event == "relocate" else set()
+    found = _find(load_shelters(shelter_ids), movers, on, room, override, exclude)
+    if found is None:
+        where = (f"in der Unterkunft {shelter_ids[0]}" if len(shelter_ids) == 1
+                 else "in keiner geöffneten Unterkunft")
+        raise TransitionRefused(f"Der Haushalt ({len(movers)} Personen) findet ab dem {german(on)} {where} "
+                                "zusammen Platz; niemand wurde bewegt")
+    # Decided again under the shelter locks (id order), as for one person (placement/choice.py).
+    locked = [s for s in lock_shelters([found[0], *leaving]) if s.id == found[0]]
+    again = _find(locked, movers, on, room, override, exclude)
+    if again is None:
+        raise TransitionRefused("Die Plätze wurden eben vergeben; niemand wurde bewegt, bitte erneut "
+                                "versuchen")
+    return again[1]
+
+
+def _find(shelters, movers, on, room, override, exclude) -> tuple[int, dict[int, Room]] | None:
+    """(shelter id, person id -> room) for the first shelter that takes every mover, or None."""
+    open_ = [s for s in shelters if s.state == ShelterState.open]
+    if room is not None and not open_:
+        raise TransitionRefused("Die Unterkunft des Zimmers ist nicht geöffnet")
+    rules = movers_of(movers, on)
+    for picture in pictures(open_, on, [m.id for m in movers]):
+        plan = plan_in(picture, rules, only_room=room, ignore_rules=override and room is not None,
+                       exclude_room_ids=exclude)
+        if plan is not None:
+            return picture.shelter.id, plan
+    return None

@@ -17,6 +17,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, or_, select
 
+from caseapp.codelists import ShelterState
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Shelter, Stay
 from caseapp.shelters.placement.household import ShelterPicture, movers_of, plan_in
@@ -57,15 +58,15 @@ def open_pictures(on: date, movers_ids: list[int]) -> list[ShelterPicture]:
     rows = conn.execute(
         select(Shelter.id, Shelter.name, Shelter.fire_safety_max, Room.id, Room.name, Room.beds,
                Room.blocked_beds, Room.accessible, Room.family, Room.women_only, Room.mixed)
-        .join(Room, Room.shelter_id == Shelter.id).where(Shelter.state == "open").order_by(Shelter.id,
-                                                                                           Room.name))
+        .join(Room, Room.shelter_id == Shelter.id).where(Shelter.state == ShelterState.open)
+        .order_by(Shelter.id, Room.name))
     for sid, sname, cap, rid, rname, beds, blocked, acc, fam, women, mixed in rows:
         shelter = shelters.get(sid) or shelters.setdefault(sid, ShelterInfo(sid, sname, "open", cap))
         shelter.rooms.append(RoomInfo(rid, sid, rname, beds, blocked, acc, fam, women, mixed))
     active = and_(Stay.room_id == Room.id, or_(Stay.end_date.is_(None), Stay.end_date > on),
                   Stay.person_id.not_in(movers_ids or [-1]))
     counted = (select(Stay.room_id.label("room_id"), func.count().label("n")).join(Room, active)
-               .join(Shelter, Shelter.id == Room.shelter_id).where(Shelter.state == "open")
+               .join(Shelter, Shelter.id == Room.shelter_id).where(Shelter.state == ShelterState.open)
                .group_by(Stay.room_id).cte("taken"))
     taken = dict(conn.execute(select(counted.c.room_id, counted.c.n)).all())
     # Who sleeps where, only in rooms with a free bed (the rules ask nothing about full rooms).
@@ -75,7 +76,8 @@ def open_pictures(on: date, movers_ids: list[int]) -> list[ShelterPicture]:
             .join(Room, active).join(Shelter, Shelter.id == Room.shelter_id).join(Person,
                                                                                   Person.id == Stay.person_id)
             .join(counted, counted.c.room_id == Room.id)
-            .where(Shelter.state == "open", Room.beds - Room.blocked_beds - counted.c.n > 0)).all():
+            .where(Shelter.state == ShelterState.open,
+                   Room.beds - Room.blocked_beds - counted.c.n > 0)).all():
         sleepers.setdefault(room_id, []).append(Sleeper(pid, sex, is_adult(born, on), household))
     out = []
     for shelter in shelters.values():

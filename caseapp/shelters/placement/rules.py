@@ -19,6 +19,7 @@ from datetime import date
 
 from sqlalchemy import or_, select
 
+from caseapp.codelists import PersonState
 from caseapp.extensions import db
 from caseapp.shelters.models import Room, Stay
 
@@ -90,7 +91,7 @@ def _household_sexes(person, on: date) -> list[tuple[str, bool]]:
 
     rows = db.session.execute(select(Person.sex, Person.birth_date).where(
         Person.household_id == person.household_id, Person.id != person.id,
-        Person.state.not_in(("departed",)))).all()
+        Person.state.not_in((PersonState.departed,)))).all()
     return [(sex, is_adult(born, on)) for sex, born in rows]
 
 
