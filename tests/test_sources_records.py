@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from caseapp.sources.models import RejectedRecord
-from caseapp.sources.operations import reprocess_rejected
+from caseapp.sources.review import reprocess_rejected
 from tests.test_sources_support import HEADER, abh_person, csv_bytes, import_abh, row
 
 BROKEN = 'B-1;;"Kaputt;Anna;01.01.1990;w;SYR;AE;;;;;;;;;;'

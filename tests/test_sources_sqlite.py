@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import select
 
 from caseapp.sources.models import FieldProvenance, RejectedRecord, SourceRecord
-from caseapp.sources.operations import import_file, reprocess_rejected
+from caseapp.sources.operations import import_file
+from caseapp.sources.review import reprocess_rejected
 from tests.test_sources_support import csv_bytes, row
 
 

@@ -21,7 +21,7 @@ HOUSEHOLD_EVENTS = ("arrive", "allocate", "relocate", "move_out")
 
 
 class HouseholdActions:
-    """Mixed into the household view (admin/people.py); the operations live in people/households.py."""
+    """Mixed into the household view (admin/households.py); the operations live in people/households.py."""
 
     form_columns = ("label",)
 

@@ -20,9 +20,9 @@ from caseapp.auth.roles import ADMIN, CASEWORKER, has_any
 from caseapp.codelists import RejectedStatus, SyncRunStatus
 from caseapp.extensions import db
 from caseapp.sources.models import REJECTED_STATUS_LABELS_DE, RUN_STATUS_LABELS_DE, RejectedRecord, SyncRun
-from caseapp.sources.operations import confirm_held, discard_held, dismiss_rejected, reprocess_rejected
 from caseapp.sources.queries import missing_records
 from caseapp.sources.registry import get_adapter
+from caseapp.sources.review import confirm_held, discard_held, dismiss_rejected, reprocess_rejected
 from caseapp.workflows.states import STATE_LABELS_DE
 
 CATEGORY = "Datenquellen"
