@@ -132,6 +132,12 @@ class AuditAction(CodeList):
     legacy_upload = "legacy_upload", "Altliste hochgeladen"
     legacy_import = "legacy_import", "Altliste eingespielt"
     legacy_resolve = "legacy_resolve", "Altlisten-Zeile erledigt"
+    link = "link", "Datensätze verknüpft (Lieferung)"
+    print = "print", "ausgedruckt"
+    change_password = "change_password", "Passwort geändert"
+    sync_held = "sync_held", "Lieferung angehalten"
+    sync_confirm = "sync_confirm", "angehaltene Lieferung bestätigt"
+    sync_discard = "sync_discard", "angehaltene Lieferung verworfen"
 
 
 class LegacyOutcome(CodeList):

@@ -4,7 +4,7 @@ from flask_migrate import Migrate
 from flask_security import Security
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, inspect
 from sqlalchemy.orm import DeclarativeBase
 
 from caseapp.auth.password_words import GermanPasswordUtil
@@ -20,6 +20,15 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def __repr__(self) -> str:
+        """Ids and state (or status) only: a repr ends up in logs and tracebacks, so it never shows a
+        name, a label or an address. Reads only what is loaded (no query from inside a traceback)."""
+        identity = inspect(self).identity
+        key = ",".join(map(str, identity)) if identity else "new"
+        loaded = self.__dict__
+        state = next((loaded[k] for k in ("state", "status") if loaded.get(k) is not None), None)
+        return f"<{type(self).__name__} {key}{f' {state}' if state is not None else ''}>"
 
 
 db = SQLAlchemy(model_class=Base)

@@ -53,7 +53,8 @@ def test_str_and_repr_of_a_person_carry_no_name(factory):
 
 CODE_LISTS = (PersonState, ShelterState, ResidenceStatus, SyncRunStatus, RejectedStatus, ReviewStatus,
               ReportStatus, AuditAction)
-CODE_VALUES = {member.value for codes in CODE_LISTS for member in codes}
+# "link" is also what linkage/decide.py decides for a record (link, queue, new), a list of its own.
+CODE_VALUES = {member.value for codes in CODE_LISTS for member in codes} - {"link"}
 CASEAPP = Path(__file__).resolve().parents[1] / "caseapp"
 SQL_FILTERS = {"in_", "not_in", "notin_", "filter_by", "is_", "isnot", "is_not"}
 
@@ -103,3 +104,26 @@ def test_caseapp_compares_code_lists_through_their_members():
             if (relative, literal) not in ALLOWED:
                 offences.append(f"{relative}:{line}: {literal!r}")
     assert not offences, "use the caseapp.codelists member instead of:\n" + "\n".join(offences)
+
+
+def test_every_audit_action_caseapp_records_has_a_label():
+    """Each `record("<action>", ...)` in caseapp/ names a member of AuditAction (lifecycle steps aside)."""
+    actions = set()
+    for path in CASEAPP.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "record" and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                actions.add(node.args[0].value)
+    assert actions and actions <= {a.value for a in AuditAction}, actions - {a.value for a in AuditAction}
+
+
+def test_the_repr_of_any_model_shows_ids_and_state_only(db):
+    from caseapp.people.models import Household
+    from caseapp.sources.models import SyncRun
+
+    household = Household(label="Familie Yılmaz", office_code="abh")
+    assert repr(household) == "<Household new>"
+    db.session.add(household)
+    db.session.flush()
+    assert repr(household) == f"<Household {household.id}>" and "Yılmaz" not in repr(household)
+    assert repr(SyncRun(status=SyncRunStatus.held.value)) == "<SyncRun new held>"
