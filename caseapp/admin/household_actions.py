@@ -55,7 +55,7 @@ class HouseholdActions:
         shelters = db.session.execute(db.select(Shelter.id, Shelter.name)
                                       .where(Shelter.state == ShelterState.open)
                                       .order_by(Shelter.name)).all()
-        announced = any(m.state == "announced" for m in members)
+        announced = any(m.state == PersonState.announced for m in members)
         events = [(e, code_label("event", e)) for e in HOUSEHOLD_EVENTS
                   if (has_any(current_user, {CASEWORKER}) or e in ("allocate", "relocate"))
                   and (e != "arrive" or announced)]

@@ -18,7 +18,7 @@ from caseapp.admin.base import SecureBaseView
 from caseapp.audit.operations import record
 from caseapp.audit.reads import audit_read
 from caseapp.auth.roles import SHELTER_MANAGER
-from caseapp.codelists import AuditAction, LegacyOutcome, ResidenceStatus
+from caseapp.codelists import AuditAction, LegacyOutcome, ResidenceStatus, ShelterState
 from caseapp.extensions import db
 from caseapp.offices.models import Office
 from caseapp.shelters.legacy import importer
@@ -33,7 +33,7 @@ class LegacyImportView(SecureBaseView):
     allowed_roles = frozenset({SHELTER_MANAGER})
 
     def _form_choices(self) -> dict:
-        stmt = select(Shelter).where(Shelter.state == "open").order_by(Shelter.name)
+        stmt = select(Shelter).where(Shelter.state == ShelterState.open).order_by(Shelter.name)
         shelters = db.session.scalars(stmt).all()
         offices = db.session.scalars(select(Office).order_by(Office.code)).all()
         return {"shelters": shelters, "offices": offices, "statuses": list(ResidenceStatus)}

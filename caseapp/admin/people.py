@@ -25,8 +25,8 @@ from caseapp.admin.people_list import row_html, search_condition
 from caseapp.admin.search import PostSearchMixin
 from caseapp.audit.operations import record
 from caseapp.audit.reads import refused_read
-from caseapp.auth.roles import SHELTER_MANAGER, WRITE_PERSONS, has_any
-from caseapp.codelists import ShelterState
+from caseapp.auth.roles import READ_PERSONS, SHELTER_MANAGER, WRITE_PERSONS, has_any
+from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
 from caseapp.linkage.queries import merged_into_visible
 from caseapp.people.access import visible_persons
@@ -356,7 +356,7 @@ class ResidentView(PersonBaseView):
 
     def extra_detail(self, person) -> dict:
         # A person waiting for a bed: the ranked places, each allocated with one confirmed click (board).
-        return {"show_suggestions": person.state == "arrived"}
+        return {"show_suggestions": person.state == PersonState.arrived}
 
 
 def register(admin) -> None:

@@ -15,6 +15,7 @@ import io
 import random
 from datetime import date, timedelta
 
+from caseapp.codelists import PersonState
 from caseapp.linkage.synth import varied_names
 from caseapp.people.birthdate import BirthDate
 
@@ -72,7 +73,7 @@ def _facts(rng: random.Random, p, code: str, today: date) -> dict[str, str] | No
         since = p.move_in or today - timedelta(days=rng.randint(30, 900))
         return {"bedarfsgemeinschaft": f"BG-{p.hh.db_id or p.id}", "leistungsart": rng.choices(
             BENEFITS, (0.55, 0.35, 0.10))[0], "leistung_seit": _german(since), "leistung_bis": "",
-            "unterbringung": "GU" if p.state == "accommodated" else "WOHNUNG"}
+            "unterbringung": "GU" if p.state == PersonState.accommodated else "WOHNUNG"}
     if code == "jug":
         if age >= 21:
             return None
@@ -100,7 +101,7 @@ def delivery_records(city, rows: dict[str, list[tuple]], code: str, seed: int) -
 
     rng = random.Random(f"{seed}:delivery:{code}")
     known = {r[0] for r in rows["person_office"] if r[1] == code}
-    people = [p for p in city.persons if p.id in known and p.state != "departed"]
+    people = [p for p in city.persons if p.id in known and p.state != PersonState.departed]
     chosen = [p for p in people if rng.random() < SHARE[code]][:MAX_RECORDS]
     out = []
     for n, p in enumerate(chosen, start=1):

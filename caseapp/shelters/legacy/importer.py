@@ -30,7 +30,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from caseapp.audit.operations import record
-from caseapp.codelists import AuditAction, LegacyOutcome, PersonState
+from caseapp.codelists import AuditAction, LegacyOutcome, PersonState, ShelterState
 from caseapp.extensions import db
 from caseapp.people.codes import nationality_names
 from caseapp.people.models import Person
@@ -188,7 +188,8 @@ def run(imp: LegacyImport, *, by, apply: bool) -> Result:
     if imp.data is None:
         raise WorkbookRejected("Diese Liste wurde schon eingespielt; die Datei ist nicht mehr gespeichert")
     sheets = read_workbook(imp.data)
-    shelters = list(db.session.scalars(select(Shelter).where(Shelter.state == "open").order_by(Shelter.name)))
+    shelters = list(db.session.scalars(
+        select(Shelter).where(Shelter.state == ShelterState.open).order_by(Shelter.name)))
     chosen = db.session.get(Shelter, imp.shelter_id) if imp.shelter_id else None
     results: list[RowResult] = []
     skipped: list[Skipped] = []
@@ -205,7 +206,7 @@ def run(imp: LegacyImport, *, by, apply: bool) -> Result:
             problem = (f"keine geöffnete Unterkunft zum Blatt „{sheet.name}“ gefunden; bitte beim Hochladen "
                        "die "
                        "Unterkunft wählen")
-        elif shelter.state != "open":
+        elif shelter.state != ShelterState.open:
             problem, shelter = f"die Unterkunft „{shelter.name}“ ist nicht geöffnet", None
         sheet_info.append((sheet.name, shelter.name if shelter else None, problem))
         rooms = {_room_key(r.name): r for r in shelter.rooms} if shelter else {}
