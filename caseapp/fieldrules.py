@@ -25,6 +25,12 @@ DISTRICTS = frozenset(f"{n:02d}" for n in range(1, 24))
 NAME_MAX = 200
 
 
+def digits(text: str) -> bool:
+    """Only ASCII digits (at least one). Use this, never `str.isdigit()`: that also takes "٤" and "²",
+    and `int("²")` raises, so an id like `?id=²` was a server error."""
+    return text.isascii() and text.isdigit()
+
+
 def azr_error(value: str) -> str | None:
     if AZR.fullmatch(value):
         return None

@@ -13,6 +13,8 @@ from datetime import date
 from flask import Flask, abort, request
 from werkzeug.routing import IntegerConverter
 
+from caseapp.fieldrules import digits
+
 # PostgreSQL's `integer`, the type of every primary key here.
 MAX_ID = 2**31 - 1
 # Dates a query may ask about (statistics "as of", filters): anything else is a typo or a probe.
@@ -76,7 +78,7 @@ def page_number(value) -> int:
 def id_out_of_range(value) -> bool:
     """A query id (`?id=`, `?person_id=`) that is a number but no possible primary key."""
     text = str(value).strip()
-    return text.lstrip("-").isdigit() and not 0 <= int(text) <= MAX_ID
+    return digits(text.lstrip("-")) and not 0 <= int(text) <= MAX_ID
 
 
 def check_admin_query() -> None:

@@ -57,3 +57,24 @@ def test_importer_takes_key_and_azr_columns_from_the_adapter():
     assert (abh.key_column, abh.azr_column) == ("abh_id", "azr_nr")
     source = (Path(__file__).parents[1] / "caseapp/sources/importer.py").read_text(encoding="utf-8")
     assert '"azr_nr"' not in source and "'azr_nr'" not in source
+
+
+def test_no_str_isdigit_outside_the_field_rules():
+    """`str.isdigit()` takes "٤" and "²" and `int("²")` raises: every digit check goes through
+    fieldrules.digits (ASCII only)."""
+    import ast
+
+    root = Path(__file__).resolve().parents[1] / "caseapp"
+    found = [f"{p.relative_to(root.parent)}:{n.lineno}"
+             for p in root.rglob("*.py") if p.name != "fieldrules.py"
+             for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+             if isinstance(n, ast.Attribute) and n.attr == "isdigit"]
+    assert not found, found
+    assert fieldrules.digits("0123") and not fieldrules.digits("²") and not fieldrules.digits(ARABIC_POSTCODE)
+
+
+def test_an_id_in_unicode_digits_is_no_server_error(login_as):
+    c = login_as("caseworker", offices=("abh",))
+    for value in ("²", "٤"):
+        for path in ("/admin/person/details/", "/admin/household/details/", "/admin/shelter/details/"):
+            assert c.get(path, query_string={"id": value}).status_code in (302, 400, 403, 404), (path, value)

@@ -16,6 +16,7 @@ from caseapp.audit.reads import audit_read
 from caseapp.auth.roles import ADMIN, ALLOCATE, CASEWORKER, SHELTER_MANAGER, has_any
 from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.people.access import get_visible_person, visible_persons
 from caseapp.people.models import Person
 from caseapp.shelters.board import board_rows
@@ -78,7 +79,7 @@ class BoardView(SecureBaseView):
         size = args.get("size", "")
         composition = args.get("composition", "")
         found = None
-        if size.isdigit() and 1 <= int(size) <= 12 and composition in COMPOSITIONS:
+        if digits(size) and 1 <= int(size) <= 12 and composition in COMPOSITIONS:
             found = find_beds(composition, int(size), accessible=args.get("accessible") == "1")
         kinds = [("frau", _("Woman (with daughters)")), ("frau_kinder", _("Woman with children")),
                  ("mann", _("Man (with sons)")), ("familie", _("Family (woman, man, children)"))]
@@ -106,13 +107,13 @@ class BoardView(SecureBaseView):
             abort(403)
         room_id, person_id = request.args.get("room_id", ""), request.args.get("person_id", "")
         back = request.args.get("shelter_id_back", "")
-        if room_id.isdigit():
+        if digits(room_id):
             room = db.session.get(Room, int(room_id)) or abort(404)
             candidates = self._candidates()
             audit_read("person", {p.id for p in candidates}, by=current_user, channel="admin", what="board")
             return self.render("admin/board/choose.html", event="allocate", room=room, person=None,
                                candidates=candidates, targets=[], back=back)
-        person = get_visible_person(db.session, current_user, int(person_id)) if person_id.isdigit() else None
+        person = get_visible_person(db.session, current_user, int(person_id)) if digits(person_id) else None
         if person is None:
             abort(404)
         audit_read("person", {person.id}, by=current_user, channel="admin", what="board")
@@ -146,14 +147,14 @@ class BoardView(SecureBaseView):
         if not self.may_allocate:
             abort(403)
         person_id = request.form.get("person_id", "")
-        person = get_visible_person(db.session, current_user, int(person_id)) if person_id.isdigit() else None
+        person = get_visible_person(db.session, current_user, int(person_id)) if digits(person_id) else None
         if person is None:
             abort(404)
         event = request.form.get("event", "allocate")
         if event not in ("allocate", "relocate"):
             abort(400)
         room_id = request.form.get("room_id", "")
-        room = db.session.get(Room, int(room_id)) if room_id.isdigit() else None
+        room = db.session.get(Room, int(room_id)) if digits(room_id) else None
         if room is None:
             flash(_("Please choose a person and a room first"), "error")
             return self._back()
@@ -164,12 +165,12 @@ class BoardView(SecureBaseView):
 
     def _back(self):
         person_id = request.form.get("person_id", "")
-        if request.form.get("back_to_person") == "1" and person_id.isdigit():
+        if request.form.get("back_to_person") == "1" and digits(person_id):
             # back where the move started: the caseworker's person page or the manager's resident page
             endpoint = "person" if has_any(current_user, {CASEWORKER}) else "resident"
             return redirect(url_for(f"{endpoint}.details_view", id=int(person_id)))
         back = request.form.get("shelter_id_back", "")
-        if back.isdigit():
+        if digits(back):
             return redirect(url_for(".shelter", shelter_id=int(back)))
         return redirect(url_for(".index"))
 

@@ -11,6 +11,7 @@ from caseapp.admin.i18n import code_label
 from caseapp.auth.roles import CASEWORKER, SHELTER_MANAGER, WRITE_PERSONS, has_any
 from caseapp.codelists import PersonState, ShelterState
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.people.access import visible_persons
 from caseapp.people.models import Person
 from caseapp.shelters.models import Shelter
@@ -73,10 +74,10 @@ class HouseholdActions:
         visible = set(db.session.scalars(visible_persons(current_user, db.select(Person.id))
                                          .where(Person.household_id == household.id)))
         head = request.form.get("head_id", "")
-        remove = [int(v) for v in request.form.getlist("remove") if v.isdigit() and int(v) in visible]
+        remove = [int(v) for v in request.form.getlist("remove") if digits(v) and int(v) in visible]
         try:
             update_household(household, by=current_user, label=request.form.get("label"),
-                             head_id=int(head) if head.isdigit() and int(head) in visible else None,
+                             head_id=int(head) if digits(head) and int(head) in visible else None,
                              remove_ids=remove, channel="admin")
         except InvalidInput as exc:
             db.session.rollback()
@@ -102,7 +103,7 @@ class HouseholdActions:
         members = db.session.scalars(visible_persons(current_user).where(Person.household_id == household.id)
                                      .order_by(Person.family_name, Person.given_names)).all()
         shelter_id = request.form.get("shelter_id", "")
-        shelter = db.session.get(Shelter, int(shelter_id)) if shelter_id.isdigit() else None
+        shelter = db.session.get(Shelter, int(shelter_id)) if digits(shelter_id) else None
         if request.form.get("confirmed") != "1":
             return self.render("admin/people/household_confirm.html", household=household, members=members,
                                event=event, shelter=shelter, form=request.form)

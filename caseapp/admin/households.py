@@ -16,6 +16,7 @@ from caseapp.audit.operations import record
 from caseapp.audit.reads import audit_read, refused_read
 from caseapp.auth.roles import CASEWORKER, READ_PERSONS, has_any
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.people.access import visible_persons
 from caseapp.people.models import Household, Person
 
@@ -64,7 +65,7 @@ class HouseholdView(PostSearchMixin, HouseholdActions, SecureModelView):
         return count, data
 
     def get_one(self, id):
-        household = self.get_query().filter(Household.id == (int(id) if str(id).isdigit() else -1)).first()
+        household = self.get_query().filter(Household.id == (int(id) if digits(str(id)) else -1)).first()
         if household is None:
             refused_read("household", id, by=current_user, channel="admin")
             abort(404)

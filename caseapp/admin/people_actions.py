@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from caseapp.admin.i18n import code_label
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.workflows.errors import InvalidInput, TransitionRefused
 
 
@@ -24,7 +25,7 @@ def _date(text: str | None) -> date | None:
 def _int(text: str | None) -> int | None:
     if not text:
         return None
-    if not text.isdigit():
+    if not digits(text):
         raise InvalidInput("room", _("Please choose a shelter or room from the list"))
     return int(text)
 

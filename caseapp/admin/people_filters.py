@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from caseapp.admin.i18n import code_options, language
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.offices.models import OFFICES
 from caseapp.people.codes import RESIDENCE_STATUSES, nationality_names
 from caseapp.people.models import Person, PersonOffice
@@ -37,7 +38,7 @@ class DynamicOptionsFilter(BaseSQLAFilter):
         return int(value)
 
     def validate(self, value) -> bool:
-        return str(value).isdigit()
+        return digits(str(value))
 
 
 class AgeGroupFilter(BaseSQLAFilter):
@@ -116,7 +117,7 @@ class DistrictFilter(DynamicOptionsFilter):
         return value
 
     def validate(self, value) -> bool:
-        return len(value) == 2 and value.isdigit()
+        return len(value) == 2 and digits(value)
 
     def apply(self, query, value, alias=None):
         return query.filter(Person.district_number == value)

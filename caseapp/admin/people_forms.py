@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from caseapp.admin.base import CsrfForm
 from caseapp.admin.i18n import code_choices
+from caseapp.fieldrules import digits
 from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES
 
@@ -41,12 +42,12 @@ def _as_iso(text: str | None) -> str:
 def _int_or_none(value):
     if value in (None, "", "None"):
         return None
-    return int(value) if str(value).isdigit() else -1  # -1: not a choice, refused by the select
+    return int(value) if digits(str(value)) else -1  # -1: not a choice, refused by the select
 
 
 def _postcode(form, field) -> None:
     text = (field.data or "").strip()
-    if text and not (len(text) == 5 and text.isascii() and text.isdigit()):
+    if text and not (len(text) == 5 and digits(text)):
         raise ValidationError(_l("A postcode has 5 digits"))
 
 

@@ -10,6 +10,7 @@ from flask_security import current_user
 from caseapp.admin.base import SecureBaseView
 from caseapp.auth.roles import ADMIN, AUDITOR, READ_AUDIT
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.localtime import local_today
 from caseapp.people.models import Person
 from caseapp.privacy import record as processing_record
@@ -21,7 +22,7 @@ from caseapp.privacy.retention import Policy
 
 def _person_from_form() -> Person | None:
     raw = (request.form.get("person_id") or "").strip()
-    person = db.session.get(Person, int(raw)) if raw.isdigit() else None
+    person = db.session.get(Person, int(raw)) if digits(raw) else None
     if person is None:
         flash(f"Eine Person Nr. „{raw}“ gibt es nicht.", "error")
     return person

@@ -11,6 +11,7 @@ from caseapp.admin.base import SecureBaseView
 from caseapp.auth.roles import ADMIN, ANALYST
 from caseapp.codelists import ReportStatus
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.reports.committees import COMMITTEES, UnknownCommittee
 from caseapp.reports.models import ReportJob
 from caseapp.reports.operations import ArchiveError, ReportQuotaExceeded, archived_file, request_report
@@ -71,7 +72,7 @@ class ReportsView(SecureBaseView):
 
     @expose("/status")
     def status(self):
-        ids = [int(x) for x in request.args.get("ids", "").split(",") if x.strip().isdigit()][:100]
+        ids = [int(x) for x in request.args.get("ids", "").split(",") if digits(x.strip())][:100]
         jobs = db.session.scalars(db.select(ReportJob).where(ReportJob.id.in_(ids))).all() if ids else []
         return jsonify(jobs=[_job_json(j) for j in jobs])
 

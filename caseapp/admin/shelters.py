@@ -18,6 +18,7 @@ from caseapp.auth.roles import ADMIN, MANAGE_SHELTERS
 from caseapp.codelists import ShelterState
 from caseapp.districts.models import District
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.shelters.models import Room, Shelter
 from caseapp.shelters.queries import capacity, for_state, rooms_capacity
 from caseapp.workflows import allowed_events
@@ -67,7 +68,7 @@ def parse_rooms(text: str) -> list[dict]:
             continue
         name, _sep, rest = line.partition(";")
         beds, _sep, features = rest.partition(";")
-        if not beds.strip().isdigit():
+        if not digits(beds.strip()):
             raise InvalidInput("rooms", _("line %(n)s: please write name;beds, e.g. 1.01;4", n=number))
         room = {"name": name.strip(), "beds": int(beds.strip())}
         for word in (w.strip().lower() for w in features.split(",") if w.strip()):
@@ -107,7 +108,7 @@ class ShelterView(SecureModelView):
         return count, data
 
     def get_one(self, id):
-        shelter = db.session.get(Shelter, int(id)) if str(id).isdigit() else None
+        shelter = db.session.get(Shelter, int(id)) if digits(str(id)) else None
         if shelter is None:
             abort(404)
         return shelter
@@ -177,7 +178,7 @@ class ShelterView(SecureModelView):
 
         room = db.session.get(Room, room_id) or abort(404)
         count = request.form.get("blocked_beds", "")
-        self._run(lambda: set_blocked_beds(room, int(count) if count.isdigit() else -1, by=current_user,
+        self._run(lambda: set_blocked_beds(room, int(count) if digits(count) else -1, by=current_user,
                                            reason=request.form.get("reason", ""), channel="admin"),
                   _("Blocked beds of room %(room)s changed", room=room.name))
         return redirect(url_for(".details_view", id=room.shelter_id))

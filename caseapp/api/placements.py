@@ -9,6 +9,7 @@ from caseapp.api.support import api_auth, require_roles
 from caseapp.auth.roles import CASEWORKER, SHELTER_MANAGER
 from caseapp.codelists import PersonState
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.people.access import get_visible_household, get_visible_person
 from caseapp.people.households import active_members
 from caseapp.shelters.placement.ranking import suggestions
@@ -18,7 +19,7 @@ def _id(name: str) -> int | None:
     value = request.args.get(name)
     if value is None:
         return None
-    if not value.isdigit() or len(value) > 9:
+    if not digits(value) or len(value) > 9:
         raise ApiError(f"{name}: muss eine ganze Zahl sein", 400)
     return int(value)
 

@@ -13,6 +13,7 @@ from flask_security import auth_required, current_user
 
 from caseapp.api import ApiError, api_bp
 from caseapp.auth.roles import READ_AGGREGATES, has_any
+from caseapp.fieldrules import digits
 from caseapp.inputcheck import parse_query_day
 from caseapp.stats.dims import DimensionError
 
@@ -83,7 +84,7 @@ def forecast():
     if not 1 <= years <= 6:
         raise ApiError("years: muss eine ganze Zahl von 1 bis 6 sein", 400)
     district = request.args.get("district") or None
-    if district is not None and not (len(district) == 2 and district.isdigit() and "01" <= district <= "23"):
+    if district is not None and not (len(district) == 2 and digits(district) and "01" <= district <= "23"):
         raise ApiError("district: muss eine Stadtteilnummer 01 bis 23 sein", 400)
     result = forecast_for(current_user, base_date, years, district=district)
     return jsonify(result)

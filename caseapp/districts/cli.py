@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 
 NUMBER_KEYS = ("number", "nummer", "stadtteil", "stadtteilnummer", "id")
 
@@ -16,7 +17,7 @@ def district_number(properties: dict) -> str | None:
     for key, value in properties.items():
         if key.lower() in NUMBER_KEYS and value is not None:
             text = str(value).strip()
-            if text.isdigit() and 1 <= int(text) <= 23:
+            if digits(text) and 1 <= int(text) <= 23:
                 return f"{int(text):02d}"
     return None
 

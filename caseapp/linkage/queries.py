@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from caseapp.codelists import ReviewStatus
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.linkage.models import MergeRecord, ReviewPair
 from caseapp.people.models import Person
 
@@ -68,7 +69,7 @@ def resolve(source: str, key: str) -> int | None:
     from caseapp.sources.models import SourceRecord
 
     if key.startswith("#"):
-        return resolve_person(int(key[1:])) if key[1:].isdigit() else None
+        return resolve_person(int(key[1:])) if digits(key[1:]) else None
     return db.session.scalar(select(SourceRecord.person_id).where(SourceRecord.source_code == source,
                                                                   SourceRecord.key == key))
 

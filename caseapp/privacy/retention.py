@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from caseapp.codelists import PersonState
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.people.models import Person
 from caseapp.shelters.models import Stay
 from caseapp.sources.models import SourceRecord
@@ -47,7 +48,7 @@ def parse_overrides(text: str) -> dict[tuple[str, str], int]:
     for item in filter(None, (part.strip() for part in (text or "").split(","))):
         name, _, value = item.partition("=")
         source, _, category = name.strip().partition(".")
-        if category not in CATEGORIES or not source or not value.strip().isdigit():
+        if category not in CATEGORIES or not source or not digits(value.strip()):
             raise RetentionConfigError(
                 f"Aufbewahrungsfrist „{item}“ ist ungültig; erwartet z. B. „jug.person=36“ "
                 f"(Kategorien: {', '.join(CATEGORIES)})."

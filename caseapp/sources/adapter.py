@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from caseapp import fieldrules as rules
+from caseapp.fieldrules import digits
 from caseapp.people.birthdate import BirthDate, BirthDateError
 from caseapp.sources import csvfile
 from caseapp.sources.registry import Parsed, ReadFile
@@ -183,7 +184,7 @@ class SourceAdapter:
 
     @staticmethod
     def _number(col: Column, value: str, err):
-        if kind_ok := value.isascii() and value.isdigit():
+        if kind_ok := digits(value):
             if col.kind == "int":
                 kind_ok = col.low <= int(value) <= col.high
             else:

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from caseapp.audit.operations import record
 from caseapp.codelists import AuditAction, LegacyOutcome, PersonState, ShelterState
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 from caseapp.people.codes import nationality_names
 from caseapp.people.models import Person
 from caseapp.shelters.legacy.models import LegacyImport, LegacyRowRecord
@@ -86,7 +87,7 @@ def applied_before(digest: str) -> LegacyImport | None:
 def _room_key(text: str) -> str:
     """'Zi. 1.02', '1.02', '1.2', '01.02' -> '1.2'; letters kept ('2a')."""
     parts = re.findall(r"[0-9]+|[a-z]+", fold(text))
-    return ".".join(str(int(p)) if p.isdigit() else p for p in parts)
+    return ".".join(str(int(p)) if digits(p) else p for p in parts)
 
 
 def _shelter_for(sheet: str, title: str | None, shelters: list[Shelter]) -> Shelter | None:

@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
+from caseapp.fieldrules import digits
 from caseapp.people.birthdate import BirthDate, BirthDateError
 
 HEADER_SCAN_ROWS = 25
@@ -291,7 +292,7 @@ def parse_text_date(text: str, *, birth: bool) -> tuple[int, int, int] | None:
         return int(m[2]), int(m[1]), 0
     if birth and (m := _YEAR_TEXT.match(text)):
         return int(m[1]), 0, 0
-    if text.isdigit() and 10000 <= int(text) <= 80000:  # a serial number typed as text
+    if digits(text) and 10000 <= int(text) <= 80000:  # a serial number typed as text
         d = date(1899, 12, 30) + timedelta(days=int(text))
         return d.year, d.month, d.day
     return None
