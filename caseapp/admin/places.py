@@ -15,6 +15,7 @@ from caseapp.auth.roles import ENTER_PLACES
 from caseapp.districts.models import PLACE_KINDS, District, DistrictPlaces
 from caseapp.districts.places import PlacesError, import_csv, places_for_years, set_places
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 
 MAX_UPLOAD = 1024 * 1024
 
@@ -56,7 +57,7 @@ class PlacesView(SecureBaseView):
         for number in sorted(numbers):
             for kind, label in PLACE_KINDS.items():
                 raw = (request.form.get(f"p-{number}-{kind}") or "").strip()
-                if raw and not raw.isdigit():
+                if raw and not digits(raw):
                     errors.append(f"Stadtteil {number}, {label}: „{raw}“ ist keine ganze Zahl ab 0")
                     continue
                 values.append((number, kind, int(raw) if raw else None))

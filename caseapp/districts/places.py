@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from caseapp.districts.models import PLACE_KINDS, District, DistrictPlaces
 from caseapp.extensions import db
+from caseapp.fieldrules import digits
 
 # CSV column -> place kind; "Stadtteil" and "Jahr" are required, at least one kind column too.
 CSV_COLUMNS = {"Krippe": "krippe", "Kindergarten": "kita", "Erste Klassen": "einschulung",
@@ -69,7 +70,7 @@ def parse_year(text: str) -> int | None:
     """2027, or a school year written 2027/28 or 2027/2028 (the year it starts)."""
     text = text.strip()
     head = text.split("/", 1)[0].strip()
-    if len(head) == 4 and head.isdigit() and 2000 <= int(head) <= 2100:
+    if len(head) == 4 and digits(head) and 2000 <= int(head) <= 2100:
         return int(head)
     return None
 
@@ -108,7 +109,7 @@ def parse_csv(data: bytes) -> list[tuple[str, str, int, int | None]]:
             cells = cells[:len(header)]
         row = dict(zip(header, [c.strip() for c in cells] + [""] * (len(header) - len(cells)), strict=True))
         number = row["Stadtteil"].split(" ", 1)[0]
-        number = number.zfill(2) if number.isdigit() else number
+        number = number.zfill(2) if digits(number) else number
         if number not in districts:
             errors.append(f"Zeile {line_no}, Spalte „Stadtteil“: „{row['Stadtteil']}“ ist keine "
                           "Stadtteilnummer (01 bis 23)")
@@ -127,7 +128,7 @@ def parse_csv(data: bytes) -> list[tuple[str, str, int, int | None]]:
             cell = row[column].replace(".", "").replace("\u202f", "").replace(" ", "")
             if cell == "":
                 continue
-            if not cell.isdigit():
+            if not digits(cell):
                 errors.append(f"Zeile {line_no}, Spalte „{column}“: „{row[column]}“ ist keine ganze Zahl "
                               "ab 0")
                 continue
