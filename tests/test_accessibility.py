@@ -438,3 +438,38 @@ def test_the_statement_names_the_tests_and_the_axe_version():
     assert named == here, (named ^ here)
     for heading in ("Stand der Vereinbarkeit", "Nicht barrierefreie Inhalte", "Feedback und Kontakt"):
         assert f"## {heading}" in statement or f"### {heading}" in statement, heading
+
+
+def test_pages_behind_a_form_pass_axe_too(live_server, browser_page):
+    """The crawl follows links; these pages open only by sending a form: the board's choose and confirm
+    steps, the household's confirmation and the legacy list's preview. Nothing is confirmed here."""
+    from pathlib import Path
+
+    base, ids = live_server
+    page = browser_page
+    axe = _axe()
+    failures = {}
+    login(page, base, ROLES["shelter_manager"])
+    page.goto(f"{base}/admin/board/{ids['shelter']}/")
+    page.locator("#bed-grid tr[data-room='2.01'] form.allocate-form button[type=submit]").click()
+    page.wait_for_url("**/admin/board/choose/**")
+    failures["board choose"] = _violations(page, axe) + _structure_problems(page)
+    page.locator("#choose-form select[name=person_id]").select_option(index=1)
+    page.locator("#choose-form button[type=submit]").click()
+    page.wait_for_url("**/admin/board/allocate/")
+    failures["board confirm"] = _violations(page, axe) + _structure_problems(page)
+    page.goto(f"{base}/admin/altlisten/")
+    sample = Path(__file__).parent / "data" / "Belegung_Altlisten.xlsx"
+    page.set_input_files("#legacy-file", str(sample))
+    page.locator("#legacy-upload button[type=submit]").click()
+    page.wait_for_url("**/admin/altlisten/*/")
+    failures["legacy preview"] = _violations(page, axe) + _structure_problems(page) + _reflow_problems(page)
+    page.context.clear_cookies()
+    login(page, base, ROLES["caseworker"])
+    page.goto(f"{base}/admin/household/details/?id={ids['household']}")
+    page.locator("button.suggestion-allocate").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#confirm-move").count() == 1
+    failures["household confirm"] = _violations(page, axe) + _structure_problems(page)
+    failures = {k: v for k, v in failures.items() if v}
+    assert failures == {}, "\n".join(f"{k}: {p}" for k, v in failures.items() for p in v)
