@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
@@ -193,6 +194,61 @@ def cpu_by_part(server: str, name: str, gunicorn: int, extra: dict[str, int]) ->
     for label, pid in extra.items():
         parts[label] = cpu_seconds(pid) + sum(cpu_seconds(c) for c in children(pid))
     return parts
+
+
+PROBES = {  # request type -> (role, method, url or None for the search); the same pages the users ask for
+    "person list page 1": ("caseworker", "GET", "/admin/person/"),
+    "person page": ("caseworker", "GET", "/admin/person/details/?id={person}"),
+    "person search (POST, list)": ("caseworker", "POST", "/admin/person/search/"),
+    "board": ("shelter_manager", "GET", "/admin/board/"),
+    "shelter board": ("shelter_manager", "GET", "/admin/board/{shelter}/"),
+    "board: free-bed finder": ("shelter_manager", "GET", "/admin/board/?size=4&composition=familie"),
+    "statistics": ("analyst", "GET", "/admin/stats/"),
+    "statistics: occupancy": ("analyst", "GET", "/admin/stats/belegung/"),
+    "statistics: forecast": ("analyst", "GET", "/admin/stats/prognose/"),
+    "reports page": ("analyst", "GET", "/admin/reports/"),
+}
+
+
+def probe_each(host: str, pool: dict, server: str, name: str, gunicorn: int, repeat: int = 10) -> dict:
+    """After the run, one request at a time per type: median wall time and the CPU it cost (gunicorn's
+    workers and their PostgreSQL backends), i.e. what one request of that type needs from a core."""
+    import requests
+
+    rng = random.Random(7)
+
+    def web_cpu() -> float:
+        pids = [r[0] for r in q(server, "SELECT pid FROM pg_stat_activity WHERE datname = %s AND "
+                                        "application_name = 'web'", (name,))]
+        return sum(cpu_seconds(p) for p in children(gunicorn)) + sum(cpu_seconds(p) for p in pids)
+
+    result = {}
+    for label, (kind, method, url) in PROBES.items():
+        login = pool["sessions"][kind][-1]
+        with requests.Session() as http:
+            http.cookies.set(login["cookie_name"], login["cookie"])
+
+            def once(url=url, method=method, login=login):
+                target = host + url.format(person=rng.choice(pool["open_persons"]),
+                                           shelter=rng.choice(pool["shelters"]))
+                if method == "POST":
+                    return http.post(target, data={"search": rng.choice(pool["search_terms"]),
+                                                   "csrf_token": login["csrf"]}, timeout=120)
+                return http.get(target, timeout=120)
+
+            once()
+            walls, before = [], web_cpu()
+            for _ in range(repeat):
+                t = time.perf_counter()
+                resp = once()
+                walls.append(1000 * (time.perf_counter() - t))
+                if resp.status_code != 200 or "/login" in resp.url:
+                    raise RuntimeError(f"probe {label}: {resp.status_code} {resp.url}")
+            spent = web_cpu() - before
+        walls.sort()
+        result[label] = {"wall_ms": round(walls[len(walls) // 2]), "cpu_ms": round(1000 * spent / repeat)}
+    log("probe (one request at a time): " + json.dumps(result))
+    return result
 
 
 def log_in(host: str, accounts: dict) -> tuple[dict, list[float]]:
@@ -390,31 +446,36 @@ def main() -> int:
                                     cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     start_new_session=True)
         procs.append(importer)
-        # The importer's database backend lives only while it runs: sample its CPU until it ends.
         import_cpu: dict[int, float] = {}
-        while importer.poll() is None:
-            for (pid,) in q(args.server, "SELECT pid FROM pg_stat_activity WHERE datname = %s AND "
-                                         "application_name = 'import'", (name,)):
-                import_cpu[pid] = cpu_seconds(pid) or import_cpu.get(pid, 0.0)
-            import_cpu[importer.pid] = cpu_seconds(importer.pid) or import_cpu.get(importer.pid, 0.0)
-            time.sleep(1)
-        stdout, stderr = importer.communicate(timeout=60)
-        import_seconds = time.monotonic() - t_import
-        import_overlap = min(import_seconds, max(0.0, args.minutes * 60 - (t_import - started)))
-        try:
-            import_summary = json.loads(stdout.decode() or "{}")
-        except ValueError:
-            import_summary = {"output": stdout.decode()[-500:]}
-        log(f"import exit {importer.returncode} in {import_seconds:.0f} s: "
-            f"{json.dumps(import_summary, ensure_ascii=False)[:400]} {stderr.decode()[-300:]}")
-        while locust.poll() is None and time.monotonic() - started < args.minutes * 60 - 2:
-            time.sleep(1)
-        cpu_after = cpu_by_part(args.server, name, procs[0].pid, {"Celery reports worker": procs[1].pid,
-                                                                   "Locust": locust.pid})
+        import_done = threading.Event()
+
+        def sample_import() -> None:
+            # The importer's database backend lives only while it runs: sample its CPU until it ends.
+            while importer.poll() is None:
+                for (pid,) in q(args.server, "SELECT pid FROM pg_stat_activity WHERE datname = %s AND "
+                                             "application_name = 'import'", (name,)):
+                    import_cpu[pid] = cpu_seconds(pid) or import_cpu.get(pid, 0.0)
+                import_cpu[importer.pid] = cpu_seconds(importer.pid) or import_cpu.get(importer.pid, 0.0)
+                time.sleep(1)
+            import_done.set()
+
+        sampler = threading.Thread(target=sample_import, daemon=True)
+        sampler.start()
         locust_rc = locust.wait(timeout=args.minutes * 60 + 300)
-        log(f"Locust finished (exit {locust_rc})")
+        cpu_after = cpu_by_part(args.server, name, procs[0].pid, {"Celery reports worker": procs[1].pid})
+        log(f"Locust finished (exit {locust_rc}); the import is "
+            f"{'done' if import_done.is_set() else 'still running'}")
         cpu = {k: round(v - cpu_before.get(k, 0.0), 1) for k, v in cpu_after.items()
                if not k.startswith("PostgreSQL for import")}
+        probe = probe_each(host, pool, args.server, name, procs[0].pid)
+        stdout, stderr = importer.communicate(timeout=3600)
+        sampler.join(30)
+        import_seconds = time.monotonic() - t_import
+        import_overlap = min(import_seconds, max(0.0, args.minutes * 60 - (t_import - started)))
+        last = [line for line in stdout.decode(errors="replace").splitlines() if line.startswith("{")]
+        import_summary = json.loads(last[-1]) if last else {"output": stdout.decode(errors="replace")[-300:]}
+        log(f"import exit {importer.returncode} in {import_seconds:.0f} s: "
+            f"{json.dumps(import_summary, ensure_ascii=False)[:400]} {stderr.decode()[-300:]}")
         cpu["import (process and its PostgreSQL backend)"] = round(sum(import_cpu.values()), 1)
         for proc in procs[:2]:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -466,13 +527,15 @@ def main() -> int:
              f"of it while the users worked. {login_line}."),
             "",
             ("| request | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms | p95 <= 300, "
-            "p99 <= 1000 |"),
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+             "p99 <= 1000 | alone: wall ms | alone: CPU ms |"),
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
         ]
         for r in rows:
             lines.append(f"| {r['request']} | {r['requests']} | {r['failures']} | {r['req_per_s']} | "
                          f"{r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | "
-                         f"{'yes' if r['meets_target'] else '**no**'} |")
+                         f"{'yes' if r['meets_target'] else '**no**'} | "
+                         f"{probe.get(r['request'], {}).get('wall_ms', '')} | "
+                         f"{probe.get(r['request'], {}).get('cpu_ms', '')} |")
         web_cpu = cpu.get("gunicorn workers", 0.0) + cpu.get("PostgreSQL for web", 0.0)
         lines += ["", ("CPU seconds during the run (user + system, from /proc; the other work on the machine "
                       "is not in them):"), ""]
@@ -483,10 +546,14 @@ def main() -> int:
                            f"**{total / web_cpu:.1f} requests per second** of this mix.")]
         lines += ["", "Checks after the run:", ""]
         lines += [f"- {label}: {value}" for label, value in results.items()]
-        lines += [f"- persons whose lifecycle was changed during the run: {steps}", "",
+        lines += [(f"- persons with a lifecycle step during the run (the import's new persons included): "
+                  f"{steps}"), "",
                   "Lifecycle steps by outcome (a refusal is the application's answer, e.g. a full room):", ""]
         lines += [f"- {k}: {v}" for k, v in sorted(outcomes.items())]
-        lines += ["", f"Import summary: `{json.dumps(import_summary, ensure_ascii=False)}`", ""]
+        lines += ["", f"Import summary: `{json.dumps(import_summary, ensure_ascii=False)}`", "",
+                  ("\"alone\": after the run, each type requested 10 times one after another (median wall "
+                   "time; CPU of gunicorn's workers and their PostgreSQL backends per request), the import "
+                   "still running if it had not finished."), ""]
         (out / f"{args.label}.md").write_text("\n".join(lines), encoding="utf-8")
         log(f"wrote {html.name}, {args.label}.csv and {args.label}.md in {out}")
         print("\n".join(lines))
