@@ -473,3 +473,27 @@ def test_pages_behind_a_form_pass_axe_too(live_server, browser_page):
     failures["household confirm"] = _violations(page, axe) + _structure_problems(page)
     failures = {k: v for k, v in failures.items() if v}
     assert failures == {}, "\n".join(f"{k}: {p}" for k, v in failures.items() for p in v)
+
+
+def test_the_idle_logout_is_announced_and_updates_can_be_paused(live_server, browser_page):
+    """WCAG 2.2.1: before the idle logout a dialog offers to extend the session (focus on its button; the
+    server answers 204 and the dialog goes). WCAG 2.2.2: a table that updates itself (report jobs) has a
+    button that pauses the updates."""
+    base, _ids = live_server
+    page = browser_page
+    login(page, base, ROLES["analyst"])
+    page.goto(f"{base}/admin/reports/")
+    assert int(page.get_attribute("body", "data-idle-seconds")) == 30 * 60
+    pause = page.locator("#report-jobs-pause")
+    assert pause.count() == 1 and pause.get_attribute("aria-pressed") == "false"
+    pause.click()
+    assert pause.get_attribute("aria-pressed") == "true" and "fortsetzen" in pause.inner_text()
+    page.evaluate("window.caseappSessionWarning()")
+    dialog = page.locator("#session-warning[role=alertdialog]")
+    assert "Ihre Sitzung endet in zwei Minuten" in dialog.inner_text()
+    assert page.evaluate("document.activeElement.id") == "session-extend"
+    assert not _violations(page, _axe())
+    with page.expect_response("**/sitzung/verlaengern") as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 204
+    page.wait_for_selector("#session-warning", state="detached")

@@ -186,3 +186,20 @@ def test_anonymous_requests_store_no_session_or_a_short_one(app, redis_sessions)
     assert len(new) == 1
     ttl = redis_sessions.ttl(new.pop())
     assert 0 < ttl <= app.config["CASEAPP_ANONYMOUS_SESSION_MINUTES"] * 60
+
+
+def test_extending_the_session_needs_a_login_and_a_csrf_token(app, factory):
+    """POST /sitzung/verlaengern (the idle warning's button): 204 for a logged-in user, 401 for anyone else,
+    400 without the CSRF token; it shows nothing."""
+    import re
+
+    user = factory.user(role="caseworker")
+    c = _login(app, user)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', c.get("/admin/").get_data(as_text=True))[1]
+    assert c.post("/sitzung/verlaengern", data={"csrf_token": token}).status_code == 204
+    assert c.post("/sitzung/verlaengern").status_code == 400
+    anonymous = app.test_client()
+    login_page = anonymous.get("/login").get_data(as_text=True)
+    anon_token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page)[1]
+    resp = anonymous.post("/sitzung/verlaengern", data={"csrf_token": anon_token})
+    assert resp.status_code == 401 and resp.get_data() == b""

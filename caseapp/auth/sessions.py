@@ -25,6 +25,7 @@ def init_sessions(app: Flask) -> None:
     # First of all before_request functions: nothing an earlier request left in g may speak for this one.
     app.before_request_funcs.setdefault(None, []).insert(0, forget_previous_identity)
     app.before_request(enforce_session_limits)
+    app.add_url_rule("/sitzung/verlaengern", "keep_session", keep_session, methods=["POST"])
     user_authenticated.connect(_on_login, app)
     user_logged_out.connect(_on_logout, app)
 
@@ -151,3 +152,21 @@ def enforce_session_limits() -> None:
     # Writing the store on every request is wasteful; a tenth of the idle limit is precise enough.
     if now - session.get(SEEN, 0) > min(60.0, idle / 10):
         session[SEEN] = now
+
+
+def keep_session():
+    """POST /sitzung/verlaengern: the "extend the session" button of the warning before the idle logout
+    (WCAG 2.2.1, static/js/a11y.js). Who: any logged-in user (204; the request itself is the activity that
+    enforce_session_limits counts); anyone else 401. CSRF-checked like every POST; it reads and shows no
+    data and never extends past the absolute session limit."""
+    from flask import session
+    from flask_security import current_user
+
+    from caseapp.extensions import csrf
+
+    csrf.protect()  # CSRFError (400) without a valid token, as in every admin form
+    if not current_user.is_authenticated:
+        return "", 401
+
+    session[SEEN] = time.time()
+    return "", 204

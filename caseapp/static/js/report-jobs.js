@@ -82,6 +82,8 @@
   function poll(statusUrl) {
     var ids = pending();
     if (!ids.length) { return; }
+    var table = document.getElementById("report-jobs");
+    if (window.caseappPaused && window.caseappPaused(table)) { return; }  // resumed by the pause button
     fetch(statusUrl + "?ids=" + ids.join(","), {credentials: "same-origin", headers: {"Accept": "application/json"}})
       .then(function (response) {
         if (!response.ok) { throw new Error("status " + response.status); }
@@ -98,6 +100,9 @@
     var table = document.getElementById("report-jobs");
     if (!table) { return; }
     var statusUrl = table.getAttribute("data-status-url");
+    if (pending().length && window.caseappPause) {
+      window.caseappPause(table, function () { poll(statusUrl); });
+    }
     window.setTimeout(function () { poll(statusUrl); }, 1000);
   });
 }());

@@ -16,6 +16,8 @@
   }
 
   function refresh() {
+    var table = document.getElementById("sync-runs");
+    if (window.caseappPaused && window.caseappPaused(table)) { return; }  // resumed by the pause button
     fetch(window.location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
       .then(function (response) {
         if (!response.ok) { throw new Error("status " + response.status); }
@@ -43,6 +45,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    if (document.getElementById("sync-runs") && running(document)) { window.setTimeout(refresh, 5000); }
+    if (document.getElementById("sync-runs") && running(document)) {
+      if (window.caseappPause) { window.caseappPause(document.getElementById("sync-runs"), refresh); }
+      window.setTimeout(refresh, 5000);
+    }
   });
 }());
