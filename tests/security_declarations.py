@@ -15,6 +15,8 @@ PUBLIC_ENDPOINTS = frozenset({
     "security.login", "security.logout", "security.verify", "security.change_password",
     "security.two_factor_setup", "security.two_factor_setup_validate", "security.two_factor_token_validation",
     "security.two_factor_rescue", "security.tf_select",
+    # any logged-in user, no data: extends the session (204), anyone else 401 (test_security_sessions.py)
+    "keep_session",
 })
 
 

@@ -64,6 +64,12 @@ def _seed(db):
     for given, birth, sex in (("Nasrin", "1988-02-11", "w"), ("Omid", "2015-07-01", "m")):
         f.person(family_name="Rahimi", given_names=given, birth=birth, sex=sex, state="arrived",
                  household=household)
+    # A second family for the form pages: the keyboard test places the first one.
+    waiting = f.household("Familie Yilmaz")
+    waiting.office_code = "abh"
+    for given, birth, sex in (("Ayşe", "1990-05-03", "w"), ("Emre", "2019-01-20", "m")):
+        f.person(family_name="Yılmaz", given_names=given, birth=birth, sex=sex, state="arrived",
+                 household=waiting)
     # A review pair for the data steward.
     for source, key, given in (("jug", "JG-502", "Ali Reza"), ("sch", "SC-9002", "Alireza")):
         p = f.person(office=None, family_name="Ahmadi", given_names=given, birth="2012-03-15",
@@ -82,7 +88,7 @@ def _seed(db):
         SyncRun(source_code="abh", as_of=date(2026, 12, 1), status="running", records=10, progress=4),
     ])
     db.session.commit()
-    return {"shelter": shelter.id, "household": household.id, "pair": pair.id}
+    return {"shelter": shelter.id, "household": household.id, "waiting_household": waiting.id, "pair": pair.id}
 
 
 @pytest.fixture(scope="module")
@@ -466,7 +472,7 @@ def test_pages_behind_a_form_pass_axe_too(live_server, browser_page):
     failures["legacy preview"] = _violations(page, axe) + _structure_problems(page) + _reflow_problems(page)
     page.context.clear_cookies()
     login(page, base, ROLES["caseworker"])
-    page.goto(f"{base}/admin/household/details/?id={ids['household']}")
+    page.goto(f"{base}/admin/household/details/?id={ids['waiting_household']}")
     page.locator("button.suggestion-allocate").first.click()
     page.wait_for_load_state()
     assert page.locator("#confirm-move").count() == 1

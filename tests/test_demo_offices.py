@@ -22,7 +22,8 @@ def test_demo_city_pools_the_offices_deliveries_and_leaves_a_review_queue(app, d
         assert d.status == "done", (code, d.message)
         # most records describe persons the city knows and link to them; some are new, a few doubtful
         assert d.linked >= 0.8 * d.records, (code, d)
-        assert d.new_persons > 0, code
+    # humans the city had not seen: the first office to deliver them creates them, the later ones link
+    assert sum(d.new_persons for d in summary.deliveries.values()) > 0
     assert sum(d.queued for d in summary.deliveries.values()) > 0
     assert sum(d.rejected for d in summary.deliveries.values()) > 0  # the quarantine has something to show
     pending = db.session.scalar(select(func.count()).select_from(ReviewPair)

@@ -48,13 +48,15 @@ def _varied_birth(rng: random.Random, born: date, precision: str) -> str:
     return _german(born)
 
 
-def _core(rng: random.Random, p, key: str, code: str) -> dict[str, str]:
+def _core(rng: random.Random, p, key: str, code: str, stranger: bool = False) -> dict[str, str]:
+    """One record's person columns. A stranger (a person of another seed's city) never carries an AZR
+    number: that city numbers its people like this one, so its numbers would name someone known here."""
     family, given = varied_names(rng, p.family, p.given.split(), swapped=0)
     nats = list(p.nats) if code != "sch" else []
     street, number, postcode, district = p.addr or ("", "", "", "")
     if rng.random() < 0.25:
         street = number = postcode = district = ""
-    azr = (p.azr or "") if code in ("soz", "jug") and rng.random() < 0.25 else ""
+    azr = (p.azr or "") if code in ("soz", "jug") and rng.random() < 0.25 and not stranger else ""
     return {f"{code}_id": key, "azr_nr": azr, "familienname": family, "vornamen": given,
             "geburtsdatum": _varied_birth(rng, p.birth, p.precision),
             "geschlecht": p.sex, "staatsangehoerigkeit": ",".join(nats) if code != "sch" else "",
@@ -118,7 +120,7 @@ def delivery_records(city, rows: dict[str, list[tuple]], code: str, seed: int) -
             break
         facts = _facts(rng, p, code, city.today)
         if facts is not None:
-            out.append({**_core(rng, p, f"{code.upper()}-{n:06d}", code), **facts})
+            out.append({**_core(rng, p, f"{code.upper()}-{n:06d}", code, stranger=True), **facts})
             extra -= 1
     return out
 
