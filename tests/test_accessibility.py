@@ -88,7 +88,8 @@ def _seed(db):
         SyncRun(source_code="abh", as_of=date(2026, 12, 1), status="running", records=10, progress=4),
     ])
     db.session.commit()
-    return {"shelter": shelter.id, "household": household.id, "waiting_household": waiting.id, "pair": pair.id}
+    return {"shelter": shelter.id, "household": household.id, "waiting_household": waiting.id,
+            "pair": pair.id}
 
 
 @pytest.fixture(scope="module")
