@@ -1,15 +1,15 @@
 """Quality of the linkage on a generated population with known truth, beside the naive rule.
 
 The offices deliver one after the other (soz, jug, sch), each against abh and the persons the earlier
-offices added, through the same scoring and decision code as an import (model.score, decide.decide).
+offices added, through the same scoring and decision code as an import (linker.score_against_known,
+decide.decide).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
-from caseapp.linkage import decide, features, model, normalise, synth
+from caseapp.linkage import decide, features, normalise, synth
+from caseapp.linkage.linker import score_against_known
 
 
 @dataclass
@@ -61,12 +61,7 @@ def run(pop: synth.Population, *, upper: float, lower: float) -> Quality:
         incoming = {i.id: i for i, _t, _k in pop.records[source]}
         truth.update({i.id: t for i, t, _k in pop.records[source]})
         right = {**known, **incoming}
-        left_rows = [features.row(i) for i in incoming.values()] + \
-                    [features.row(i, swap=True) for i in incoming.values()]
-        scored = model.score(pd.DataFrame(left_rows, columns=features.COLUMNS),
-                             pd.DataFrame([features.row(i) for i in right.values()],
-                                          columns=features.COLUMNS))
-        cands = decide.candidates_from(scored)
+        cands = score_against_known(incoming, right, upper=upper)
         src = {**sources, **{i: {source} for i in incoming}}
         decisions = decide.decide(incoming, right, cands, sources=src, incoming_source=source, upper=upper,
                                   lower=lower)

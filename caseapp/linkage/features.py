@@ -6,6 +6,7 @@ Read from the database in three set-based queries (persons, nationalities, sourc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from caseapp.linkage import normalise as nm
 
@@ -30,23 +31,38 @@ class Identity:
     azr_number: str | None = None
 
 
+@lru_cache(maxsize=200_000)
+def _names(family: str | None, given: str | None) -> tuple:
+    """The name columns of one (family, given) pair; names repeat a lot, so they are computed once."""
+    return (nm.canonical(family) or None, nm.phonetic(family) or None, nm.canonical(given) or None,
+            nm.sorted_tokens(given) or None, nm.first_token(given) or None, nm.phonetic(given) or None)
+
+
+@lru_cache(maxsize=100_000)
+def _birth(birth_date, precision: str) -> tuple:
+    y, m, d = nm.birth_parts(birth_date, precision)
+    dob = f"{y:04d}-{m:02d}-{d:02d}" if d else None
+    swapped = f"{y:04d}-{d:02d}-{m:02d}" if d and d <= 12 and d != m else None
+    return dob, f"{y:04d}-{m:02d}" if m else None, y, swapped, bool(d and m == 1 and d == 1)
+
+
+@lru_cache(maxsize=200_000)
+def _street(street: str | None, house_number: str | None) -> str | None:
+    if not street:
+        return None
+    return (nm.joined(street) + (nm.joined(house_number) if house_number else "")) or None
+
+
 def row(ident: Identity, swap: bool = False) -> tuple:
     """One row of COLUMNS; `swap` exchanges family and given names (a source that wrote them the other
     way)."""
     family, given = (ident.given_names, ident.family_name) if swap else (ident.family_name, ident.given_names)
-    y, m, d = nm.birth_parts(ident.birth_date, ident.birth_precision)
-    dob = f"{y:04d}-{m:02d}-{d:02d}" if d else None
-    swapped = f"{y:04d}-{d:02d}-{m:02d}" if d and d <= 12 and d != m else None
-    street = nm.joined(ident.street) + (nm.joined(ident.house_number) if ident.house_number else "") \
-        if ident.street else None
     sex = ident.sex if ident.sex in ("m", "w") else None
     nats = [n for n in ident.nationalities if n and n not in ("XXX", "XXA", "XXB")]
-    return (-ident.id if swap else ident.id, nm.canonical(family) or None, nm.phonetic(family) or None,
-            nm.canonical(given) or None, nm.sorted_tokens(given) or None, nm.first_token(given) or None,
-            nm.phonetic(given) or None, dob, f"{y:04d}-{m:02d}" if m else None, y, swapped,
-            bool(d and m == 1 and d == 1), sex, nats[0] if nats else None,
-            "|" + "|".join(nats) + "|" if nats else None, ident.postcode or None, street or None,
-            ident.azr_number or None)
+    return (-ident.id if swap else ident.id, *_names(family, given),
+            *_birth(ident.birth_date, ident.birth_precision), sex, nats[0] if nats else None,
+            "|" + "|".join(nats) + "|" if nats else None, ident.postcode or None,
+            _street(ident.street, ident.house_number), ident.azr_number or None)
 
 
 def load_identities(person_ids=None) -> list[Identity]:

@@ -39,17 +39,32 @@ def thresholds() -> tuple[float, float]:
     )
 
 
-def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity]):
-    left = [features.row(i) for i in incoming.values()] + [
-        features.row(i, swap=True) for i in incoming.values()
-    ]
-    right = [features.row(i) for i in known.values()]
-    if not left or not right:
+def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity], *,
+                        upper: float | None = None):
+    """Candidates per incoming record: {incoming id: {known id: Candidate}}.
+
+    Each record is scored as written; only the records without a candidate at or above the upper
+    threshold are scored again with family and given names exchanged (a source that wrote them the
+    other way). Scoring both orientations of every record doubled the work of an import (issue 14's
+    import-ratio target) for the few records that need it."""
+    if not incoming or not known:
         return {}
-    scored = model.score(
-        pd.DataFrame(left, columns=features.COLUMNS), pd.DataFrame(right, columns=features.COLUMNS)
-    )
-    return decide.candidates_from(scored)
+    if upper is None:
+        upper = thresholds()[0]
+    right = pd.DataFrame([features.row(i) for i in known.values()], columns=features.COLUMNS)
+    straight = [features.row(i) for i in incoming.values()]
+    found = decide.candidates_from(model.score(pd.DataFrame(straight, columns=features.COLUMNS), right))
+    again = [i for pid, i in incoming.items()
+             if max((c.score for c in found.get(pid, {}).values()), default=float("-inf")) < upper]
+    if again:
+        swapped = [features.row(i, swap=True) for i in again]
+        more = decide.candidates_from(model.score(pd.DataFrame(swapped, columns=features.COLUMNS), right))
+        for pid, cands in more.items():
+            mine = found.setdefault(pid, {})
+            for kid, c in cands.items():
+                if kid not in mine or mine[kid].score < c.score:
+                    mine[kid] = c
+    return found
 
 
 def _write_pairs(pairs: list[tuple[int, int, dict]]) -> None:

@@ -273,7 +273,6 @@ def merge_many(
 ) -> int:
     """The import's automatic links in one set-based pass: each item {survivor, merged, rule, score, weights,
     model_version}. A merge record and a link row each (who, when, score, why), one audit row for the run."""
-    from sqlalchemy import insert
 
     from caseapp.linkage.merging import merge_many as move_many
     from caseapp.sources.models import SourceRecord
@@ -304,9 +303,11 @@ def merge_many(
         }
         for item in links
     ]
-    ids = dict(
-        db.session.execute(insert(MergeRecord).returning(MergeRecord.merged_id, MergeRecord.id), rows).all()
-    )
+    from caseapp.linkage.merging import insert_rows
+    from caseapp.sources import bulk
+
+    ids = dict(zip((r["merged_id"] for r in rows), bulk.allocate_ids("person_merge", len(rows))))
+    insert_rows(MergeRecord.__table__, [{"id": ids[r["merged_id"]], **r} for r in rows])
     link_rows = [
         {
             "source_code": code,
@@ -323,8 +324,7 @@ def merge_many(
         for item in links
         for code, key in records.get(item["merged"], [])
     ]
-    if link_rows:
-        db.session.execute(insert(Link), link_rows)
+    insert_rows(Link.__table__, [{**r, "weights": r["weights"] or {}} for r in link_rows])
     identity.recompute_many(
         sorted({item["survivor"] for item in links}),
         snaps,
