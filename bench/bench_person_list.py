@@ -44,14 +44,15 @@ def fill(conn, persons: int) -> None:
     """Persons (85 % known to abh, the rest to soz or jug) with ~840 family names; one statement each."""
     conn.execute(f"""
         INSERT INTO person (family_name, given_names, birth_date, birth_precision, sex, nationality,
-                            residence_status, state, district_number, registered_by_office)
+                            residence_status, state, district_number, registered_by_office, record_key)
         SELECT f[1 + (i * 11) % {len(FAMILY)}] || s[1 + (i / 97) % {len(SUFFIX)}],
                g[1 + (i * 13) % {len(GIVEN)}] || CASE WHEN i % 3 = 0 THEN ' ' || g[1 + (i / 7) % {len(GIVEN)}]
                                                       ELSE '' END,
                DATE '1950-01-01' + (i * 37) % 27000, 'day', (ARRAY['m','w','d','x'])[1 + i % 4],
                n[1 + (i / 3) % {len(NATIONS)}], st[1 + (i / 5) % {len(STATUS)}], ps[1 + (i / 11) % 5],
                lpad((1 + i % 23)::text, 2, '0'),
-               CASE WHEN i % 20 < 17 THEN 'abh' WHEN i % 2 = 0 THEN 'soz' ELSE 'jug' END
+               CASE WHEN i % 20 < 17 THEN 'abh' WHEN i % 2 = 0 THEN 'soz' ELSE 'jug' END,
+               (i * 7919) % 256
         FROM generate_series(1, {persons}) AS i,
              (SELECT {_array(FAMILY)} AS f, {_array(SUFFIX)} AS s, {_array(GIVEN)} AS g,
                      {_array(NATIONS)} AS n, {_array(STATUS)} AS st, {_array(STATES)} AS ps) AS lists
