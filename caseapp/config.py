@@ -94,7 +94,9 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # Published figures: counts 1..k-1 are suppressed for aggregate-only readers.
         "CASEAPP_SUPPRESSION_K": int(os.environ.get("CASEAPP_SUPPRESSION_K", "3")),
         # Longest a protected statistics query may run before it is refused (never a stalled worker).
-        "CASEAPP_STATS_TIMEOUT_MS": int(os.environ.get("CASEAPP_STATS_TIMEOUT_MS", "2000")),
+        "CASEAPP_STATS_TIMEOUT_MS": int(os.environ.get("CASEAPP_STATS_TIMEOUT_MS", "1000")),
+        # A protected table of more cells than this is refused (caseapp/stats/publish.py).
+        "CASEAPP_STATS_MAX_CELLS": int(os.environ.get("CASEAPP_STATS_MAX_CELLS", "20000")),
         "CASEAPP_AGE_GROUPS": os.environ.get(
             "CASEAPP_AGE_GROUPS", "0-2,3-5,6-9,10-15,16-17,18-24,25-44,45-64,65+"
         ),

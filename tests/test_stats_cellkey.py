@@ -92,3 +92,21 @@ def test_a_query_past_the_time_limit_is_refused_with_a_clear_message(app, db, fa
                  headers={"Authentication-Token": c.auth_token})
     assert resp.status_code == 400 and "dauert zu lange" in resp.get_json()["error"]
     assert db.session.execute(text("SELECT current_setting('statement_timeout')")).scalar() in ("0", "0ms")
+
+
+def test_a_table_of_more_cells_than_allowed_is_refused_but_a_report_gets_it(app, db, factory, login_as,
+                                                                           monkeypatch):
+    """An analyst's by= with more cells than CASEAPP_STATS_MAX_CELLS gets a clear 400 (a table of ones and
+    twos is of no use and would hold the worker); the same table inside a committee report is built."""
+    for n, district in enumerate(("01", "02", "03", "04", "05")):
+        factory.person(state="arrived", district=district, birth=f"19{70 + n}-01-15", office="abh")
+    monkeypatch.setitem(app.config, "CASEAPP_STATS_MAX_CELLS", 3)
+    c = login_as("analyst")
+    resp = c.get("/api/v1/stats/population?by=district,age_group",
+                 headers={"Authentication-Token": c.auth_token})
+    assert resp.status_code == 400
+    assert "mehr als 3 Zellen" in resp.get_json()["error"] and "weniger Merkmale" in resp.get_json()["error"]
+    small = c.get("/api/v1/stats/population?by=sex", headers={"Authentication-Token": c.auth_token})
+    assert small.status_code == 200
+    report = population_tables(None, ("district", "age_group"), interactive=False)
+    assert len(report[("district",)]) == 5

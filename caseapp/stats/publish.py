@@ -119,17 +119,23 @@ class TooCostly(DimensionError):
     """A protected query that ran past CASEAPP_STATS_TIMEOUT_MS; the message says what to do."""
 
 
-def keyed_rows(day, dims, filters) -> list[dict]:
+def keyed_rows(day, dims, filters, *, interactive: bool = True) -> list[dict]:
     """queries.keyed_population under a statement timeout on PostgreSQL, in a savepoint, so a query that
-    would hold a worker is cancelled and refused with a clear message while the request goes on."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    would hold a worker is cancelled and refused with a clear message while the request goes on; a table
+    of more than CASEAPP_STATS_MAX_CELLS cells is refused too. `interactive=False` (a committee report,
+    built by the reports worker): neither limit."""
+    if not interactive:
         return queries.keyed_population(day, dims, filters=filters)
-    limit = int(current_app.config.get("CASEAPP_STATS_TIMEOUT_MS", 2000))
+    cells = int(current_app.config.get("CASEAPP_STATS_MAX_CELLS", 20000))
+    if db.session.get_bind().dialect.name != "postgresql":
+        rows = queries.keyed_population(day, dims, filters=filters, limit=cells + 1)
+        return _within_cells(rows, dims, cells)
+    limit = int(current_app.config.get("CASEAPP_STATS_TIMEOUT_MS", 1000))
     try:
         with db.session.begin_nested():
             before = db.session.execute(text("SELECT current_setting('statement_timeout')")).scalar()
             db.session.execute(text("SELECT set_config('statement_timeout', :t, true)"), {"t": f"{limit}ms"})
-            rows = queries.keyed_population(day, dims, filters=filters)
+            rows = queries.keyed_population(day, dims, filters=filters, limit=cells + 1)
             db.session.execute(text("SELECT set_config('statement_timeout', :t, true)"), {"t": before})
     except OperationalError as exc:
         if "statement timeout" not in str(exc.orig):
@@ -139,10 +145,24 @@ def keyed_rows(day, dims, filters) -> list[dict]:
             f"(über {limit / 1000:g} s) "
             "und wurde abgebrochen. Bitte weniger Merkmale in by= wählen oder nach einzelnen Werten filtern."
         ) from None
+    return _within_cells(rows, dims, cells)
+
+
+def _within_cells(rows: list[dict], dims, cells: int) -> list[dict]:
+    """A table of more than CASEAPP_STATS_MAX_CELLS cells is refused: nearly all of them would hold one or
+    two persons (shown perturbed, of no use to a reader), and perturbing and sending them would hold the
+    worker for seconds at 200,000 persons (docs/benchmarks.md)."""
+    if len(rows) > cells:
+        raise TooCostly(
+            f"Die Auswertung nach {', '.join(dims)} ergibt mehr als {cells:,} Zellen".replace(",", ".")
+            + " und wird nicht veröffentlicht. Bitte weniger Merkmale in by= wählen oder nach einzelnen "
+            "Werten filtern."
+        )
     return rows
 
 
-def population_tables(as_of: date | None, dims, *, filters=None, k: int | None = None) -> dict:
+def population_tables(as_of: date | None, dims, *, filters=None, k: int | None = None,
+                      interactive: bool = True) -> dict:
     """The population by `dims` and all its margins as published to the public (committee reports):
     {(): {(): n}, ("district",): {("07",): n or None}, ("district", "age_group"): {...}}; None = "•".
 
@@ -151,7 +171,7 @@ def population_tables(as_of: date | None, dims, *, filters=None, k: int | None =
     """
     k = k_value() if k is None else k
     dims = tuple(dims)
-    rows = keyed_rows(as_of, dims, filters)
+    rows = keyed_rows(as_of, dims, filters, interactive=interactive)
     out: dict[tuple, dict] = {}
     for subset in subsets_of(dims):
         idx = [dims.index(d) for d in subset]

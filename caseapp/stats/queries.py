@@ -63,13 +63,16 @@ def population(as_of: date | None = None, by=("district",), *, offices=None, fil
     return _count(day, dims, filters, groups, offices)
 
 
-def keyed_population(as_of: date | None = None, by=("district",), *, filters=None) -> list[dict]:
+def keyed_population(as_of: date | None = None, by=("district",), *, filters=None,
+                     limit: int | None = None) -> list[dict]:
     """Like population() for everyone, each row with "key": the sum of its persons' record keys, which
     the cell-key method needs (caseapp/stats/cellkey.py). Counted from the person table (the cube holds
-    no keys); sum(key) is additive, so a margin's key is the sum of its cells' keys."""
+    no keys); sum(key) is additive, so a margin's key is the sum of its cells' keys. `limit`: at most
+    this many cells are read (the caller refuses a table with more)."""
     dims = parse_dims(by)
     day = check_as_of(as_of)
-    return _count(day, dims, _check_filters(filters), agegroups.configured_groups(), None, keyed=True)
+    return _count(day, dims, _check_filters(filters), agegroups.configured_groups(), None, keyed=True,
+                  limit=limit)
 
 
 def count_by(day: date, dims, groups, *, offices=None, filters=None) -> list[dict]:
@@ -153,7 +156,8 @@ def state_on(day: date):
     return state, join
 
 
-def _count(day: date, dims, filters, groups, offices, *, keyed: bool = False) -> list[dict]:
+def _count(day: date, dims, filters, groups, offices, *, keyed: bool = False,
+           limit: int | None = None) -> list[dict]:
     history = day != today()
     columns, state, join = person_columns(day, groups, history=history)
     keys = [Person.record_key.label("record_key")] if keyed else []
@@ -177,6 +181,8 @@ def _count(day: date, dims, filters, groups, offices, *, keyed: bool = False) ->
     stmt = select(*[sub.c[d] for d in dims], func.count().label("count"), *sums).where(and_(*conditions))
     if dims:
         stmt = stmt.group_by(*[sub.c[d] for d in dims])
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return sort_rows([dict(r._mapping) for r in db.session.execute(stmt)], dims, groups)
 
 

@@ -34,7 +34,7 @@ def district_age(inputs, *, caption: str, filters: dict | None = None, query=Non
     filters = {"age_group": minor_labels(), **(filters or {})}
     dims = ("district", "age_group")
     if query is None:
-        lattice = population_tables(inputs.data_date, dims, filters=filters, k=inputs.k)
+        lattice = population_tables(inputs.data_date, dims, filters=filters, k=inputs.k, interactive=False)
         if not lattice[()]:
             return NoData(f"Zum Datenstand {inputs.data_date:%d.%m.%Y} ist kein Fall erfasst."), None
     else:
@@ -87,7 +87,7 @@ def office_facts(inputs, *, dim: str, values: list[str], caption: str, intro: st
     section = Section(section_id, title)
     section.add(Text(intro))
     dims = ("district", dim)
-    lattice = population_tables(inputs.data_date, dims, filters={dim: values}, k=inputs.k)
+    lattice = population_tables(inputs.data_date, dims, filters={dim: values}, k=inputs.k, interactive=False)
     if not lattice[()]:
         section.add(NoData(empty))
         return section

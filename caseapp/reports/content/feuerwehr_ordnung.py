@@ -215,7 +215,7 @@ def _period_label(row: dict, freq: str) -> str:
 
 def _map(inputs, shelters: list[dict]) -> Section:
     section = Section("karte", "Karte: Unterkünfte und Stadtteile")
-    protected = population_tables(inputs.data_date, ("district",), k=inputs.k)
+    protected = population_tables(inputs.data_date, ("district",), k=inputs.k, interactive=False)
     values = tables.printed_values(protected[("district",)])
     occupied = tables.protected_lattice([{"shelter": r["id"], "count": r["occupied"]} for r in shelters],
                                         ("shelter",), inputs.k)[("shelter",)] if shelters else {}
