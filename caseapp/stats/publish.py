@@ -141,11 +141,18 @@ def keyed_rows(day, dims, filters, *, interactive: bool = True) -> list[dict]:
         if "statement timeout" not in str(exc.orig):
             raise
         raise TooCostly(
-            f"Die Auswertung nach {', '.join(dims) or 'Gesamtzahl'} dauert zu lange "
+            f"Die Auswertung nach {_named(dims) or 'Gesamtzahl'} dauert zu lange "
             f"(über {limit / 1000:g} s) "
             "und wurde abgebrochen. Bitte weniger Merkmale in by= wählen oder nach einzelnen Werten filtern."
         ) from None
     return _within_cells(rows, dims, cells)
+
+
+def _named(dims) -> str:
+    """The dims as a reader knows them: "Stadtteil, Altersgruppe" (the API's codes after the name)."""
+    from caseapp.stats.dims import DIM_LABELS_DE
+
+    return ", ".join(f"{DIM_LABELS_DE.get(d, d)} ({d})" for d in dims)
 
 
 def _within_cells(rows: list[dict], dims, cells: int) -> list[dict]:
@@ -154,8 +161,8 @@ def _within_cells(rows: list[dict], dims, cells: int) -> list[dict]:
     worker for seconds at 200,000 persons (docs/benchmarks.md)."""
     if len(rows) > cells:
         raise TooCostly(
-            f"Die Auswertung nach {', '.join(dims)} ergibt mehr als {cells:,} Zellen".replace(",", ".")
-            + " und wird nicht veröffentlicht. Bitte weniger Merkmale in by= wählen oder nach einzelnen "
+            f"Die Auswertung nach {_named(dims)} ergibt mehr als {format(cells, ',').replace(',', '.')} "
+            "Zellen und wird nicht veröffentlicht. Bitte weniger Merkmale in by= wählen oder nach einzelnen "
             "Werten filtern."
         )
     return rows
