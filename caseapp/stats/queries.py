@@ -134,19 +134,34 @@ def state_on(day: date):
     Returns (SQL expression of the state, a function that joins the needed subquery to a select).
     """
     t = Transition
+    created_by_then = Person.created_at < datetime.combine(day + timedelta(days=1), time())
+    has_history = exists().where(t.entity == "person", t.entity_id == Person.id)
     if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import distinct_on
 
-        last = (select(t.entity_id, t.to_state).where(t.entity == "person", t.occurred_on <= day)
+        # Only persons with a transition after the day can have been in another state then: everyone
+        # else is in the state of their last transition, today's state. So the history is read for those
+        # few (index on occurred_on), not for everyone: a month back at 200,000 persons about one in ten.
+        changed = (select(t.entity_id).where(t.entity == "person", t.occurred_on > day).distinct()
+                   .subquery("changed_after_day"))
+        last = (select(t.entity_id, t.to_state)
+                .where(t.entity == "person", t.occurred_on <= day,
+                       t.entity_id.in_(select(changed.c.entity_id)))
                 .ext(distinct_on(t.entity_id)).order_by(t.entity_id.desc(), t.occurred_on.desc(), t.id.desc())
                 .subquery("last_on_day"))
-    else:
-        ranked = select(t.entity_id, t.to_state, func.row_number().over(
-            partition_by=t.entity_id, order_by=(t.occurred_on.desc(), t.id.desc())).label("rn")).where(
-            t.entity == "person", t.occurred_on <= day).subquery()
-        last = select(ranked.c.entity_id, ranked.c.to_state).where(ranked.c.rn == 1).subquery("last_on_day")
-    has_history = exists().where(t.entity == "person", t.entity_id == Person.id)
-    created_by_then = Person.created_at < datetime.combine(day + timedelta(days=1), time())
+        state = case((last.c.entity_id.is_not(None), last.c.to_state),
+                     (changed.c.entity_id.is_not(None), literal(None)),
+                     (created_by_then, Person.state), (has_history, Person.state), else_=literal(None))
+
+        def join(stmt):
+            return (stmt.outerjoin(changed, changed.c.entity_id == Person.id)
+                    .outerjoin(last, last.c.entity_id == Person.id))
+
+        return state, join
+    ranked = select(t.entity_id, t.to_state, func.row_number().over(
+        partition_by=t.entity_id, order_by=(t.occurred_on.desc(), t.id.desc())).label("rn")).where(
+        t.entity == "person", t.occurred_on <= day).subquery()
+    last = select(ranked.c.entity_id, ranked.c.to_state).where(ranked.c.rn == 1).subquery("last_on_day")
     state = case((last.c.entity_id.is_not(None), last.c.to_state), (has_history, literal(None)),
                  (created_by_then, Person.state), else_=literal(None))
 
