@@ -113,3 +113,19 @@ def test_unknown_dimension_and_future_date_are_refused(city):
         population(by=("district", "religion"))
     with pytest.raises(DimensionError, match="Zukunft"):
         population(date(2999, 1, 1))
+
+
+def test_a_past_day_counts_a_late_registered_history_and_not_a_later_newcomer(db, factory):
+    """Only persons with a transition after the day have their history read (stats/queries.state_on); the
+    others are in today's state, including one registered later with an earlier, back-dated arrival (an
+    office's first delivery), but not one registered later without any history."""
+    from datetime import datetime
+
+    back_dated = factory.person(district="03", birth="1985-01-01")
+    history(db, back_dated, (date(2025, 5, 1), "arrive", "announced", "arrived"))
+    newcomer = factory.person(district="03", birth="1986-01-01", state="arrived")
+    for p in (back_dated, newcomer):
+        p.created_at = datetime(2026, 11, 20, 9, 0)
+    db.session.flush()
+    assert counts(population(date(2026, 1, 1), ("district",)), "district") == {("03",): 1}
+    assert counts(population(date(2026, 11, 20), ("district",)), "district") == {("03",): 2}
