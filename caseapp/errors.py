@@ -1,7 +1,7 @@
-"""Error answers outside the views: JSON `{"error": ...}` under /api/, a German page everywhere else.
+"""Error answers outside the views: JSON `{"error": ...}` under /api/, a page in the UI language elsewhere.
 
 Werkzeug's own pages are English ("Forbidden", "Not Found"); a caseworker who follows an old link or
-lacks a role gets a German page saying what happened and where to go on. The JSON form of the API
+lacks a role gets a page (German by default) saying what happened and where to go on. The JSON form of the API
 (interfaces.md) also covers paths and methods the API does not have, which never reach its blueprint.
 """
 from __future__ import annotations
@@ -11,23 +11,24 @@ import re
 import traceback
 
 from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import StatementError
 from werkzeug.exceptions import HTTPException
 
 PAGES = {
-    400: ("Ungültige Anfrage", "Die Anfrage war unvollständig oder fehlerhaft."),
-    401: ("Anmeldung erforderlich", "Bitte melden Sie sich an."),
-    403: ("Keine Berechtigung", "Diese Seite ist für Ihre Rolle oder Ihr Amt nicht freigegeben."),
-    404: ("Seite nicht gefunden", "Diese Seite oder dieser Eintrag existiert nicht (mehr)."),
-    405: ("Aktion nicht möglich", "Diese Seite nimmt diese Art von Anfrage nicht an."),
-    413: ("Datei zu groß", "Die gesendete Datei ist zu groß."),
-    429: ("Zu viele Anfragen", "Bitte warten Sie einen Moment und versuchen Sie es dann erneut."),
-    500: ("Interner Fehler", ("Das hat nicht geklappt; es wurde nichts halb gespeichert. Bitte später erneut "
-                              "versuchen und, wenn es bleibt, den Betrieb informieren.")),
+    400: (_l("Bad request"), _l("The request was incomplete or faulty.")),
+    401: (_l("Login required"), _l("Please log in.")),
+    403: (_l("No permission"), _l("This page is not open to your role or your office.")),
+    404: (_l("Page not found"), _l("This page or this entry does not exist (any more).")),
+    405: (_l("Action not possible"), _l("This page does not accept this kind of request.")),
+    413: (_l("File too large"), _l("The file sent is too large.")),
+    429: (_l("Too many requests"), _l("Please wait a moment and then try again.")),
+    500: (_l("Internal error"), _l("That did not work; nothing was saved halfway. Please try again later "
+                                   "and, if it persists, tell the operations team.")),
 }
-CSRF_TEXT = ("Das Formular ist abgelaufen oder unvollständig (Sicherheitsmerkmal fehlt). Bitte die Seite neu "
-             "laden und erneut absenden.")
+CSRF_TEXT = _l("The form has expired or is incomplete (a security token is missing). Please reload the page "
+               "and send it again.")
 
 
 def init_errors(app: Flask) -> None:

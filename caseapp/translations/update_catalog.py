@@ -34,7 +34,8 @@ def main() -> int:
     old = {}
     if PO.exists():
         with PO.open("rb") as fh:
-            old = {m.id: m.string for m in read_po(fh, locale="de") if m.id}
+            # keyed with the context too: pgettext tells apart one English word with two German ones
+            old = {(m.id, m.context): m.string for m in read_po(fh, locale="de") if m.id}
     template.locale = "de"
     template.fuzzy = False  # a fuzzy header would drop the charset from the .mo (umlauts break)
     template.project, template.version = "caseapp", "1"
@@ -44,7 +45,7 @@ def main() -> int:
     for message in template:
         if not message.id:
             continue
-        message.string = old.get(message.id, "")
+        message.string = old.get((message.id, message.context), "")
         if not message.string:
             missing.append(message.id)
     PO.parent.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,10 @@
   function describe(row) {
     var cells = row.querySelectorAll("td");
     var state = cells.length > 6 ? cells[6].textContent.replace(/\s+/g, " ").trim() : "";
-    return "Abgleich " + row.getAttribute("data-run") + ": " + state;
+    // the word comes translated from the page (data-run-label), like every word a person reads
+    var table = document.getElementById("sync-runs");
+    var label = (table && table.getAttribute("data-run-label")) || "Abgleich";
+    return label + " " + row.getAttribute("data-run") + ": " + state;
   }
 
   function running(root) {
