@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
 
 from caseapp.admin.base import SecureIndexView, page_heading
 
@@ -33,7 +34,7 @@ def init_admin(app: Flask) -> Admin:
         name="caseapp Osnabrück",
         # Flask-Admin's frame with the page language, skip link, landmarks and one h1 (WCAG 2.1 AA).
         theme=Bootstrap4Theme(base_template="admin/caseapp_base.html"),
-        index_view=SecureIndexView(name="Start", url="/admin"),
+        index_view=SecureIndexView(name=_l("Start"), url="/admin"),
         # Our compiled copy of Flask-Admin's German catalog (the wheel's admin.mo is stale; see
         # caseapp/translations/update_catalog.py), looked up before the wheel's.
         translations_path=str(Path(__file__).resolve().parent.parent / "translations"),

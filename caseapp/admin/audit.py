@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import lazy_gettext as _l
 
 from caseapp.admin.audit_words import FORMATTERS
 from caseapp.admin.base import SecureBaseView, SecureModelView
@@ -32,15 +33,16 @@ class AuditEventView(SecureModelView):
     # The action is chosen from its German names (a text filter matched only the stored codes, so
     # "gelesen" found nothing although the list shows exactly that word).
     column_filters = ("at", "user_email", "user_id", "actor", "office",
-                      FilterEqual(AuditEvent.action, "Aktion",
+                      FilterEqual(AuditEvent.action, _l("Action"),
                                   options=sorted(ACTION_LABELS.items(), key=lambda item: item[1])),
                       "object_type", "object_id", "channel")
     column_formatters = {"action": _action, **FORMATTERS}  # admin/audit_words.py: German, local time
     column_labels = {
-        "id": "Nr.", "at": "Zeit", "user_email": "Benutzer", "user_id": "Benutzer-ID",
-        "actor": "System", "office": "Amt", "action": "Aktion", "object_type": "Objektart",
-        "object_id": "Objekt-ID", "channel": "Kanal", "detail": "Angaben", "prev_hash": "Vorgänger-Hash",
-        "hash": "Hash",
+        "id": _l("No."), "at": _l("Time"), "user_email": _l("User"), "user_id": _l("User ID"),
+        "actor": _l("System"), "office": _l("Office"), "action": _l("Action"),
+        "object_type": _l("Object type"),
+        "object_id": _l("Object ID"), "channel": _l("Channel"), "detail": _l("Particulars"),
+        "prev_hash": _l("Previous hash"), "hash": _l("Hash"),
     }
     page_size = 100
 
@@ -58,5 +60,7 @@ class AuditVerifyView(SecureBaseView):
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
-    admin.add_view(AuditEventView(AuditEvent, db, name="Protokoll", endpoint="audit", category="Protokoll"))
-    admin.add_view(AuditVerifyView(name="Kette prüfen", endpoint="audit_verify", category="Protokoll"))
+    admin.add_view(AuditEventView(AuditEvent, db, name=_l("Audit log"), endpoint="audit",
+                                  category=_l("Audit log")))
+    admin.add_view(AuditVerifyView(name=_l("Check the chain"), endpoint="audit_verify",
+                                   category=_l("Audit log")))

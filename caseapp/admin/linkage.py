@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_security import current_user
 from sqlalchemy import select
@@ -18,16 +19,23 @@ from caseapp.auth.roles import CASEWORKER, DECIDE_LINKAGE
 from caseapp.codelists import ReviewStatus
 from caseapp.extensions import db
 from caseapp.linkage import queries
-from caseapp.linkage.models import PAIR_KIND_LABELS_DE, ReviewPair
+from caseapp.linkage.models import ReviewPair
 from caseapp.linkage.operations import LinkageError, MergeRefused, decide_pair, split_record
 from caseapp.people.models import Person
 
-CORE = (("family_name", "Familienname"), ("given_names", "Vornamen"), ("birth", "Geburtsdatum"),
-        ("sex", "Geschlecht"), ("nationalities", "Staatsangehörigkeiten"), ("address", "Anschrift"),
-        ("azr_number", "AZR-Nummer"), ("created", "Erfasst am"))
-WHY_LABELS = {"family_name": "Familienname", "given_names": "Vornamen", "birth_date": "Geburtsdatum",
-              "sex": "Geschlecht", "nationality": "Staatsangehörigkeit", "address": "Anschrift",
-              "azr": "AZR-Nummer"}
+CORE = (("family_name", _l("Family name")), ("given_names", _l("Given names")),
+        ("birth", _l("Date of birth")), ("sex", _l("Sex")), ("nationalities", _l("Nationalities")),
+        ("address", _l("Address")), ("azr_number", _l("AZR number")), ("created", _l("Recorded on")))
+WHY_LABELS = {"family_name": _l("Family name"), "given_names": _l("Given names"),
+              "birth_date": _l("Date of birth"), "sex": _l("Sex"), "nationality": _l("Nationality"),
+              "address": _l("Address"), "azr": _l("AZR number")}
+# What the data steward reads for linkage.models.PAIR_KINDS (the German is in the catalog).
+PAIR_KINDS = {
+    "model": _l("Similarity (model)"),
+    "azr": _l("same AZR number, conflicting data"),
+    "source_duplicate": _l("possible duplicate entry of the same source"),
+    "registration": _l("possible duplicate entry at registration"),
+}
 
 
 def core_of(person: Person | None) -> dict:
@@ -68,7 +76,7 @@ class ReviewQueueView(SecureBaseView):
                                      .order_by(ReviewPair.decided_at.desc(),
                                                ReviewPair.id.desc()).limit(20)).all()
         return self.render(
-            "admin/linkage/queue.html", pairs=pairs, decided=decided, kinds=PAIR_KIND_LABELS_DE
+            "admin/linkage/queue.html", pairs=pairs, decided=decided, kinds=PAIR_KINDS
         )
 
     @expose("/pair/<int:pair_id>")
@@ -89,7 +97,7 @@ class ReviewQueueView(SecureBaseView):
                                                                                    f"pair={pair.id}")
         db.session.commit()
         return self.render("admin/linkage/pair.html", pair=pair, rows=rows, why=why, left_id=left_id,
-                           right_id=right_id, kind=PAIR_KIND_LABELS_DE.get(pair.kind, pair.kind))
+                           right_id=right_id, kind=PAIR_KINDS.get(pair.kind, pair.kind))
 
     @expose("/pair/<int:pair_id>/decide", methods=("POST",))
     def decide(self, pair_id: int):
@@ -102,8 +110,11 @@ class ReviewQueueView(SecureBaseView):
             flash(str(exc), "error")
             return redirect(url_for(".pair", pair_id=pair_id))
         db.session.commit()
-        flash(f"Prüffall {pair_id}: " + (f"zusammengeführt in Person Nr. {survivor}." if survivor
-                                          else "als verschiedene Personen gemerkt."), "success")
+        if survivor:
+            flash(_("Review case %(id)s: merged into person no. %(person)s.", id=pair_id, person=survivor),
+                  "success")
+        else:
+            flash(_("Review case %(id)s: noted as different persons.", id=pair_id), "success")
         return redirect(url_for(".index"))
 
     @expose("/pair/<int:pair_id>/undo", methods=("POST",))
@@ -112,7 +123,7 @@ class ReviewQueueView(SecureBaseView):
         pair = db.session.get(ReviewPair, pair_id) or abort(404)
         person_id = queries.resolve(*pair.right)
         if pair.status != ReviewStatus.same or person_id is None:
-            flash(f"Prüffall {pair_id} ist nicht zusammengeführt; nichts rückgängig zu machen.", "error")
+            flash(_("Review case %(id)s is not merged; nothing to undo.", id=pair_id), "error")
             return redirect(url_for(".index"))
         try:
             new_id = split_record(
@@ -123,7 +134,8 @@ class ReviewQueueView(SecureBaseView):
             flash(str(exc), "error")
             return redirect(url_for(".index"))
         db.session.commit()
-        flash(f"Getrennt: {pair.left_source} '{pair.left_key}' ist wieder Person Nr. {new_id}.", "success")
+        flash(_("Split: %(source)s '%(key)s' is person no. %(person)s again.", source=pair.left_source,
+                key=pair.left_key, person=new_id), "success")
         return redirect(url_for(".index"))
 
 
@@ -145,7 +157,7 @@ class LinkageNoticeView(SecureBaseView):
 
 
 def register(admin) -> None:
-    admin.add_view(ReviewQueueView(name="Prüffälle", category="Datenpflege", endpoint="linkage_queue",
-                                   url="/admin/linkage"))
-    admin.add_view(LinkageNoticeView(name="Hinweise zur Verknüpfung", category=_l("Persons"),
+    admin.add_view(ReviewQueueView(name=_l("Review cases"), category=_l("Data stewardship"),
+                                   endpoint="linkage_queue", url="/admin/linkage"))
+    admin.add_view(LinkageNoticeView(name=_l("Linkage notices"), category=_l("Persons"),
                                      endpoint="linkage_notices", url="/admin/linkage-notices"))

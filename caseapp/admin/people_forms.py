@@ -1,6 +1,7 @@
 """The form a caseworker registers a person with; validation of content stays in register_person."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, ValidationError, validators
 from wtforms.fields.choices import SelectChoice
@@ -25,8 +26,8 @@ def german_or_iso_birth_date(form, field) -> None:
         _parse_birth(text)
     except BirthDateError as exc:
         if "Form" in str(exc):  # neither form: name the one to use
-            raise ValidationError(f"„{text}“ ist kein Datum der Form TT.MM.JJJJ "
-                                  "(00 für einen unbekannten Tag oder Monat, z. B. 00.05.1990)") from None
+            raise ValidationError(_("“%(value)s” is not a date of the form DD.MM.YYYY (00 for an unknown day "
+                                    "or month, e.g. 00.05.1990)", value=text)) from None
         raise ValidationError(str(exc)) from None
 
 

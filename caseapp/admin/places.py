@@ -8,6 +8,8 @@ from datetime import date
 
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_security import current_user
 
 from caseapp.admin.base import SecureBaseView
@@ -18,6 +20,13 @@ from caseapp.extensions import db
 from caseapp.fieldrules import digits
 
 MAX_UPLOAD = 1024 * 1024
+# What a person reads for districts.models.PLACE_KINDS (the German is in the catalog).
+KIND_LABELS = {
+    "krippe": _l("Crèche (under 3 years)"),
+    "kita": _l("Kindergarten (3 years to school entry)"),
+    "einschulung": _l("Primary school, first classes"),
+    "grundschule": _l("Primary school, all classes"),
+}
 
 
 def planning_year(today: date | None = None) -> int:
@@ -40,7 +49,8 @@ class PlacesView(SecureBaseView):
         own = {(p.district_number, p.kind): p for p in
                db.session.scalars(db.select(DistrictPlaces).filter_by(year=year))}
         effective = places_for_years([year])
-        return self.render("admin/stats/places.html", year=year, districts=districts, kinds=PLACE_KINDS,
+        kinds = {k: KIND_LABELS.get(k, v) for k, v in PLACE_KINDS.items()}
+        return self.render("admin/stats/places.html", year=year, districts=districts, kinds=kinds,
                            own=own, effective=effective)
 
     @expose("/save", methods=("POST",))
@@ -50,15 +60,16 @@ class PlacesView(SecureBaseView):
         except ValueError:
             year = 0
         if not 2000 <= year <= 2100:
-            flash("Bitte ein Jahr von 2000 bis 2100 angeben.", "error")
+            flash(_("Please give a year from 2000 to 2100."), "error")
             return redirect(url_for(".index"))
         numbers = set(db.session.scalars(db.select(District.number)))
         errors, values = [], []
         for number in sorted(numbers):
-            for kind, label in PLACE_KINDS.items():
+            for kind in PLACE_KINDS:
                 raw = (request.form.get(f"p-{number}-{kind}") or "").strip()
                 if raw and not digits(raw):
-                    errors.append(f"Stadtteil {number}, {label}: „{raw}“ ist keine ganze Zahl ab 0")
+                    errors.append(_("District %(number)s, %(kind)s: “%(value)s” is not a whole number from 0 "
+                                    "up", number=number, kind=KIND_LABELS[kind], value=raw))
                     continue
                 values.append((number, kind, int(raw) if raw else None))
         if errors:
@@ -68,7 +79,7 @@ class PlacesView(SecureBaseView):
         for number, kind, n in values:
             set_places(number, kind, year, n, user=current_user)
         db.session.commit()
-        flash(f"Plätze für das Jahr {year}/{(year + 1) % 100:02d} gespeichert.", "success")
+        flash(_("Places for the year %(year)s saved.", year=f"{year}/{(year + 1) % 100:02d}"), "success")
         return redirect(url_for(".index", year=year))
 
     @expose("/import", methods=("POST",))
@@ -76,25 +87,25 @@ class PlacesView(SecureBaseView):
         file = request.files.get("file")
         data = file.read(MAX_UPLOAD + 1) if file else b""
         if not data:
-            flash("Bitte eine CSV-Datei wählen.", "error")
+            flash(_("Please choose a CSV file."), "error")
             return redirect(url_for(".index"))
         if len(data) > MAX_UPLOAD:
-            flash("Die Datei ist größer als 1 MB.", "error")
+            flash(_("The file is larger than 1 MB."), "error")
             return redirect(url_for(".index"))
         try:
             result = import_csv(data, user=current_user, file_name=(file.filename or "")[:100])
         except PlacesError as exc:
             db.session.rollback()
-            flash("Die Datei wurde nicht übernommen (nichts geändert):", "error")
+            flash(_("The file was not taken over (nothing changed):"), "error")
             for e in exc.errors:
                 flash(e, "error")
             return redirect(url_for(".index"))
         db.session.commit()
-        flash(f"Übernommen: {result.values} Platzzahlen aus {result.rows} Zeilen, davon "
-              f"{len(result.changed)} geändert.", "success")
+        flash(_("Taken over: %(values)s numbers of places from %(rows)s rows, %(changed)s of them changed.",
+                values=result.values, rows=result.rows, changed=len(result.changed)), "success")
         return redirect(url_for(".index"))
 
 
 def register(admin) -> None:
-    admin.add_view(PlacesView(name="Plätze", endpoint="stats_places", url="/admin/stats/plaetze",
-                              category="Auswertungen"))
+    admin.add_view(PlacesView(name=_l("Places"), endpoint="stats_places", url="/admin/stats/plaetze",
+                              category=_l("Statistics")))

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 from flask import Response, current_app, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_security import current_user
 
 from caseapp.admin.base import SecureBaseView
@@ -24,7 +26,7 @@ def _person_from_form() -> Person | None:
     raw = (request.form.get("person_id") or "").strip()
     person = db.session.get(Person, int(raw)) if digits(raw) else None
     if person is None:
-        flash(f"Eine Person Nr. „{raw}“ gibt es nicht.", "error")
+        flash(_("There is no person no. “%(value)s”.", value=raw), "error")
     return person
 
 
@@ -102,7 +104,8 @@ def _utc_now() -> datetime:
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
-    admin.add_view(AccessReportView(name="Auskunft (Art. 15)", category="Datenschutz",
+    admin.add_view(AccessReportView(name=_l("Access report (Art. 15)"), category=_l("Data protection"),
                                     endpoint="privacy_access", url="/admin/privacy/access"))
-    admin.add_view(ProcessingRecordView(name="Verarbeitungsverzeichnis (Art. 30)", category="Datenschutz",
-                                        endpoint="privacy_record", url="/admin/privacy/record"))
+    admin.add_view(ProcessingRecordView(name=_l("Record of processing (Art. 30)"),
+                                        category=_l("Data protection"), endpoint="privacy_record",
+                                        url="/admin/privacy/record"))

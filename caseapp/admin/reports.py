@@ -5,6 +5,8 @@ import logging
 
 from flask import flash, jsonify, redirect, request, send_file, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_security import current_user
 
 from caseapp.admin.base import SecureBaseView
@@ -52,11 +54,13 @@ class ReportsView(SecureBaseView):
             return redirect(url_for(".index"))
         db.session.commit()
         if job.reused:
-            flash(f"Bericht „{COMMITTEES[job.committee].name}“ für {job.period} wird bereits erstellt "
-                  f"(Auftrag {job.id}); er wurde nicht ein zweites Mal angefordert.", "info")
+            flash(_("Report “%(committee)s” for %(period)s is already being created (job %(id)s); it was not "
+                    "requested a second time.", committee=COMMITTEES[job.committee].name, period=job.period,
+                    id=job.id), "info")
             return redirect(url_for(".index"))
         self._enqueue(job.id)
-        flash(f"Bericht „{COMMITTEES[job.committee].name}“ für {job.period} wurde angefordert.", "success")
+        flash(_("Report “%(committee)s” for %(period)s was requested.",
+                committee=COMMITTEES[job.committee].name, period=job.period), "success")
         return redirect(url_for(".index"))
 
     @staticmethod
@@ -67,8 +71,8 @@ class ReportsView(SecureBaseView):
             enqueue_render(job_id)
         except Exception:
             log.exception("could not enqueue report job %s", job_id)
-            flash("Der Auftrag ist gespeichert, konnte aber nicht an die Hintergrundverarbeitung übergeben "
-                  "werden. Bitte später erneut versuchen.", "error")
+            flash(_("The job is saved but could not be handed to the background processing. Please try again "
+                    "later."), "error")
 
     @expose("/status")
     def status(self):
@@ -100,4 +104,4 @@ class ReportsView(SecureBaseView):
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
-    admin.add_view(ReportsView(name="Berichte", endpoint="reports", url="/admin/reports"))
+    admin.add_view(ReportsView(name=_l("Reports"), endpoint="reports", url="/admin/reports"))

@@ -1,4 +1,4 @@
-"""Admin screens of the source syncs (German): runs with progress, quarantine with re-processing, missing
+"""Admin screens of the source syncs: runs with progress, quarantine with re-processing, missing
 list.
 
 Who: runs (counts only) = admin and caseworker, a caseworker only for the sources of their own offices
@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_security import current_user
 from sqlalchemy import select
 
@@ -19,13 +21,22 @@ from caseapp.audit.operations import record
 from caseapp.auth.roles import ADMIN, CASEWORKER, has_any
 from caseapp.codelists import RejectedStatus, SyncRunStatus
 from caseapp.extensions import db
-from caseapp.sources.models import REJECTED_STATUS_LABELS_DE, RUN_STATUS_LABELS_DE, RejectedRecord, SyncRun
+from caseapp.sources.models import RejectedRecord, SyncRun
 from caseapp.sources.queries import missing_records
 from caseapp.sources.registry import get_adapter
 from caseapp.sources.review import confirm_held, discard_held, dismiss_rejected, reprocess_rejected
-from caseapp.workflows.states import STATE_LABELS_DE
 
-CATEGORY = "Datenquellen"
+CATEGORY = _l("Sources")
+# What a person reads for the stored statuses (codelists.SyncRunStatus, RejectedStatus; German: catalog).
+RUN_LABELS = {
+    SyncRunStatus.running: _l("running"), SyncRunStatus.done: _l("completed"),
+    SyncRunStatus.rejected: _l("file rejected"), SyncRunStatus.failed: _l("aborted"),
+    SyncRunStatus.held: _l("held (confirmation needed)"),
+}
+REJECTED_LABELS = {
+    RejectedStatus.open: _l("open"), RejectedStatus.resolved: _l("dealt with"),
+    RejectedStatus.dismissed: _l("dismissed"),
+}
 SYNC_ROLES = frozenset({ADMIN, CASEWORKER})
 
 
@@ -52,7 +63,7 @@ class SyncRunsView(SecureBaseView):
     def index(self):
         runs = db.session.scalars(_scoped(select(SyncRun), SyncRun.source_code, visible_sources())
                                   .order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(200)).all()
-        return self.render("admin/sources/runs.html", runs=runs, labels=RUN_STATUS_LABELS_DE,
+        return self.render("admin/sources/runs.html", runs=runs, labels=RUN_LABELS,
                            readable=record_sources())
 
     def _held(self, run_id: int) -> SyncRun:
@@ -69,18 +80,17 @@ class SyncRunsView(SecureBaseView):
         summary = confirm_held(run, by=current_user)
         db.session.commit()
         if summary.status == SyncRunStatus.done:
-            flash(f"Abgleich {run_id} bestätigt und eingelesen: {summary.missing} Personen als fehlend "
-                  "markiert.",
-                  "success")
+            flash(_("Sync run %(id)s confirmed and read in: %(n)s persons marked as missing.", id=run_id,
+                    n=summary.missing), "success")
         else:
-            flash(summary.message or "Die Lieferung konnte nicht eingelesen werden.", "error")
+            flash(summary.message or _("The delivery could not be read in."), "error")
         return redirect(url_for(".index"))
 
     @expose("/<int:run_id>/discard", methods=("POST",))
     def discard_held(self, run_id: int):
         discard_held(self._held(run_id), by=current_user)
         db.session.commit()
-        flash(f"Abgleich {run_id} verworfen; es wurde nichts geändert.", "success")
+        flash(_("Sync run %(id)s dismissed; nothing was changed.", id=run_id), "success")
         return redirect(url_for(".index"))
 
 
@@ -113,7 +123,7 @@ class QuarantineView(SecureBaseView):
         records = db.session.scalars(stmt.order_by(RejectedRecord.run_id.desc(), RejectedRecord.line)
                                      .limit(500)).all()
         return self.render("admin/sources/quarantine.html", records=records, run=run,
-                           labels=REJECTED_STATUS_LABELS_DE)
+                           labels=REJECTED_LABELS)
 
     @expose("/<int:record_id>", methods=("GET", "POST"))
     def edit(self, record_id: int):
@@ -125,15 +135,15 @@ class QuarantineView(SecureBaseView):
             if request.form.get("action") == "dismiss":
                 dismiss_rejected(rejected, by=current_user)
                 db.session.commit()
-                flash("Der Datensatz wurde verworfen.", "info")
+                flash(_("The record was dismissed."), "info")
                 return redirect(url_for(".index", run=rejected.run_id))
             values = {c: request.form.get(c, "") for c in adapter.columns}
             errors = reprocess_rejected(rejected, values, by=current_user)
             db.session.commit()
             if not errors:
-                flash("Der korrigierte Datensatz wurde übernommen.", "success")
+                flash(_("The corrected record was taken over."), "success")
                 return redirect(url_for(".index", run=rejected.run_id))
-            flash("Der Datensatz enthält noch Fehler; bitte die markierten Felder korrigieren.", "error")
+            flash(_("The record still contains errors; please correct the marked fields."), "error")
             rejected = self._get(record_id)
         else:
             record("read", "rejected_record", rejected.id, by=current_user, channel="admin")
@@ -143,7 +153,7 @@ class QuarantineView(SecureBaseView):
             by_column.setdefault(e.get("column"), []).append(e.get("message"))
         return self.render("admin/sources/quarantine_edit.html", rejected=rejected, columns=adapter.columns,
                            required=set(getattr(adapter, "required", ())), values=values, by_column=by_column,
-                           labels=REJECTED_STATUS_LABELS_DE, key_column=adapter.key_column)
+                           labels=REJECTED_LABELS, key_column=adapter.key_column)
 
 
 class MissingView(SecureBaseView):
@@ -155,16 +165,16 @@ class MissingView(SecureBaseView):
         records = db.session.scalars(missing_records(codes).limit(500)).all()
         record("read", "missing_list", None, by=current_user, channel="admin", detail=f"rows={len(records)}")
         db.session.commit()
-        return self.render("admin/sources/missing.html", records=records, states=STATE_LABELS_DE)
+        return self.render("admin/sources/missing.html", records=records)
 
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
     admin.add_view(
-        SyncRunsView(name="Abgleiche", endpoint="sync_runs", url="/admin/sync-runs", category=CATEGORY)
+        SyncRunsView(name=_l("Sync runs"), endpoint="sync_runs", url="/admin/sync-runs", category=CATEGORY)
     )
-    admin.add_view(QuarantineView(name="Quarantäne", endpoint="sync_quarantine", url="/admin/sync-quarantine",
-                                  category=CATEGORY))
-    admin.add_view(MissingView(name="Fehlende Personen", endpoint="sync_missing", url="/admin/sync-missing",
+    admin.add_view(QuarantineView(name=_l("Quarantine"), endpoint="sync_quarantine",
+                                  url="/admin/sync-quarantine", category=CATEGORY))
+    admin.add_view(MissingView(name=_l("Missing persons"), endpoint="sync_missing", url="/admin/sync-missing",
                                category=CATEGORY))
 

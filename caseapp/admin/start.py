@@ -56,7 +56,8 @@ def free_beds_panel(user) -> dict | None:
 
 def sync_panel(user) -> dict | None:
     """The newest run of each source the user may see runs of, with its rejected records."""
-    from caseapp.sources.models import RUN_STATUS_LABELS_DE, Source, SyncRun
+    from caseapp.admin.sources import RUN_LABELS
+    from caseapp.sources.models import Source, SyncRun
 
     if not has_any(user, {ADMIN, CASEWORKER}):
         return None
@@ -66,7 +67,7 @@ def sync_panel(user) -> dict | None:
             .join(Source, Source.code == SyncRun.source_code).order_by(SyncRun.source_code))
     if not has_any(user, {ADMIN}):
         stmt = stmt.where(SyncRun.source_code.in_(sorted(user.office_codes)))
-    return {"runs": [{"run": run, "source": name, "status": RUN_STATUS_LABELS_DE.get(run.status, run.status)}
+    return {"runs": [{"run": run, "source": name, "status": RUN_LABELS.get(run.status, run.status)}
                      for run, name in db.session.execute(stmt).all()]}
 
 

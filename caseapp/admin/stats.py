@@ -1,5 +1,5 @@
-"""Admin pages "Statistik", "Belegung" and "Prognose": tables with totals, charts, the district map and
-the forecast with its backtest error, each exportable as CSV and XLSX.
+"""Admin pages "Statistik", "Belegung" and "Prognose" (population, occupancy, forecast): tables with
+totals, charts, the district map and the forecast with its backtest error, each exportable as CSV and XLSX.
 
 Who: everyone who may read aggregates (analyst, admin, caseworker, shelter_manager, auditor). The
 figures are published through caseapp/stats/publish.py: protected for aggregate readers, exact for a
@@ -11,6 +11,9 @@ from datetime import date, timedelta
 
 from flask import request
 from flask_admin import expose
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_security import current_user
 from markupsafe import Markup
 
@@ -61,9 +64,9 @@ def _as_of():
     try:
         day = parse_query_day(value)
     except ValueError:
-        return None, f"'{value}' ist kein Datum; es gilt der heutige Stand."
+        return None, _("'%(value)s' is not a date; today's figures are shown.", value=value)
     if day > date.today():
-        return None, "Das Datum liegt in der Zukunft; es gilt der heutige Stand."
+        return None, _("The date lies in the future; today's figures are shown.")
     return day, None
 
 
@@ -88,7 +91,7 @@ class StatsView(SecureBaseView):
             rows_dim, cols_dim, warning = (
                 "district",
                 "age_group",
-                "Unbekannte Auswahl; Standardtabelle gezeigt.",
+                _("Unknown choice; the standard table is shown."),
             )
         names, geometries = district_info()
         table = table_with_totals(user, day, rows_dim, cols_dim)
@@ -99,10 +102,10 @@ class StatsView(SecureBaseView):
         row_keys.sort(key=value_sort_key(rows_dim))
         fmt = request.args.get("export")
         if fmt:
-            header = [DIM_LABELS_DE[rows_dim]] + [label(cols_dim, c) for c in col_keys] + ["Summe"]
+            header = [DIM_LABELS_DE[rows_dim]] + [label(cols_dim, c) for c in col_keys] + [_("Total")]
             body = [[label(rows_dim, r)] + [table["cells"].get((r, c), 0) for c in col_keys]
                     + [table["row_totals"][r]] for r in row_keys]
-            body.append(["Summe"] + [table["col_totals"][c] for c in col_keys] + [table["total"]])
+            body.append([_("Total")] + [table["col_totals"][c] for c in col_keys] + [table["total"]])
             note = population_note() if table["protected"] else None
             return download(fmt, f"bevoelkerung-{rows_dim}-{cols_dim}-{table['as_of']}", header, body, note)
         by_district = population_for(user, day, ("district",))
@@ -114,10 +117,10 @@ class StatsView(SecureBaseView):
         male = [_cell(pyramid_rows, ("age_group", g), ("sex", "m")) for g in groups]
         female = [_cell(pyramid_rows, ("age_group", g), ("sex", "w")) for g in groups]
         charts = {
-            "map": Markup(_charts().district_map(values, shelters, title="Personen nach Stadtteil",
+            "map": Markup(_charts().district_map(values, shelters, title=_("Persons by district"),
                                                  names=names,
                                        geometries=geometries)),
-            "pyramid": Markup(_charts().pyramid(groups, male, female, title="Altersaufbau")),
+            "pyramid": Markup(_charts().pyramid(groups, male, female, title=_("Age structure"))),
         }
         # The charts' text alternatives: the same published (protected) figures as tables.
         figures = {"map": [(n, names[n], values.get(n)) for n in sorted(names)],
@@ -166,30 +169,23 @@ class OccupancyView(SecureBaseView):
         if export == "csv" or export == "xlsx":
             what = request.args.get("table", "shelters")
             if what == "movements":
-                header = ["Zeitraum"] + list(MOVEMENT_LABELS_DE.values())
+                header = [_("Period")] + list(MOVEMENT_LABELS_DE.values())
                 body = [[period_label(m["period"])] + [m[key] for key in MOVEMENT_LABELS_DE] for m in moves]
                 return download(export, f"bewegungen-{freq}-{day}", header, body)
-            header = [
-                "Unterkunft",
-                "Stadtteil",
-                "Zustand",
-                "Betten",
-                "gesperrt",
-                "Kapazität",
-                "belegt",
-                "frei",
-            ]
+            header = [_("Shelter"), _("District"), _("State"), _("Beds"), _("blocked"), _("Capacity"),
+                      _("occupied"), _("free")]
             body = [[r["name"], r["district"], ShelterState.label_of(r["state"]), r["beds"], r["blocked"],
                      r["capacity"], r["occupied"], r["free"] if r["state"] == ShelterState.open else "–"]
                     for r in rows]
             return download(export, f"belegung-{day}", header, body)
         series = daily_occupancy_for(user, day - timedelta(days=90), day)
         values = [s["occupied"] for s in series]
-        chart = Markup(_charts().line_chart([s["day"] for s in series], {"belegt": values},
-                                  title="Belegte Plätze in allen Unterkünften, letzte 90 Tage"))
+        chart = Markup(_charts().line_chart([s["day"] for s in series], {_("occupied"): values},
+                                  title=_("Occupied places in all shelters, last 90 days")))
         move_chart = Markup(_charts().bar_chart([period_label(m["period"]) for m in moves],
                                                 [m["arrivals"] for m in moves],
-                                      title="Zuzüge je " + ("Woche" if freq == "week" else "Monat")))
+                                      title=_("Moves to the city per week") if freq == "week"
+                                      else _("Moves to the city per month")))
         return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
                            series=series,
                            labels=MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
@@ -212,10 +208,12 @@ class ForecastView(SecureBaseView):
         table = result["rows"] if district else result["city"]
         export = request.args.get("export")
         if export in ("csv", "xlsx"):
-            header = ["Stadtteil", "Jahr", "Gruppe", "erwartet", "davon in Unterkünften", "niedrig", "mittel",
-                      "hoch", "Plätze", "Versorgungsquote (Plätze je 100 Kinder)"]
-            body = [[r.get("district") or "Stadt", r["year"], r["label"], r["expected"], r["shelter"],
-                     r["low"], r["middle"], r["high"], r.get("places"),
+            header = [_("District"), _("Year"), _("Group"), _("expected"), _("of these in shelters"),
+                      _("low"), _("middle"), _("high"), _("Places"),
+                      _("Coverage rate (places per 100 children)")]
+            city = pgettext("area", "City")
+            body = [[r.get("district") or city, r["year"], r["label"], r["expected"], r["shelter"], r["low"],
+                     r["middle"], r["high"], r.get("places"),
                      None if r.get("coverage") is None else round(r["coverage"])]
                     for r in (result["rows"] if district else _all(result))]
             return download(export, f"prognose-{district or 'stadt'}-{result['base_date']}", header, body,
@@ -230,7 +228,7 @@ class ForecastView(SecureBaseView):
 
 
 def _all(result):
-    return [{**r, "district": "Stadt"} for r in result["city"]] + result["rows"]
+    return [{**r, "district": pgettext("area", "City")} for r in result["city"]] + result["rows"]
 
 
 def _forecast_chart(result, table):
@@ -244,14 +242,14 @@ def _forecast_chart(result, table):
             [(r["high"] or 0) if r else 0 for r in rows],
         )
     return Markup(_charts().line_chart([str(y) for y in years], series, bands=bands,
-                                       title="Kinder nach Einrichtungsart "
-                             "(mittel, Band: niedrig bis hoch)"))
+                                       title=_("Children by kind of facility (middle, band: low to high)")))
 
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
-    admin.add_view(StatsView(name="Statistik", endpoint="stats", url="/admin/stats", category="Auswertungen"))
-    admin.add_view(OccupancyView(name="Belegung", endpoint="stats_occupancy", url="/admin/stats/belegung",
-                                 category="Auswertungen"))
-    admin.add_view(ForecastView(name="Prognose", endpoint="stats_forecast", url="/admin/stats/prognose",
-                                category="Auswertungen"))
+    admin.add_view(StatsView(name=_l("Population statistics"), endpoint="stats", url="/admin/stats",
+                             category=_l("Statistics")))
+    admin.add_view(OccupancyView(name=_l("Occupancy"), endpoint="stats_occupancy",
+                                 url="/admin/stats/belegung", category=_l("Statistics")))
+    admin.add_view(ForecastView(name=_l("Forecast"), endpoint="stats_forecast", url="/admin/stats/prognose",
+                                category=_l("Statistics")))

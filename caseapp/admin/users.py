@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import flash
 from flask_admin.actions import action
 from flask_admin.helpers import get_form_data
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_security import current_user
 from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,12 +21,12 @@ from caseapp.offices.models import Office
 
 
 class UserForm(CsrfForm):
-    email = StringField("E-Mail-Adresse", [DataRequired(), Length(max=255)])
-    password = PasswordField("Passwort (mindestens 12 Zeichen)", [Optional()])
+    email = StringField(_l("E-mail address"), [DataRequired(), Length(max=255)])
+    password = PasswordField(_l("Password (at least 12 characters)"), [Optional()])
     role_names = SelectMultipleField(
-        "Rollen", choices=[SelectChoice(name, role_label(name)) for name in ROLES]
+        _l("Roles"), choices=[SelectChoice(name, role_label(name)) for name in ROLES]
     )
-    office_codes = SelectMultipleField("Ämter", choices=[])
+    office_codes = SelectMultipleField(_l("Offices"), choices=[])
 
 
 def _office_choices():
@@ -66,17 +68,17 @@ class UserView(SecureModelView):
     column_filters = ("active",)
     column_default_sort = "email"
     column_labels = {
-        "email": "E-Mail-Adresse", "active": "Aktiv", "roles": "Rollen", "offices": "Ämter",
-        "last_login_at": "Letzte Anmeldung", "current_login_at": "Aktuelle Anmeldung",
-        "login_count": "Anmeldungen", "tf_primary_method": "Zweiter Faktor",
-        "create_datetime": "Angelegt", "update_datetime": "Geändert",
+        "email": _l("E-mail address"), "active": _l("Active"), "roles": _l("Roles"), "offices": _l("Offices"),
+        "last_login_at": _l("Last login"), "current_login_at": _l("Current login"),
+        "login_count": _l("Logins"), "tf_primary_method": _l("Second factor"),
+        "create_datetime": _l("Created"), "update_datetime": _l("Changed"),
     }
     column_formatters = {
         "roles": lambda v, c, user, n: ", ".join(role_label(r.name) for r in user.roles),
-        "active": lambda v, c, user, n: "ja" if user.active else "nein",
+        "active": lambda v, c, user, n: _("yes") if user.active else _("no"),
         "tf_primary_method": lambda v, c, user, n: {
-            "authenticator": "Authenticator-App", "email": "E-Mail", "sms": "SMS",
-        }.get(user.tf_primary_method or "", "keiner"),
+            "authenticator": _("Authenticator app"), "email": _("E-mail"), "sms": _("SMS"),
+        }.get(user.tf_primary_method or "", _("none")),
         **{name: _when_of(name)
            for name in ("last_login_at", "current_login_at", "create_datetime", "update_datetime")},
     }
@@ -101,7 +103,7 @@ class UserView(SecureModelView):
     def edit_form(self, obj=None):
         form = self._form(obj)
         form.email.render_kw = {"readonly": True}
-        form.password.label.text = "Neues Passwort (leer lassen: unverändert)"
+        form.password.label.text = _("New password (leave empty: unchanged)")
         return form
 
     def create_model(self, form):
@@ -127,23 +129,23 @@ class UserView(SecureModelView):
     def _users(self, ids):
         return db.session.scalars(db.select(User).where(User.id.in_([int(i) for i in ids]))).all()
 
-    @action("deactivate", "Deaktivieren", "Die ausgewählten Konten deaktivieren und ihre Sitzungen beenden?")
+    @action("deactivate", _l("Deactivate"), _l("Deactivate the selected accounts and end their sessions?"))
     def action_deactivate(self, ids):
         by = current_user._get_current_object()
         users = self._users(ids)
         if _run(lambda: [operations.deactivate_user(u, by=by) for u in users]):
-            flash(f"{len(users)} Konto/Konten deaktiviert, Sitzungen beendet.", "success")
+            flash(_("%(n)s account(s) deactivated, sessions ended.", n=len(users)), "success")
 
-    @action("activate", "Aktivieren")
+    @action("activate", _l("Activate"))
     def action_activate(self, ids):
         by = current_user._get_current_object()
         users = self._users(ids)
         if _run(lambda: [operations.activate_user(u, by=by) for u in users]):
-            flash(f"{len(users)} Konto/Konten aktiviert.", "success")
+            flash(_("%(n)s account(s) activated.", n=len(users)), "success")
 
 
 class RoleForm(CsrfForm):
-    description = TextAreaField("Beschreibung", [Length(max=255)])
+    description = TextAreaField(_l("Description"), [Length(max=255)])
 
 
 class RoleView(SecureModelView):
@@ -154,7 +156,7 @@ class RoleView(SecureModelView):
     can_delete = False
     column_list = ("name", "description")
     column_details_list = ("name", "description", "update_datetime")
-    column_labels = {"name": "Rolle", "description": "Beschreibung", "update_datetime": "Geändert"}
+    column_labels = {"name": _l("Role"), "description": _l("Description"), "update_datetime": _l("Changed")}
     column_formatters = {"name": lambda v, c, role, n: role_label(role.name),
                          "update_datetime": lambda v, c, role, n: _when(role.update_datetime)}
     form = RoleForm
@@ -165,15 +167,15 @@ class RoleView(SecureModelView):
 
 
 class OfficeForm(CsrfForm):
-    code = StringField("Kürzel", [DataRequired(), Length(max=10)])
-    name = StringField("Name", [DataRequired(), Length(max=100)])
+    code = StringField(_l("Code"), [DataRequired(), Length(max=10)])
+    name = StringField(_l("Name"), [DataRequired(), Length(max=100)])
 
 
 class OfficeView(SecureModelView):
     allowed_roles = MANAGE_USERS
     can_delete = False  # persons and users refer to offices
     column_list = ("code", "name", "members")
-    column_labels = {"code": "Kürzel", "name": "Name", "members": "Mitglieder"}
+    column_labels = {"code": _l("Code"), "name": _l("Name"), "members": _l("Members")}
     column_default_sort = "code"
     form = OfficeForm
 
@@ -195,6 +197,8 @@ class OfficeView(SecureModelView):
 
 def register(admin) -> None:
     """Adds this area's views to the admin."""
-    admin.add_view(UserView(User, db, name="Benutzer", endpoint="users", category="Verwaltung"))
-    admin.add_view(RoleView(Role, db, name="Rollen", endpoint="roles", category="Verwaltung"))
-    admin.add_view(OfficeView(Office, db, name="Ämter", endpoint="offices", category="Verwaltung"))
+    admin.add_view(UserView(User, db, name=_l("Users"), endpoint="users",
+                            category=_l("Administration")))
+    admin.add_view(RoleView(Role, db, name=_l("Roles"), endpoint="roles", category=_l("Administration")))
+    admin.add_view(OfficeView(Office, db, name=_l("Offices"), endpoint="offices",
+                              category=_l("Administration")))

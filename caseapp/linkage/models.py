@@ -19,12 +19,6 @@ PAIR_STATUSES = tuple(ReviewStatus)
 # source_duplicate: two records of one source look like one human (reported to that source);
 # registration: a person registered by hand resembles a known one (duplicate warning).
 PAIR_KINDS = ("model", "azr", "source_duplicate", "registration")
-PAIR_KIND_LABELS_DE = {
-    "model": "Ähnlichkeit (Modell)",
-    "azr": "gleiche AZR-Nummer, Angaben widersprechen sich",
-    "source_duplicate": "möglicher Doppeleintrag derselben Quelle",
-    "registration": "möglicher Doppeleintrag bei Neuerfassung",
-}
 LINK_RULES = ("azr", "model", "steward")
 
 
