@@ -18,22 +18,23 @@ from flask_security import current_user
 from markupsafe import Markup
 
 from caseapp.admin.base import SecureBaseView
+from caseapp.admin.stats_words import (
+    DIM_LABELS,
+    GROUP_LABELS,
+    MOVEMENT_LABELS,
+    period_text,
+    population_note,
+    suppression_note,
+    value_text,
+)
 from caseapp.auth.roles import READ_AGGREGATES
 from caseapp.charts.text import number_de
 from caseapp.codelists import ShelterState
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.inputcheck import parse_query_day
-from caseapp.stats.dims import (
-    BASE_DIMS,
-    DIM_LABELS_DE,
-    DimensionError,
-    office_dims_for,
-    value_label,
-    value_sort_key,
-)
+from caseapp.stats.dims import BASE_DIMS, DimensionError, office_dims_for, value_sort_key
 from caseapp.stats.exports import download
-from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, period_label
 from caseapp.stats.publish import (
     daily_occupancy_for,
     k_value,
@@ -41,7 +42,6 @@ from caseapp.stats.publish import (
     movements_for,
     occupancy_for,
     population_for,
-    population_note,
     table_with_totals,
 )
 
@@ -95,18 +95,18 @@ class StatsView(SecureBaseView):
             )
         names, geometries = district_info()
         table = table_with_totals(user, day, rows_dim, cols_dim)
-        label = lambda dim, v: value_label(dim, v, names)
+        label = lambda dim, v: value_text(dim, v, names)
         row_keys = list(table["row_totals"])
         col_keys = list(table["col_totals"])
         col_keys.sort(key=value_sort_key(cols_dim))
         row_keys.sort(key=value_sort_key(rows_dim))
         fmt = request.args.get("export")
         if fmt:
-            header = [DIM_LABELS_DE[rows_dim]] + [label(cols_dim, c) for c in col_keys] + [_("Total")]
+            header = [str(DIM_LABELS[rows_dim])] + [label(cols_dim, c) for c in col_keys] + [_("Total")]
             body = [[label(rows_dim, r)] + [table["cells"].get((r, c), 0) for c in col_keys]
                     + [table["row_totals"][r]] for r in row_keys]
             body.append([_("Total")] + [table["col_totals"][c] for c in col_keys] + [table["total"]])
-            note = population_note() if table["protected"] else None
+            note = population_note(k_value()) if table["protected"] else None
             return download(fmt, f"bevoelkerung-{rows_dim}-{cols_dim}-{table['as_of']}", header, body, note)
         by_district = population_for(user, day, ("district",))
         values = {r["district"]: r["count"] for r in by_district["rows"] if r["district"]}
@@ -117,20 +117,23 @@ class StatsView(SecureBaseView):
         male = [_cell(pyramid_rows, ("age_group", g), ("sex", "m")) for g in groups]
         female = [_cell(pyramid_rows, ("age_group", g), ("sex", "w")) for g in groups]
         charts = {
-            "map": Markup(_charts().district_map(values, shelters, title=_("Persons by district"),
-                                                 names=names,
-                                       geometries=geometries)),
-            "pyramid": Markup(_charts().pyramid(groups, male, female, title=_("Age structure"))),
+            "map": Markup(_charts().district_map(
+                values, shelters, title=_("Persons by district"), names=names, geometries=geometries,
+                legend_label=_("Persons"), captions=(_("Official district boundaries"),
+                                                     _("Schematic drawing, not the real boundaries"),
+                                                     _("Circles: communal shelters, filled by occupancy")))),
+            "pyramid": Markup(_charts().pyramid(groups, male, female, title=_("Age structure"),
+                                                words=(_("male"), _("female"), _("Persons")))),
         }
         # The charts' text alternatives: the same published (protected) figures as tables.
         figures = {"map": [(n, names[n], values.get(n)) for n in sorted(names)],
                    "pyramid": list(zip(groups, male, female, strict=True))}
         return self.render(
             "admin/stats/index.html", table=table, row_keys=row_keys, col_keys=col_keys, label=label,
-            rows_dim=rows_dim, cols_dim=cols_dim, dims=dims, dim_labels=DIM_LABELS_DE, charts=charts,
+            rows_dim=rows_dim, cols_dim=cols_dim, dims=dims, dim_labels=DIM_LABELS, charts=charts,
             figures=figures,
             number=number_de, warning=warning, as_of=table["as_of"], k=k_value(),
-            note=population_note(),
+            note=population_note(k_value()),
         )
 
 
@@ -169,8 +172,8 @@ class OccupancyView(SecureBaseView):
         if export == "csv" or export == "xlsx":
             what = request.args.get("table", "shelters")
             if what == "movements":
-                header = [_("Period")] + list(MOVEMENT_LABELS_DE.values())
-                body = [[period_label(m["period"])] + [m[key] for key in MOVEMENT_LABELS_DE] for m in moves]
+                header = [_("Period")] + [str(text) for text in MOVEMENT_LABELS.values()]
+                body = [[period_text(m["period"])] + [m[key] for key in MOVEMENT_LABELS] for m in moves]
                 return download(export, f"bewegungen-{freq}-{day}", header, body)
             header = [_("Shelter"), _("District"), _("State"), _("Beds"), _("blocked"), _("Capacity"),
                       _("occupied"), _("free")]
@@ -181,16 +184,17 @@ class OccupancyView(SecureBaseView):
         series = daily_occupancy_for(user, day - timedelta(days=90), day)
         values = [s["occupied"] for s in series]
         chart = Markup(_charts().line_chart([s["day"] for s in series], {_("occupied"): values},
-                                  title=_("Occupied places in all shelters, last 90 days")))
-        move_chart = Markup(_charts().bar_chart([period_label(m["period"]) for m in moves],
+                                  title=_("Occupied places in all shelters, last 90 days"),
+                                  ylabel=_("Count")))
+        move_chart = Markup(_charts().bar_chart([period_text(m["period"]) for m in moves],
                                                 [m["arrivals"] for m in moves],
                                       title=_("Moves to the city per week") if freq == "week"
-                                      else _("Moves to the city per month")))
+                                      else _("Moves to the city per month"), ylabel=_("Count")))
         return self.render("admin/stats/occupancy.html", rows=rows, totals=totals, moves=moves, freq=freq,
                            series=series,
-                           labels=MOVEMENT_LABELS_DE, chart=chart, move_chart=move_chart, day=day,
+                           labels=MOVEMENT_LABELS, chart=chart, move_chart=move_chart, day=day,
                            number=number_de, warning=warning, protected=protected, k=k,
-                           period_label=period_label)
+                           period_label=period_text)
 
 
 class ForecastView(SecureBaseView):
@@ -205,6 +209,7 @@ class ForecastView(SecureBaseView):
         if district not in names:
             district = None
         result = forecast_for(_user(), None, 6, district=district)
+        result = _in_words(result, k_value())
         table = result["rows"] if district else result["city"]
         export = request.args.get("export")
         if export in ("csv", "xlsx"):
@@ -227,6 +232,16 @@ class ForecastView(SecureBaseView):
                            names=names, chart=chart, backtest=bt, number=number_de)
 
 
+def _in_words(result: dict, k: int) -> dict:
+    """The forecast's group labels and suppression note in the reader's language."""
+    def rows(items):
+        return [{**r, "label": str(GROUP_LABELS.get(r["group"], r["label"]))} for r in items]
+
+    return {**result, "rows": rows(result["rows"]), "city": rows(result["city"]),
+            "groups": [{**g, "label": str(GROUP_LABELS.get(g["key"], g["label"]))} for g in result["groups"]],
+            "suppression": suppression_note(k)}
+
+
 def _all(result):
     return [{**r, "district": pgettext("area", "City")} for r in result["city"]] + result["rows"]
 
@@ -241,7 +256,7 @@ def _forecast_chart(result, table):
             [(r["low"] or 0) if r else 0 for r in rows],
             [(r["high"] or 0) if r else 0 for r in rows],
         )
-    return Markup(_charts().line_chart([str(y) for y in years], series, bands=bands,
+    return Markup(_charts().line_chart([str(y) for y in years], series, bands=bands, ylabel=_("Count"),
                                        title=_("Children by kind of facility (middle, band: low to high)")))
 
 

@@ -121,19 +121,20 @@ def _line(x, series, title, ylabel, xlabel, width, height, bands) -> str:
 
 
 def pyramid(age_labels, male, female, *, title: str = "Altersaufbau", width: float = 6.4,
-            height: float = 3.6) -> str:
-    """Age pyramid: male to the left, female to the right, youngest group at the bottom."""
-    return _pyramid(_t(age_labels), _t(male), _t(female), title, width, height)
+            height: float = 3.6, words: tuple[str, str, str] = ("männlich", "weiblich", "Personen")) -> str:
+    """Age pyramid: male to the left, female to the right, youngest group at the bottom. `words`: the
+    legend's two labels and the axis label (the admin passes them translated)."""
+    return _pyramid(_t(age_labels), _t(male), _t(female), title, width, height, tuple(words))
 
 
 @cached
-def _pyramid(labels, male, female, title, width, height) -> str:
+def _pyramid(labels, male, female, title, width, height, words) -> str:
     with rc():
         fig = new_figure(width, height)
         ax = fig.add_subplot()
         pos = list(range(len(labels)))
-        ax.barh(pos, [-(v or 0) for v in male], color=PALETTE[0], label="männlich")
-        ax.barh(pos, [v or 0 for v in female], color=PALETTE[1], label="weiblich")
+        ax.barh(pos, [-(v or 0) for v in male], color=PALETTE[0], label=words[0])
+        ax.barh(pos, [v or 0 for v in female], color=PALETTE[1], label=words[1])
         ax.set_yticks(pos, labels)
         ax.axvline(0, color="#333333", linewidth=0.8)
         # Whole persons only, symmetric around zero, so small counts do not repeat tick labels.
@@ -147,7 +148,7 @@ def _pyramid(labels, male, female, title, width, height) -> str:
             if f is None:
                 ax.annotate(SUPPRESSED_DE, (0, i), ha="left", va="center")
         ax.legend(loc="lower right", fontsize=8)
-        ax.set_xlabel("Personen")
+        ax.set_xlabel(words[2])
         if title:
             ax.set_title(title)
         return to_svg(fig, title)

@@ -19,6 +19,9 @@ from caseapp.charts.text import SUPPRESSED_DE, number_de
 FONT_FAMILY = "DejaVu Sans"
 
 SCHEMATIC_LABEL_DE = "Schematische Darstellung, keine echten Grenzen"
+# The map's captions (official boundaries, schematic, shelter circles); the admin passes them translated.
+CAPTIONS_DE = ("Amtliche Stadtteilgrenzen", SCHEMATIC_LABEL_DE,
+               "Kreise: Gemeinschaftsunterkünfte, gefüllt nach Belegung")
 COLOURS = ("#eef4fa", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NO_VALUE = "#f2f2f2"
 
@@ -69,17 +72,17 @@ def class_bounds(values) -> list[float]:
 
 def district_map(values: dict, shelters=(), *, title: str = "", legend_label: str = "Personen",
                  names: dict | None = None, geometries: dict | None = None, width: float = 6.4,
-                 height: float = 6.0) -> str:
+                 height: float = 6.0, captions: tuple[str, str, str] = CAPTIONS_DE) -> str:
     """values {"07": 120 or None (suppressed)}; shelters [{"district", "name", "occupied", "capacity"}]."""
     geo_key = json.dumps(geometries, sort_keys=True) if geometries else None
     shelter_key = tuple((s["district"], s["name"], s.get("occupied"), s.get("capacity") or 0)
                         for s in shelters)
     return _map(tuple(sorted(values.items())), shelter_key, title, legend_label,
-                tuple(sorted((names or {}).items())), geo_key, width, height)
+                tuple(sorted((names or {}).items())), geo_key, width, height, tuple(captions))
 
 
 @lru_cache(maxsize=256)
-def _map(values, shelters, title, legend_label, names, geo_key, width, height) -> str:
+def _map(values, shelters, title, legend_label, names, geo_key, width, height, captions=CAPTIONS_DE) -> str:
     """The map written directly as SVG: polygons, one label per district, shelter circles, a legend.
 
     matplotlib took 0.45-0.75 s per map and gave WeasyPrint hundreds of nodes to lay out; the direct
@@ -108,9 +111,9 @@ def _map(values, shelters, title, legend_label, names, geo_key, width, height) -
            '<line x1="0" y1="0" x2="0" y2="4" stroke="#999999" stroke-width="1"/></pattern></defs>')]
     if title:
         out.append(f'<text x="{margin}" y="14" font-size="10" font-weight="bold">{escape(title)}</text>')
-    caption = "Amtliche Stadtteilgrenzen" if real else SCHEMATIC_LABEL_DE
+    caption = captions[0] if real else captions[1]
     if shelters:
-        caption += " · Kreise: Gemeinschaftsunterkünfte, gefüllt nach Belegung"
+        caption += " · " + captions[2]
     out.append(f'<text x="{margin}" y="{head - 6}" font-size="7" fill="#444444">{escape(caption)}</text>')
     centres, labels = {}, []
     for number, polys in sorted(rings.items()):
