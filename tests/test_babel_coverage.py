@@ -207,7 +207,7 @@ def _extracted() -> set[tuple[str | None, str]]:
 
     with (ROOT / "caseapp" / "translations" / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
     found = set()
     for _file, _line, message, _comments, context in extract_from_dir(
             str(ROOT / "caseapp"), method_map, options_map, keywords=keywords):

@@ -5,19 +5,21 @@ from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
 
-from caseapp.admin.audit_words import FORMATTERS
+from caseapp.admin.audit_words import FORMATTERS, LazyAction, action_text
 from caseapp.admin.base import SecureBaseView, SecureModelView
 from caseapp.audit.anchors import verify_and_anchor
 from caseapp.audit.models import AuditEvent
 from caseapp.auth.roles import READ_AUDIT
-from caseapp.codelists import action_label, action_labels
+from caseapp.codelists import action_labels
 from caseapp.extensions import db
 
-ACTION_LABELS = action_labels()
+# The filter's choices in the order of their German labels, each shown in the reader's language.
+ACTION_OPTIONS = [(code, LazyAction(code))
+                  for code, _german in sorted(action_labels().items(), key=lambda item: item[1])]
 
 
 def _action(view, context, model, name):
-    return action_label(model.action)
+    return action_text(model.action)
 
 
 class AuditEventView(SecureModelView):
@@ -30,11 +32,11 @@ class AuditEventView(SecureModelView):
     column_details_list = column_list + ("prev_hash", "hash")
     column_default_sort = ("id", True)
     column_sortable_list = ("id", "at")
-    # The action is chosen from its German names (a text filter matched only the stored codes, so
-    # "gelesen" found nothing although the list shows exactly that word).
+    # The action is chosen from its names as the list shows them (a text filter matched only the stored
+    # codes, so "gelesen" found nothing although the list shows exactly that word).
     column_filters = ("at", "user_email", "user_id", "actor", "office",
                       FilterEqual(AuditEvent.action, _l("Action"),
-                                  options=sorted(ACTION_LABELS.items(), key=lambda item: item[1])),
+                                  options=ACTION_OPTIONS),
                       "object_type", "object_id", "channel")
     column_formatters = {"action": _action, **FORMATTERS}  # admin/audit_words.py: German, local time
     column_labels = {

@@ -22,7 +22,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup
 
 from caseapp.audit.reads import audit_read
-from caseapp.auth.roles import ROLE_LABELS_DE, ROLES, has_any, role_names
+from caseapp.auth.roles import ROLES, has_any, role_names
 from caseapp.extensions import csrf
 from caseapp.inputcheck import CONTROL_MESSAGE, check_admin_query, has_control_characters
 from caseapp.localtime import local_datetime
@@ -169,7 +169,9 @@ class SecureIndexView(SecureMixin, AdminIndexView):
 
     @expose("/")
     def index(self):
-        roles = ", ".join(ROLE_LABELS_DE.get(r, r) for r in sorted(role_names(current_user)))
+        from caseapp.admin.i18n import code_label
+
+        roles = ", ".join(code_label("role", r) for r in sorted(role_names(current_user)))
         offices = ", ".join(sorted(o.name for o in current_user.offices))
         from caseapp.admin.start import panels
 

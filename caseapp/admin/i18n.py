@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
+from caseapp.auth.roles import ROLE_LABELS_DE
 from caseapp.people.codes import RESIDENCE_STATUSES, SEXES, nationality_name
 from caseapp.workflows.states import EVENT_LABELS_DE, STATE_LABELS_DE
 
@@ -29,6 +30,11 @@ RESIDENCE_STATUSES_EN = {
     "DULDUNG": "Toleration (Duldung)", "AE": "Residence permit", "NE": "Settlement permit",
     "EU": "Free movement (EU/EEA/Switzerland)", "FIKTION": "Fictitious certificate",
     "OHNE": "No residence title",
+}
+# Roles (auth.roles.ROLE_LABELS_DE); the role code itself is what the CLI takes.
+ROLE_LABELS_EN = {
+    "admin": "Administration", "caseworker": "Casework", "shelter_manager": "Shelter management",
+    "analyst": "Analysis", "auditor": "Audit and data protection", "data_steward": "Data stewardship",
 }
 # History rows that are bookkeeping rather than lifecycle events (workflows/history.py).
 BOOKKEEPING_DE = {"register": "Erfassung", "block_beds": "Betten gesperrt"}
@@ -52,6 +58,7 @@ _TABLES = {
     "event": ({**EVENT_LABELS_DE, **BOOKKEEPING_DE}, {**EVENT_LABELS_EN, **BOOKKEEPING_EN}),
     "sex": (SEXES, SEXES_EN),
     "residence_status": (RESIDENCE_STATUSES, RESIDENCE_STATUSES_EN),
+    "role": (ROLE_LABELS_DE, ROLE_LABELS_EN),
 }
 
 
@@ -65,7 +72,7 @@ def language() -> str:
 
 
 def code_label(kind: str, code: str | None, lang: str | None = None) -> str:
-    """The label of a stored code ('state', 'event', 'sex', 'residence_status', 'nationality')."""
+    """The label of a stored code ('state', 'event', 'sex', 'residence_status', 'role', 'nationality')."""
     if code is None:
         return ""
     lang = lang or language()
@@ -87,6 +94,21 @@ class LazyLabel:
 
     def __html__(self) -> Markup:
         return escape(str(self))
+
+
+def role_text(name: str) -> str:
+    """'Shelter management (shelter_manager)': the role's name with the code the CLI takes."""
+    return f"{code_label('role', name)} ({name})" if name in ROLE_LABELS_DE else name
+
+
+class LazyRole(LazyLabel):
+    """role_text chosen when rendered (the users form builds its choices at start)."""
+
+    def __init__(self, name: str):
+        super().__init__("role", name)
+
+    def __str__(self) -> str:
+        return role_text(self.code)
 
 
 def code_options(kind: str, codes) -> list[tuple[str, LazyLabel]]:

@@ -12,9 +12,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from caseapp.admin.base import CsrfForm, SecureModelView
+from caseapp.admin.i18n import LazyRole, role_text
 from caseapp.auth import operations
 from caseapp.auth.models import Role, User
-from caseapp.auth.roles import MANAGE_USERS, ROLES, role_label
+from caseapp.auth.roles import MANAGE_USERS, ROLES
 from caseapp.extensions import db
 from caseapp.localtime import local_datetime
 from caseapp.offices.models import Office
@@ -24,7 +25,7 @@ class UserForm(CsrfForm):
     email = StringField(_l("E-mail address"), [DataRequired(), Length(max=255)])
     password = PasswordField(_l("Password (at least 12 characters)"), [Optional()])
     role_names = SelectMultipleField(
-        _l("Roles"), choices=[SelectChoice(name, role_label(name)) for name in ROLES]
+        _l("Roles"), choices=[SelectChoice(name, LazyRole(name)) for name in ROLES]
     )
     office_codes = SelectMultipleField(_l("Offices"), choices=[])
 
@@ -74,7 +75,7 @@ class UserView(SecureModelView):
         "create_datetime": _l("Created"), "update_datetime": _l("Changed"),
     }
     column_formatters = {
-        "roles": lambda v, c, user, n: ", ".join(role_label(r.name) for r in user.roles),
+        "roles": lambda v, c, user, n: ", ".join(role_text(r.name) for r in user.roles),
         "active": lambda v, c, user, n: _("yes") if user.active else _("no"),
         "tf_primary_method": lambda v, c, user, n: {
             "authenticator": _("Authenticator app"), "email": _("E-mail"), "sms": _("SMS"),
@@ -157,7 +158,7 @@ class RoleView(SecureModelView):
     column_list = ("name", "description")
     column_details_list = ("name", "description", "update_datetime")
     column_labels = {"name": _l("Role"), "description": _l("Description"), "update_datetime": _l("Changed")}
-    column_formatters = {"name": lambda v, c, role, n: role_label(role.name),
+    column_formatters = {"name": lambda v, c, role, n: role_text(role.name),
                          "update_datetime": lambda v, c, role, n: _when(role.update_datetime)}
     form = RoleForm
 

@@ -27,7 +27,8 @@ def main() -> int:
     bin_dir = Path(sys.executable).parent
     pot = Path(tempfile.mkdtemp()) / "messages.pot"
     subprocess.run([str(bin_dir / "pybabel"), "extract", "-F", str(HERE / "babel.cfg"), "-k", "_l",
-                    "-k", "lazy_gettext", "--no-location", "--sort-output", "-o", str(pot), "caseapp"],
+                    "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "--no-location", "--sort-output",
+                    "-o", str(pot), "caseapp"],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with pot.open("rb") as fh:
         template = read_po(fh)
