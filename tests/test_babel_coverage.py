@@ -87,7 +87,10 @@ class _ReadText(HTMLParser):
             self._skip.append(tag)
         attrs = dict(attrs)
         for name, value in attrs.items():
-            if value and (name in READ_ATTRIBUTES or (name.startswith("data-") and name.endswith("-label"))):
+            # words a script shows: data-word-* on <body>, data-*-label on a table
+            words_for_scripts = name.startswith("data-word-") or (name.startswith("data-")
+                                                                   and name.endswith("-label"))
+            if value and (name in READ_ATTRIBUTES or words_for_scripts):
                 self._check(value, f"[{name}] ")
         if tag == "input" and attrs.get("type") in ("submit", "button", "reset") and attrs.get("value"):
             self._check(attrs["value"], "[value] ")

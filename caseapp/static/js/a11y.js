@@ -11,6 +11,11 @@
 
   var WARN_BEFORE = 120;
 
+  // The words come translated from the page (<body data-word-...>, admin/caseapp_base.html).
+  function word(name, fallback) {
+    return document.body.getAttribute("data-word-" + name) || fallback;
+  }
+
   function csrfToken() {
     var field = document.querySelector('input[name="csrf_token"]');
     return field ? field.value : "";
@@ -25,13 +30,13 @@
     box.setAttribute("aria-labelledby", "session-warning-text");
     var text = document.createElement("p");
     text.id = "session-warning-text";
-    text.textContent = "Ihre Sitzung endet in zwei Minuten, weil Sie nichts getan haben. Ungespeicherte " +
-      "Eingaben gehen dann verloren.";
+    text.textContent = word("idle-warning", "Ihre Sitzung endet in zwei Minuten, weil Sie nichts getan haben. " +
+      "Ungespeicherte Eingaben gehen dann verloren.");
     var button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-primary btn-sm";
     button.id = "session-extend";
-    button.textContent = "Sitzung verlängern";
+    button.textContent = word("idle-extend", "Sitzung verlängern");
     button.addEventListener("click", function () {
       var data = new FormData();
       data.append("csrf_token", csrfToken());
@@ -41,7 +46,7 @@
             box.parentNode.removeChild(box);
             schedule(body);
           } else {
-            text.textContent = "Die Sitzung ist bereits beendet. Bitte melden Sie sich neu an.";
+            text.textContent = word("idle-ended", "Die Sitzung ist bereits beendet. Bitte melden Sie sich neu an.");
             button.parentNode.removeChild(button);
           }
         });
@@ -71,12 +76,13 @@
     button.id = table.id + "-pause";
     button.className = "btn btn-outline-secondary btn-sm mb-2";
     button.setAttribute("aria-pressed", "false");
-    button.textContent = "Automatische Aktualisierung anhalten";
+    button.textContent = word("pause", "Automatische Aktualisierung anhalten");
     button.addEventListener("click", function () {
       var now = !window.caseappPaused(table);
       paused.set(table, now);
       button.setAttribute("aria-pressed", now ? "true" : "false");
-      button.textContent = now ? "Automatische Aktualisierung fortsetzen" : "Automatische Aktualisierung anhalten";
+      button.textContent = now ? word("resume", "Automatische Aktualisierung fortsetzen")
+        : word("pause", "Automatische Aktualisierung anhalten");
       if (!now && typeof resume === "function") { resume(); }
     });
     table.parentNode.insertBefore(button, table);

@@ -59,7 +59,9 @@
 
   function announce(job) {
     // The live region (role=status) tells screen reader users what changed: the step, then the end.
-    var text = "Bericht " + job.id + ": " + (job.status === "done" || job.status === "failed"
+    var table = document.getElementById("report-jobs");
+    var label = (table && table.getAttribute("data-job-label")) || "Bericht";  // translated by the page
+    var text = label + " " + job.id + ": " + (job.status === "done" || job.status === "failed"
       ? job.status_label : (job.step || job.status_label));
     if (announced[job.id] === text) { return; }
     announced[job.id] = text;
