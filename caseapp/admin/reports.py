@@ -20,11 +20,18 @@ from caseapp.reports.operations import ArchiveError, ReportQuotaExceeded, archiv
 from caseapp.reports.periods import PeriodError, previous_month
 
 log = logging.getLogger(__name__)
+# What a person reads for codelists.ReportStatus (its German labels are in the catalog too).
+STATUS_LABELS = {ReportStatus.queued: _l("waiting"), ReportStatus.running: _l("being created"),
+                 ReportStatus.done: _l("ready"), ReportStatus.failed: _l("failed")}
+
+
+def status_label(job: ReportJob) -> str:
+    return str(STATUS_LABELS.get(job.status, job.status_label))
 
 
 def _job_json(job: ReportJob) -> dict:
     # Everything the page's poller needs to show a finished job without reloading.
-    return {"id": job.id, "status": job.status, "status_label": job.status_label, "progress": job.progress,
+    return {"id": job.id, "status": job.status, "status_label": status_label(job), "progress": job.progress,
             "step": job.step or "", "error": job.error or "", "pages": job.pages,
             "checksum": job.checksum or "",
             "download_url": url_for(".download", job_id=job.id) if job.status == ReportStatus.done else None}
@@ -40,7 +47,8 @@ class ReportsView(SecureBaseView):
 
         jobs = db.session.scalars(db.select(ReportJob).order_by(ReportJob.id.desc()).limit(50)).all()
         return self.render("admin/reports/index.html", jobs=jobs, committees=COMMITTEES.values(),
-                           committees_by_slug=COMMITTEES, default_period=previous_month(date.today()).code)
+                           committees_by_slug=COMMITTEES, status_label=status_label,
+                           default_period=previous_month(date.today()).code)
 
     @expose("/request", methods=("POST",))
     def request_view(self):
