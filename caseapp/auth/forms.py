@@ -9,6 +9,7 @@ import hashlib
 import hmac
 
 from flask import after_this_request, request
+from flask_babel import lazy_gettext as _l
 from flask_security import current_user, hash_password
 from flask_security.forms import ChangePasswordForm, LoginForm, TwoFactorVerifyCodeForm, VerifyForm
 from flask_security.utils import get_message
@@ -17,10 +18,7 @@ from caseapp.audit.operations import record
 from caseapp.auth.throttle import client_address, throttle
 from caseapp.extensions import db
 
-LOCKED_MESSAGE = (
-    "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt; "
-    "bitte versuchen Sie es später erneut."
-)
+LOCKED_MESSAGE = _l("Too many failed login attempts. Login is blocked for a while; please try again later.")
 
 
 def _commit_after_request(response):
@@ -43,7 +41,7 @@ class ThrottledLoginForm(LoginForm):
         if request.method == "POST" and throttle().is_locked(name, client_address()):
             # Spend the time a password check costs, so timing does not tell locked from wrong.
             hash_password(self.password.data or "x")
-            self.form_errors.append(LOCKED_MESSAGE)
+            self.form_errors.append(str(LOCKED_MESSAGE))
             return False
         ok = super().validate(**kwargs)
         if ok:
@@ -62,7 +60,7 @@ class ThrottledTwoFactorForm(TwoFactorVerifyCodeForm):
     def validate(self, **kwargs) -> bool:
         name = self.user.email if self.user is not None else None
         if request.method == "POST" and not self.is_setup and throttle().is_locked(name, client_address()):
-            self.form_errors.append(LOCKED_MESSAGE)
+            self.form_errors.append(str(LOCKED_MESSAGE))
             return False
         ok = super().validate(**kwargs)
         if not ok and not self.is_setup and self.code.data:
@@ -72,14 +70,14 @@ class ThrottledTwoFactorForm(TwoFactorVerifyCodeForm):
                  and not _first_use_of_code(self.user, self.code.data))
         if spent:
             # A code seen once (over a shoulder, by a proxy, phished) is spent, also within its 30 s window.
-            self.code.errors = [*self.code.errors, REPLAY_MESSAGE]
+            self.code.errors = [*self.code.errors, str(REPLAY_MESSAGE)]
             throttle().failed(name, client_address())
             audit_failed_login("code_replay")
             return False
         return ok
 
 
-REPLAY_MESSAGE = "Dieser Code wurde bereits verwendet. Bitte warten Sie auf den nächsten Code."
+REPLAY_MESSAGE = _l("This code has already been used. Please wait for the next code.")
 CODE_MEMORY_SECONDS = 150  # longer than a code's window including the accepted clock drift
 
 
@@ -101,7 +99,7 @@ def _throttled_password_step(form, step: str, check, user) -> bool:
     name = getattr(user, "email", None)
     if request.method == "POST" and throttle().is_locked(name, client_address()):
         hash_password(form.password.data or "x")
-        form.form_errors.append(LOCKED_MESSAGE)
+        form.form_errors.append(str(LOCKED_MESSAGE))
         audit_failed_login(f"{step}_locked")
         return False
     ok = check()
