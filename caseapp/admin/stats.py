@@ -18,6 +18,7 @@ from flask_security import current_user
 from markupsafe import Markup
 
 from caseapp.admin.base import SecureBaseView
+from caseapp.admin.i18n import code_label
 from caseapp.admin.stats_words import (
     DIM_LABELS,
     GROUP_LABELS,
@@ -177,7 +178,7 @@ class OccupancyView(SecureBaseView):
                 return download(export, f"bewegungen-{freq}-{day}", header, body)
             header = [_("Shelter"), _("District"), _("State"), _("Beds"), _("blocked"), _("Capacity"),
                       _("occupied"), _("free")]
-            body = [[r["name"], r["district"], ShelterState.label_of(r["state"]), r["beds"], r["blocked"],
+            body = [[r["name"], r["district"], code_label("state", r["state"]), r["beds"], r["blocked"],
                      r["capacity"], r["occupied"], r["free"] if r["state"] == ShelterState.open else "–"]
                     for r in rows]
             return download(export, f"belegung-{day}", header, body)
