@@ -308,3 +308,33 @@ def test_pages_in_english_show_no_german_of_their_own(login_as, seeded, role, pa
     text = readable_text(page)
     assert [w for w in english if w not in text] == []
     assert [w for w in GERMAN if re.search(rf"\b{w}\b", text)] == [], text
+
+
+def test_the_admins_label_tables_read_in_german_as_the_domains_labels(app):
+    """Labels the admin translates have German twins in the domain (API, PDFs, CLI): they must not drift."""
+    from caseapp.admin import reports, sources, stats_words
+    from caseapp.admin.i18n import code_label
+    from caseapp.auth.roles import ROLE_LABELS_DE
+    from caseapp.codelists import ReportStatus, labels
+    from caseapp.forecast.model import GROUP_LABELS_DE
+    from caseapp.sources.models import REJECTED_STATUS_LABELS_DE, RUN_STATUS_LABELS_DE
+    from caseapp.stats import dims
+    from caseapp.stats.occupancy import MOVEMENT_LABELS_DE, period_label
+    from caseapp.stats.publish import k_value, population_note
+
+    def german(table):
+        return {key: str(value) for key, value in table.items()}
+
+    with app.test_request_context("/admin/"):
+        assert german(sources.RUN_LABELS) == RUN_STATUS_LABELS_DE
+        assert german(sources.REJECTED_LABELS) == REJECTED_STATUS_LABELS_DE
+        assert german(reports.STATUS_LABELS) == labels(ReportStatus)
+        assert german(stats_words.DIM_LABELS) == dims.DIM_LABELS_DE
+        assert german(stats_words.HOUSING_LABELS) == dims.HOUSING_LABELS_DE
+        assert german(stats_words.MOVEMENT_LABELS) == MOVEMENT_LABELS_DE
+        assert german(stats_words.GROUP_LABELS) == GROUP_LABELS_DE
+        assert stats_words.population_note(k_value()) == population_note()
+        assert stats_words.value_text("benefit", None) == dims.NO_FACT_DE
+        assert stats_words.value_text("sex", None) == dims.UNKNOWN_DE
+        assert stats_words.period_text("2026-W07") == period_label("2026-W07") == "KW 7/2026"
+        assert {role: code_label("role", role) for role in ROLE_LABELS_DE} == ROLE_LABELS_DE

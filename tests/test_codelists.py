@@ -14,6 +14,7 @@ from caseapp.codelists import (
     ShelterState,
     SyncRunStatus,
     action_label,
+    action_labels,
 )
 from caseapp.people.codes import RESIDENCE_STATUSES
 from caseapp.sources.models import RUN_STATUS_LABELS_DE, RUN_STATUSES
@@ -29,13 +30,18 @@ def test_members_are_their_stored_strings():
     assert STATE_LABELS_DE["closed"] == "geschlossen" and STATE_LABELS_DE["announced"] == "angekündigt"
 
 
-def test_one_label_per_audit_action_for_the_audit_list_and_the_access_report():
-    from caseapp.admin.audit import ACTION_LABELS
+def test_one_label_per_audit_action_for_the_audit_list_and_the_access_report(app):
+    """The audit list names the actions through the catalog (admin/audit_words.py); in German each reads
+    exactly as the access report's label (codelists.action_label), also a lifecycle step."""
+    from caseapp.admin.audit import ACTION_OPTIONS
+    from caseapp.admin.audit_words import action_text
     from caseapp.privacy import access_report
 
     assert access_report.action_label is action_label
-    assert ACTION_LABELS["read"] == action_label("read") == AuditAction.read.label
-    assert action_label("transition:depart") == ACTION_LABELS["transition:depart"] == "Übergang Wegzug"
+    with app.test_request_context("/admin/audit/"):
+        assert {code: str(label) for code, label in ACTION_OPTIONS} == action_labels()
+        assert action_text("read") == action_label("read") == AuditAction.read.label
+        assert action_text("transition:depart") == action_label("transition:depart") == "Übergang Wegzug"
     assert action_label("something_new") == "something_new"
 
 
