@@ -46,6 +46,9 @@ class Shelter:
     fire_max: int
     rooms: list[Room] = field(default_factory=list)
     occ: int = 0
+    # beds in rooms nobody occupies (simulation state, kept by shelterflow's _take and _release): a household
+    # needs empty rooms, so a shelter with fewer such beds than the household is skipped without a look
+    empty_cap: int = 0
 
     @property
     def beds(self) -> int:

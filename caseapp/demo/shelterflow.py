@@ -50,6 +50,7 @@ class ShelterFlow:
         self._turn = 0
         self._candidates_on: tuple[date, list] | None = None
         for s in shelters:
+            s.empty_cap = sum(r.cap for r in s.rooms if r.occ == 0)
             if s.closed:
                 self._at(s.closed, CLOSE, s)
 
@@ -191,6 +192,8 @@ class ShelterFlow:
         women_ok = self._women_only_ok(hh, day)
         wheelchair = any(p.needs == "rollstuhl" for p in hh.members)
         for s in shelters:
+            if s.empty_cap < need:  # not even all its empty rooms together would hold the household
+                continue
             free = [r for r in s.rooms if r.occ == 0 and r.cap > 0 and r not in exclude
                     and (women_ok or not r.women_only)]
             fitting = [r for r in free if r.cap >= need]
@@ -224,6 +227,8 @@ class ShelterFlow:
     @staticmethod
     def _take(pairs, mode: str) -> list:
         for room, n in pairs:
+            if room.occ == 0:
+                room.shelter.empty_cap -= room.cap
             room.occ += n
             room.mode = mode
             room.shelter.occ += n
@@ -236,6 +241,7 @@ class ShelterFlow:
             room.shelter.occ -= n
             if room.occ == 0:
                 room.mode = None
+                room.shelter.empty_cap += room.cap
         a.rooms = []
 
     # -- events during and after a stay -----------------------------------------------------
