@@ -52,7 +52,7 @@ def fill(conn, persons: int) -> None:
                n[1 + (i / 3) % {len(NATIONS)}], st[1 + (i / 5) % {len(STATUS)}], ps[1 + (i / 11) % 5],
                lpad((1 + i % 23)::text, 2, '0'),
                CASE WHEN i % 20 < 17 THEN 'abh' WHEN i % 2 = 0 THEN 'soz' ELSE 'jug' END,
-               (i * 7919) % 256
+               (i * 167) % 256
         FROM generate_series(1, {persons}) AS i,
              (SELECT {_array(FAMILY)} AS f, {_array(SUFFIX)} AS s, {_array(GIVEN)} AS g,
                      {_array(NATIONS)} AS n, {_array(STATUS)} AS st, {_array(STATES)} AS ps) AS lists
