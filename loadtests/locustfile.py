@@ -84,6 +84,9 @@ class Staff(HttpUser):
             return resp
 
 
+PERSON_PAGE, PERSON_STEP = "/admin/person/details/?id={}", "/admin/person/transition/{}/"
+
+
 class Caseworker(Staff):
     fixed_count = 30
     kind = "caseworker"
@@ -104,40 +107,33 @@ class Caseworker(Staff):
         self.client.get(f"/admin/person/details/?id={random.choice(POOLS['open_persons'])}",
                         name="person page")
 
+    def _lifecycle_step(self, waiting: deque, page: str, action: str, data: dict, label: str,
+                        done: deque | None = None) -> None:
+        """Take the next id from `waiting`, open its page, post the step; a success passes it on to `done`."""
+        if not waiting:
+            return
+        entity_id = waiting.popleft()
+        self.client.get(page.format(entity_id), name=page.split("/")[2] + " page")
+        resp = self.post_form(action.format(entity_id), {**data, "date": TODAY}, name=f"transition: {label}")
+        _outcome(label, resp)
+        if done is not None and resp is not None and resp.status_code == 200 and "alert-success" in resp.text:
+            done.append(entity_id)
+
     @task(1)
     def household_arrives(self):
-        if not announced_households:
-            return
-        hid = announced_households.popleft()
-        self.client.get(f"/admin/household/details/?id={hid}", name="household page")
-        resp = self.post_form(f"/admin/household/move/{hid}/", {"event": "arrive", "date": TODAY,
-                                                                 "confirmed": "1"},
-                              name="transition: household arrives")
-        _outcome("household arrives", resp)
-        if resp is not None and resp.status_code == 200 and "alert-success" in resp.text:
-            arrived_households.append(hid)
+        self._lifecycle_step(announced_households, "/admin/household/details/?id={}",
+                             "/admin/household/move/{}/", {"event": "arrive", "confirmed": "1"},
+                             "household arrives", arrived_households)
 
     @task(1)
     def person_arrives(self):
-        if not announced_singles:
-            return
-        pid = announced_singles.popleft()
-        self.client.get(f"/admin/person/details/?id={pid}", name="person page")
-        resp = self.post_form(f"/admin/person/transition/{pid}/", {"event": "arrive", "date": TODAY},
-                              name="transition: person arrives")
-        _outcome("person arrives", resp)
-        if resp is not None and resp.status_code == 200 and "alert-success" in resp.text:
-            arrived_singles.append(pid)
+        self._lifecycle_step(announced_singles, PERSON_PAGE, PERSON_STEP, {"event": "arrive"},
+                             "person arrives", arrived_singles)
 
     @task(1)
     def resident_moves_out(self):
-        if not residents_single:
-            return
-        pid = residents_single.popleft()
-        self.client.get(f"/admin/person/details/?id={pid}", name="person page")
-        resp = self.post_form(f"/admin/person/transition/{pid}/", {"event": "move_out", "date": TODAY},
-                              name="transition: resident moves out")
-        _outcome("resident moves out", resp)
+        self._lifecycle_step(residents_single, PERSON_PAGE, PERSON_STEP, {"event": "move_out"},
+                             "resident moves out")
 
 
 class ShelterManager(Staff):
