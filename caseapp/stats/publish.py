@@ -281,7 +281,7 @@ def key_totals(day: date, minor_groups: list[str]) -> dict:
     """The population on `day` as published to the public: everyone, minors, in shelters (cell-key method;
     the same persons give the same figure as in every other table). One query per day."""
     k = k_value()
-    rows = keyed_rows(day, ("age_group", "housing"), None)
+    rows = keyed_rows(day, ("age_group", "housing"), None, interactive=False)  # the reports' key figures
 
     def cell(keep) -> int:
         chosen = [r for r in rows if keep(r)]
