@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask import g
 from markupsafe import Markup, escape
 from sqlalchemy import and_, false, func, literal_column, or_, select
-from sqlalchemy.sql.util import ClauseAdapter
 
 from caseapp.admin import people_detail as detail
 from caseapp.admin.i18n import code_label
 from caseapp.extensions import db
+from caseapp.people import namewords
 from caseapp.people.models import Person
 from caseapp.people.names import name_key
 from caseapp.people.search import parse
@@ -62,7 +62,7 @@ def _fuzzy_needed(terms, visible) -> bool:
     common name would bury the exact matches, and the similarity search costs more (docs/benchmarks.md)."""
     if not any(len(name_key(t).replace(" ", "")) >= 5 for t in terms):
         return False
-    exact = select(Person.id).where(*[_name_term_condition(t, True) for t in terms])
+    exact = select(Person.id).where(*[Person.id.in_(namewords.persons_with(t)) for t in terms])
     if visible is not None:
         exact = exact.where(visible)
     found = db.session.scalar(exact.limit(1)) is not None
@@ -82,17 +82,17 @@ def search_condition(search: str, first_by_name: int | None = None, descending: 
     None for an empty search. Every part must hold. `azr=False` for a user who may not read the AZR
     number: a 12-digit search then finds nobody instead of revealing whose number it is.
 
-    The name parts are answered from the trigram indexes on person.name_folded and person.name_key.
-    On PostgreSQL the matches are computed first, behind a fence: left alone, the planner walks the
-    name index in sort order and tests every row, which took up to a second at 200,000 persons for a
-    rare name (docs/benchmarks.md). Terms shorter than three characters have no trigram, match
-    densely, and are best served by that walk, so they stay a plain filter.
+    On PostgreSQL the name parts are looked up in the word index of migration 0020
+    (caseapp/people/namewords.py): each term in the vocabulary of name words, then the persons of the
+    matching words in name order, without reading a person row. Terms shorter than three characters
+    have no trigram, match densely, and are best served by the walk of the name index in sort order,
+    so they stay a plain filter on person (as do searches with a birth date, AZR number or id).
 
     With `first_by_name` (a list sorted by name, no other filter) the condition keeps only the first
-    that many matches the user may see: the matches are sorted by name inside the fence and the
-    access rule `visible` (a where clause on person) is tested on them in that order until enough
-    are found. A family name carried by thousands of persons then costs one sort of the matches
-    instead of an access check and a row fetch for each (90 -> 20 ms at 7,000 matches).
+    that many matches the user may see: the matches come sorted by name from the word index behind a
+    fence, and the access rule `visible` (a where clause on person) is tested on them in that order
+    until enough are found. A family name carried by 35,000 persons of a million then costs a sort of
+    index entries instead of collecting and sorting 35,000 person rows (docs/benchmarks.md).
     """
     terms = parse(search)
     if terms.empty:
@@ -107,22 +107,20 @@ def search_condition(search: str, first_by_name: int | None = None, descending: 
     if terms.person_id is not None:
         others.append(Person.id == terms.person_id)
     postgres = db.session.get_bind().dialect.name == "postgresql"
-    fuzzy = postgres and bool(terms.names) and _fuzzy_needed(terms.names, visible)
-    names = [_name_term_condition(t, postgres, fuzzy) for t in terms.names]
-    if not names or not postgres or others or any(len(name_key(t)) < 3 for t in terms.names):
-        return and_(*names, *others)
-    conditions = names
-    if first_by_name is None or visible is None:
-        hits = select(Person.id).where(*conditions).cte("name_hits").prefix_with("MATERIALIZED")
-        return Person.id.in_(select(hits.c.id))
-    order = [Person.family_name, Person.given_names, Person.id]
-    hits = (select(Person.id, Person.family_name, Person.given_names, Person.state).where(*conditions)
-            .order_by(*(c.desc() if descending else c for c in order))
-            .offset(0)  # the fence: the access test must not be pushed below the sort
-            .subquery("name_hits"))
-    hit_order = [hits.c.family_name, hits.c.given_names, hits.c.id]
-    firsts = (select(hits.c.id).where(ClauseAdapter(hits).traverse(visible))
-              .order_by(*(c.desc() if descending else c for c in hit_order)).limit(first_by_name))
+    if not postgres or others or any(len(name_key(t)) < 3 for t in terms.names):
+        # Terms shorter than three characters have no trigram and match densely: the walk of the name
+        # index in sort order serves them best, as it serves birth date, AZR number and id.
+        fuzzy = postgres and bool(terms.names) and _fuzzy_needed(terms.names, visible)
+        return and_(*[_name_term_condition(t, postgres, fuzzy) for t in terms.names], *others)
+    fuzzy = _fuzzy_needed(terms.names, visible)
+    hits = namewords.hits_in_name_order(list(terms.names), fuzzy, descending)
+    if first_by_name is None:
+        return Person.id.in_(select(hits.c.person_id))
+    order = [hits.c.family_name, hits.c.given_names, hits.c.person_id]
+    firsts = (select(Person.id).join(hits, hits.c.person_id == Person.id)
+              .order_by(*(c.desc() if descending else c for c in order)).limit(first_by_name))
+    if visible is not None:
+        firsts = firsts.where(visible)
     return Person.id.in_(firsts)
 
 

@@ -171,7 +171,11 @@ def run_retention(as_of: date, *, by=None, actor: str = "retention", channel: st
     if lists:
         record("purge", "legacy_import", None, by=by, actor=None if by is not None else actor,
                channel=channel, detail=f"legacy_lists={lists}")
-    return {"anonymised": count, "raw_records": raw, "delivery_files": files, "legacy_lists": lists}
+    from caseapp.people import namewords
+
+    words = namewords.repair(db.session)  # the search's vocabulary holds exactly the words persons carry
+    return {"anonymised": count, "raw_records": raw, "delivery_files": files, "legacy_lists": lists,
+            "name_words_repaired": words}
 
 
 def purge_legacy_lists(as_of: date, policy: Policy) -> int:
