@@ -80,6 +80,10 @@ PLAIN_INDEXES = """
 """
 
 
+# Tables a statement trigger fills from a COPY into the key table (migration 0020: the name word index).
+TRIGGER_FILLED = {"person": ("person_name_word",)}
+
+
 def _copy_table(cur, table: str, rows) -> None:
     columns = ", ".join(f'"{c}"' for c in TABLES[table])
     with cur.copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
@@ -89,11 +93,15 @@ def _copy_table(cur, table: str, rows) -> None:
 
 def _copy_indexed(raw, cur, table: str, rows) -> None:
     """COPY into a large table with its plain (non-unique, non-constraint) indexes built afterwards in one
-    pass: maintaining a trigram index row by row costs several times more. Unique indexes and
+    pass: maintaining a trigram index row by row costs several times more (so are the indexes of the
+    tables its triggers fill). Unique indexes and
     constraints stay in place; without the right to drop indexes, they are simply maintained."""
     import psycopg
 
-    indexes = cur.execute(PLAIN_INDEXES, (f'"{table}"',)).fetchall() if len(rows) > 500 else []
+    indexes = []
+    if len(rows) > 500:
+        for target in (table, *TRIGGER_FILLED.get(table, ())):
+            indexes += cur.execute(PLAIN_INDEXES, (f'"{target}"',)).fetchall()
     try:
         with raw.transaction():
             for name, _ in indexes:
