@@ -57,15 +57,23 @@ def _name_term_condition(term: str, postgres: bool, fuzzy: bool = False):
     return exact
 
 
-def _fuzzy_needed(terms, visible) -> bool:
+def _fuzzy_needed(terms, visible, word_lists: list[list[str]] | None = None) -> bool:
     """Typo tolerance only when the names as typed find nobody the user may see: near spellings of a
-    common name would bury the exact matches, and the similarity search costs more (docs/benchmarks.md)."""
+    common name would bury the exact matches, and the similarity search costs more (docs/benchmarks.md).
+    `word_lists`: the vocabulary words each term finds as typed, when the caller has them already."""
     if not any(len(name_key(t).replace(" ", "")) >= 5 for t in terms):
         return False
-    exact = select(Person.id).where(*[Person.id.in_(namewords.persons_with(t)) for t in terms])
-    if visible is not None:
-        exact = exact.where(visible)
-    found = db.session.scalar(exact.limit(1)) is not None
+    if word_lists is None:
+        word_lists = [namewords.words_for(db.session, t) for t in terms]
+    found = False
+    if all(word_lists):
+        first, *rest = word_lists
+        words = namewords.PERSON_WORDS
+        exact = (select(Person.id).join(words, words.c.person_id == Person.id)
+                 .where(namewords.carrying(first), *[Person.id.in_(namewords.persons_with(w)) for w in rest]))
+        if visible is not None:
+            exact = exact.where(visible)
+        found = db.session.scalar(exact.limit(1)) is not None
     g.caseapp_search_fuzzy = not found
     return not found
 
@@ -112,8 +120,10 @@ def search_condition(search: str, first_by_name: int | None = None, descending: 
         # index in sort order serves them best, as it serves birth date, AZR number and id.
         fuzzy = postgres and bool(terms.names) and _fuzzy_needed(terms.names, visible)
         return and_(*[_name_term_condition(t, postgres, fuzzy) for t in terms.names], *others)
-    fuzzy = _fuzzy_needed(terms.names, visible)
-    hits = namewords.hits_in_name_order(list(terms.names), fuzzy, descending)
+    word_lists = [namewords.words_for(db.session, t) for t in terms.names]
+    if _fuzzy_needed(terms.names, visible, word_lists):
+        word_lists = [namewords.words_for(db.session, t, fuzzy=True) for t in terms.names]
+    hits = namewords.hits_in_name_order(word_lists, descending)
     if first_by_name is None:
         return Person.id.in_(select(hits.c.person_id))
     order = [hits.c.family_name, hits.c.given_names, hits.c.person_id]

@@ -13,7 +13,7 @@ a whole name is the keys of its words joined by spaces (people/names.py's rules 
 """
 from __future__ import annotations
 
-from sqlalchemy import column, func, literal_column, or_, select, table, text
+from sqlalchemy import column, false, func, literal_column, or_, select, table, text
 
 from caseapp.people.names import name_key
 
@@ -33,37 +33,44 @@ def sql_literal(text: str) -> str:
     return "'" + text + "'"
 
 
-def matching_words(term: str, fuzzy: bool = False):
+def words_for(session, term: str, fuzzy: bool = False) -> list[str]:
     """The vocabulary words a term finds: its folded text inside the word, or its key inside the word's
     key; with `fuzzy` (from five letters) also a word within about one typo of the key (trigram word
-    similarity >= pg_trgm.word_similarity_threshold, 0.6)."""
+    similarity >= pg_trgm.word_similarity_threshold, 0.6).
+
+    Read first and on their own: with the words as values the planner knows how many persons carry
+    them; with a subquery it guessed, and walked the whole word index for a name nobody carries."""
     folded = VOCABULARY.c.word.like(func.caseapp_fold(like_pattern(term)))
     key = name_key(term)
-    if not key:
-        return select(VOCABULARY.c.word).where(folded)
-    # The key as a literal, so that the planner sees a constant pattern for the trigram index.
-    by_key = VOCABULARY.c.key.like(literal_column(sql_literal("%" + key + "%")))
-    conditions = [folded, by_key]
-    if fuzzy and len(key.replace(" ", "")) >= 5:
-        conditions.append(VOCABULARY.c.key.op("%>")(literal_column(sql_literal(key))))
-    return select(VOCABULARY.c.word).where(or_(*conditions))
+    conditions = [folded]
+    if key:
+        # The key as a literal, so that the planner sees a constant pattern for the trigram index.
+        conditions.append(VOCABULARY.c.key.like(literal_column(sql_literal("%" + key + "%"))))
+        if fuzzy and len(key.replace(" ", "")) >= 5:
+            conditions.append(VOCABULARY.c.key.op("%>")(literal_column(sql_literal(key))))
+    return list(session.scalars(select(VOCABULARY.c.word).where(or_(*conditions))))
 
 
-def persons_with(term: str, fuzzy: bool = False):
-    """The ids of the persons one term finds (a select of person_id, possibly with repeats)."""
-    return select(PERSON_WORDS.c.person_id).where(PERSON_WORDS.c.word.in_(matching_words(term, fuzzy)))
+def carrying(words: list[str]):
+    """The condition on person_name_word: one of these words (never true for none)."""
+    return PERSON_WORDS.c.word.in_(words) if words else false()
 
 
-def hits_in_name_order(terms: list[str], fuzzy: bool, descending: bool):
-    """The persons all terms find, as (person_id, family_name, given_names) in name order, each once,
-    read from the word index alone (a subquery with a fence, so that the caller's access test runs on
-    its rows in this order and stops at the page's end)."""
-    first, *rest = terms
+def persons_with(words: list[str]):
+    """The ids of the persons who carry one of the words (a select of person_id, possibly with repeats)."""
+    return select(PERSON_WORDS.c.person_id).where(carrying(words))
+
+
+def hits_in_name_order(word_lists: list[list[str]], descending: bool):
+    """The persons who carry a word of every list (one list per search term), as (person_id,
+    family_name, given_names) in name order, each once, read from the word index alone: a subquery with
+    a fence, so that the caller's access test runs on its rows in this order and stops at the page's
+    end."""
+    first, *rest = word_lists
     order = [PERSON_WORDS.c.family_name, PERSON_WORDS.c.given_names, PERSON_WORDS.c.person_id]
     query = (select(*[PERSON_WORDS.c.person_id, PERSON_WORDS.c.family_name, PERSON_WORDS.c.given_names])
              .distinct()
-             .where(PERSON_WORDS.c.word.in_(matching_words(first, fuzzy)),
-                    *[PERSON_WORDS.c.person_id.in_(persons_with(t, fuzzy)) for t in rest])
+             .where(carrying(first), *[PERSON_WORDS.c.person_id.in_(persons_with(w)) for w in rest])
              .order_by(*(c.desc() if descending else c for c in order))
              .offset(0))  # the fence: the access test must not be pushed below the sort
     return query.subquery("name_hits")
