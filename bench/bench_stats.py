@@ -5,7 +5,7 @@
 Creates a throw-away database, migrates it, fills it with `caseapp demo`, then measures
 (1) district x age group x nationality for today, median of 20 runs, with a committed write between
 runs and a check that the figure moved; (2) GET /admin/stats/ for an analyst, median of 10;
-(3) the forecast backtest error on the demo city; with --details also (4) the cube against the plain
+(2b) the same page for a past date (1, 30 and 365 days ago), median of 5; (3) the forecast backtest error on the demo city; with --details also (4) the cube against the plain
 GROUP BY for several tables, re-based today and yesterday, (5) the cube triggers' cost on writes
 (the triggers are disabled for the comparison and the cube re-based afterwards). Prints one JSON object.
 """
@@ -89,6 +89,20 @@ def measure(url: str, fill) -> dict:
         page.append((time.perf_counter() - t) * 1000)
         assert resp.status_code == 200, resp.status_code
     out["dashboard_ms"] = {"first": round(page[0], 1), "median": round(statistics.median(page[1:]), 1)}
+    # Issue 16 item 6: the statistics page for a past date (the state on that day, read from the history).
+    from datetime import date, timedelta
+
+    out["dashboard_past_ms"] = {}
+    for days in (1, 30, 365):
+        day = (date.today() - timedelta(days=days)).isoformat()
+        page = []
+        for _ in range(6):
+            t = time.perf_counter()
+            resp = client.get(f"/admin/stats/?as_of={day}&rows=district&cols=age_group")
+            page.append((time.perf_counter() - t) * 1000)
+            assert resp.status_code == 200, resp.status_code
+        out["dashboard_past_ms"][f"{days}_days_ago"] = {"first": round(page[0], 1),
+                                                        "median": round(statistics.median(page[1:]), 1)}
     with app.app_context():
         from caseapp.forecast.model import backtest
 
