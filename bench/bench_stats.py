@@ -5,9 +5,10 @@
 Creates a throw-away database, migrates it, fills it with `caseapp demo`, then measures
 (1) district x age group x nationality for today, median of 20 runs, with a committed write between
 runs and a check that the figure moved; (2) GET /admin/stats/ for an analyst, median of 10;
-(2b) the same page for a past date (1, 30 and 365 days ago), median of 5; (3) the forecast backtest error on the demo city; with --details also (4) the cube against the plain
-GROUP BY for several tables, re-based today and yesterday, (5) the cube triggers' cost on writes
-(the triggers are disabled for the comparison and the cube re-based afterwards). Prints one JSON object.
+(2b) the same page for a past date (1, 30 and 365 days ago), median of 5; (3) the forecast
+backtest error on the demo city; with --details also (4) the cube against the plain GROUP BY
+for several tables, re-based today and yesterday, (5) the cube triggers' cost on writes (the
+triggers are disabled for the comparison and the cube re-based afterwards). Prints one JSON object.
 """
 from __future__ import annotations
 
