@@ -104,6 +104,36 @@ def measure(url: str, fill) -> dict:
             assert resp.status_code == 200, resp.status_code
         out["dashboard_past_ms"][f"{days}_days_ago"] = {"first": round(page[0], 1),
                                                         "median": round(statistics.median(page[1:]), 1)}
+    # Issue 16 item 6 / issue 18 item 2: the forecast page. The nightly evaluation is stored first (timed);
+    # then each request follows a committed write, so the forecast is computed afresh every time (the
+    # per-process cache is keyed by the data's row versions), the case a user meets after any change.
+    with app.app_context():
+        from caseapp.forecast import evaluation
+
+        t = time.perf_counter()
+        stored = evaluation.store()
+        db.session.commit()
+        out["forecast_evaluation_s"] = round(time.perf_counter() - t, 2)
+        out["forecast_backtests"] = [{k: bt[k] for k in ("year", "horizon", "wape", "total_error")}
+                                     for bt in stored.result["backtests"]]
+        out["forecast_coverage"] = stored.result["coverage"]
+    fpage, cached = [], []
+    for i in range(6):
+        with app.app_context():
+            target = "08" if i % 2 == 0 else "07"
+            db.session.execute(db.text("UPDATE person SET district_number=:d WHERE id=:id"),
+                               {"d": target, "id": pid})
+            db.session.commit()
+        t = time.perf_counter()
+        resp = client.get("/admin/stats/prognose/")
+        fpage.append((time.perf_counter() - t) * 1000)
+        assert resp.status_code == 200, resp.status_code
+        t = time.perf_counter()
+        client.get("/admin/stats/prognose/")
+        cached.append((time.perf_counter() - t) * 1000)
+    out["forecast_page_ms"] = {"after_a_write_median": round(statistics.median(fpage[1:]), 1),
+                               "after_a_write_max": round(max(fpage[1:]), 1), "first": round(fpage[0], 1),
+                               "unchanged_data_median": round(statistics.median(cached[1:]), 1)}
     with app.app_context():
         from caseapp.forecast.model import backtest
 

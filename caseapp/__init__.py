@@ -28,6 +28,7 @@ MODEL_MODULES = (
     "caseapp.linkage.models",
     "caseapp.casework.models",
     "caseapp.shelters.legacy.models",
+    "caseapp.forecast.models",
 )
 
 

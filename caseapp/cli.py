@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "caseapp.reports.cli",
     "caseapp.districts.cli",
     "caseapp.linkage.cli",
+    "caseapp.forecast.cli",
 )
 
 

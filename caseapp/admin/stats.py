@@ -34,7 +34,7 @@ from caseapp.codelists import ShelterState
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.inputcheck import parse_query_day
-from caseapp.stats.dims import BASE_DIMS, DimensionError, office_dims_for, value_sort_key
+from caseapp.stats.dims import BASE_DIMS, office_dims_for, value_sort_key
 from caseapp.stats.exports import download
 from caseapp.stats.publish import (
     daily_occupancy_for,
@@ -203,7 +203,7 @@ class ForecastView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        from caseapp.forecast.service import backtest_summary, forecast_for
+        from caseapp.forecast.service import forecast_for
 
         names, _geo = district_info()
         district = request.args.get("district") or None
@@ -214,23 +214,22 @@ class ForecastView(SecureBaseView):
         table = result["rows"] if district else result["city"]
         export = request.args.get("export")
         if export in ("csv", "xlsx"):
-            header = [_("District"), _("Year"), _("Group"), _("expected"), _("of these in shelters"),
-                      _("low"), _("middle"), _("high"), _("Places"),
-                      _("Coverage rate (places per 100 children)")]
+            header = [_("District"), _("Year"), _("Reference date"), _("Group"), _("expected"),
+                      _("of these in shelters"), _("Range from"), _("Range to"), _("low"), _("middle"),
+                      _("high"), _("Places"), _("Coverage rate (places per 100 children)")]
             city = pgettext("area", "City")
-            body = [[r.get("district") or city, r["year"], r["label"], r["expected"], r["shelter"], r["low"],
-                     r["middle"], r["high"], r.get("places"),
-                     None if r.get("coverage") is None else round(r["coverage"])]
+            body = [[r.get("district") or city, r["year"], r["reference_date"], r["label"], r["expected"],
+                     r["shelter"], r.get("range_low"), r.get("range_high"), r["low"], r["middle"], r["high"],
+                     r.get("places"), None if r.get("coverage") is None else round(r["coverage"])]
                     for r in (result["rows"] if district else _all(result))]
             return download(export, f"prognose-{district or 'stadt'}-{result['base_date']}", header, body,
                             result["suppression"])
-        chart = _forecast_chart(result, table)
-        try:
-            bt = backtest_summary()
-        except (ValueError, ZeroDivisionError, DimensionError):
-            bt = None
+        actual_years = sorted({a["year"] for a in result["actual"]})
+        actual = {(a["year"], a["group"]): a["actual"] for a in result["actual"]}
+        chart = _forecast_chart(result, table, actual_years, actual)
         return self.render("admin/stats/forecast.html", result=result, table=table, district=district,
-                           names=names, chart=chart, backtest=bt, number=number_de)
+                           names=names, chart=chart, evaluation=result["evaluation"], number=number_de,
+                           actual_years=actual_years, actual=actual)
 
 
 def _in_words(result: dict, k: int) -> dict:
@@ -247,18 +246,29 @@ def _all(result):
     return [{**r, "district": pgettext("area", "City")} for r in result["city"]] + result["rows"]
 
 
-def _forecast_chart(result, table):
-    years = result["years"]
+def _forecast_chart(result, table, actual_years, actual):
+    """Per group one line: the children counted on the cut-off day of the last school years, then the
+    expected values of the forecast years, with the range shaded over the forecast years."""
+    years = [*actual_years, *result["years"]]
     series, bands = {}, {}
     for g in result["groups"]:
-        rows = [next((r for r in table if r["group"] == g["key"] and r["year"] == y), None) for y in years]
-        series[g["label"]] = [r["expected"] if r else None for r in rows]
-        bands[g["label"]] = (
-            [(r["low"] or 0) if r else 0 for r in rows],
-            [(r["high"] or 0) if r else 0 for r in rows],
-        )
+        rows = [next((r for r in table if r["group"] == g["key"] and r["year"] == y), None)
+                for y in result["years"]]
+        series[g["label"]] = [actual.get((y, g["key"])) for y in actual_years] + [r["expected"] if r else None
+                                                                                for r in rows]
+        if actual_years:
+            bands[g["label"]] = ([None] * (len(actual_years) - 1) + [actual.get((actual_years[-1], g["key"]))]
+                                 + [(r.get("range_low") or 0) if r else 0 for r in rows],
+                                 [None] * (len(actual_years) - 1) + [actual.get((actual_years[-1], g["key"]))]
+                                 + [(r.get("range_high") or 0) if r else 0 for r in rows])
+        else:
+            bands[g["label"]] = ([(r.get("range_low") or 0) if r else 0 for r in rows],
+                                 [(r.get("range_high") or 0) if r else 0 for r in rows])
+    title = (_("Children by kind of facility: counted until %(year)s, then expected (band: range)",
+               year=actual_years[-1]) if actual_years
+             else _("Children by kind of facility (expected, band: range)"))
     return Markup(_charts().line_chart([str(y) for y in years], series, bands=bands, ylabel=_("Count"),
-                                       title=_("Children by kind of facility (middle, band: low to high)")))
+                                       title=title))
 
 
 def register(admin) -> None:

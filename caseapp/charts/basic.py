@@ -102,7 +102,9 @@ def _line(x, series, title, ylabel, xlabel, width, height, bands) -> str:
                               color=PALETTE[i % len(PALETTE)], linewidth=1.6)
             colours[name] = line.get_color()
         for name, lo, hi in bands:
-            ax.fill_between(x, lo, hi, alpha=0.2, color=colours.get(name, PALETTE[0]), linewidth=0)
+            ax.fill_between(x, [float("nan") if v is None else v for v in lo],
+                            [float("nan") if v is None else v for v in hi],
+                            alpha=0.2, color=colours.get(name, PALETTE[0]), linewidth=0)
         german_axis(ax.yaxis)
         if x and isinstance(x[0], date):  # dates read as 01.10., not 2026-10-01
             from matplotlib.dates import DateFormatter

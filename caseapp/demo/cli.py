@@ -59,6 +59,15 @@ def demo_command(persons: int, seed: int, today, no_accounts: bool, abh_file: st
         limit = f"{OFFICE_DELIVERIES_UP_TO:,}".replace(",", ".")
         click.echo(f"Lieferungen der anderen Ämter übersprungen (mehr als {limit} Personen: jede Verknüpfung "
                    "liest alle bekannten Personen); mit --office-deliveries erzwingen.")
+    if persons <= OFFICE_DELIVERIES_UP_TO:
+        from caseapp.forecast import evaluation
+
+        stored = evaluation.store(day)
+        db.session.commit()
+        click.echo(f"Rückrechnung der Kinderprognose gespeichert ({stored.seconds:.1f} s; nächtlich neu).")
+    else:
+        click.echo("Rückrechnung der Kinderprognose nicht berechnet (große Stadt): "
+                   "`caseapp forecast evaluate` oder nächtlich.")
     if summary.abh_file:
         click.echo(f"Lieferung der Ausländerbehörde geschrieben: {summary.abh_file} "
                    f"({c['source_record']} Datensätze; Import mit `caseapp sync import abh`).")

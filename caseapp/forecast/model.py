@@ -17,7 +17,6 @@ from datetime import date
 
 from caseapp.forecast import cache as fcache
 from caseapp.forecast import data as fdata
-from caseapp.stats.agegroups import years_before
 
 MAX_AGE = fdata.MAX_AGE
 # Institution groups: (key, German label, youngest, oldest); places are entered per key
@@ -40,24 +39,28 @@ BOY_SHARE = 0.513
 
 @dataclass
 class Rates:
-    arrivals: dict = field(default_factory=dict)  # (district, age, sex) -> persons per year
+    arrivals: dict = field(default_factory=dict)  # (district, age, birthday class, sex) -> persons per year
     out_rate: dict = field(default_factory=dict)  # age -> share leaving per year
     fertility: dict = field(default_factory=dict)  # age -> births per woman per year
 
 
 def step(pop: dict, rates: Rates, *, arrivals_scale: float = 1.0, fertility_scale: float = 1.0) -> dict:
-    """One year on: ageing, departures, births, arrivals. pop: (district, age, sex) -> persons."""
+    """One school year on, from one 30 September to the next: ageing, departures, births, arrivals.
+
+    pop: (district, age on the cut-off day, birthday class, sex) -> persons. The year's newborn are aged 0
+    on the next cut-off day, spread over the birthday classes as births over the months."""
     nxt: dict = defaultdict(float)
     births: dict = defaultdict(float)
     fertility, out_rate = rates.fertility, rates.out_rate
-    for (district, age, sex), n in pop.items():
+    for (district, age, klass, sex), n in pop.items():
         if sex == "w" and age in fertility:
             births[district] += n * fertility[age] * fertility_scale
-        nxt[(district, age + 1 if age < MAX_AGE else MAX_AGE, sex)] += n * (1 - out_rate.get(age, 0.0))
+        nxt[(district, age + 1 if age < MAX_AGE else MAX_AGE, klass, sex)] += n * (1 - out_rate.get(age, 0.0))
+    survive = 1 - rates.out_rate.get(0, 0.0) / 2  # born during the year: half a year's exposure
     for district, b in births.items():
-        survive = 1 - rates.out_rate.get(0, 0.0) / 2  # born during the year: half a year's exposure
-        nxt[(district, 0, "m")] += b * BOY_SHARE * survive
-        nxt[(district, 0, "w")] += b * (1 - BOY_SHARE) * survive
+        for klass, share in fdata.CLASS_SHARES.items():
+            nxt[(district, 0, klass, "m")] += b * share * BOY_SHARE * survive
+            nxt[(district, 0, klass, "w")] += b * share * (1 - BOY_SHARE) * survive
     for key, n in rates.arrivals.items():
         nxt[key] += n * arrivals_scale
     return dict(nxt)
@@ -72,27 +75,55 @@ def project(pop: dict, rates: Rates, years: int, **scales) -> list[dict]:
     return out
 
 
-_GROUPS_OF_AGE = {
-    age: tuple(key for key, _label, lo, hi in GROUPS if lo <= age <= hi) for age in range(MAX_AGE + 1)
-}
+def groups_of(age: int, klass: int) -> tuple[str, ...]:
+    """The groups a child of `age` on 30 September (of birthday class `klass`) counts in that school year:
+    crèche and kindergarten by age on 1 August (the Kita year's start; a child born 2 August to
+    30 September is a year younger then), school entry and primary school by age on 30 September
+    (six by then: school from 1 August); a child who enters school leaves the kindergarten."""
+    kita_age = age - 1 if klass == 2 else age
+    out = []
+    if 0 <= kita_age <= 2:
+        out.append("krippe")
+    if kita_age >= 3 and age <= 5:
+        out.append("kita")
+    if age == 6:
+        out.append("einschulung")
+    if 6 <= age <= 9:
+        out.append("grundschule")
+    if 10 <= age <= 15:
+        out.append("sek1")
+    return tuple(out)
+
+
+_GROUPS_OF = {(age, klass): groups_of(age, klass)
+              for age in range(-1, MAX_AGE + 1) for klass in fdata.BIRTH_CLASSES}
 OLDEST_IN_A_GROUP = max(hi for _k, _l, _lo, hi in GROUPS)
+FLEXI = "flexi"  # school entrants whose sixth birthday lies from 1 July to 30 September
 
 
 def group_sums(pop: dict, district: str | None = None) -> dict:
-    """(district, group key) -> persons, from a (district, age, sex) population."""
+    """(district, group key) -> persons, from a (district, age, birthday class, sex) population; also
+    (district, "flexi"): the school entrants who may start a year later on request."""
     out: dict = defaultdict(float)
-    for (d, age, _sex), n in pop.items():
+    for (d, age, klass, _sex), n in pop.items():
         if district is not None and d != district:
             continue
-        for key in _GROUPS_OF_AGE.get(age, ()):
+        for key in _GROUPS_OF.get((age, klass), ()):
             out[(d, key)] += n
+        if age == 6 and klass:
+            out[(d, FLEXI)] += n
     return out
+
+
+def reference_date(group: str, year: int) -> date:
+    """The day a group's figure of a school year describes: 1 August (Kita year) or 30 September."""
+    return fdata.kita_start(year) if group in ("krippe", "kita") else fdata.school_cutoff(year)
 
 
 def _matters(key: tuple, fertility: dict) -> bool:
     """Whether a cohort can still count in a group or have children: everyone older than the oldest
     group and not a woman of child-bearing age only ages and leaves, so projecting them changes no result."""
-    _district, age, sex = key
+    _district, age, _klass, sex = key
     return age <= OLDEST_IN_A_GROUP or (sex == "w" and age <= max(fertility, default=-1))
 
 
@@ -111,10 +142,11 @@ def estimate(base: fdata.BaseData) -> Rates:
 
 
 def _split(base: fdata.BaseData) -> tuple[dict, dict]:
+    """Residents and shelter residents by (district, age on the base year's cut-off, class, sex)."""
     residents: dict = defaultdict(float)
     shelter: dict = defaultdict(float)
-    for (d, age, sex, housing), n in base.population.items():
-        (shelter if housing == "shelter" else residents)[(d, age, sex)] += n
+    for (d, age, klass, sex, housing), (n, _keys) in base.cohorts.items():
+        (shelter if housing == "shelter" else residents)[(d, age, klass, sex)] += n
     return dict(residents), dict(shelter)
 
 
@@ -135,16 +167,20 @@ class ForecastResult:
     # coverage (places per 100 expected children)
     rates: Rates
     base: fdata.BaseData
+    widths: dict = field(default_factory=dict)  # the stored evaluation's errors by group and horizon
+    evaluation: object = None  # that ForecastEvaluation, if any (caseapp/forecast/evaluation.py)
 
     def city_totals(self) -> list[dict]:
         out: dict = {}
         for r in self.rows:
             key = (r["year"], r["group"])
-            t = out.setdefault(key, {"year": r["year"], "group": r["group"], "label": r["label"],
+            t = out.setdefault(key, {"year": r["year"], "horizon": r.get("horizon"), "group": r["group"],
+                                     "label": r["label"], "reference_date": r.get("reference_date"),
                                      "low": 0, "middle": 0, "high": 0, "shelter": 0, "places": None,
                                      "_with_places": 0})
-            for k in ("low", "middle", "high", "shelter"):
-                t[k] += r[k]
+            for k in ("low", "middle", "high", "shelter", "flexi"):
+                if k in r:
+                    t[k] = t.get(k, 0) + r[k]
             if r.get("places") is not None:
                 t["places"] = (t["places"] or 0) + r["places"]
                 t["_with_places"] += r["middle"] + r["shelter"]
@@ -185,19 +221,23 @@ def _forecast(base_date: date, years: int, district: str | None, history_years: 
         "high": project(residents, lean, years, arrivals_scale=hi_in, fertility_scale=1.1),
         "shelter": project(shelter, Rates(out_rate=rates.out_rate, fertility=rates.fertility), years),
     }
+    first = fdata.base_year(base_date)
     if places is None:
-        places = _places([years_before(base_date, -(t + 1)).year for t in range(years)])
+        places = _places([first + t + 1 for t in range(years)])
     rows = []
     for t in range(years):
         sums = {name: group_sums(run[t], district) for name, run in runs.items()}
         districts = sorted({d for s in sums.values() for d, _g in s} | ({district} if district else set()),
                            key=lambda d: (d is None, d or ""))
-        ref = years_before(base_date, -(t + 1))
+        year = first + t + 1
         for d in districts:
             for key, label, _lo, _hi in GROUPS:
-                row = {"district": d, "year": ref.year, "reference_date": ref, "group": key, "label": label,
+                row = {"district": d, "year": year, "horizon": t + 1, "group": key, "label": label,
+                       "reference_date": reference_date(key, year),
                        **{name: round(sums[name].get((d, key), 0.0)) for name in runs}}
-                row["places"] = _places_of(places, d, key, ref.year)
+                if key == "einschulung":  # of these, the Flexi children (may start a year later)
+                    row["flexi"] = round(sum(sums[n].get((d, FLEXI), 0.0) for n in ("middle", "shelter")))
+                row["places"] = _places_of(places, d, key, year)
                 row["coverage"] = coverage(row["places"], row["middle"] + row["shelter"])
                 rows.append(row)
     return ForecastResult(base_date, sorted({r["year"] for r in rows}), rows, rates, base)
@@ -223,22 +263,34 @@ def _places(years) -> dict:
     return places_for_years(years)
 
 
-def backtest(target_date: date | None = None, horizon: int = 1, history_years: int = 3) -> dict:
-    """Fit up to `horizon` years before target_date, predict target_date, compare with what happened.
+def actual_counts(year: int) -> dict:
+    """(district, group) -> [persons, sum of their record keys] on 30 September of a past school year,
+    by the same cut-off ages as the forecast (the value a forecast for that year is measured against)."""
+    base = fdata.load(fdata.school_cutoff(year), 0)
+    out: dict = {}
+    for (d, age, klass, _sex, _housing), (n, keys) in base.cohorts.items():
+        for key in _GROUPS_OF.get((age, klass), ()):
+            cell = out.setdefault((d, key), [0, 0])
+            cell[0] += n
+            cell[1] += keys
+    return out
+
+
+def backtest(target_date: date | None = None, horizon: int = 1, history_years: int = 3,
+             actual: dict | None = None) -> dict:
+    """Fit on the 30 September `horizon` years before the school year of target_date, predict that school
+    year's cut-off day, compare with what happened (`actual`: actual_counts of that year, if read already).
 
     Error per district and group of the middle scenario plus shelter residents against the actual
     count; summarised as WAPE (sum of absolute errors / sum of actual counts) and the city total's error.
     """
     target_date = target_date or date.today()
-    fit_date = years_before(target_date, horizon)
+    year = fdata.base_year(target_date)
+    fit_date = fdata.school_cutoff(year - horizon)
     result = forecast(fit_date, horizon, history_years=history_years, places={})
     predicted = {(r["district"], r["group"]): r["middle"] + r["shelter"]
-                 for r in result.rows if r["year"] == result.years[-1]}
-    actual_base = fdata.load(target_date, history_years)
-    pop: dict = defaultdict(float)
-    for (d, age, sex, _h), n in actual_base.population.items():
-        pop[(d, age, sex)] += n
-    actual = group_sums(pop)
+                 for r in result.rows if r["year"] == year}
+    actual = {k: v[0] for k, v in (actual_counts(year) if actual is None else actual).items()}
     keys = sorted(set(predicted) | set(actual), key=lambda k: (k[0] or "", k[1]))
     rows = [{"district": d, "group": g, "predicted": round(predicted.get((d, g), 0)),
              "actual": round(actual.get((d, g), 0))} for d, g in keys]
@@ -251,7 +303,7 @@ def backtest(target_date: date | None = None, horizon: int = 1, history_years: i
         a = sum(r["actual"] for r in rows if r["group"] == key)
         by_group[key] = {"label": label, "predicted": p, "actual": a, "error": (p - a) / a if a else None}
     return {
-        "fit_date": fit_date, "target_date": target_date, "horizon": horizon, "rows": rows,
+        "fit_date": fit_date, "target_date": fdata.school_cutoff(year), "horizon": horizon, "rows": rows,
         "wape": abs_err / total_actual if total_actual else None,
         "total_error": (total_pred - total_actual) / total_actual if total_actual else None,
         "by_group": by_group,

@@ -39,6 +39,13 @@ BEAT_SCHEDULE["stats-cube-rebase"] = {
     "options": {"expires": 4 * HOUR},
 }
 
+# Forecast (issue 16): the backtest by horizon that the printed ranges come from, nightly after the re-base.
+BEAT_SCHEDULE["forecast-evaluate-nightly"] = {
+    "task": "caseapp.forecast.evaluate",
+    "schedule": crontab(minute=40, hour=0),
+    "options": {"expires": 4 * HOUR},
+}
+
 # Audit trail (issue 4): an anchor of the chain's head outside the database, hourly, so that deleting the
 # newest audit rows is noticed by the next `caseapp audit verify` (caseapp/audit/anchors.py).
 BEAT_SCHEDULE["audit-anchor-hourly"] = {

@@ -28,3 +28,20 @@ def rebase_task() -> str | None:
         log.exception("stats cube re-base for %s failed", day)
         raise
     return day.isoformat()
+
+
+@shared_task(name="caseapp.forecast.evaluate")
+@single_run("forecast:evaluate", seconds=2 * 3600)
+def forecast_evaluate_task() -> str | None:
+    """Store the forecast's backtest by horizon and actual series for today (caseapp/forecast/evaluation.py);
+    one transaction, committed at the end, nothing stored when it fails."""
+    from caseapp.forecast import evaluation
+
+    try:
+        row = evaluation.store(today())
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("forecast evaluation failed")
+        raise
+    return row.as_of.isoformat()

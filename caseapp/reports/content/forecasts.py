@@ -8,10 +8,16 @@ from caseapp.stats.publish import SUPPRESSED, small_hidden
 
 METHOD_NOTE = ("Prognose: Fortschreibung der zum Datenstand erfassten Personen nach Stadtteil, Alter und "
                "Geschlecht (Kohortenfortschreibung) mit den Zu- und Fortzügen und Geburten der letzten "
-               "Jahre; Bewohnerinnen und Bewohner von Gemeinschaftsunterkünften werden gesondert "
-               "fortgeschrieben und eingerechnet. Die Spanne reicht vom schwächsten zum stärksten Zuzugsjahr "
-               "mit 10 % weniger bzw. mehr Geburten. Prognosewerte unter der Schutzgrenze werden wie "
-               "gezählte Werte unterdrückt.")
+               "Jahre, nach den gesetzlichen Stichtagen: Krippe und Kindergarten nach dem Alter am 1. August "
+               "(Beginn des Kita-Jahres), Einschulung und Grundschule nach dem Alter am 30. September. "
+               "Bewohnerinnen und Bewohner von Gemeinschaftsunterkünften werden gesondert fortgeschrieben "
+               "und eingerechnet. Die Spanne ist der erwartete Wert plus/minus den Fehler, den das Modell "
+               "bei der Rückrechnung vergangener Schuljahre aus früheren Daten je Prognosehorizont "
+               "tatsächlich gemacht hat (mindestens 2 % für die Stadt und 5 % für einen Stadtteil je Jahr, "
+               "mindestens die Spanne vom schwächsten zum stärksten Zuzugsjahr mit 10 % weniger bzw. mehr "
+               "Geburten); die Prognoseseite zeigt dieselben Zahlen. Gezählte Werte sind veröffentlichte "
+               "Zahlen (Cell-Key-Verfahren). Prognosewerte unter der Schutzgrenze werden wie gezählte Werte "
+               "unterdrückt.")
 
 SCHOOL = (("einschulung", "Einschulungen (Kinder im Alter von 6 Jahren)"),
           ("grundschule", "Kinder im Grundschulalter (6–9 Jahre)"))
@@ -20,10 +26,36 @@ DAYCARE = (("krippe", "Kinder im Krippenalter (0–2 Jahre)"),
 
 
 def run(inputs):
-    """The forecast of the report's data date (cached per data version: a second report reuses it)."""
+    """The forecast of the report's data date (cached per data version: a second report reuses it), each
+    row with its range from the stored evaluation, as on the forecast page (caseapp/forecast/service.py)."""
+    from caseapp.forecast.evaluation import with_ranges
     from caseapp.forecast.model import forecast
+    from caseapp.forecast.service import ranged
 
-    return forecast(inputs.data_date, years=6)
+    result = forecast(inputs.data_date, years=6)
+    _rows, _totals, stored = ranged(result)
+    result.evaluation = stored
+    result.widths = stored.result.get("widths", {}) if stored else {}
+    with_ranges(result.rows, result.widths, city=False)
+    return result
+
+
+def city_totals(result) -> list[dict]:
+    """The city's totals per year and group with the city's range (a city total's error is smaller than
+    a district's)."""
+    from caseapp.forecast.evaluation import with_ranges
+
+    totals = result.city_totals()
+    with_ranges(totals, result.widths, city=True)
+    return totals
+
+
+def actual_rows(result, measure: str, k: int) -> list[tuple[int, object]]:
+    """(school year, published count on its cut-off day) of the last school years for one group."""
+    from caseapp.forecast.service import actual_series
+
+    return [(a["year"], a["actual"]) for a in actual_series(result.evaluation, None, k)
+            if a["group"] == measure]
 
 
 def population_query(result):
@@ -73,34 +105,74 @@ def has_children(result, measures) -> bool:
 
 
 def _forecast_blocks(section: Section, inputs, measures, result) -> Section:
-    totals = {(r["year"], r["group"]): r for r in result.city_totals()}
+    totals = {(r["year"], r["group"]): r for r in city_totals(result)}
     keys = [m for m, _ in measures]
     if not any(_expected(totals[(y, m)]) for y in result.years for m in keys if (y, m) in totals):
         return section.add(NoData("Für eine Prognose sind zum Datenstand keine Kinder erfasst."))
     for measure, label in measures:
         rows = [totals[(y, measure)] for y in result.years if (y, measure) in totals]
         section.add(Heading(label))
-        section.add(Table(caption="Stadt insgesamt, nach Jahr", columns=["Jahr", "erwartet", "Spanne"],
-                          rows=[[str(r["year"]), _shown(_expected(r), inputs.k), _range(r, inputs.k)]
-                                for r in rows]))
+        counted = actual_rows(result, measure, inputs.k)
+        flexi = "" if measure != "einschulung" else (
+            "Von den erwarteten Einschulungen sind die Flexi-Kinder (6. Geburtstag vom 1. Juli bis "
+            "30. September) auf Antrag der Eltern ein Jahr später schulpflichtig; ihre Zahl steht in "
+            "Klammern.")
+        section.add(Table(
+            caption=f"Stadt insgesamt, nach Schuljahr ({_cutoff_words(measure)}): gezählt, dann erwartet",
+            columns=["Schuljahr", "gezählt", "erwartet", "Spanne"],
+            rows=[[_school_year(y), SUPPRESSED if v is None else number(v), "", ""] for y, v in counted]
+            + [[_school_year(r["year"]), "", _shown_flexi(r, inputs.k), _range(r, inputs.k)] for r in rows]))
+        if flexi:
+            section.add(Text(flexi))
         if any(_expected(r) >= inputs.k for r in rows):  # else every point is suppressed
-            section.add(_chart(rows, label, inputs.k))
+            section.add(_chart(rows, label, inputs.k, counted))
     return section
 
 
-def _chart(rows: list[dict], label: str, k: int):
-    """Line of the expected values (suppressed ones left out) and, where no end of it is small, the range."""
+def _chart(rows: list[dict], label: str, k: int, counted: list | None = None):
+    """The counted values of the last school years, then the expected values (suppressed ones left out)
+    and, where no end of it is small, the range; one scale for both."""
+    counted = counted or []
     expected = [_expected(r) for r in rows]
-    line = [None if 0 < v < k else v for v in expected]
-    lows = [r["low"] + r["shelter"] for r in rows]
-    highs = [r["high"] + r["shelter"] for r in rows]
+    line = [None] * len(counted) + [None if 0 < v < k else v for v in expected]
+    seen = [v for _y, v in counted] + [None] * len(rows)
+    lows = [_low(r) for r in rows]
+    highs = [_high(r) for r in rows]
     small = any(0 < v < k for v in lows + highs)
-    bands = None if small else {"erwartet": (lows, highs)}
-    positions = [0.16 + 0.8 * i / max(len(rows) - 1, 1) for i in range(len(rows))]
-    return sparks.line_chart(positions, {"erwartet": line}, bands=bands, legend=False, show_caption=True,
-                             x_labels={i: str(r["year"]) for i, r in enumerate(rows)},
-                             caption=f"{label}: erwarteter Wert" + ("" if small else " (Linie) und Spanne "
-                                                                                     "(Fläche)"))
+    bands = None if small else {"erwartet": ([None] * len(counted) + lows, [None] * len(counted) + highs)}
+    n = len(counted) + len(rows)
+    positions = [0.16 + 0.8 * i / max(n - 1, 1) for i in range(n)]
+    years = [y for y, _v in counted] + [r["year"] for r in rows]
+    series = {"gezählt": seen, "erwartet": line} if counted else {"erwartet": line}
+    return sparks.line_chart(positions, series, bands=bands, legend=bool(counted), show_caption=True,
+                             x_labels={i: str(y) for i, y in enumerate(years)},
+                             caption=f"{label}: " + ("gezählte Werte der letzten Schuljahre, dann " if counted
+                                                     else "") + "erwarteter Wert"
+                             + ("" if small else " (Linie) und Spanne (Fläche)"))
+
+
+def _school_year(year: int) -> str:
+    return f"{year}/{str(year + 1)[2:]}"
+
+
+def _cutoff_words(measure: str) -> str:
+    return "Alter am 1. August" if measure in ("krippe", "kita") else "Alter am 30. September"
+
+
+def _low(row: dict) -> int:
+    return row["range_low"] if row.get("range_low") is not None else row["low"] + row["shelter"]
+
+
+def _high(row: dict) -> int:
+    return row["range_high"] if row.get("range_high") is not None else row["high"] + row["shelter"]
+
+
+def _shown_flexi(row: dict, k: int):
+    shown = _shown(_expected(row), k)
+    flexi = small_hidden(row.get("flexi"), k)
+    if row.get("flexi") and shown not in (None, SUPPRESSED):
+        return f"{number(shown)} ({SUPPRESSED if flexi is None else number(flexi)})"
+    return shown
 
 
 def _short(measures):
@@ -117,7 +189,7 @@ def _shown(value: int, k: int):
 
 
 def _range(row: dict, k: int) -> str:
-    low, high = row["low"] + row["shelter"], row["high"] + row["shelter"]
+    low, high = _low(row), _high(row)
     if not high:
         return DASH
     if high < k:
@@ -161,8 +233,8 @@ def district_chart(result, district: str, measures, k: int, caption: str):
     for m, label in _short(measures):
         rows = [cells.get((y, m)) for y in result.years]
         series[label] = [None if r is None or 0 < _expected(r) < k else _expected(r) for r in rows]
-        lows = [None if r is None else r["low"] + r["shelter"] for r in rows]
-        highs = [None if r is None else r["high"] + r["shelter"] for r in rows]
+        lows = [None if r is None else _low(r) for r in rows]
+        highs = [None if r is None else _high(r) for r in rows]
         keep = [lo is not None and hi is not None and not 0 < lo < k and not 0 < hi < k
                 for lo, hi in zip(lows, highs, strict=True)]
         bands[label] = ([lo if ok else None for lo, ok in zip(lows, keep, strict=True)],
