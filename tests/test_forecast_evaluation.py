@@ -152,3 +152,27 @@ def test_ranges_widen_with_the_horizon_and_coverage_is_measured_out_of_sample():
     cov = coverage_of(backtests)
     # 2024 (-10 %) against the others' 4 %: outside; 2025 (+4 %) within 10 %; 2026 (0 %) within 10 %
     assert cov["1"]["city"] == [2, 3]
+
+
+def test_todays_forecast_is_the_nightly_one_equal_to_a_fresh_one_with_todays_places(db, app, history_city,
+                                                                                    login_as):
+    """After the evaluation the page and API answer from the stored forecast (and say when it was computed);
+    its figures equal a forecast computed now for the same day, and places entered later count at once."""
+    from caseapp.districts.models import DistrictPlaces
+
+    client = login_as("analyst")
+    headers = {"Authentication-Token": client.auth_token}
+    assert client.get("/api/v1/stats/forecast", headers=headers).get_json()["computed_at"] is None
+    _store(app)
+    stored = client.get("/api/v1/stats/forecast", headers=headers).get_json()
+    fresh = client.get(f"/api/v1/stats/forecast?base_date={TODAY.isoformat()}", headers=headers).get_json()
+    assert stored["computed_at"] and fresh["computed_at"] is None
+    assert stored["rows"] == fresh["rows"] and stored["city"] == fresh["city"]
+    page = client.get("/admin/stats/prognose/").get_data(as_text=True)
+    assert "Mit der nächtlichen Rückrechnung am" in page
+
+    db.session.add(DistrictPlaces(district_number="07", kind="grundschule", year=Y0 + 1, places=40))
+    db.session.commit()
+    rows = client.get("/api/v1/stats/forecast?district=07", headers=headers).get_json()["rows"]
+    row = next(r for r in rows if r["group"] == "grundschule" and r["year"] == Y0 + 1)
+    assert row["places"] == 40 and row["coverage"] == pytest.approx(100 * 40 / row["expected"])

@@ -80,7 +80,44 @@ def evaluate(as_of: date | None = None) -> dict:
     }
     result["widths"] = widths(backtests)
     result["coverage"] = coverage_of(backtests)
+    result["forecast"] = _forecast_of(as_of)
     return result
+
+
+FORECAST_FIELDS = ("district", "year", "horizon", "group", "label", "low", "middle", "high", "shelter",
+                   "flexi")
+
+
+def _forecast_of(as_of: date) -> dict:
+    """The six-year forecast of `as_of` as stored for the page and the API (places are applied when read,
+    so an analyst's new entry shows at once)."""
+    from caseapp.forecast.model import forecast
+
+    result = forecast(as_of, 6, places={})
+    return {"base_date": as_of.isoformat(), "years": result.years,
+            "rows": [[r.get(f) for f in FORECAST_FIELDS] for r in result.rows]}
+
+
+def stored_forecast(stored, base_date: date, district: str | None = None):
+    """The ForecastResult kept with an evaluation of `base_date`, with today's places, or None."""
+    from caseapp.forecast.model import ForecastResult, _places, _places_of, coverage, reference_date
+
+    kept = (stored.result.get("forecast") or {}) if stored is not None else {}
+    if kept.get("base_date") != base_date.isoformat():
+        return None
+    places = _places(kept["years"])
+    rows = []
+    for values in kept["rows"]:
+        row = dict(zip(FORECAST_FIELDS, values, strict=True))
+        if district and row["district"] != district:
+            continue
+        if row["flexi"] is None:
+            del row["flexi"]
+        row["reference_date"] = reference_date(row["group"], row["year"])
+        row["places"] = _places_of(places, row["district"], row["group"], row["year"])
+        row["coverage"] = coverage(row["places"], row["middle"] + row["shelter"])
+        rows.append(row)
+    return ForecastResult(base_date, list(kept["years"]), rows, None, None)
 
 
 def _errors(backtests: list[dict], group: str, horizon: int) -> tuple[list[float], list[tuple[float, int]]]:

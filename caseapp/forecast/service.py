@@ -10,6 +10,7 @@ and are published by the cell-key method like every other count.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from flask import current_app
@@ -53,8 +54,21 @@ def actual_series(stored, district: str | None, k: int) -> list[dict]:
 
 
 def forecast_for(user, base_date: date | None, years: int = 6, *, district: str | None = None) -> dict:
+    """Today's forecast (base_date None) is the one the nightly evaluation computed and stored, when it ran
+    today (the page says when); any other base day, or before tonight's run, is computed now."""
+    from caseapp.stats.queries import today
+
     k = int(current_app.config.get("CASEAPP_SUPPRESSION_K", 3))
-    result = forecast(base_date, years, district=district)
+    result, computed_at = None, None
+    if base_date is None:
+        stored = evaluation.latest(today())
+        result = evaluation.stored_forecast(stored, today(), district)
+        if result is not None:
+            result = replace(result, years=result.years[:years],
+                             rows=[r for r in result.rows if r["year"] in result.years[:years]])
+            computed_at = stored.computed_at
+    if result is None:
+        result = forecast(base_date, years, district=district)
     district_rows, city_rows, stored = ranged(result, district=district)
     rows = [_published({
         "district": r["district"], "year": r["year"], "horizon": r["horizon"],
@@ -71,6 +85,8 @@ def forecast_for(user, base_date: date | None, years: int = 6, *, district: str 
         "city": totals if not district else [],
         "actual": actual_series(stored, district, k),
         "evaluation": _evaluation_summary(stored),
+        # when the figures were computed: at the nightly evaluation (stored) or for this request (None)
+        "computed_at": computed_at.isoformat(timespec="minutes") if computed_at else None,
         "method": "Kohorten-Komponenten-Modell nach den Stichtagen (Kita-Jahr ab 1. August, Einschulung: "
                   "6 Jahre bis 30. September); Spanne aus dem gemessenen Fehler der Rückrechnung je "
                   "Prognosehorizont, mindestens die Spanne der Szenarien; Bewohner von "
