@@ -102,7 +102,8 @@ def test_the_committee_pdf_prints_the_pages_range_for_the_same_day(db, app, hist
 
     _store(app)
     client = login_as("analyst")
-    body = client.get("/api/v1/stats/forecast", headers={"Authentication-Token": client.auth_token}).get_json()
+    headers = {"Authentication-Token": client.auth_token}
+    body = client.get("/api/v1/stats/forecast", headers=headers).get_json()
     city = {(r["year"], r["group"]): r for r in body["city"]}
     with current_app.test_request_context():
         ctx = compose(COMMITTEES["schule-sport"], parse_period(f"{TODAY:%Y-%m}"), TODAY)

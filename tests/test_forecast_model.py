@@ -32,8 +32,8 @@ def test_the_legal_cut_off_days_decide_the_group():
     assert groups_of(3, 0) == ("kita",) and groups_of(3, 2) == ("krippe",)
     assert groups_of(6, 2) == ("einschulung", "grundschule")  # five on 1 August, six on 30 September
     assert groups_of(-1, 0) == ()
-    assert [birth_class(date(2020, m, d)) for m, d in ((6, 30), (7, 1), (8, 1), (8, 2), (9, 30), (10, 1))] == [
-        0, 1, 1, 2, 2, 0]
+    days = ((6, 30), (7, 1), (8, 1), (8, 2), (9, 30), (10, 1))
+    assert [birth_class(date(2020, m, d)) for m, d in days] == [0, 1, 1, 2, 2, 0]
     sums = group_sums({("07", 6, 0, "m"): 5.0, ("07", 6, 1, "w"): 2.0, ("07", 6, 2, "w"): 1.0})
     assert sums[("07", "einschulung")] == 8.0 and sums[("07", "flexi")] == 3.0
 
@@ -162,5 +162,6 @@ def test_births_are_the_newborns_registered_or_arriving_each_counted_once_and_ne
     assert data.births_per_year == pytest.approx(2 / 3)
     arrived = today - timedelta(days=200)
     at_cutoff = age_on(child.birth_date, school_cutoff(base_year(arrived) + 1))  # where the model adds them
-    assert dict(data.arrivals) == {("05", at_cutoff, birth_class(child.birth_date), "w"): pytest.approx(1 / 3)}
+    key = ("05", at_cutoff, birth_class(child.birth_date), "w")
+    assert dict(data.arrivals) == {key: pytest.approx(1 / 3)}
     assert sum(data.arrivals_by_year) == 1

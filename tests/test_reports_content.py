@@ -145,7 +145,15 @@ def test_feuerwehr_ordnung_compares_occupancy_with_fire_safety_limit(app, city):
     # peak of 8, no day above the limit, 8 moves in and none out.
     part = flat.split("Unterkünfte im Einzelnen", 2)[2]
     assert "GU Am Hafen (05 Hafen)" in part
-    assert "12 – 10 8 80 % 8 – 8 –" in part
+    # The peak is the peak day's value as published by the cell-key method (8 residents, perturbed).
+    import re
+
+    from caseapp.stats.cellkey import bounds
+
+    peak = re.search(r"12 – 10 8 80 % (\d+) – 8 –", part)
+    assert peak, part[:400]
+    low, high = bounds(int(peak[1]), 3)
+    assert low <= 8 <= high
     weeks = [line for line in _rows(text, "KW ") if len(line.split()) > 4 and line.split()[-4:] != ["–"] * 4]
     assert len(weeks) == 1 and weeks[0].split()[-4:] == ["8", "–", "–", "–"]  # the eight arrivals
 

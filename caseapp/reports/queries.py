@@ -72,35 +72,42 @@ def minors_in_shelters(as_of: date, by=("district", "age_group")) -> list[dict]:
     return sort_rows([dict(r._mapping) for r in db.session.execute(stmt)], by, groups)
 
 
-def daily_occupancy_by_shelter(start: date, end: date) -> dict[int, list[int]]:
-    """shelter id -> occupied beds on every day from start to end inclusive, for every shelter at once.
+def daily_occupancy_by_shelter(start: date, end: date, *, keys: bool = False) -> dict[int, list]:
+    """shelter id -> occupied beds on every day from start to end inclusive, for every shelter at once;
+    with `keys`, each day's (count, sum of the residents' record keys) for the cell-key method.
 
     The same figures as caseapp.stats.occupancy.daily_occupancy(start, end, shelter_id) (a stay holds a
     bed from its start date up to, not including, its end date) in three statements for all shelters
     instead of three per shelter.
     """
+    from caseapp.people.models import Person
     from caseapp.shelters.models import Room, Shelter, Stay
     from caseapp.shelters.queries import active_on
 
     def per_shelter(stmt):
-        return stmt.select_from(Stay).join(Room, Room.id == Stay.room_id)
+        return (stmt.select_from(Stay).join(Room, Room.id == Stay.room_id)
+                .join(Person, Person.id == Stay.person_id))
 
-    base = dict(db.session.execute(per_shelter(select(Room.shelter_id, func.count())).where(active_on(start))
-                                   .group_by(Room.shelter_id)).all())
+    counted = (func.count(), func.coalesce(func.sum(Person.record_key), 0))
+    base = {s: (n, int(k)) for s, n, k in db.session.execute(
+        per_shelter(select(Room.shelter_id, *counted)).where(active_on(start)).group_by(Room.shelter_id))}
     changes: dict[int, dict] = {}
     for column, sign in ((Stay.start_date, 1), (Stay.end_date, -1)):
-        stmt = (per_shelter(select(Room.shelter_id, column, func.count()))
+        stmt = (per_shelter(select(Room.shelter_id, column, *counted))
                 .where(column > start, column <= end).group_by(Room.shelter_id, column))
-        for shelter_id, day, n in db.session.execute(stmt):
+        for shelter_id, day, n, k in db.session.execute(stmt):
             days = changes.setdefault(shelter_id, {})
-            days[day] = days.get(day, 0) + sign * n
+            was = days.get(day, (0, 0))
+            days[day] = (was[0] + sign * n, was[1] + sign * int(k))
     out = {}
     for shelter_id in db.session.scalars(select(Shelter.id)):
-        current, day, values, delta = base.get(shelter_id, 0), start, [], changes.get(shelter_id, {})
+        (current, key), day, values = base.get(shelter_id, (0, 0)), start, []
+        delta = changes.get(shelter_id, {})
         while day <= end:
             if day != start:
-                current += delta.get(day, 0)
-            values.append(current)
+                n, k = delta.get(day, (0, 0))
+                current, key = current + n, key + k
+            values.append((current, key) if keys else current)
             day += timedelta(days=1)
         out[shelter_id] = values
     return out

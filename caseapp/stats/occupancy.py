@@ -72,29 +72,37 @@ def overview_totals(rows: list[dict]) -> dict:
 
 
 def daily_occupancy(start: date, end: date, shelter_id: int | None = None) -> list[dict]:
-    """[{"day", "occupied"}] for every day from start to end inclusive (one shelter or all)."""
+    """[{"day", "occupied", "key"}] for every day from start to end inclusive (one shelter or all); "key" is
+    the sum of the record keys of the persons staying that day (the cell key of the day's count)."""
+    from caseapp.people.models import Person
+
     if end < start:
         raise ValueError("Das Ende des Zeitraums liegt vor seinem Anfang")
 
     def scoped(stmt):
+        stmt = stmt.join(Person, Person.id == Stay.person_id)
         if shelter_id is None:
             return stmt
         return stmt.join(Room, Room.id == Stay.room_id).where(Room.shelter_id == shelter_id)
 
-    base = db.session.scalar(scoped(select(func.count()).select_from(Stay)).where(_active_on(start))) or 0
-    starts = dict(db.session.execute(scoped(
-        select(Stay.start_date, func.count()).select_from(Stay)
+    counted = (func.count(), func.coalesce(func.sum(Person.record_key), 0))
+    base = db.session.execute(scoped(select(*counted).select_from(Stay)).where(_active_on(start))).one()
+    starts = {d: (n, k) for d, n, k in db.session.execute(scoped(
+        select(Stay.start_date, *counted).select_from(Stay)
         .where(Stay.start_date > start, Stay.start_date <= end).group_by(Stay.start_date)
-    )).all())
-    ends = dict(db.session.execute(scoped(
-        select(Stay.end_date, func.count()).select_from(Stay)
+    ))}
+    ends = {d: (n, k) for d, n, k in db.session.execute(scoped(
+        select(Stay.end_date, *counted).select_from(Stay)
         .where(Stay.end_date > start, Stay.end_date <= end).group_by(Stay.end_date)
-    )).all())
-    rows, current, day = [], base, start
+    ))}
+    rows, (current, key), day = [], (int(base[0] or 0), int(base[1] or 0)), start
     while day <= end:
         if day != start:
-            current += starts.get(day, 0) - ends.get(day, 0)
-        rows.append({"day": day, "occupied": current})
+            n_in, k_in = starts.get(day, (0, 0))
+            n_out, k_out = ends.get(day, (0, 0))
+            current += n_in - n_out
+            key += int(k_in) - int(k_out)
+        rows.append({"day": day, "occupied": current, "key": key})
         day += timedelta(days=1)
     return rows
 

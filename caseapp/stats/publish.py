@@ -233,13 +233,16 @@ def movements_for(user, start: date, end: date, freq: str) -> list[dict]:
 
 
 def daily_occupancy_for(user, start: date, end: date) -> list[dict]:
-    """[{"day", "occupied"}] of all shelters together; a day's small total hidden for a public reader."""
+    """[{"day", "occupied"}] of all shelters together. A public reader gets each day's count by the
+    cell-key method (from the day's residents' record keys): a move of one or two persons between two days
+    changes the noise too, so the difference of two published days never gives the exact move."""
     from caseapp.stats import occupancy
 
     series = occupancy.daily_occupancy(start, end)
     if publication(user)["protected"]:
-        series = [{**s, "occupied": small_hidden(s["occupied"])} for s in series]
-    return series
+        k = k_value()
+        return [{"day": s["day"], "occupied": cellkey.perturb(s["occupied"], s["key"], k)} for s in series]
+    return [{"day": s["day"], "occupied": s["occupied"]} for s in series]
 
 
 def map_shelters_for(user, day: date) -> list[dict]:

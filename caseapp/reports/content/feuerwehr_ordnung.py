@@ -138,7 +138,7 @@ def _trend(inputs, shelters: list[dict], daily) -> Section:
         columns=["", "belegte Plätze"],
         rows=[[f"Beginn ({daily.days[0]:%d.%m.%Y})", _shown(shown[0])],
               [f"Ende ({daily.days[-1]:%d.%m.%Y})", _shown(shown[-1])],
-              ["Höchststand", peak if peak in shown else SUPPRESSED]],
+              ["Höchststand", shown[values.index(peak)]]],  # the peak day's published value
     ))
     return section
 

@@ -2,10 +2,10 @@
 on the data date, highest occupancy and days above the limit in the period, moves in and out, and its
 daily occupancy drawn against beds and limit.
 
-Protection: each day's occupancy of all shelters is a table of its own (with the city total, which the
-report also shows), protected by the dashboards' rule before any shelter's line is drawn; so is the
-occupancy on the data date (the same cells as the overview table) and each count of moves. A suppressed
-day is a gap in the line; the highest occupancy is given only where it is a published day's value.
+Protection: each shelter's daily occupancy and the daily total are published by the cell-key method
+(protected_daily), so the chart's coordinates are protected values and the difference of two days is not
+the exact move; the highest occupancy is the published value of the peak day. The occupancy on the data
+date (the same cells as the overview table) and each count of moves stay on the dashboards' suppression.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from caseapp.reports.blocks import NoData, Part, PartsTable, Section, Text
 from caseapp.reports.periods import MONTHS_DE
 from caseapp.reports.queries import daily_occupancy_by_shelter, stays_begun_and_ended
 from caseapp.reports.typography import percent
+from caseapp.stats.cellkey import perturb
 from caseapp.stats.publish import SUPPRESSED
 
 WIDTHS = [11, 11, 11, 12, 11, 11, 11, 11, 11]
@@ -35,22 +36,23 @@ class Daily:
 
 
 def protected_daily(inputs, shelters: list[dict]) -> Daily:
-    """Each day's occupancy of the report's shelters as one table with its city total, protected together."""
+    """Each day's occupancy of the report's shelters and of all of them, published by the cell-key method
+    (caseapp/stats/cellkey.py) from the residents' record keys: the same persons give the same figure every
+    day, one more or one fewer redraws the noise, so neither a day's count nor the move between two days
+    (a family of one or two on a named day) can be read exactly from the chart's coordinates, and nothing
+    needs hiding. A shelter's line and the total are perturbed each on its own."""
     start, end = inputs.period.start, inputs.data_date
     ids = [r["id"] for r in shelters]
-    all_series = daily_occupancy_by_shelter(start, end)
+    all_series = daily_occupancy_by_shelter(start, end, keys=True)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-    series = {i: all_series.get(i, [0] * len(days)) for i in ids}
-    shown = {i: [] for i in ids}
+    keyed = {i: all_series.get(i, [(0, 0)] * len(days)) for i in ids}
+    series = {i: [n for n, _k in keyed[i]] for i in ids}
+    shown = {i: [perturb(n, k, inputs.k) for n, k in keyed[i]] for i in ids}
     totals, shown_totals = [], []
     for d in range(len(days)):
-        day = {i: series[i][d] for i in ids}
-        lattice = tables.protected_lattice([{"s": i, "count": n} for i, n in day.items()], ("s",), inputs.k) \
-            if ids else {("s",): {}, (): {}}
-        for i in ids:
-            shown[i].append(lattice[("s",)].get((i,), 0))
-        totals.append(sum(day.values()))
-        shown_totals.append(lattice[()].get((), 0))
+        n = sum(keyed[i][d][0] for i in ids)
+        totals.append(n)
+        shown_totals.append(perturb(n, sum(keyed[i][d][1] for i in ids), inputs.k))
     return Daily(days, series, shown, totals, shown_totals)
 
 
@@ -82,7 +84,7 @@ def section(inputs, shelters: list[dict], limits: dict, names: dict, daily: Dail
         exact = occupied not in (SUPPRESSED, None)
         row = [r["beds"], r["blocked"] or None, limit if limit is not None else "keine", occupied,
                percent(r["occupied"] / limit) if limit and exact else "",
-               peak if peak in shown_days and peak else (SUPPRESSED if peak else None),
+               shown_days[true_days.index(peak)] if peak else None,  # as published that day
                over or None, tables.printed(begun, (sid,)), tables.printed(ended, (sid,))]
         parts.append(Part(f"{r['name']} ({names.get(r['district'], r['district'])})", [row],
                           _chart(r, limit, days, shown_days)))
