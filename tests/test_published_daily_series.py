@@ -56,3 +56,17 @@ def test_the_occupancy_pages_daily_total_is_perturbed_for_an_analyst_and_exact_f
     for pub, real in zip(published, exact, strict=True):
         low, high = cellkey.bounds(pub["occupied"], K)
         assert low <= real["occupied"] <= high and high - low >= 2
+
+
+def test_the_flows_line_adds_up_or_explains_the_difference():
+    from caseapp.reports.content.feuerwehr_ordnung import reconcile_line
+    from caseapp.stats.publish import SUPPRESSED
+
+    days = [date(2026, 9, 1), date(2026, 9, 30)]
+    daily = SimpleNamespace(days=days, shown_totals=[1008, 937])
+    line = reconcile_line(daily, 325, 391)  # the committee's sum: 1,008 + 325 - 391 = 942, end 937
+    assert "am 01.09.2026 belegt 1.008, Aufnahmen 325, Auszüge 391, am 30.09.2026 belegt 937" in line
+    assert "ergibt 942, 5 mehr als gezählt" in line and "kein Fehler" in line and "Verlegungen" in line
+    assert reconcile_line(SimpleNamespace(days=days, shown_totals=[10, 12]), 5, 3).endswith("gehen auf.")
+    hidden = reconcile_line(SimpleNamespace(days=days, shown_totals=[10, 12]), SUPPRESSED, 3)
+    assert "nicht möglich" in hidden and "ergibt" not in hidden

@@ -28,7 +28,7 @@ def build(inputs) -> Content:
     inputs.progress(0.3, "Belegungsverlauf")
     sections.append(_trend(inputs, shelters, daily))
     inputs.progress(0.55, "Zu- und Fortzüge")
-    sections.append(_movements(inputs))
+    sections.append(_movements(inputs, daily))
     inputs.progress(0.7, "Karte")
     sections.append(_map(inputs, shelters))
     inputs.progress(0.8, "Unterkünfte im Einzelnen")
@@ -147,7 +147,7 @@ def _shown(value):
     return SUPPRESSED if value is None else value or None
 
 
-def _movements(inputs) -> Section:
+def _movements(inputs, daily=None) -> Section:
     section = Section("bewegungen", "Zu- und Fortzüge")
     freq = "month" if inputs.period.is_quarter else "week"
     rows = movements(inputs.period.start, inputs.data_date, freq)
@@ -172,6 +172,9 @@ def _movements(inputs) -> Section:
     section.add(Table(caption="Zu- und Fortzüge je " + ("Monat" if freq == "month" else "Kalenderwoche"),
                       columns=["Zeitraum"] + list(MOVEMENT_LABELS_DE.values()), rows=body, total=total,
                       note=note))
+    if daily is not None and daily.days:
+        section.add(Text(reconcile_line(daily, total[keys.index("shelter_in") + 1],
+                                        total[keys.index("shelter_out") + 1])))
     # The chart: complete periods only (a partial week at either end would read as a drop).
     rows = [r for r in rows if r not in partial] or rows
     series = {MOVEMENT_LABELS_DE[k]: [tables.printed_values(protected[k][("p",)]).get(r["period"],
@@ -185,6 +188,36 @@ def _movements(inputs) -> Section:
                                           + ("Monat" if freq == "month" else "Kalenderwoche")
                                           + "; unterdrückte Werte sind Lücken der Linie"))
     return section
+
+
+def reconcile_line(daily, admitted, left) -> str:
+    """Start + admissions - exits against the end count, from the published figures only (a hidden one
+    is SUPPRESSED, a zero None), and why they need not agree: a committee member who adds them up finds
+    the difference explained, not a mistake."""
+    start, end = daily.shown_totals[0], daily.shown_totals[-1]
+    head = (f"Abgleich der Belegung: am {daily.days[0]:%d.%m.%Y} belegt {_figure(start)}, Aufnahmen "
+            f"{_figure(admitted)}, Auszüge {_figure(left)}, am {daily.days[-1]:%d.%m.%Y} belegt "
+            f"{_figure(end)}.")
+    if SUPPRESSED in (start, admitted, left, end):
+        return head + (" Ein rechnerischer Abgleich ist nicht möglich, weil eine dieser Zahlen geschützt (•) "
+                       "ist.")
+    expected = (start or 0) + (admitted or 0) - (left or 0)
+    counted = end or 0
+    if expected == counted:
+        return head + " Die Zahlen gehen auf."
+    return (head + f" Anfang + Aufnahmen − Auszüge ergibt {number(expected)}, "
+            f"{number(abs(expected - counted))} {'mehr' if expected > counted else 'weniger'} als gezählt. "
+            "Der Unterschied ist kein Fehler: Jede veröffentlichte Zahl ist für sich geschützt (leicht "
+            "verändert oder gesperrt), die Aufnahmen des ersten Tages stecken schon in der Anfangsbelegung, "
+            "und Belegungen, die ohne Aufnahme oder Auszug im Fallverlauf beginnen oder enden (Verlegungen "
+            "zwischen Unterkünften, nachgetragene Zimmerzuweisungen), zählen in der Belegung, aber nicht "
+            "bei den Zu- und Fortzügen.")
+
+
+def _figure(value) -> str:
+    if value == SUPPRESSED:
+        return SUPPRESSED
+    return number(value or 0)
 
 
 def _length(row: dict, freq: str) -> int:
