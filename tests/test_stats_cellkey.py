@@ -113,3 +113,15 @@ def test_a_table_of_more_cells_than_allowed_is_refused_but_a_report_gets_it(app,
     assert small.status_code == 200
     report = population_tables(None, ("district", "age_group"), interactive=False)
     assert len(report[("district",)]) == 5
+
+
+def test_the_statistics_page_says_why_when_a_table_is_refused(app, db, factory, login_as, monkeypatch):
+    """A table the door refuses (too many cells or past the time budget) gives the analyst the German
+    reason on the page and a way back, not a server error."""
+    for n, district in enumerate(("01", "02", "03", "04", "05")):
+        factory.person(state="arrived", district=district, birth=f"19{70 + n}-01-15", office="abh")
+    monkeypatch.setitem(app.config, "CASEAPP_STATS_MAX_CELLS", 3)
+    resp = login_as("analyst").get("/admin/stats/?rows=district&cols=age_group")
+    assert resp.status_code == 503
+    html = resp.get_data(as_text=True)
+    assert "ergibt mehr als 3 Zellen" in html and "Standardtabelle für heute anzeigen" in html

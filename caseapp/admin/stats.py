@@ -34,9 +34,10 @@ from caseapp.codelists import ShelterState
 from caseapp.districts.models import District
 from caseapp.extensions import db
 from caseapp.inputcheck import parse_query_day
-from caseapp.stats.dims import BASE_DIMS, office_dims_for, value_sort_key
+from caseapp.stats.dims import BASE_DIMS, DimensionError, office_dims_for, value_sort_key
 from caseapp.stats.exports import download
 from caseapp.stats.publish import (
+    TooCostly,
     daily_occupancy_for,
     k_value,
     map_shelters_for,
@@ -82,6 +83,13 @@ class StatsView(SecureBaseView):
 
     @expose("/")
     def index(self):
+        try:
+            return self._page()
+        except DimensionError as exc:  # too costly (TooCostly) or an office's fact: say so, not a 500
+            status = 503 if isinstance(exc, TooCostly) else 400
+            return self.render("admin/stats/refused.html", message=str(exc)), status
+
+    def _page(self):
         day, warning = _as_of()
         rows_dim = request.args.get("rows", "district")
         cols_dim = request.args.get("cols", "age_group")
@@ -160,6 +168,13 @@ class OccupancyView(SecureBaseView):
 
     @expose("/")
     def index(self):
+        try:
+            return self._page()
+        except DimensionError as exc:  # too costly (TooCostly) or an office's fact: say so, not a 500
+            status = 503 if isinstance(exc, TooCostly) else 400
+            return self.render("admin/stats/refused.html", message=str(exc)), status
+
+    def _page(self):
         day, warning = _as_of()
         day = day or date.today()
         user, k = _user(), k_value()

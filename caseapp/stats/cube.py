@@ -95,8 +95,9 @@ def _meta():
     return db.session.execute(text("SELECT ref_day, groups FROM stats_cube_meta WHERE id = 1")).first()
 
 
-def population_today(day, dims, filters, groups):
-    """Rows like queries.population() for `day`, or None when the cube cannot answer."""
+def population_today(day, dims, filters, groups, *, keyed: bool = False):
+    """Rows like queries.population() for `day` (with `keyed`, each with "key": the sum of its persons'
+    record keys, like queries.keyed_population()), or None when the cube cannot answer."""
     if not available():
         return None
     meta = _meta()
@@ -112,7 +113,7 @@ def population_today(day, dims, filters, groups):
     for _attempt in range(3):
         rows, ref = _read(day, meta.ref_day, dims, filters, groups)
         if ref is None or ref == meta.ref_day:
-            return _finish(rows, dims, filters, groups)
+            return _finish(rows, dims, filters, groups, keyed=keyed)
         meta = _meta()  # re-based between our two statements: read again with the new reference day
     return None
 
@@ -141,7 +142,7 @@ def _read(day: date, ref: date, dims, filters, groups):
         person_where.append(f"coalesce({COLUMNS[dim][1]}, '') = ANY(%(f_{dim})s)")
     cube_cols = "".join(f"{COLUMNS[k][0]} AS {k}, " for k in keys)
     person_cols = "".join(f"{COLUMNS[k][1]} AS {k}, " for k in keys)
-    parts = [f"SELECT {cube_cols}age_index AS idx, n FROM stats_cube WHERE {' AND '.join(cube_where)}"]
+    parts = [f"SELECT {cube_cols}age_index AS idx, n, k FROM stats_cube WHERE {' AND '.join(cube_where)}"]
     if day != ref:
         old, new = cutoff_list(groups, ref), cutoff_list(groups, day)
         params.update(old=old, new=new)
@@ -153,7 +154,8 @@ def _read(day: date, ref: date, dims, filters, groups):
         for cuts, sign in (("old", "-1"), ("new", "1")):
             idx = (f"(SELECT count(*) FROM unnest(CAST(%({cuts})s AS date[])) AS x "
                    "WHERE birth_date <= x)::int - 1")
-            parts.append(f"SELECT {person_cols}{idx} AS idx, {sign} AS n FROM person WHERE {where}")
+            parts.append(f"SELECT {person_cols}{idx} AS idx, {sign} AS n, {sign} * record_key AS k "
+                         f"FROM person WHERE {where}")
     # Values that sort in Python like queries.sort_rows: age index, housing label, unknown district LAST.
     housing = (
         "CASE housing " + " ".join(f"WHEN '{s}' THEN '{h}'" for s, h in HOUSING_BY_STATE.items()) + " END"
@@ -170,9 +172,9 @@ def _read(day: date, ref: date, dims, filters, groups):
 
     def cells(source: str, add_up: bool) -> str:
         if not add_up:
-            return f"SELECT {columns}n FROM ({source}) AS u WHERE {' AND '.join(where)} AND n <> 0"
-        return (f"SELECT {columns}sum(n) AS n FROM ({source}) AS u WHERE {' AND '.join(where)} "
-                + (f"GROUP BY {', '.join(select)} " if select else "") + "HAVING sum(n) <> 0")
+            return f"SELECT {columns}n, k FROM ({source}) AS u WHERE {' AND '.join(where)} AND n <> 0"
+        return (f"SELECT {columns}sum(n) AS n, sum(k) AS k FROM ({source}) AS u WHERE {' AND '.join(where)} "
+                + (f"GROUP BY {', '.join(select)} " if select else "") + "HAVING sum(n) <> 0 OR sum(k) <> 0")
 
     # The rollup's own key: its rows are the cells, nothing to add up.
     exact = set(dims) == ROLLUPS.get(params["rollup"], set(DIMS))
@@ -188,19 +190,21 @@ def _read(day: date, ref: date, dims, filters, groups):
     return rows, (rows[0][-1] if rows else None)
 
 
-def _finish(rows, dims, filters, groups) -> list[dict]:
-    """Cube tuples (*dims, count, part, ref) -> population() rows with labels, in queries.sort_rows' order.
+def _finish(rows, dims, filters, groups, *, keyed: bool = False) -> list[dict]:
+    """Cube tuples (*dims, count, key sum, part, ref) -> population() rows with labels (and "key" when
+    keyed), in queries.sort_rows' order.
 
     The SQL already gave sortable values (age index, housing label, unknown district as LAST), so a
-    plain tuple sort gives sort_rows' order; zip() drops the trailing part and ref.
+    plain tuple sort gives sort_rows' order; zip() drops what is not asked for.
     """
     if any(row[-2] for row in rows):  # corrections present: add them to the cube's cells
-        totals: dict[tuple, int] = {}
+        totals: dict[tuple, list] = {}
         for row in rows:
-            key = row[:-3]
-            totals[key] = totals.get(key, 0) + row[-3]
-        rows = [(*key, n) for key, n in totals.items() if n]
-    names = (*dims, "count")
+            cell = totals.setdefault(row[:-4], [0, 0])
+            cell[0] += row[-4]
+            cell[1] += row[-3]
+        rows = [(*key, n, k) for key, (n, k) in totals.items() if n]
+    names = (*dims, "count", "key") if keyed else (*dims, "count")
     out = [dict(zip(names, cell)) for cell in sorted(rows)]
     if "age_group" in dims:
         labels = [g.label for g in groups]

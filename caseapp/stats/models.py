@@ -30,6 +30,7 @@ class StatsCube(db.Model):
     sex: Mapped[str] = mapped_column(String(1), primary_key=True)
     state: Mapped[str] = mapped_column(String(12), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
+    k: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # sum of record keys (0024)
 
 
 class StatsCubeMeta(db.Model):
