@@ -1,7 +1,7 @@
 """What the committees read: headings, figures of a small fixture city, protection, never a name."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -216,3 +216,28 @@ def test_partial_weeks_and_months_are_named_and_left_out_of_the_chart():
     december = {"period": "2026-12", "start": date(2026, 12, 1)}
     december["days"] = _days_within(december, "month", date(2026, 10, 1), last)
     assert _period_label(december, "month") == "Dezember 2026*" and december["days"] == 17
+
+
+@pytest.mark.parametrize("committee", ["schule-sport", "feuerwehr-ordnung", "jugendhilfe"])
+def test_every_report_says_who_is_counted_and_which_delivery_it_rests_on(app, db, city, committee):
+    """A chapter "Begriffe und Quellen" before the method notes: the population is the database's
+    migrants, not all residents; Stichtag and Datenstand are told apart; each office's last delivery up to
+    the Stichtag is named with the day it describes, or "keine Lieferung"."""
+    from datetime import datetime
+
+    from caseapp.sources.models import SyncRun
+
+    db.session.add(SyncRun(source_code="abh", as_of=TODAY - timedelta(days=2), status="done",
+                           finished_at=datetime.combine(TODAY - timedelta(days=1), datetime.min.time())))
+    db.session.add(SyncRun(source_code="soz", as_of=TODAY + timedelta(days=5), status="done"))  # after it
+    db.session.flush()
+    _, text = _render(committee)
+    flat = " ".join(text.split())
+    chapter = flat[flat.index("Wer gezählt wird"):flat.rindex("Hinweise zur Methode")]
+    assert "nicht die gesamte Einwohnerschaft" in chapter
+    assert "Stichtag Der Tag, den die Zahlen beschreiben" in chapter
+    assert "Datenstand Der Tag, an dem" in chapter
+    assert "Ausländerbehörde Personen, Staatsangehörigkeit" in chapter
+    assert f"{TODAY - timedelta(days=2):%d.%m.%Y} {TODAY - timedelta(days=1):%d.%m.%Y}" in chapter
+    assert "Sozialamt Leistungen nach AsylbLG und SGB XII keine Lieferung" in chapter
+    assert "Begriffe und Quellen" in flat[:flat.index("Wer gezählt wird")]  # its heading, in the contents too

@@ -7,15 +7,16 @@ from datetime import date
 
 from flask import current_app
 
-from caseapp.reports import keyfigures
+from caseapp.reports import definitions, keyfigures
 from caseapp.reports.blocks import Section
 from caseapp.reports.periods import Period
 from caseapp.stats.publish import SUPPRESSED
 
 AGE_NOTE = ("Das Alter wird zum Datenstand berechnet. Ist nur das Geburtsjahr oder der Geburtsmonat bekannt, "
             "wird die Mitte des möglichen Zeitraums angenommen (1. Juli bzw. 15. des Monats).")
-POPULATION_NOTE = ("Personen, die der Stadt zum Datenstand bekannt sind und nicht fortgezogen sind; "
-                   "anonymisierte Fälle zählen nicht mit.")
+POPULATION_NOTE = ("Nur die in der Migrationsdatenbank erfassten Geflüchteten und Zugewanderten, die zum "
+                   "Stichtag in der Stadt sind (angekommen, in einer Gemeinschaftsunterkunft oder in einer "
+                   "Wohnung), nicht die gesamte Einwohnerschaft; Näheres unter „Begriffe und Quellen“.")
 
 
 @dataclass
@@ -46,7 +47,8 @@ def compose(
         "period": period,
         "data_date": data_date,
         "created": created or date.today(),
-        "sections": [keyfigures.section(inputs), *content.sections],  # page 1: "Das Wichtigste"
+        # page 1: "Das Wichtigste"; before the method notes: "Begriffe und Quellen"
+        "sections": [keyfigures.section(inputs), *content.sections, definitions.section(inputs)],
         "method": {"population": content.population, "age": AGE_NOTE, "notes": content.notes},
         "k": k,
         "marker": SUPPRESSED,
