@@ -123,3 +123,48 @@ def test_a_forecast_cell_prints_its_range_once_and_protected(low, middle, high, 
 
     row = {"low": low, "middle": middle, "high": high, "shelter": 0}
     assert _with_range(row, 3) == shown
+
+
+def test_district_charts_share_one_scale_and_a_legend():
+    """Small multiples of 23 districts: each on its own scale made a district of 12 children look like one
+    of 400; now every district's chart has the same top, and one legend names the lines and the band."""
+    import base64
+    import re
+    from types import SimpleNamespace
+
+    from caseapp.reports import sparks
+    from caseapp.reports.content import forecasts
+
+    def row(district, year, group, middle):
+        return {"district": district, "year": year, "group": group, "middle": middle, "shelter": 0,
+                "low": middle - 2, "high": middle + 2, "range_low": middle - 3, "range_high": middle + 40}
+
+    rows = [row(d, y, g, n * (1 if d == "01" else 30)) for d in ("01", "02") for y in (2027, 2028)
+            for g, n in (("einschulung", 12), ("grundschule", 14))]
+    result = SimpleNamespace(rows=rows, years=[2027, 2028])
+    top = forecasts.district_top(result, forecasts.SCHOOL)
+    assert top == 14 * 30 + 40
+
+    def scale_label(chart):
+        svg = base64.b64decode(chart.src.split(",", 1)[1]).decode()
+        return re.search(r'text-anchor="end">([\d.]+)</text>', svg)[1]
+
+    small = forecasts.district_chart(result, "01", forecasts.SCHOOL, 3, "01", top=top)
+    large = forecasts.district_chart(result, "02", forecasts.SCHOOL, 3, "02", top=top)
+    assert scale_label(small) == scale_label(large) == "500"
+    key = sparks.legend(["Einschulung", "Grundschule"], "Legende", band="Spanne")
+    svg = base64.b64decode(key.src.split(",", 1)[1]).decode()
+    assert "Einschulung" in svg and "Grundschule" in svg and "Spanne" in svg
+
+
+def test_axis_months_are_german_short_forms_that_fit():
+    """A month under an axis is "Sept." or "März", never cut ("Septembe") nor the English-looking "Sep"."""
+    from datetime import date, timedelta
+
+    from caseapp.reports.content.shelters import day_axis
+
+    days = [date(2026, 7, 1) + timedelta(days=i) for i in range(92)]
+    _positions, labels = day_axis(days)
+    assert sorted(labels.values()) == ["Aug.", "Juli", "Sept."]
+    days = [date(2026, 3, 1) + timedelta(days=i) for i in range(31)]
+    assert "März" in day_axis(days)[1].values()

@@ -31,6 +31,11 @@ def _scale(top: float):
     return y
 
 
+def nice_top(value: float) -> int:
+    """The top of a shared scale whose highest drawn value is `value` (see line_chart's `top`)."""
+    return _nice_top(value)
+
+
 def _nice_top(value: float) -> int:
     """The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) at or above value."""
     value = max(value, 4)
@@ -42,7 +47,7 @@ def _nice_top(value: float) -> int:
 
 def line_chart(positions: list[float], series: dict[str, list], caption: str, *, bands: dict | None = None,
                levels: dict[str, float] | None = None, x_labels: dict[int, str] | None = None,
-               legend: bool = True, show_caption: bool = False) -> Chart:
+               legend: bool = True, show_caption: bool = False, top: float | None = None) -> Chart:
     """positions: x of each value as a share of the width (0..1), e.g. the centres of a table's year
     columns drawn right above the chart, whose header then labels the x axis; series {name: [value or
     None]}; bands {series name: ([low or None], [high or None])} shaded behind it; levels {name: value}
@@ -50,7 +55,8 @@ def line_chart(positions: list[float], series: dict[str, list], caption: str, *,
     bands, levels = bands or {}, {k: v for k, v in (levels or {}).items() if v is not None}
     drawn = [v for vs in series.values() for v in vs if v is not None]
     drawn += [v for _lo, hi in bands.values() for v in hi if v is not None] + list(levels.values())
-    top = _nice_top(max(drawn, default=0) * 1.05)
+    # `top`: a scale shared by small multiples (the districts of one report), so heights compare
+    top = _nice_top(max(drawn, default=0) * 1.05) if top is None else _nice_top(max(top, *drawn, 0))
     y = _scale(top)
     xs = [p * WIDTH for p in positions]
     left = min(xs, default=0) - 8
@@ -91,6 +97,29 @@ def line_chart(positions: list[float], series: dict[str, list], caption: str, *,
     svg = "".join(out)
     return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
                  caption, show_caption=show_caption)
+
+
+def legend(names: list[str], caption: str, *, band: str | None = None) -> Chart:
+    """One key for a set of small multiples: a short line in each series' colour with its name (and the
+    shaded band), drawn once above them instead of in each of the 23 charts."""
+    height = 22
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+            f'viewBox="0 0 {WIDTH} {height}"><g font-family="Bericht Sans" font-size="{FONT_SIZE}" '
+            'fill="#333">')]
+    x = 4.0
+    for i, name in enumerate(names):
+        colour = COLOURS[i % len(COLOURS)]
+        out.append(f'<line x1="{x:.1f}" y1="11" x2="{x + 24:.1f}" y2="11" stroke="{colour}" '
+                   'stroke-width="2"/>')
+        out.append(f'<text x="{x + 30:.1f}" y="15">{escape(name)}</text>')
+        x += 40 + 7 * len(name)
+    if band:
+        out.append(f'<rect x="{x:.1f}" y="5" width="24" height="12" fill="{COLOURS[0]}" fill-opacity="0.2"/>')
+        out.append(f'<text x="{x + 30:.1f}" y="15">{escape(band)}</text>')
+    out.append("</g></svg>")
+    svg = "".join(out)
+    return Chart("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+                 caption, show_caption=False)
 
 
 def bar_chart(labels: list[str], values: list, caption: str) -> Chart:

@@ -9,9 +9,10 @@ the forecast's rule (1 to k-1 shown as "•").
 """
 from __future__ import annotations
 
-from caseapp.reports import tables
+from caseapp.reports import sparks, tables
 from caseapp.reports.blocks import NoData, Part, PartsTable, Section, Text
 from caseapp.reports.content import common, forecasts
+from caseapp.reports.typography import number as figure
 
 
 def section(inputs, *, intro: str, result, measures, chart_caption: str, lattice: dict | None = None,
@@ -25,6 +26,14 @@ def section(inputs, *, intro: str, result, measures, chart_caption: str, lattice
     known = set(common.minor_labels())
     today_groups = {m: age for m, age in (today_groups or {}).items() if age in known}
     parts = []
+    top = forecasts.district_top(result, measures)  # one scale for all districts: heights compare
+    labels = [label for _m, label in forecasts._short(measures)]
+    scale = figure(sparks.nice_top(top))
+    out.add(Text(f"Alle Stadtteile sind auf derselben Skala gezeichnet (0 bis {scale}), "
+                 "damit ihre Höhen vergleichbar sind. Linien: erwartete Zahl, helle Fläche: Spanne."))
+    out.add(sparks.legend(labels, "Legende der Stadtteilgrafiken: " + ", ".join(
+        f"{label} ({colour})" for label, colour in zip(labels, ("blaue Linie", "orange Linie"), strict=False))
+        + ", Spanne als helle Fläche", band="Spanne"))
     for number, name in common.district_names().items():
         cells = lattice[("district", "age_group")] if lattice else {}
         today = {m: tables.printed(cells, (number, today_groups[m])) if m in today_groups else ""
@@ -32,7 +41,7 @@ def section(inputs, *, intro: str, result, measures, chart_caption: str, lattice
         parts.append(Part(f"Stadtteil {name}",
                           forecasts.district_rows(result, number, measures, inputs.k, today),
                           forecasts.district_chart(result, number, measures, inputs.k,
-                                                   f"{name}: {chart_caption}")))
+                                                   f"{name}: {chart_caption}", top=top)))
     return out.add(
         PartsTable(
             columns=["", head] + [str(y) for y in result.years],

@@ -180,8 +180,7 @@ def _movements(inputs, daily=None) -> Section:
     series = {MOVEMENT_LABELS_DE[k]: [tables.printed_values(protected[k][("p",)]).get(r["period"],
                                                                                       0) for r in rows]
               for k in ("arrivals", "departures")}
-    short = {i: f"KW {r['period'][-2:]}" if freq == "week" else _period_label(r, freq).split()[0]
-             for i, r in enumerate(rows)}
+    short = {i: f"KW {r['period'][-2:]}" if freq == "week" else _month_short(r) for i, r in enumerate(rows)}
     positions = [0.16 + 0.8 * i / max(len(rows) - 1, 1) for i in range(len(rows))]
     section.add(sparks.line_chart(positions, series, x_labels=short, legend=False, show_caption=True,
                                   caption="Zuzüge (blau) und Wegzüge (orange) je "
@@ -232,6 +231,13 @@ def _days_within(row: dict, freq: str, first: date, last: date) -> int:
     """How many days of the row's week or month lie in the reported span (first..last, both counted)."""
     begin, end = row["start"], row["start"] + timedelta(days=_length(row, freq) - 1)
     return max(0, (min(end, last) - max(begin, first)).days + 1)
+
+
+def _month_short(row: dict) -> str:
+    """A month under the chart's axis: "Sept. 2026" would not fit between two points, "Sept." does."""
+    from caseapp.reports.periods import MONTHS_SHORT_DE
+
+    return MONTHS_SHORT_DE[row["start"].month - 1]
 
 
 def _period_label(row: dict, freq: str) -> str:

@@ -225,9 +225,15 @@ def _with_range(row: dict, k: int) -> str:
     return f"{number(shown)} ({span})"
 
 
-def district_chart(result, district: str, measures, k: int, caption: str):
+def district_top(result, measures) -> int:
+    """The highest value any district's chart of these measures draws: one scale for all of them."""
+    keys = {m for m, _label in measures}
+    return max((_high(r) for r in result.rows if r["group"] in keys and r["district"]), default=0)
+
+
+def district_chart(result, district: str, measures, k: int, caption: str, top: int | None = None):
     """Expected values as lines with their range as bands, each year under its table column; values
-    and band ends under the protection limit are left out."""
+    and band ends under the protection limit are left out; `top`: the scale shared by all districts."""
     cells = {(r["year"], r["group"]): r for r in result.rows if r["district"] == district}
     series, bands = {}, {}
     for m, label in _short(measures):
@@ -241,4 +247,4 @@ def district_chart(result, district: str, measures, k: int, caption: str):
                         [hi if ok else None for hi, ok in zip(highs, keep, strict=True)])
     start = (LABEL_WIDTH + COLUMN_WIDTH) / 100
     positions = [start + COLUMN_WIDTH / 100 * (i + 0.5) for i in range(len(result.years))]
-    return sparks.line_chart(positions, series, caption, bands=bands)
+    return sparks.line_chart(positions, series, caption, bands=bands, top=top)

@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from caseapp.reports import sparks, tables
 from caseapp.reports.blocks import NoData, Part, PartsTable, Section, Text
-from caseapp.reports.periods import MONTHS_DE
+from caseapp.reports.periods import MONTHS_SHORT_DE
 from caseapp.reports.queries import daily_occupancy_by_shelter, stays_begun_and_ended
 from caseapp.reports.typography import percent
 from caseapp.stats.cellkey import perturb
@@ -103,7 +103,7 @@ def day_axis(days: list) -> tuple[list[float], dict[int, str]]:
     """x positions of daily values and their labels: month starts (and Mondays in a month's report)."""
     n = len(days)
     positions = [START + (1 - START) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
-    labels = {i: MONTHS_DE[d.month - 1][:3] if d.day == 1 else f"{d:%d.%m.}"
+    labels = {i: MONTHS_SHORT_DE[d.month - 1] if d.day == 1 else f"{d:%d.%m.}"
               for i, d in enumerate(days) if d.day == 1 or (n <= 31 and d.weekday() == 0)}
     return positions, labels
 
