@@ -151,14 +151,15 @@ def run_cli(url: str, path: Path) -> dict:
     caseapp = Path(sys.executable).with_name("caseapp")
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench", "REDIS_URL": "",
            "CASEAPP_AUDIT_KEY": os.environ.get("CASEAPP_AUDIT_KEY", "bench-audit-key-bench-audit-key-1"),
-           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+           "CASEAPP_SYNC_MAX_BYTES": str(max(path.stat().st_size + 1, 100 * 1024 * 1024))}
     start = time.perf_counter()
     done = subprocess.run(["/usr/bin/time", "-v", str(caseapp), "sync", "import", "abh", str(path), "--json",
                            "--confirm-missing"], check=False, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
     if done.returncode not in (0, 3):
-        raise SystemExit(f"import failed ({done.returncode}): {done.stderr[-2000:]}")
+        raise SystemExit(f"import failed ({done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}")
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     return {"seconds": round(elapsed, 2), "peak_rss_mb": round(int(rss[1]) / 1024) if rss else None,
             "created": summary.get("created"), "updated": summary.get("updated"),
@@ -198,6 +199,34 @@ def separate_processes(args, first: bytes, second: bytes) -> None:
         services.drop_database(args.server, name)
 
 
+def demo_city_files(records: int, changed: float) -> tuple[bytes, bytes]:
+    """The demo city's foreigners-authority snapshot of `records` persons (its names, dates and addresses
+    as spread as a city's: record linkage blocks on them) and the same with `changed` of them given
+    another residence status."""
+    import csv
+    from datetime import date
+
+    from caseapp.demo.generator import build_city
+    from caseapp.demo.rows import abh_key, abh_values
+    from caseapp.sources.abh import COLUMNS
+
+    city = build_city(records, 1, date.today())
+    rng = random.Random(7)
+    picked = set(rng.sample(range(len(city.persons)), int(len(city.persons) * changed)))
+    files = []
+    for variant in (False, True):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for n, p in enumerate(city.persons):
+            values = abh_values(p, abh_key(p))
+            if variant and n in picked:
+                values["aufenthaltsstatus"] = "AE" if values["aufenthaltsstatus"] != "AE" else "NE"
+            writer.writerow([values[c] for c in COLUMNS])
+        files.append(("\ufeff" + out.getvalue()).encode("utf-8"))
+    return files[0], files[1]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=50_000)
@@ -208,7 +237,13 @@ def main() -> None:
                                                               "(superuser)")
     parser.add_argument("--separate", action="store_true",
                         help="each import through the CLI in its own process: time and peak memory")
+    parser.add_argument("--demo-city", action="store_true",
+                        help="with --separate: the demo city's snapshot instead of the generated records")
     args = parser.parse_args()
+    if args.demo_city:
+        first, second = demo_city_files(args.records, args.changed)
+        separate_processes(args, first, second)
+        return
 
     rng = random.Random(5)
     rows = [record(rng, i) for i in range(args.records)]

@@ -40,3 +40,26 @@ def test_new_records_link_queue_or_stay_new(db, factory):
     assert pair.right == ("abh", "S-2") and pair.status == "open" and "Vornamen" in pair.reason
     assert db.session.get(Person, j2_id) is not None and db.session.get(Person, twin_id) is not None
     assert db.session.get(Person, j3_id) is not None
+
+
+def test_scoring_in_chunks_finds_the_same_candidates(app, db, monkeypatch):
+    """A large delivery is scored a chunk at a time (memory); the candidates are the same as in one go."""
+    from datetime import date
+
+    from caseapp.linkage import linker
+    from caseapp.linkage.features import Identity
+
+    def ident(i, family, given, born):
+        return Identity(id=i, family_name=family, given_names=given, birth_date=date.fromisoformat(born),
+                        birth_precision="day", sex="m", nationalities=["SYR"])
+
+    known = {i: ident(i, f"Haddad{i % 7}", f"Omar{i % 5}", f"19{70 + i % 20}-0{1 + i % 9}-1{i % 9}")
+             for i in range(1, 60)}
+    incoming = {100 + i: ident(100 + i, f"Hadad{i % 7}", f"Omar{i % 5}",
+                               f"19{70 + i % 20}-0{1 + i % 9}-1{i % 9}") for i in range(1, 25)}
+    everyone = {**known, **incoming}
+    whole = linker.score_against_known(incoming, everyone)
+    monkeypatch.setitem(app.config, "CASEAPP_LINKAGE_CHUNK", 5)
+    chunked = linker.score_against_known(incoming, everyone)
+    assert whole and {p: sorted(c) for p, c in whole.items()} == {p: sorted(c) for p, c in chunked.items()}
+    assert all(abs(whole[p][k].score - chunked[p][k].score) < 1e-9 for p in whole for k in whole[p])

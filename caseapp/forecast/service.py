@@ -16,6 +16,7 @@ from datetime import date
 from flask import current_app
 
 from caseapp.forecast import evaluation
+from caseapp.forecast.data import base_year
 from caseapp.forecast.model import GROUPS, forecast
 from caseapp.stats import cellkey
 from caseapp.stats.publish import small_hidden
@@ -23,10 +24,11 @@ from caseapp.stats.publish import small_hidden
 VALUE_KEYS = ("low", "middle", "high", "shelter", "range_low", "range_high", "flexi")
 
 
-def ranged(result, *, district: str | None = None, as_of: date | None = None) -> tuple[list, list, object]:
+def ranged(result, *, district: str | None = None) -> tuple[list, list, object]:
     """(district rows, city totals, stored evaluation or None) of a ForecastResult, each row with its
-    range (range_low / range_high) from the evaluation stored for the base day or the latest before it."""
-    stored = evaluation.latest(as_of or result.base_date)
+    range (range_low / range_high) from the latest stored evaluation: the model's error by horizon as
+    best known now, also for a report of an earlier period (its forecast still starts from its own day)."""
+    stored = evaluation.latest()
     widths = stored.result.get("widths", {}) if stored else {}
     rows = [dict(r) for r in result.rows if not district or r["district"] == district]
     evaluation.with_ranges(rows, widths, city=False)
@@ -35,13 +37,15 @@ def ranged(result, *, district: str | None = None, as_of: date | None = None) ->
     return rows, totals, stored
 
 
-def actual_series(stored, district: str | None, k: int) -> list[dict]:
-    """[{"year", "reference_date", "group", "actual"}] of the last school years (cut-off day counts of the
+def actual_series(stored, district: str | None, k: int, up_to: int | None = None) -> list[dict]:
+    """[{"year", "group", "actual"}] of the last school years up to `up_to` (cut-off day counts of the
     city or one district), published by the cell-key method; [] without a stored evaluation."""
     if stored is None:
         return []
     out = []
     for year, cells in sorted(stored.result.get("actual", {}).items()):
+        if up_to is not None and int(year) > up_to:
+            continue
         for key, _label, _lo, _hi in GROUPS:
             n = keys = 0
             for cell, (count, key_sum) in cells.items():
@@ -83,7 +87,7 @@ def forecast_for(user, base_date: date | None, years: int = 6, *, district: str 
         "groups": [{"key": key, "label": label, "ages": [lo, hi]} for key, label, lo, hi in GROUPS],
         "rows": rows,
         "city": totals if not district else [],
-        "actual": actual_series(stored, district, k),
+        "actual": actual_series(stored, district, k, up_to=base_year(result.base_date)),
         "evaluation": _evaluation_summary(stored),
         # when the figures were computed: at the nightly evaluation (stored) or for this request (None)
         "computed_at": computed_at.isoformat(timespec="minutes") if computed_at else None,

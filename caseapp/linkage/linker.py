@@ -53,17 +53,38 @@ def score_against_known(incoming: dict[int, features.Identity], known: dict[int,
         upper = thresholds()[0]
     right = pd.DataFrame([features.row(i) for i in known.values()], columns=features.COLUMNS)
     straight = [features.row(i) for i in incoming.values()]
-    found = decide.candidates_from(model.score(pd.DataFrame(straight, columns=features.COLUMNS), right))
+    found = _scored_in_chunks(straight, right)
     again = [i for pid, i in incoming.items()
              if max((c.score for c in found.get(pid, {}).values()), default=float("-inf")) < upper]
     if again:
         swapped = [features.row(i, swap=True) for i in again]
-        more = decide.candidates_from(model.score(pd.DataFrame(swapped, columns=features.COLUMNS), right))
+        more = _scored_in_chunks(swapped, right)
         for pid, cands in more.items():
             mine = found.setdefault(pid, {})
             for kid, c in cands.items():
                 if kid not in mine or mine[kid].score < c.score:
                     mine[kid] = c
+    return found
+
+
+CHUNK_DEFAULT = 20_000
+
+
+def _scored_in_chunks(rows: list, right) -> dict:
+    """Candidates of the incoming rows, scored against `right` a chunk at a time
+    (CASEAPP_LINKAGE_CHUNK records): the pairs of one chunk are in memory at once, not those of a whole
+    delivery (a first delivery of a million records made billions of blocked pairs and was killed at
+    23 GB). Each record's candidates do not depend on the other incoming records, except through the
+    term frequencies, which Splink counts over both inputs: the known side, which holds the incoming
+    persons already, dominates them."""
+    from flask import current_app, has_app_context
+
+    size = int(current_app.config.get("CASEAPP_LINKAGE_CHUNK", CHUNK_DEFAULT)) if has_app_context() \
+        else CHUNK_DEFAULT
+    found: dict = {}
+    for start in range(0, len(rows), max(size, 1)):
+        part = pd.DataFrame(rows[start:start + size], columns=features.COLUMNS)
+        found.update(decide.candidates_from(model.score(part, right)))
     return found
 
 

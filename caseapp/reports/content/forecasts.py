@@ -52,9 +52,11 @@ def city_totals(result) -> list[dict]:
 
 def actual_rows(result, measure: str, k: int) -> list[tuple[int, object]]:
     """(school year, published count on its cut-off day) of the last school years for one group."""
+    from caseapp.forecast.data import base_year
     from caseapp.forecast.service import actual_series
 
-    return [(a["year"], a["actual"]) for a in actual_series(result.evaluation, None, k)
+    return [(a["year"], a["actual"]) for a in actual_series(result.evaluation, None, k,
+                                                            up_to=base_year(result.base_date))
             if a["group"] == measure]
 
 
