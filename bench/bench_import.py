@@ -227,6 +227,63 @@ def demo_city_files(records: int, changed: float) -> tuple[bytes, bytes]:
     return files[0], files[1]
 
 
+def reimport_into_copy(args) -> None:
+    """--reimport-of DB: the demo city DB was filled by `caseapp demo --persons N --seed 1` today; a copy of
+    it (CREATE DATABASE ... TEMPLATE) gets the city's own abh snapshot again (all unchanged) and then the
+    same with `changed` of the records given another residence status: the nightly re-delivery at the
+    size of that city, each import in its own process (time and peak memory)."""
+    import csv
+    import tempfile
+    from datetime import date
+
+    from caseapp.demo.generator import build_city
+    from caseapp.demo.rows import abh_key, abh_values, city_rows
+    from caseapp.sources.abh import COLUMNS
+
+    city = build_city(args.records, 1, date.today())
+    rows = city_rows(city, random.Random("1:offices"))
+    ids = {r[3] for r in rows["source_record"] if r[1] == "abh"}
+    del rows
+    rng = random.Random(7)
+    persons = [p for p in city.persons if p.id in ids]
+    picked = set(rng.sample(range(len(persons)), int(len(persons) * args.changed)))
+    files = []
+    for variant in (False, True):
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(COLUMNS)
+        for n, p in enumerate(persons):
+            values = abh_values(p, abh_key(p))
+            if variant and n in picked:
+                values["aufenthaltsstatus"] = "AE" if values["aufenthaltsstatus"] != "AE" else "NE"
+            writer.writerow([values[c] for c in COLUMNS])
+        files.append(("\ufeff" + out.getvalue()).encode("utf-8"))
+    del city, persons
+    base = args.server.rsplit("/", 1)[0]
+    name = f"bench_reimport_{random.randrange(1 << 30):x}"
+    with psycopg.connect(args.server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{args.reimport_of}"')
+    url = f"{base}/{name}"
+    folder = Path(tempfile.mkdtemp(prefix="bench-reimport-"))
+    try:
+        for label, data, file_name in (("identical", files[0], "ABH_20261203.csv"),
+                                       ("changed", files[1], "ABH_20261204.csv")):
+            path = folder / file_name
+            path.write_bytes(data)
+            copy_s = min(time_copy(url, data) for _ in range(2))
+            result = run_cli(url, path)
+            print(f"{label:9s} {len(ids)} records ({len(data) / 1e6:.0f} MB) into a copy of "
+                  f"{args.reimport_of}: "
+                  f"import {result['seconds']:7.2f} s, COPY {copy_s:5.2f} s, ratio "
+                  f"{result['seconds'] / copy_s:6.2f}, peak RSS {result['peak_rss_mb']} MB (created "
+                  f"{result['created']}, updated {result['updated']}, unchanged {result['unchanged']}, "
+                  f"rejected {result['rejected']})", flush=True)
+            path.unlink()
+    finally:
+        with psycopg.connect(args.server, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=50_000)
@@ -239,7 +296,12 @@ def main() -> None:
                         help="each import through the CLI in its own process: time and peak memory")
     parser.add_argument("--demo-city", action="store_true",
                         help="with --separate: the demo city's snapshot instead of the generated records")
+    parser.add_argument("--reimport-of", help="a database filled today by `caseapp demo --persons RECORDS "
+                                              "--seed 1`: re-import its abh snapshot into a copy")
     args = parser.parse_args()
+    if args.reimport_of:
+        reimport_into_copy(args)
+        return
     if args.demo_city:
         first, second = demo_city_files(args.records, args.changed)
         separate_processes(args, first, second)
