@@ -166,6 +166,21 @@ def run_cli(url: str, path: Path) -> dict:
             "unchanged": summary.get("unchanged"), "rejected": summary.get("rejected")}
 
 
+def import_each(url: str, folder: Path, deliveries, what: str) -> None:
+    """Import each (label, bytes, file name) through the CLI in turn, beside a COPY of the same file."""
+    for label, data, file_name in deliveries:
+        path = folder / file_name
+        path.write_bytes(data)
+        copy_s = min(time_copy(url, data) for _ in range(2))
+        result = run_cli(url, path)
+        print(f"{label:9s} {what} ({len(data) / 1e6:.0f} MB): import {result['seconds']:7.2f} s, COPY "
+              f"{copy_s:5.2f} s, ratio {result['seconds'] / copy_s:6.2f}, peak RSS "
+              f"{result['peak_rss_mb']} MB "
+              f"(created {result['created']}, updated {result['updated']}, unchanged {result['unchanged']}, "
+              f"rejected {result['rejected']})", flush=True)
+        path.unlink()
+
+
 def separate_processes(args, first: bytes, second: bytes) -> None:
     """--separate: each import through the CLI in its own process (time and peak memory), for the
     1,000,000-record figures of issue 18 item 4; COPY of the same file in the same run."""
@@ -182,19 +197,9 @@ def separate_processes(args, first: bytes, second: bytes) -> None:
                "CASEAPP_AUDIT_KEY": os.environ.get("CASEAPP_AUDIT_KEY", "bench-audit-key-bench-audit-key-1"),
                "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
         subprocess.run([str(caseapp), "db", "upgrade"], env=env, check=True, capture_output=True)
-        for label, data, file_name in (("first", first, "ABH_20260930.csv"),
-                                       ("changed", second, "ABH_20261031.csv"),
-                                       ("identical", second, "ABH_20261101.csv")):
-            path = folder / file_name
-            path.write_bytes(data)
-            copy_s = min(time_copy(url, data) for _ in range(2))
-            result = run_cli(url, path)
-            print(f"{label:9s} {args.records} records ({len(data) / 1e6:.0f} MB): "
-                  f"import {result['seconds']:7.2f} s, "
-                  f"COPY {copy_s:5.2f} s, ratio {result['seconds'] / copy_s:6.2f}, peak RSS "
-                  f"{result['peak_rss_mb']} MB (created {result['created']}, updated {result['updated']}, "
-                  f"unchanged {result['unchanged']}, rejected {result['rejected']})", flush=True)
-            path.unlink()
+        import_each(url, folder, (("first", first, "ABH_20260930.csv"),
+                                  ("changed", second, "ABH_20261031.csv"),
+                                  ("identical", second, "ABH_20261101.csv")), f"{args.records} records")
     finally:
         services.drop_database(args.server, name)
 
@@ -266,19 +271,9 @@ def reimport_into_copy(args) -> None:
     url = f"{base}/{name}"
     folder = Path(tempfile.mkdtemp(prefix="bench-reimport-"))
     try:
-        for label, data, file_name in (("identical", files[0], "ABH_20261203.csv"),
-                                       ("changed", files[1], "ABH_20261204.csv")):
-            path = folder / file_name
-            path.write_bytes(data)
-            copy_s = min(time_copy(url, data) for _ in range(2))
-            result = run_cli(url, path)
-            print(f"{label:9s} {len(ids)} records ({len(data) / 1e6:.0f} MB) into a copy of "
-                  f"{args.reimport_of}: "
-                  f"import {result['seconds']:7.2f} s, COPY {copy_s:5.2f} s, ratio "
-                  f"{result['seconds'] / copy_s:6.2f}, peak RSS {result['peak_rss_mb']} MB (created "
-                  f"{result['created']}, updated {result['updated']}, unchanged {result['unchanged']}, "
-                  f"rejected {result['rejected']})", flush=True)
-            path.unlink()
+        import_each(url, folder, (("identical", files[0], "ABH_20261203.csv"),
+                                  ("changed", files[1], "ABH_20261204.csv")),
+                    f"{len(ids)} records into a copy of {args.reimport_of}")
     finally:
         with psycopg.connect(args.server, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

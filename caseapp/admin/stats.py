@@ -78,16 +78,22 @@ def district_info() -> tuple[dict, dict]:
     return {d.number: d.name for d in rows}, {d.number: d.geometry for d in rows}
 
 
+def _answer_or_refuse(view):
+    """The view's page, or - for a figure the door refuses (too costly, TooCostly: 503; another office's
+    fact: 400) - the German reason on a page of its own instead of a server error."""
+    try:
+        return view._page()
+    except DimensionError as exc:
+        status = 503 if isinstance(exc, TooCostly) else 400
+        return view.render("admin/stats/refused.html", message=str(exc), title=view.name), status
+
+
 class StatsView(SecureBaseView):
     allowed_roles = READ_AGGREGATES
 
     @expose("/")
     def index(self):
-        try:
-            return self._page()
-        except DimensionError as exc:  # too costly (TooCostly) or an office's fact: say so, not a 500
-            status = 503 if isinstance(exc, TooCostly) else 400
-            return self.render("admin/stats/refused.html", message=str(exc)), status
+        return _answer_or_refuse(self)
 
     def _page(self):
         day, warning = _as_of()
@@ -168,11 +174,7 @@ class OccupancyView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        try:
-            return self._page()
-        except DimensionError as exc:  # too costly (TooCostly) or an office's fact: say so, not a 500
-            status = 503 if isinstance(exc, TooCostly) else 400
-            return self.render("admin/stats/refused.html", message=str(exc)), status
+        return _answer_or_refuse(self)
 
     def _page(self):
         day, warning = _as_of()
