@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from caseapp.codelists import SyncRunStatus
 from caseapp.extensions import db
 from caseapp.reports.blocks import Section, Table, Text
+from caseapp.stats.publish import SUPPRESSED
 
 POPULATION_DEFINITION = (
     "Gezählt werden nur Personen, die in der Migrationsdatenbank der Stadt erfasst sind: Geflüchtete und "
@@ -32,7 +34,7 @@ TERMS = (
     ("Prognose", ("Fortschreibung der erfassten Kinder nach den gesetzlichen Stichtagen (Kita-Jahr ab "
                  "1. August, Einschulung mit sechs Jahren bis 30. September); die Spanne beruht auf dem "
                  "gemessenen Fehler früherer Prognosen.")),
-    ("•", "Zahl aus Gründen des Datenschutzes nicht ausgewiesen."),
+    (SUPPRESSED, "Zahl aus Gründen des Datenschutzes nicht ausgewiesen."),
     ("–", "Kein Fall."),
 )
 
@@ -67,7 +69,8 @@ def source_rows(day) -> list[list[str]]:
     from caseapp.sources.models import SyncRun
 
     latest = (select(SyncRun.source_code, func.max(SyncRun.as_of), func.max(SyncRun.finished_at))
-              .where(SyncRun.status == "done", SyncRun.as_of <= day).group_by(SyncRun.source_code))
+              .where(SyncRun.status == SyncRunStatus.done, SyncRun.as_of <= day)
+              .group_by(SyncRun.source_code))
     seen = {code: (as_of, finished) for code, as_of, finished in db.session.execute(latest)}
     rows = []
     for code, name in OFFICES.items():

@@ -17,12 +17,14 @@ down_revision = "0023_forecast_evaluation"
 branch_labels = None
 depends_on = None
 
+# As 0005 with 0014's change (a person known only from other offices has no residence status, and the
+# cube's status column is NOT NULL), and `k` beside the count.
 POP = "('arrived', 'accommodated', 'housed')"
 AGE = "((SELECT count(*) FROM unnest(cuts) AS x WHERE {t}.birth_date <= x)::int - 1)"
 KEY = (
     "coalesce({t}.district_number, ''), "
     + AGE
-    + ", {t}.nationality, {t}.residence_status, {t}.sex, {t}.state"
+    + ", {t}.nationality, coalesce({t}.residence_status, ''), {t}.sex, {t}.state"
 )
 COLS = "district, age_index, nationality, status, sex, state"
 ROLLUPS = {0: COLS, 1: "district, age_index, nationality, '', '', ''"}
@@ -112,6 +114,9 @@ def downgrade():
         old = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(old)
         op.execute(NOT_BUILT)
-        op.execute(old.FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
-        op.execute(old.REBASE.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"))
+        for sql in (old.FUNCTION, old.REBASE):  # as 0014 left them
+            sql = sql.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
+            for t in ("t", "p"):
+                sql = sql.replace(f"{t}.residence_status", f"coalesce({t}.residence_status, '')")
+            op.execute(sql)
     op.drop_column("stats_cube", "k")

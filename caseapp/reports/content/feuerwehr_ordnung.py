@@ -198,8 +198,8 @@ def reconcile_line(daily, admitted, left) -> str:
             f"{_figure(admitted)}, Auszüge {_figure(left)}, am {daily.days[-1]:%d.%m.%Y} belegt "
             f"{_figure(end)}.")
     if SUPPRESSED in (start, admitted, left, end):
-        return head + (" Ein rechnerischer Abgleich ist nicht möglich, weil eine dieser Zahlen geschützt (•) "
-                       "ist.")
+        return head + (f" Ein rechnerischer Abgleich ist nicht möglich, weil eine dieser Zahlen geschützt "
+                       f"({SUPPRESSED}) ist.")
     expected = (start or 0) + (admitted or 0) - (left or 0)
     counted = end or 0
     if expected == counted:
