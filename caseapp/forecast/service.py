@@ -123,8 +123,3 @@ def _published(row: dict, k: int) -> dict:
         row["coverage"] = None
         row["range_low"] = row["range_high"] = None
     return row
-
-
-def backtest_summary(as_of: date | None = None) -> dict | None:
-    """The stored evaluation's backtests for the page, or None when none is stored yet."""
-    return _evaluation_summary(evaluation.latest(as_of))
