@@ -37,8 +37,10 @@ ROLE_LABELS_EN = {
     "analyst": "Analysis", "auditor": "Audit and data protection", "data_steward": "Data stewardship",
 }
 # History rows that are bookkeeping rather than lifecycle events (workflows/history.py).
-BOOKKEEPING_DE = {"register": "Erfassung", "block_beds": "Betten gesperrt"}
-BOOKKEEPING_EN = {"register": "Registration", "block_beds": "Beds blocked"}
+BOOKKEEPING_DE = {"register": "Erfassung", "block_beds": "Betten gesperrt", "merge": "Zusammenführung",
+                  "split": "Abtrennung eines Datensatzes"}
+BOOKKEEPING_EN = {"register": "Registration", "block_beds": "Beds blocked", "merge": "Merge",
+                  "split": "Record split off"}
 # Room features (interfaces.md names them in German).
 FEATURES_DE = {
     "barrierefrei": "barrierefrei",

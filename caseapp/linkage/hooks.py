@@ -1,11 +1,68 @@
-"""The one call from the importer into record linkage, after a run's records are written.
+"""The calls from the importer into record linkage.
 
-`caseapp.sources.operations.import_delivery` calls `after_import` once per run, inside the run's
-transaction, with the ids of the persons the run created (records whose (source, key) was new and
-that no AZR number tied to a known person). Linkage attaches them to known persons (a merge into the
-older id) or queues pairs (linker.py, linkage.md), and returns the counts the import summary reports.
+`caseapp.sources.operations.import_delivery` links a delivery's new records before it writes them:
+`before_create` allocates the ids the new persons would get, scores the records against everyone known
+(linker.link_records) and marks each record that links automatically with the person it belongs to, so
+the importer attaches it to that person as it attaches a record by its AZR number; no person is
+created and merged again. `after_create`, once the run's persons are written, stores a Link row per
+attached record (the why and the model version) and the review pairs of the new persons, and returns
+the counts the import summary reports.
+
+`after_import` links persons that already exist (written without linkage first); registration and
+tests use the same linker through it.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Prelinked:
+    """What `before_create` decided for one run: the allocated person ids of the run's new records
+    (by the record's position in the plan's creates) and linkage's decisions, None when none were made."""
+
+    ids: dict[int, int] = field(default_factory=dict)
+    decided: object | None = None
+
+
+def before_create(source: str, creates: list, *, ids_for=None) -> Prelinked:
+    """Decide the new records (importer Items) of a run; sets `item.link_person_id` and
+    `item.link_rule` on those that link automatically. `ids_for(n)` allocates person ids."""
+    from caseapp.linkage import features, linker
+    from caseapp.sources import bulk
+
+    todo = [i for i in creates if i.link_person_id is None]
+    if not todo:
+        return Prelinked()
+    allocate = ids_for or (lambda n: bulk.allocate_ids("person", n))
+    ids = dict(zip((id(i) for i in todo), allocate(len(todo))))
+    incoming, keys = {}, {}
+    for item in todo:
+        pid = ids[id(item)]
+        f = item.parsed.fields
+        incoming[pid] = features.Identity(
+            pid, f.get("family_name"), f.get("given_names"), f.get("birth_date"),
+            f.get("birth_precision") or "day", f.get("sex") or "x", list(item.parsed.nationalities or []),
+            f.get("postcode"), f.get("street"), f.get("house_number"),
+            None if item.azr_doubt else f.get("azr_number"))
+        keys[pid] = item.parsed.key
+    decided = linker.link_records(incoming, keys, source=source)
+    for item in todo:
+        d = decided.links.get(ids[id(item)])
+        if d is not None:
+            item.link_person_id, item.link_rule = d.links_to, d.rule
+    return Prelinked({k: v for k, v in ids.items()}, decided)
+
+
+def after_create(prelinked: Prelinked, new_person_ids: list[int], *, by: str, channel: str | None = None
+                 ) -> dict[str, int]:
+    """{"linked": records attached to a person known from another source, "queued": pairs put into the
+    review queue, "new_persons": persons the run created}; `by` is the run's actor label."""
+    from caseapp.linkage import linker
+
+    if prelinked.decided is None:
+        return {"linked": 0, "queued": 0, "new_persons": len(new_person_ids)}
+    return linker.record_links(prelinked.decided, new_person_ids, actor=by, channel=channel).as_dict()
 
 
 def after_import(run, new_person_ids: list[int], *, by: str) -> dict[str, int]:

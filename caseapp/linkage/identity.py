@@ -8,6 +8,7 @@ its own values and takes the other's where its own are empty.
 from __future__ import annotations
 
 import importlib
+from datetime import date
 
 from sqlalchemy import select, update
 
@@ -73,7 +74,8 @@ def _fill_empty(person: Person, snapshot: dict) -> None:
         person.set_nationalities(codes + extra)
 
 
-def detach_copy(person_id: int, source: str, key: str) -> int:
+def detach_copy(person_id: int, source: str, key: str, *, by_id: int | None = None,
+                by_label: str | None = None) -> int:
     """A new person for a record that was not brought in by a merge: a copy of the shown identity, with
     the record and that office's membership moved to it."""
     from caseapp.people.models import PersonOffice
@@ -88,6 +90,8 @@ def detach_copy(person_id: int, source: str, key: str) -> int:
         }
     )
     copy.set_nationalities(person.nationality_codes or [person.nationality])
+    copy.state = _state_of_record(source, key, copy)
+    copy.household_id, copy.flagged_missing_since = None, None
     db.session.add(copy)
     db.session.flush()
     db.session.execute(
@@ -95,6 +99,12 @@ def detach_copy(person_id: int, source: str, key: str) -> int:
         .where(SourceRecord.source_code == source, SourceRecord.key == key)
         .values(person_id=copy.id)
     )
+    from caseapp.workflows.models import Transition
+
+    db.session.add(Transition(
+        entity="person", entity_id=copy.id, event="split", from_state=None, to_state=copy.state,
+        occurred_on=date.today(), by_user_id=by_id, by_label=by_label,
+        reason=f"Abgetrennt von Person Nr. {person_id} (Datensatz {source} '{key}')"))
     still = db.session.scalar(
         select(SourceRecord.id)
         .where(SourceRecord.person_id == person_id, SourceRecord.source_code == source)
@@ -107,6 +117,27 @@ def detach_copy(person_id: int, source: str, key: str) -> int:
             db.session.delete(office)
     db.session.flush()
     return copy.id
+
+
+def _state_of_record(source: str, key: str, copy: Person) -> str:
+    """Where the record's own person stands: as an import would have created it from the record
+    (arrived, in a flat, departed; linkage/hooks.py attaches most records without creating one). A bed
+    never moves with a split: a shelter resident's record starts as arrived."""
+    from caseapp.sources import apply
+    from caseapp.sources import identity as src
+    from caseapp.sources.models import SourceRecord
+
+    raw = db.session.scalar(
+        select(SourceRecord.identity).where(SourceRecord.source_code == source, SourceRecord.key == key)
+    )
+    fields = src.loads(raw)
+    if fields is None:
+        return "arrived" if copy.state == "accommodated" else copy.state
+    values = {k: (date.fromisoformat(v[:10]) if k in src.DATES and isinstance(v, str) else v)
+              for k, v in fields.items()}
+    ctx = apply.Context(source, 0, date.today(), f"source:{source}",
+                        shelter_addresses=apply.load_shelter_addresses())
+    return apply.entry_steps(ctx, values)[0]
 
 
 def recompute_many(survivor_ids: list[int], snapshots: dict[int, dict], merged_of: dict[int, int]) -> None:

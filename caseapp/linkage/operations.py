@@ -161,7 +161,8 @@ def split_record(
             update(Link).where(Link.merge_id == merge.id, Link.undone_at.is_(None)).values(undone_at=_now())
         )
     else:
-        new_id = identity.detach_copy(person_id, source, key)
+        new_id = identity.detach_copy(person_id, source, key, by_id=getattr(by, "id", None),
+                                      by_label=_label(by, actor))
         db.session.execute(
             update(Link)
             .where(Link.source_code == source, Link.key == key, Link.undone_at.is_(None))

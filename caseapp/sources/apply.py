@@ -79,25 +79,36 @@ def households(ctx: Context, items: list[Item]) -> dict[str, int]:
     return found
 
 
-def create_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> list[int]:
-    """A new person per item (its (source, key) is new and no AZR number ties it to a known one)."""
-    ids = bulk.allocate_ids("person", len(items))
+def entry_steps(ctx: Context, f: dict) -> tuple[str, list[tuple[str, str, str, date]]]:
+    """The state a person created from a record's fields enters and the steps that lead there
+    (event, from, to, day): arrived, in a flat when the address is no shelter's, departed when the
+    move-out date has come by the as-of date."""
+    arrive_on = min(f.get("move_in_date") or ctx.as_of, ctx.as_of)
+    leave_on = f.get("move_out_date")
+    if leave_on is not None:
+        arrive_on = min(arrive_on, leave_on)
+    state, steps = "arrived", [("arrive", "announced", "arrived", arrive_on)]
+    if is_private_address(ctx, f):
+        state = "housed"
+        steps.append(("move_out", "arrived", "housed", arrive_on))
+    if leave_on is not None and leave_on <= ctx.as_of:
+        steps.append(("depart", state, "departed", leave_on))
+        state = "departed"
+    return state, steps
+
+
+def create_persons(ctx: Context, items: list[Item], family: dict[str, int], ids: list[int] | None = None
+                   ) -> list[int]:
+    """A new person per item (its (source, key) is new and no AZR number ties it to a known one); `ids`
+    allocated already (record linkage decided the records under them) or allocated here."""
+    if ids is None:
+        ids = bulk.allocate_ids("person", len(items))
     persons, nationalities, offices, transitions, records = [], [], [], [], []
     reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}"
     for person_id, item in zip(ids, items):
         f = item.parsed.fields
         codes = item.parsed.nationalities or [identity.UNKNOWN_NATIONALITY]
-        arrive_on = min(f.get("move_in_date") or ctx.as_of, ctx.as_of)
-        leave_on = f.get("move_out_date")
-        if leave_on is not None:
-            arrive_on = min(arrive_on, leave_on)
-        state, steps = "arrived", [("arrive", "announced", "arrived", arrive_on)]
-        if is_private_address(ctx, f):
-            state = "housed"
-            steps.append(("move_out", "arrived", "housed", arrive_on))
-        if leave_on is not None and leave_on <= ctx.as_of:
-            steps.append(("depart", state, "departed", leave_on))
-            state = "departed"
+        state, steps = entry_steps(ctx, f)
         household_id = family.get(item.parsed.household_key) if item.parsed.household_key else None
         azr = None if item.azr_doubt else f.get("azr_number")
         persons.append((person_id, azr, *(f.get(c) for c in PERSON_FIELDS[1:6]), codes[0],
@@ -159,7 +170,9 @@ def update_persons(ctx: Context, items: list[Item], family: dict[str, int]) -> N
         record_id = item.known.record_id if item.known else None
         records[pid] = [*mine, (record_id, ctx.source_code, json.loads(new), ctx.delivery_id)]
         hh = item.parsed.household_key
-        if hh:
+        if hh and item.link_rule is None:
+            # A record linkage attached keeps the person's household (as a merge did): which family
+            # the person lives with is the household's business, not a second office's family key.
             households.append({"id": pid, "household_id": family[hh]})
     identity.drop_corrections(stale)
     shown = {pid: identity.derive([(c, i, d) for _, c, i, d in recs if i is not None], corrections.get(pid,

@@ -47,6 +47,8 @@ class Item:
     known: Known | None = None
     # Set when a new key is linked to a person already known from elsewhere by the same AZR number.
     link_person_id: int | None = None
+    # How it was linked when not by the AZR number here: "model" or "azr" (record linkage, linkage/hooks.py).
+    link_rule: str | None = None
     # Another person holds the record's AZR number but does not fit it (a source other than abh): the
     # record stays its own person, without the number, for record linkage to put before a person.
     azr_doubt: int | None = None

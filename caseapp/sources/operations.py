@@ -231,18 +231,22 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     importer.check_erased(p.adapter, p.source_code, plan)
     if not confirm_missing and (held := _hold(p, run_id, plan, known)) is not None:
         return held
+    # The seam to record linkage (linkage/hooks.py): the new records are decided before they are
+    # written; a record that belongs to a known person is attached to it like an AZR match.
+    from caseapp.linkage import hooks
+
+    prelinked = hooks.before_create(p.source_code, plan.creates)
     ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor, person_fields=p.adapter.person_fields)
-    new_ids, updated, azr_links = _apply(ctx, plan, run_id)
+    new_ids, updated, azr_links, model_links = _apply(ctx, plan, run_id, prelinked.ids)
     apply.plan_due_departures(ctx, plan.unchanged_keys, known)
     missing = apply.mark_missing_and_returned(ctx, plan, known)
     db.session.expire_all()
     _run_steps(ctx, channel=run.channel)
-    # The seam to record linkage: one call per run, after its records are written (linkage/hooks.py).
-    from caseapp.linkage.hooks import after_import
-
-    linkage = after_import(db.session.get(SyncRun, run_id), new_ids, by=actor)
+    linkage = hooks.after_create(prelinked, new_ids, by=actor, channel=run.channel)
     errors = sorted((e for r in plan.rejects for e in r.errors), key=lambda e: (e["line"], e["column"] or ""))
-    summary = Summary(p.source_code, p.as_of, records=plan.records, created=len(new_ids),
+    # created: the run's new records that no AZR number here tied to a known person (as before linkage
+    # attached them first); updated includes the AZR-tied ones.
+    summary = Summary(p.source_code, p.as_of, records=plan.records, created=len(new_ids) + model_links,
                       updated=updated + azr_links,
                       unchanged=plan.unchanged, rejected=len(plan.rejects), missing=missing, errors=errors,
                       run_id=run_id, linked=azr_links + linkage["linked"], queued=linkage["queued"],
@@ -257,14 +261,17 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     return summary
 
 
-def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[list[int], int, int]:
-    """Writes the plan; returns the ids of the new persons, the number of updated records and the
-    number of new keys tied to a known person by their AZR number."""
+def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int, ids: dict[int, int] | None = None
+           ) -> tuple[list[int], int, int, int]:
+    """Writes the plan; returns the ids of the new persons, the number of updated records, the number
+    of new keys tied to a known person by their AZR number here and the number record linkage attached.
+    `ids` {id(item): person id} are the ids linkage allocated for the new records."""
     ctx.shelter_addresses = apply.load_shelter_addresses()
     family = apply.households(ctx, plan.creates + plan.updates)
     creates = [i for i in plan.creates if i.link_person_id is None]
     links = [i for i in plan.creates if i.link_person_id is not None]
-    new_ids = apply.create_persons(ctx, creates, family)
+    new_ids = apply.create_persons(ctx, creates, family,
+                                   ids=[ids[id(i)] for i in creates] if ids else None)
     apply.update_persons(ctx, plan.updates + links, family)
     model = getattr(get_adapter(ctx.source_code), "facts_model", None)
     facts.write(ctx.source_code, model, {i.parsed.key: i.parsed.facts for i in plan.creates + plan.updates},
@@ -274,7 +281,8 @@ def _apply(ctx: apply.Context, plan: importer.Plan, run_id: int) -> tuple[list[i
         (run_id, ctx.source_code, r.record.line, _visible((r.key or None) and r.key[:100]),
          _visible(r.record.raw),
          _visible(_json(r.values)), _json(r.errors), "open") for r in plan.rejects])
-    return new_ids, len(plan.updates), len(links)
+    by_model = sum(1 for i in links if i.link_rule is not None)
+    return new_ids, len(plan.updates), len(links) - by_model, by_model
 
 
 def _visible(text: str | None) -> str | None:

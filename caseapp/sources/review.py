@@ -59,14 +59,19 @@ def reprocess_rejected(rejected: RejectedRecord, values: dict, *, by) -> list[di
     actor = getattr(by, "email", None) or f"source:{rejected.source_code}"
     ctx = apply.Context(rejected.source_code, run.delivery_id, run.as_of, actor,
                         person_fields=adapter.person_fields, corrected_by=by)
-    new_ids, updated, links = _apply(ctx, plan, run.id)
+    # Record linkage as in a delivery: a record that belongs to a known person is attached to it.
+    from caseapp.linkage import hooks
+
+    prelinked = hooks.before_create(rejected.source_code, plan.creates)
+    new_ids, updated, links, model_links = _apply(ctx, plan, run.id, prelinked.ids)
     created = len(new_ids)
-    updated += links
+    updated += links + model_links
     if known:
         apply.mark_missing_and_returned(ctx, plan, {})
     rejected_id = rejected.id
     db.session.expire_all()
     _run_steps(ctx, channel="admin")
+    hooks.after_create(prelinked, new_ids, by=actor, channel="admin")
     rejected = db.session.get(RejectedRecord, rejected_id)
     rejected.values, rejected.errors, rejected.status = clean, [], RejectedStatus.resolved.value
     rejected.resolved_at, rejected.resolved_by_id = now(), getattr(by, "id", None)
