@@ -28,12 +28,12 @@ class Prelinked:
 def before_create(source: str, creates: list, *, ids_for=None) -> Prelinked:
     """Decide the new records (importer Items) of a run; sets `item.link_person_id` and
     `item.link_rule` on those that link automatically. `ids_for(n)` allocates person ids."""
+    todo = [i for i in creates if i.link_person_id is None]
+    if not todo:  # a re-delivery without new keys loads no linkage library (pandas, DuckDB, Splink)
+        return Prelinked()
     from caseapp.linkage import features, linker
     from caseapp.sources import bulk
 
-    todo = [i for i in creates if i.link_person_id is None]
-    if not todo:
-        return Prelinked()
     allocate = ids_for or (lambda n: bulk.allocate_ids("person", n))
     ids = dict(zip((id(i) for i in todo), allocate(len(todo))))
     incoming, keys = {}, {}

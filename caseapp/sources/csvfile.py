@@ -13,6 +13,8 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from array import array
+from collections.abc import Sequence
 
 from caseapp.sources.registry import FileRejected, RawRecord, ReadFile
 
@@ -153,10 +155,56 @@ def records(lines: list[str], width: int, separators: int) -> tuple[list[int], d
     return indexes, spans
 
 
+class Lines(Sequence):
+    """The file's lines (split at LF, the LF left out) without a copy of each: the file's bytes and where
+    each line starts. A million-record delivery held as a list of lines, once as text and once as
+    bytes, took about 700 MB beside the file itself (issue 18: at most 1 GB for any import); a line is
+    cut out (and decoded, for `as_text`) when a record is read. Slices give lists."""
+
+    def __init__(self, data: bytes, encoding: str | None = None):
+        self.data = data
+        self.encoding = encoding
+        self.starts = array("q", [0])
+        self.starts.extend(m.end() for m in re.finditer(b"\n", data))
+
+    def as_text(self, encoding: str) -> Lines:
+        lines = Lines.__new__(Lines)
+        lines.data, lines.encoding, lines.starts = self.data, encoding, self.starts
+        return lines
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def _one(self, i: int):
+        n = len(self.starts)
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        end = self.starts[i + 1] - 1 if i + 1 < n else len(self.data)
+        chunk = self.data[self.starts[i]:end]
+        return chunk.decode(self.encoding) if self.encoding else chunk
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._one(j) for j in range(*i.indices(len(self)))]
+        return self._one(i)
+
+
+def _filled(raw_lines: Lines, lines: Lines, i: int) -> bool:
+    """Line i holds more than white space (as text: a non-breaking space alone is blank too)."""
+    raw = raw_lines[i].strip()
+    return bool(raw) and (raw.isascii() or bool(lines[i].strip()))
+
+
 def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], source_label: str) -> ReadFile:
     """Split the file into records with values by (known) column name; FileRejected when unreadable."""
     text, encoding = decode(data)
-    lines = text.split("\n")
+    first_break = text.find("\n")
+    quoted = first_break >= 0 and text.find('"', first_break + 1) >= 0
+    del text  # checked; the lines are cut from the bytes when read
+    raw_lines = Lines(data)
+    lines = raw_lines.as_text(encoding)
     header_line = lines[0].rstrip("\r")
     try:
         header = [h.strip().lstrip("\ufeff").strip().lower() for h in split_line(header_line)]
@@ -176,16 +224,13 @@ def read(data: bytes, *, columns: tuple[str, ...], required: tuple[str, ...], so
         names = ", ".join(missing)
         raise FileRejected(f"Pflichtspalte fehlt: {names}. Die Kopfzeile muss alle Pflichtspalten enthalten.")
     positions = [(i, h) for i, h in enumerate(header) if h in known]
-    raw_lines = data.split(b"\n")
-    if len(raw_lines) != len(lines):  # cannot happen for UTF-8 / Windows-1252; guards the numbering
-        raise FileRejected("Die Zeilen der Datei lassen sich nicht eindeutig trennen.")
     # A record holding every required value has at least this many separators.
     separators = max(1, max(header.index(c) for c in required))
     _LAST_REQUIRED[tuple(header)] = separators
-    if '"' in text[len(lines[0]):]:
+    if quoted:
         indexes, spans = records(lines, len(header), separators)
     else:  # the common file: a record per non-blank line
-        indexes, spans = [i for i in range(1, len(lines)) if lines[i].strip()], {}
+        indexes, spans = array("q", (i for i in range(1, len(raw_lines)) if _filled(raw_lines, lines, i))), {}
     if not indexes:
         raise FileRejected("Die Datei enthält keine Datensätze (nur die Kopfzeile).")
     return ReadFile(encoding, header, lines, raw_lines, indexes, positions, spans)

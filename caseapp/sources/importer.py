@@ -84,17 +84,15 @@ def load_known(source_code: str) -> dict[str, Known]:
     return {r[0]: Known(*r) for r in rows}
 
 
-def raw_hashes(read: ReadFile) -> list[str]:
-    """Per record (by the index of its first line) the hash of its bytes plus the column order, the
-    fast path's fingerprint. Continuation lines of a multi-line record get a hash that is never used."""
-    tag = hashlib.md5(";".join(read.header).encode(), usedforsecurity=False).hexdigest()[:8]
-    md5 = hashlib.md5
-    hashes = [
-        md5(line.rstrip(b"\r"), usedforsecurity=False).hexdigest()[:24] + tag for line in read.raw_lines
-    ]
-    for index in read.spans:
-        hashes[index] = md5(read.raw(index), usedforsecurity=False).hexdigest()[:24] + tag
-    return hashes
+def hash_tag(read: ReadFile) -> str:
+    """The column order's part of a raw hash: the same bytes under another header are another line."""
+    return hashlib.md5(";".join(read.header).encode(), usedforsecurity=False).hexdigest()[:8]
+
+
+def raw_hash(read: ReadFile, index: int, tag: str) -> str:
+    """The fast path's fingerprint of the record starting at line `index`: the hash of its bytes (a
+    record spanning lines: joined by LF, CRs at line ends left out) plus the column order's tag."""
+    return hashlib.md5(read.raw(index), usedforsecurity=False).hexdigest()[:24] + tag
 
 
 def _reject(plan: Plan, rec: RawRecord, key, values, errors) -> None:
@@ -112,15 +110,19 @@ def _duplicate(adapter: Adapter, plan: Plan, rec: RawRecord, key: str, values: d
 def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: date,
              progress: Callable[[int], None] | None = None) -> Plan:
     plan = Plan(records=read.count)
-    hashes = raw_hashes(read)
+    tag = hash_tag(read)
     by_raw = {k.raw_hash: k for k in known.values() if k.raw_hash}
     used: dict[str, int] = {}
+    # The records not recognised by their raw hash, with it (a million hashes are not kept).
+    hashes: dict[int, str] = {}
     slow: list[int] = []
     # Fast path: a line identical to the one last delivered is unchanged; no parsing at all.
     for index in read.indexes:
-        k = by_raw.get(hashes[index])
+        h = raw_hash(read, index, tag)
+        k = by_raw.get(h)
         if k is None or k.key in used:
             slow.append(index)
+            hashes[index] = h
             continue
         used[k.key] = index
         plan.unchanged += 1
