@@ -49,3 +49,17 @@ def test_bytes_unassigned_in_windows_1252_reject_the_file(db, byte):
     assert s.status == "rejected"
     assert "weder UTF-8 noch Windows-1252" in s.message and "nicht belegt" in s.message
     assert f"0x{byte[0]:02X} in Zeile 3" in s.message
+
+
+def test_lines_are_cut_from_the_files_bytes_as_the_text_would_split():
+    """A delivery's lines are not held as a list (memory at a million records): cut when read, the same
+    as splitting the decoded text, also for the last line without a line break, CRLF and Windows-1252."""
+    from caseapp.sources.csvfile import Lines
+
+    data = "kopf;a\r\nÖzdemir;ß\r\n\r\n\u00a0\nletzte;Zeile".encode("cp1252")
+    lines = Lines(data).as_text("cp1252")
+    expected = data.decode("cp1252").split("\n")
+    assert len(lines) == len(expected)
+    assert [lines[i] for i in range(len(lines))] == expected
+    assert lines[1:3] == expected[1:3] and lines[-1] == "letzte;Zeile"
+    assert Lines(data)[1] == "Özdemir;ß\r".encode("cp1252")

@@ -65,6 +65,21 @@ def fetch_all(sql: str, params: dict) -> list[tuple]:
         else _driver_fetch(sql, params)
 
 
+def iter_rows(sql: str, params: dict, *, batch: int = 20_000):
+    """Many rows one batch at a time (a server-side cursor on PostgreSQL): a source's million known
+    records are turned into the importer's state without a million-row result held beside it."""
+    if dialect() != "postgresql":
+        yield from (tuple(r) for r in connection().execute(text(sql), params))
+        return
+    import re
+
+    psql = re.sub(r":(\w+)", r"%(\1)s", sql)
+    with connection().connection.driver_connection.cursor(name="caseapp_rows") as cur:
+        cur.itersize = batch
+        cur.execute(psql, params)
+        yield from cur
+
+
 def _driver_fetch(sql: str, params: dict) -> list[tuple]:
     import re
 

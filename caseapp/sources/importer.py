@@ -79,7 +79,7 @@ class Plan:
 
 
 def load_known(source_code: str) -> dict[str, Known]:
-    rows = bulk.fetch_all("SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM "
+    rows = bulk.iter_rows("SELECT key, id, person_id, raw_hash, values_hash, missing_since FROM "
                           "source_record WHERE source_code = :c", {"c": source_code})
     return {r[0]: Known(*r) for r in rows}
 
