@@ -61,7 +61,7 @@ def run(pop: synth.Population, *, upper: float, lower: float) -> Quality:
         incoming = {i.id: i for i, _t, _k in pop.records[source]}
         truth.update({i.id: t for i, t, _k in pop.records[source]})
         right = {**known, **incoming}
-        cands = score_against_known(incoming, right, upper=upper)
+        cands = score_against_known(incoming, right, upper=upper, lower=lower)
         src = {**sources, **{i: {source} for i in incoming}}
         decisions = decide.decide(incoming, right, cands, sources=src, incoming_source=source, upper=upper,
                                   lower=lower)

@@ -40,7 +40,8 @@ def thresholds() -> tuple[float, float]:
 
 
 def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity], *,
-                        upper: float | None = None):
+                        upper: float | None = None,
+                        lower: float | None = None):
     """Candidates per incoming record: {incoming id: {known id: Candidate}}.
 
     Each record is scored as written; only the records without a candidate at or above the upper
@@ -49,16 +50,20 @@ def score_against_known(incoming: dict[int, features.Identity], known: dict[int,
     import-ratio target) for the few records that need it."""
     if not incoming or not known:
         return {}
+    from flask import has_app_context
+
+    if lower is None:
+        lower = thresholds()[1] if has_app_context() else 1.0
     if upper is None:
         upper = thresholds()[0]
     right = pd.DataFrame([features.row(i) for i in known.values()], columns=features.COLUMNS)
     straight = [features.row(i) for i in incoming.values()]
-    found = _scored_in_chunks(straight, right)
+    found = _scored_in_chunks(straight, right, lower)
     again = [i for pid, i in incoming.items()
              if max((c.score for c in found.get(pid, {}).values()), default=float("-inf")) < upper]
     if again:
         swapped = [features.row(i, swap=True) for i in again]
-        more = _scored_in_chunks(swapped, right)
+        more = _scored_in_chunks(swapped, right, lower)
         for pid, cands in more.items():
             mine = found.setdefault(pid, {})
             for kid, c in cands.items():
@@ -70,13 +75,15 @@ def score_against_known(incoming: dict[int, features.Identity], known: dict[int,
 CHUNK_DEFAULT = 20_000
 
 
-def _scored_in_chunks(rows: list, right) -> dict:
+def _scored_in_chunks(rows: list, right, lower: float) -> dict:
     """Candidates of the incoming rows, scored against `right` a chunk at a time
     (CASEAPP_LINKAGE_CHUNK records): the pairs of one chunk are in memory at once, not those of a whole
     delivery (a first delivery of a million records made billions of blocked pairs and was killed at
-    23 GB). Each record's candidates do not depend on the other incoming records, except through the
-    term frequencies, which Splink counts over both inputs: the known side, which holds the incoming
-    persons already, dominates them."""
+    23 GB). Only candidates a decision can use are kept: at or above the lower threshold, or with an
+    equal AZR number (the AZR rule reports its score); the scored pairs below it were most of a large
+    delivery's memory (a first load of a million grew past 15 GB). Each record's candidates do not
+    depend on the other incoming records, except through the term frequencies, which Splink counts over
+    both inputs: the known side, which holds the incoming persons already, dominates them."""
     from flask import current_app, has_app_context
 
     size = int(current_app.config.get("CASEAPP_LINKAGE_CHUNK", CHUNK_DEFAULT)) if has_app_context() \
@@ -84,7 +91,10 @@ def _scored_in_chunks(rows: list, right) -> dict:
     found: dict = {}
     for start in range(0, len(rows), max(size, 1)):
         part = pd.DataFrame(rows[start:start + size], columns=features.COLUMNS)
-        found.update(decide.candidates_from(model.score(part, right)))
+        for pid, cands in decide.candidates_from(model.score(part, right)).items():
+            kept = {k: c for k, c in cands.items() if c.score >= lower or c.weights.get("azr", 0) > 0}
+            if kept:
+                found[pid] = kept
     return found
 
 

@@ -288,7 +288,7 @@ def _plan_steps(ctx: Context, person_id: int, state: str, item: Item, *, is_link
         ctx.steps.append((person_id, "depart", leave_on, reason))
 
 
-def plan_due_departures(ctx: Context, unchanged_keys: set[str], known: dict) -> None:
+def plan_due_departures(ctx: Context, known: dict) -> None:
     """`depart`, dated on the move-out date, for persons of unchanged records whose move-out date the
     as-of date has reached (changed and new records plan their own steps). `departed` is final, so
     an identical re-import finds nobody the second time."""
@@ -298,7 +298,7 @@ def plan_due_departures(ctx: Context, unchanged_keys: set[str], known: dict) -> 
                           "'departed' AND anonymised_at IS NULL ORDER BY id", {"d": ctx.as_of})
     if not rows:
         return
-    mine = {known[key].person_id for key in unchanged_keys if key in known}
+    mine = {k.person_id for k in known.values() if k.unchanged}
     planned = {person_id for person_id, event, _, _ in ctx.steps if event == "depart"}
     reason = f"Lieferung {ctx.source_code} zum {ctx.as_of:%d.%m.%Y}: Wegzugsdatum erreicht"
     for person_id, leave_on in rows:
@@ -310,7 +310,7 @@ def plan_due_departures(ctx: Context, unchanged_keys: set[str], known: dict) -> 
 
 def mark_missing_and_returned(ctx: Context, plan: Plan, known: dict) -> int:
     """Flag persons of the source absent from this snapshot (never deleted); clear it for the returned."""
-    missing = [k for key, k in known.items() if key not in plan.seen]
+    missing = [k for k in known.values() if not k.seen]
     fresh = [
         {"id": k.record_id, "p": k.person_id, "d": ctx.as_of} for k in missing if k.missing_since is None
     ]

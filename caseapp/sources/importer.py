@@ -35,6 +35,12 @@ class Known:
     raw_hash: str | None
     values_hash: str
     missing_since: date | None
+    # Set while a delivery is sorted (flags on the known record, not sets of a million keys beside it):
+    # the index of the line recognised by its raw hash (-1: none), delivered in this file at all, and
+    # delivered exactly as last time (its move-out date may have come due since).
+    fast: int = -1
+    seen: bool = False
+    unchanged: bool = False
 
 
 @dataclass(slots=True)
@@ -73,9 +79,6 @@ class Plan:
     rehash: list[tuple[int, str]] = field(default_factory=list)
     # Known records delivered again (unchanged or not) that were flagged missing before.
     reappeared: list[Known] = field(default_factory=list)
-    seen: set[str] = field(default_factory=set)
-    # Keys delivered exactly as last time (their move-out date may have come due since).
-    unchanged_keys: set[str] = field(default_factory=set)
 
 
 def load_known(source_code: str) -> dict[str, Known]:
@@ -112,7 +115,6 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
     plan = Plan(records=read.count)
     tag = hash_tag(read)
     by_raw = {k.raw_hash: k for k in known.values() if k.raw_hash}
-    used: dict[str, int] = {}
     # The records not recognised by their raw hash, with it (a million hashes are not kept).
     hashes: dict[int, str] = {}
     slow: list[int] = []
@@ -120,16 +122,17 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
     for index in read.indexes:
         h = raw_hash(read, index, tag)
         k = by_raw.get(h)
-        if k is None or k.key in used:
+        if k is None or k.fast >= 0:
             slow.append(index)
             hashes[index] = h
             continue
-        used[k.key] = index
+        k.fast, k.seen, k.unchanged = index, True, True
         plan.unchanged += 1
         if k.missing_since is not None:
             plan.reappeared.append(k)
-    plan.seen |= used.keys()
-    first_line: dict[str, int] = {key: index + 1 for key, index in used.items()}
+    del by_raw
+    # Line numbers of the keys read on the slow path (a fast-path key's line is its `fast` + 1).
+    first_line: dict[str, int] = {}
     azr_line: dict[str, tuple[int, str]] = {}
     for n, index in enumerate(slow, start=1):
         if progress and n % PROGRESS_EVERY == 0:
@@ -138,23 +141,25 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
         values = read.values(rec)
         key = values.get(adapter.key_column) or ""
         k = known.get(key)
-        if key in used and used[key] > index:
+        if k is not None and k.fast > index:
             # A later identical line took the fast path, but the first line of a key counts.
-            later = read.record(used.pop(key))
+            later = read.record(k.fast)
+            k.fast, k.unchanged = -1, False
             plan.unchanged -= 1
             plan.reappeared = [r for r in plan.reappeared if r.key != key]
             _duplicate(adapter, plan, later, key, read.values(later), rec.line)
-            first_line.pop(key)
-        if key in first_line:
-            _duplicate(adapter, plan, rec, key, values, first_line[key])
+        prior = first_line.get(key) or (k.fast + 1 if k is not None and k.fast >= 0 else None)
+        if prior is not None:
+            _duplicate(adapter, plan, rec, key, values, prior)
             continue
         if key:
             first_line[key] = rec.line
-            plan.seen.add(key)
+            if k is not None:
+                k.seen = True
         values_hash = adapter.values_hash(values)
         if k is not None and k.values_hash == values_hash and not rec.errors:
             plan.unchanged += 1
-            plan.unchanged_keys.add(key)
+            k.unchanged = True
             plan.rehash.append((k.record_id, hashes[index]))
             if k.missing_since is not None:
                 plan.reappeared.append(k)
@@ -180,7 +185,6 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
             continue
         item = Item(rec, values, parsed, values_hash, hashes[index], known=k)
         (plan.updates if k is not None else plan.creates).append(item)
-    plan.unchanged_keys.update(used)
     return plan
 
 

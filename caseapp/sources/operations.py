@@ -186,7 +186,7 @@ def import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None = Non
 def _hold(p: Prepared, run_id: int, plan: importer.Plan, known: dict) -> Summary | None:
     """The held summary when this delivery would flag too many persons missing (see import_delivery)."""
     active = [k for k in known.values() if k.missing_since is None]
-    gone = sum(1 for k in active if k.key not in plan.seen)
+    gone = sum(1 for k in active if not k.seen)
     share = float(current_app.config.get("CASEAPP_SYNC_MISSING_HOLD_SHARE", 0.10))
     least = int(current_app.config.get("CASEAPP_SYNC_MISSING_HOLD_MIN", 10))
     if gone < least or gone <= share * len(active):
@@ -238,7 +238,7 @@ def _import_delivery(prepared: Prepared, run: SyncRun, *, actor: str | None, pro
     prelinked = hooks.before_create(p.source_code, plan.creates)
     ctx = apply.Context(p.source_code, run.delivery_id, p.as_of, actor, person_fields=p.adapter.person_fields)
     new_ids, updated, azr_links, model_links = _apply(ctx, plan, run_id, prelinked.ids)
-    apply.plan_due_departures(ctx, plan.unchanged_keys, known)
+    apply.plan_due_departures(ctx, known)
     missing = apply.mark_missing_and_returned(ctx, plan, known)
     db.session.expire_all()
     _run_steps(ctx, channel=run.channel)
