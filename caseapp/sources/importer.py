@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -35,12 +36,17 @@ class Known:
     raw_hash: str | None
     values_hash: str
     missing_since: date | None
-    # Set while a delivery is sorted (flags on the known record, not sets of a million keys beside it):
-    # the index of the line recognised by its raw hash (-1: none), delivered in this file at all, and
-    # delivered exactly as last time (its move-out date may have come due since).
+    # Set while a delivery is sorted (on the known record, not in sets of a million keys beside it):
+    # the index of the line recognised by its raw hash (-1: none), the number of the key's first line in
+    # this file (0: not delivered), and whether it was delivered exactly as last time (its move-out date
+    # may have come due since).
     fast: int = -1
-    seen: bool = False
+    line: int = 0
     unchanged: bool = False
+
+    @property
+    def seen(self) -> bool:
+        return self.line > 0
 
 
 @dataclass(slots=True)
@@ -115,23 +121,21 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
     plan = Plan(records=read.count)
     tag = hash_tag(read)
     by_raw = {k.raw_hash: k for k in known.values() if k.raw_hash}
-    # The records not recognised by their raw hash, with it (a million hashes are not kept).
-    hashes: dict[int, str] = {}
-    slow: list[int] = []
+    # The records not recognised by their raw hash (their hash is computed again when needed: a
+    # million kept hashes took more memory than hashing a line twice takes time).
+    slow = array("q")
     # Fast path: a line identical to the one last delivered is unchanged; no parsing at all.
     for index in read.indexes:
-        h = raw_hash(read, index, tag)
-        k = by_raw.get(h)
+        k = by_raw.get(raw_hash(read, index, tag))
         if k is None or k.fast >= 0:
             slow.append(index)
-            hashes[index] = h
             continue
-        k.fast, k.seen, k.unchanged = index, True, True
+        k.fast, k.line, k.unchanged = index, index + 1, True
         plan.unchanged += 1
         if k.missing_since is not None:
             plan.reappeared.append(k)
     del by_raw
-    # Line numbers of the keys read on the slow path (a fast-path key's line is its `fast` + 1).
+    # Line numbers of the new keys read so far (a known key's is on its record).
     first_line: dict[str, int] = {}
     azr_line: dict[str, tuple[int, str]] = {}
     for n, index in enumerate(slow, start=1):
@@ -144,23 +148,23 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
         if k is not None and k.fast > index:
             # A later identical line took the fast path, but the first line of a key counts.
             later = read.record(k.fast)
-            k.fast, k.unchanged = -1, False
+            k.fast, k.line, k.unchanged = -1, 0, False
             plan.unchanged -= 1
             plan.reappeared = [r for r in plan.reappeared if r.key != key]
             _duplicate(adapter, plan, later, key, read.values(later), rec.line)
-        prior = first_line.get(key) or (k.fast + 1 if k is not None and k.fast >= 0 else None)
-        if prior is not None:
+        prior = k.line if k is not None else first_line.get(key)
+        if prior:
             _duplicate(adapter, plan, rec, key, values, prior)
             continue
-        if key:
+        if k is not None:
+            k.line = rec.line
+        elif key:
             first_line[key] = rec.line
-            if k is not None:
-                k.seen = True
         values_hash = adapter.values_hash(values)
         if k is not None and k.values_hash == values_hash and not rec.errors:
             plan.unchanged += 1
             k.unchanged = True
-            plan.rehash.append((k.record_id, hashes[index]))
+            plan.rehash.append((k.record_id, raw_hash(read, index, tag)))
             if k.missing_since is not None:
                 plan.reappeared.append(k)
             continue
@@ -183,7 +187,7 @@ def classify(adapter: Adapter, read: ReadFile, known: dict[str, Known], as_of: d
         if errors:
             _reject(plan, rec, adapter.key_of(values), values, errors)
             continue
-        item = Item(rec, values, parsed, values_hash, hashes[index], known=k)
+        item = Item(rec, values, parsed, values_hash, raw_hash(read, index, tag), known=k)
         (plan.updates if k is not None else plan.creates).append(item)
     return plan
 
