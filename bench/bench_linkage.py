@@ -200,7 +200,7 @@ def import_ratio(args) -> None:
     linker.score_against_known({1: known[0][0]}, {2: known[1][0]}, upper=4.0)
     results = {"without": [], "with": []}
     for _ in range(args.repeat):
-        for mode in ("without", "with"):
+        for mode in args.modes.split(","):
             url, name = services.create_database(args.server)
             try:
                 uri = url.replace("postgresql://", "postgresql+psycopg://")
@@ -225,9 +225,10 @@ def import_ratio(args) -> None:
             finally:
                 hooks.before_create = real_hook
                 services.drop_database(args.server, name)
-    best = {m: min(r["seconds"] for r in runs) for m, runs in results.items()}
+    best = {m: min(r["seconds"] for r in runs) for m, runs in results.items() if runs}
     print(json.dumps({"known": len(known), "incoming": len(incoming), "runs": results,
-                      "ratio_of_best": round(best["with"] / best["without"], 2)}, ensure_ascii=False))
+                      "ratio_of_best": round(best["with"] / best["without"], 2) if len(best) == 2 else None},
+                     ensure_ascii=False))
 
 
 def main() -> None:
@@ -249,6 +250,8 @@ def main() -> None:
     i.add_argument("--known", type=int, default=50000)
     i.add_argument("--incoming", type=int, default=20000)
     i.add_argument("--repeat", type=int, default=2)
+    i.add_argument("--modes", default="without,with",
+                   help="which imports to run: without,with (the ratio) or only with (a state's size)")
     i.add_argument("--seed", type=int, default=3)
     i.add_argument("--server", default="postgresql://root@127.0.0.1:5432/postgres")
     args = parser.parse_args()
