@@ -225,3 +225,22 @@ def test_keys_of_anonymised_persons_are_held_for_review_not_recreated(db):
     assert (s.created, s.rejected) == (1, 2)
     assert {e["line"] for e in s.errors} == {2, 3} and "anonymisiert" in s.errors[0]["message"]
     assert abh_person(db, "X-1") is None and abh_person(db, "X-3") is not None
+
+
+def test_duplicate_keys_in_a_re_delivery_first_line_counts_also_beside_unchanged_lines(db):
+    """An unchanged line is recognised without being read (by its raw hash); a key delivered twice still
+    counts with its first line, whichever of the two is the unchanged one, and a key left out is flagged."""
+    first = [row("D-1", familienname="Erste"), row("D-2", familienname="Zweite"), row("D-3")]
+    import_abh(csv_bytes(first))
+    s = import_abh(csv_bytes([
+        row("D-1", familienname="Geändert"),  # line 2: changed, counts
+        first[0],  # line 3: as stored, but D-1 came first in line 2
+        first[1],  # line 4: as stored
+        row("D-2", familienname="Später"),  # line 5: D-2 came first in line 4
+    ]), name="ABH_20261001.csv")
+    assert (s.updated, s.unchanged, s.rejected, s.missing) == (1, 1, 2, 1)
+    lines = {e["line"]: e["message"] for e in s.errors}
+    assert set(lines) == {3, 5} and "Zeile 2" in lines[3] and "Zeile 4" in lines[5]
+    assert abh_person(db, "D-1").family_name == "Geändert"
+    assert abh_person(db, "D-2").family_name == "Zweite"
+    assert abh_person(db, "D-3").flagged_missing_since == date(2026, 10, 1)
