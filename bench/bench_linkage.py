@@ -179,6 +179,34 @@ def _soz_csv(incoming) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _cli_import(uri: str, data: bytes, mode: str) -> dict:
+    """`caseapp sync import soz FILE --json` under /usr/bin/time -v (with linkage: the CLI always links)."""
+    import os
+    import re
+    import subprocess
+    import tempfile
+
+    if mode != "with":
+        raise SystemExit("--separate measures the import with linkage only (--modes with)")
+    path = Path(tempfile.mkdtemp(prefix="bench-linkage-")) / "SOZ_20261130.csv"
+    path.write_bytes(data)
+    env = {**os.environ, "DATABASE_URL": uri, "SECRET_KEY": "bench", "REDIS_URL": "",
+           "CASEAPP_AUDIT_KEY": os.environ.get("CASEAPP_AUDIT_KEY", "bench-audit-key-bench-audit-key-1"),
+           "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    caseapp = Path(sys.executable).with_name("caseapp")
+    start = time.perf_counter()
+    done = subprocess.run(["/usr/bin/time", "-v", str(caseapp), "sync", "import", "soz", str(path), "--json"],
+                          env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    path.unlink()
+    if done.returncode not in (0, 3):
+        raise SystemExit(f"import failed ({done.returncode}): {done.stdout[-2000:]} {done.stderr[-2000:]}")
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)
+    return {"seconds": round(seconds, 1), "peak_rss_mb": round(int(rss[1]) / 1024) if rss else None,
+            **{k: summary.get(k) for k in ("records", "linked", "queued", "new_persons", "rejected")}}
+
+
 def import_ratio(args) -> None:
     from datetime import date
 
@@ -212,6 +240,10 @@ def import_ratio(args) -> None:
                     db.session.commit()
                     hooks.before_create = real_hook if mode == "with" else (
                         lambda source, creates, **kw: hooks.Prelinked())
+                    if args.separate:  # the import alone in a process of its own: time and peak memory
+                        db.engine.dispose()
+                        results[mode].append(_cli_import(uri, data, mode))
+                        continue
                     t = time.perf_counter()
                     summary = import_file("soz", data, file_name="SOZ_20261130.csv", as_of=date(2026, 11, 30))
                     db.session.commit()
@@ -250,6 +282,8 @@ def main() -> None:
     i.add_argument("--known", type=int, default=50000)
     i.add_argument("--incoming", type=int, default=20000)
     i.add_argument("--repeat", type=int, default=2)
+    i.add_argument("--separate", action="store_true",
+                   help="the import through the CLI in a process of its own (time and peak memory)")
     i.add_argument("--modes", default="without,with",
                    help="which imports to run: without,with (the ratio) or only with (a state's size)")
     i.add_argument("--seed", type=int, default=3)
