@@ -104,3 +104,41 @@ def test_two_keys_of_one_office_in_one_delivery_are_reported_not_linked(app, db)
         db.session.scalars(select(ReviewPair).where(ReviewPair.left_key == "SZ-8001")).first()
     assert pair is not None and pair.kind == "source_duplicate"
     assert {pair.left, pair.right} == {("soz", "SZ-8001"), ("soz", "SZ-8002")}
+
+
+def test_data_steward_reviews_an_automatic_link_side_by_side_and_splits_it_off(app, db, factory, login_as):
+    from caseapp.audit.models import AuditEvent
+    from tests.test_admin_people import csrf_from
+
+    import_file("abh", (DATA / "ABH_20260930.csv").read_bytes(), file_name="ABH_20260930.csv")
+    abh_id = db.session.scalar(select(SourceRecord.person_id).where(SourceRecord.key == "S-000001"))
+    import_file("soz", soz(WISNIEWSKI), file_name="SOZ_20261130.csv")
+    link_id = db.session.scalar(select(Link.id).where(Link.key == "SZ-7001"))
+    db.session.commit()
+    steward = login_as("data_steward", offices=())
+
+    listing = steward.get("/admin/linkage-links/?order=weak").get_data(as_text=True)
+    assert "Automatische Verknüpfungen" in listing and "SZ-7001" in listing
+    page = steward.get(f"/admin/linkage-links/{link_id}").get_data(as_text=True)
+    # The record as delivered beside the person as shown, the identifying core only.
+    assert "Wisniewski" in page and "Wiśniewski" in page and "31.10.2001" in page
+    assert "ASYLBLG2" not in page and "AufenthG" not in page  # a benefit, a legal basis: not the core
+    read = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "read",
+                                                       AuditEvent.object_id == str(abh_id))).all()
+    assert any(f"link={link_id}" in (r.detail or "") for r in read)
+
+    done = steward.post(f"/admin/linkage-links/{link_id}/split", data={"csrf_token": csrf_from(page)})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert queries.resolve("soz", "SZ-7001") not in (None, abh_id)
+    split = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "split")).all()[-1]
+    assert split.user_id == steward.user.id and f"link={link_id}" in split.detail
+    after = steward.get("/admin/linkage-links/").get_data(as_text=True)
+    assert "ist wieder Person Nr." in after and "soz SZ-7001</td>" not in after  # undone: off the list
+
+
+def test_only_the_data_steward_sees_or_splits_automatic_links(app, db, login_as):
+    for role in ("caseworker", "admin", "analyst", "auditor", "shelter_manager"):
+        client = login_as(role, offices=("soz",) if role == "caseworker" else ())
+        assert client.get("/admin/linkage-links/").status_code == 403
+        assert client.post("/admin/linkage-links/1/split").status_code in (400, 403)

@@ -141,6 +141,101 @@ class ReviewQueueView(SecureBaseView):
 
 
 
+def core_of_record(identity: dict | None, source: str) -> dict:
+    """The identifying core a source record delivered (its stored identity), as core_of reads a person."""
+    from datetime import date
+
+    from caseapp.people.birthdate import BirthDate
+
+    ident = identity or {}
+    birth = ""
+    if ident.get("birth_date"):
+        birth = BirthDate(date.fromisoformat(str(ident["birth_date"])[:10]),
+                          ident.get("birth_precision") or "day").german
+    address = " ".join(x for x in (ident.get("street"), ident.get("house_number")) if x)
+    place = " ".join(x for x in (ident.get("postcode"), ident.get("city")) if x)
+    if place:
+        address += ", " + place
+    return {"family_name": ident.get("family_name") or "", "given_names": ident.get("given_names") or "",
+            "birth": birth, "sex": ident.get("sex") or "",
+            "nationalities": ", ".join(ident.get("nationalities") or []), "address": address.strip(", "),
+            "azr_number": ident.get("azr_number") or "", "created": ""}
+
+
+class AutomaticLinksView(SecureBaseView):
+    """The links record linkage made by itself, at import (linkage.md: every link can be undone): the
+    record, the person it joined, weight, model and why; the weakest first when asked. The data steward
+    compares the record's delivered identifying core with the person's and splits a wrong link off.
+    Like the queue: the role data_steward only, identifying core only, every opened link an audited read."""
+
+    allowed_roles = DECIDE_LINKAGE
+    PAGE = 100
+
+    @expose("/")
+    def index(self):
+        from caseapp.linkage.models import Link
+
+        order = request.args.get("order", "new")
+        source = request.args.get("source") or None
+        stmt = select(Link).where(Link.undone_at.is_(None), Link.pair_id.is_(None))
+        if source:
+            stmt = stmt.where(Link.source_code == source)
+        stmt = stmt.order_by(Link.score.asc().nulls_last(), Link.id) if order == "weak" else \
+            stmt.order_by(Link.id.desc())
+        page = max(request.args.get("page", 1, type=int), 1)
+        links = db.session.scalars(stmt.offset((page - 1) * self.PAGE).limit(self.PAGE + 1)).all()
+        sources = sorted(db.session.scalars(select(Link.source_code).distinct()))
+        return self.render("admin/linkage/links.html", links=links[:self.PAGE], more=len(links) > self.PAGE,
+                           page=page, order=order, source=source, sources=sources)
+
+    @expose("/<int:link_id>")
+    def detail(self, link_id: int):
+        from caseapp.linkage.models import Link
+        from caseapp.sources.models import SourceRecord
+
+        link = db.session.get(Link, link_id) or abort(404)
+        person_id = queries.resolve(link.source_code, link.key)
+        identity = db.session.scalar(select(SourceRecord.identity).where(
+            SourceRecord.source_code == link.source_code, SourceRecord.key == link.key))
+        from caseapp.sources.identity import loads
+
+        mine = core_of_record(loads(identity), link.source_code)
+        theirs = core_of(db.session.get(Person, person_id or 0))
+        rows = [(label, mine.get(f, ""), theirs.get(f, ""), _agree(f, mine.get(f, ""), theirs.get(f, "")))
+                for f, label in CORE if f != "created"]
+        why = [(WHY_LABELS.get(k, k), v) for k, v in (link.weights or {}).items()
+               if isinstance(v, int | float)]
+        if person_id:
+            record("read", "person", person_id, by=current_user, channel="admin",
+                   detail=f"fields=core link={link.id}")
+        db.session.commit()
+        splittable = link.undone_at is None and person_id is not None and \
+            len(queries.records_of(person_id)) > 1
+        return self.render("admin/linkage/link.html", link=link, rows=rows, why=why, person_id=person_id,
+                           splittable=splittable)
+
+    @expose("/<int:link_id>/split", methods=("POST",))
+    def split(self, link_id: int):
+        from caseapp.linkage.models import Link
+
+        link = db.session.get(Link, link_id) or abort(404)
+        person_id = queries.resolve(link.source_code, link.key)
+        if link.undone_at is not None or person_id is None:
+            flash(_("This link has been undone already."), "error")
+            return redirect(url_for(".index"))
+        try:
+            new_id = split_record(person_id, link.source_code, link.key, by=current_user,
+                                  reason=f"link={link.id}", channel="admin")
+        except LinkageError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for(".detail", link_id=link_id))
+        db.session.commit()
+        flash(_("Split: %(source)s '%(key)s' is person no. %(person)s again.", source=link.source_code,
+                key=link.key, person=new_id), "success")
+        return redirect(url_for(".index"))
+
+
 class LinkageNoticeView(SecureBaseView):
     """Caseworkers of the office a conflict concerns see it (issue 13 item 7): an AZR number of one of their
     persons was given elsewhere. Only their own record is named, nothing of the other side."""
@@ -159,5 +254,7 @@ class LinkageNoticeView(SecureBaseView):
 def register(admin) -> None:
     admin.add_view(ReviewQueueView(name=_l("Review cases"), category=_l("Data stewardship"),
                                    endpoint="linkage_queue", url="/admin/linkage"))
+    admin.add_view(AutomaticLinksView(name=_l("Automatic links"), category=_l("Data stewardship"),
+                                      endpoint="linkage_links", url="/admin/linkage-links"))
     admin.add_view(LinkageNoticeView(name=_l("Linkage notices"), category=_l("Persons"),
                                      endpoint="linkage_notices", url="/admin/linkage-notices"))
