@@ -81,6 +81,12 @@ def _seed(db):
                       right_key="JG-502", score=3.2, weights={"family_name": 6.1, "given_names": 4.0},
                       reason="Testfall", model_version="2026.12-1")
     db.session.add(pair)
+    # An automatic link for the data steward's list and its side-by-side page.
+    from caseapp.linkage.models import Link
+
+    db.session.add(Link(source_code="jug", key="JG-502", person_id=p.id - 1, rule="model", score=9.4,
+                        weights={"family_name": 6.1, "birth_date": 5.0}, model_version="2026.12-1",
+                        decided_by_label="source:jug"))
     db.session.add(ReportJob(committee="jugendhilfe", period="2026-09", status="running", progress=40,
                              step="Tabellen", requested_by_label="cli"))
     db.session.add_all([
