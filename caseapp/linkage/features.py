@@ -102,3 +102,92 @@ def load_sources(person_ids=None) -> dict[int, set[str]]:
     for pid, code in rows:
         found.setdefault(pid, set()).add(code)
     return found
+
+
+# Splink's blocking rules (model.blocking_rules) as positions in COLUMNS: a pair is compared when it
+# agrees on every column of one rule.
+BLOCKING_KEYS = (("fam_ph", "dob_year"), ("giv_ph", "dob_year"), ("dob",), ("fam_ph", "giv_ph"), ("azr",))
+# The columns whose exact agreement is weighed by its term frequency (model.comparisons).
+TF_COLUMNS = ("fam", "giv", "dob")
+_POS = {c: i for i, c in enumerate(COLUMNS)}
+
+
+def block_keys(values: tuple) -> list[tuple]:
+    """The blocking keys of one row of COLUMNS (a key with an empty part blocks nothing)."""
+    out = []
+    for n, cols in enumerate(BLOCKING_KEYS):
+        key = tuple(values[_POS[c]] for c in cols)
+        if all(v is not None for v in key):
+            out.append((n, *key))
+    return out
+
+
+def tf_counts(rows) -> dict[str, dict]:
+    """{column: {value: count}} over rows of COLUMNS, for the term-frequency columns."""
+    from collections import Counter
+
+    counts = {c: Counter() for c in TF_COLUMNS}
+    for values in rows:
+        for c in TF_COLUMNS:
+            v = values[_POS[c]]
+            if v is not None:
+                counts[c][v] += 1
+    return counts
+
+
+@dataclass
+class Blocked:
+    """The persons that share a blocking key with a delivery, and the term frequencies of everyone."""
+
+    known: dict[int, Identity]
+    counts: dict[str, dict]
+    population: int
+
+
+def blocked_identities(incoming: dict[int, Identity], persons=None) -> Blocked:
+    """Everyone known who shares a blocking key with one of the incoming records (as written or with
+    family and given names exchanged), and the term frequencies over everyone known and the incoming.
+
+    Reads the persons as a stream (`persons`: Identity objects; by default every person of the database
+    through a server-side cursor), keeping only those that can be compared at all: a delivery of a few
+    hundred records against a million persons holds a few thousand identities, not a million. The scores
+    are those of scoring against everyone: a block's members are all kept, and the term frequencies are
+    counted over the same records Splink would count them over."""
+    wanted = set()
+    for ident in incoming.values():
+        for swap in (False, True):
+            wanted.update(block_keys(row(ident, swap=swap)))
+    kept: dict[int, Identity] = {}
+    counts = tf_counts(row(i) for i in incoming.values())
+    population = len(incoming)
+    for ident in persons if persons is not None else _stream_persons():
+        if ident.id in incoming:
+            continue
+        values = row(ident)
+        population += 1
+        for c in TF_COLUMNS:
+            v = values[_POS[c]]
+            if v is not None:
+                counts[c][v] += 1
+        if any(k in wanted for k in block_keys(values)):
+            kept[ident.id] = ident
+    if persons is None and kept:
+        nats: dict[int, list[str]] = {}
+        from caseapp.sources import bulk
+
+        for pid, code in bulk.select_in("SELECT person_id, code FROM person_nationality WHERE person_id "
+                                        "IN :ids ORDER BY person_id, position", "ids", list(kept)):
+            nats.setdefault(pid, []).append(code)
+        for pid, ident in kept.items():
+            ident.nationalities = nats.get(pid) or ident.nationalities
+    return Blocked(kept, counts, population)
+
+
+def _stream_persons():
+    from caseapp.sources import bulk
+
+    for r in bulk.iter_rows("SELECT id, family_name, given_names, birth_date, birth_precision, sex, "
+                            "nationality, postcode, street, house_number, azr_number FROM person "
+                            "WHERE anonymised_at IS NULL", {}):
+        yield Identity(r[0], r[1], r[2], r[3], r[4], r[5], [r[6]], r[7], r[8], r[9], r[10])
+

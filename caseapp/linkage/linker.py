@@ -41,13 +41,16 @@ def thresholds() -> tuple[float, float]:
 
 def score_against_known(incoming: dict[int, features.Identity], known: dict[int, features.Identity], *,
                         upper: float | None = None,
-                        lower: float | None = None):
+                        lower: float | None = None, blocked: features.Blocked | None = None):
     """Candidates per incoming record: {incoming id: {known id: Candidate}}.
 
     Each record is scored as written; only the records without a candidate at or above the upper
     threshold are scored again with family and given names exchanged (a source that wrote them the
     other way). Scoring both orientations of every record doubled the work of an import (issue 14's
-    import-ratio target) for the few records that need it."""
+    import-ratio target) for the few records that need it.
+
+    `blocked`: `known` holds only the persons that share a blocking key with the incoming records
+    (features.blocked_identities); the term frequencies are everyone's, from `blocked`."""
     if not incoming or not known:
         return {}
     from flask import has_app_context
@@ -58,12 +61,12 @@ def score_against_known(incoming: dict[int, features.Identity], known: dict[int,
         upper = thresholds()[0]
     right = pd.DataFrame([features.row(i) for i in known.values()], columns=features.COLUMNS)
     straight = [features.row(i) for i in incoming.values()]
-    found = _scored_in_chunks(straight, right, lower)
+    found = _scored_in_chunks(straight, right, lower, blocked)
     again = [i for pid, i in incoming.items()
              if max((c.score for c in found.get(pid, {}).values()), default=float("-inf")) < upper]
     if again:
         swapped = [features.row(i, swap=True) for i in again]
-        more = _scored_in_chunks(swapped, right, lower)
+        more = _scored_in_chunks(swapped, right, lower, blocked)
         for pid, cands in more.items():
             mine = found.setdefault(pid, {})
             for kid, c in cands.items():
@@ -75,7 +78,22 @@ def score_against_known(incoming: dict[int, features.Identity], known: dict[int,
 CHUNK_DEFAULT = 20_000
 
 
-def _scored_in_chunks(rows: list, right, lower: float) -> dict:
+def _tf_frames(blocked: features.Blocked, rows: list) -> dict:
+    """Term-frequency lookups as Splink counts them over its two inputs: everyone (the population,
+    counted by blocked_identities, which includes the incoming records once) plus this chunk's rows."""
+    more = features.tf_counts(rows)
+    frames = {}
+    for column in features.TF_COLUMNS:
+        counts = dict(blocked.counts[column])
+        for value, n in more[column].items():
+            counts[value] = counts.get(value, 0) + n
+        total = float(sum(counts.values())) or 1.0
+        frames[column] = pd.DataFrame({column: list(counts),
+                                       f"tf_{column}": [n / total for n in counts.values()]})
+    return frames
+
+
+def _scored_in_chunks(rows: list, right, lower: float, blocked: features.Blocked | None = None) -> dict:
     """Candidates of the incoming rows, scored against `right` a chunk at a time
     (CASEAPP_LINKAGE_CHUNK records): the pairs of one chunk are in memory at once, not those of a whole
     delivery (a first delivery of a million records made billions of blocked pairs and was killed at
@@ -90,8 +108,11 @@ def _scored_in_chunks(rows: list, right, lower: float) -> dict:
         else CHUNK_DEFAULT
     found: dict = {}
     for start in range(0, len(rows), max(size, 1)):
-        part = pd.DataFrame(rows[start:start + size], columns=features.COLUMNS)
-        for pid, cands in decide.candidates_from(model.score(part, right)).items():
+        chunk = rows[start:start + size]
+        part = pd.DataFrame(chunk, columns=features.COLUMNS)
+        extra = {} if blocked is None else {"tf": _tf_frames(blocked, chunk),
+                                            "population": blocked.population + len(chunk)}
+        for pid, cands in decide.candidates_from(model.score(part, right, **extra)).items():
             kept = {k: c for k, c in cands.items() if c.score >= lower or c.weights.get("azr", 0) > 0}
             if kept:
                 found[pid] = kept
@@ -257,13 +278,17 @@ def link_records(incoming: dict[int, features.Identity], keys: dict[int, str], *
     known id). The same scoring and rules as `link_persons`: linking before creating means the 82 % of a
     typical office delivery that belong to a known person are never created and merged again."""
     clock = time.perf_counter()
-    # The delivery's records are scored against each other too: two keys of one source that look
-    # like one human are reported to that source (a source duplicate), never linked.
-    everyone = {**{i.id: i for i in features.load_identities()}, **incoming}
-    sources = {**features.load_sources(), **{pid: {source} for pid in incoming}}
+    # Only the persons that share a blocking key with the delivery are held (a nightly delivery of a
+    # few hundred new records against a million persons: a few thousand), with everyone's term
+    # frequencies: the same scores as against everyone (tests/test_linkage_blocked.py). The delivery's
+    # records are scored against each other too: two keys of one source that look like one human are
+    # reported to that source (a source duplicate), never linked.
+    blocked = features.blocked_identities(incoming)
+    everyone = {**blocked.known, **incoming}
+    sources = {**features.load_sources(list(blocked.known)), **{pid: {source} for pid in incoming}}
     LAST_TIMINGS["load"] = round(time.perf_counter() - clock, 2)
     upper, lower = thresholds()
-    candidates = score_against_known(incoming, everyone)
+    candidates = score_against_known(incoming, everyone, blocked=blocked)
     LAST_TIMINGS["score"] = round(time.perf_counter() - clock - LAST_TIMINGS["load"], 2)
     own = {pid: [(source, key)] for pid, key in keys.items()}
     decisions = decide.decide(incoming, everyone, candidates, sources=sources, incoming_source=source,

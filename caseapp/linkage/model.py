@@ -126,20 +126,28 @@ def _without_tf(settings: dict) -> dict:
     return settings
 
 
-def score(left, right, *, floor: float = SCORE_FLOOR):
+def score(left, right, *, floor: float = SCORE_FLOOR, tf: dict | None = None, population: int | None = None):
     """Scored pairs (pandas DataFrame) between the new records (`left`) and the known ones (`right`).
 
     Columns: unique_id_l, unique_id_r, match_weight, match_probability, mw_<comparison> and
     gamma_<comparison> per field (the "why"). Both inputs are pandas frames of features.COLUMNS.
+    `tf` {column: frame of the column and tf_<column>}: term frequencies to use instead of counting them
+    over the two frames; `population`: the number of records they were counted over.
     """
     from splink import DuckDBAPI, Linker
 
-    settings = dict(trained_settings()) if len(right) >= TF_MIN_RECORDS else _without_tf(trained_settings())
+    size = len(right) if population is None else population
+    settings = dict(trained_settings()) if size >= TF_MIN_RECORDS else _without_tf(trained_settings())
     left, right, settings = _cap_blocks(left, right, settings)
     db_api = DuckDBAPI()
     sdf_l = db_api.register(left, dataset_display_name="incoming")
     sdf_r = db_api.register(right, dataset_display_name="known")
     linker = Linker([sdf_l, sdf_r], settings, log_level=logging.ERROR)
+    if tf is not None and size >= TF_MIN_RECORDS:
+        # `right` holds only the persons that share a blocking key with `left` (features.blocked_identities):
+        # the term frequencies are those of everyone, counted beforehand, not of these few.
+        for column, frame in tf.items():
+            linker.table_management.register_term_frequency_lookup(db_api.register(frame), column)
     pred = linker.inference.predict(threshold_match_weight=floor)
     return pred.as_pandas_dataframe()
 
