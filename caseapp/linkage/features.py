@@ -148,10 +148,12 @@ def blocked_identities(incoming: dict[int, Identity], persons=None) -> Blocked:
     """Everyone known who shares a blocking key with one of the incoming records (as written or with
     family and given names exchanged), and the term frequencies over everyone known and the incoming.
 
-    Reads the persons as a stream (`persons`: Identity objects; by default every person of the database
-    through a server-side cursor), keeping only those that can be compared at all: a delivery of a few
-    hundred records against a million persons holds a few thousand identities, not a million. The scores
-    are those of scoring against everyone: a block's members are all kept, and the term frequencies are
+    Reads the persons as a stream (`persons`: tuples of id, family name, given names, birth date, its
+    precision, sex, nationality, postcode, street, house number, AZR number; by default every person of
+    the database through a server-side cursor), keeping only those that can be compared at all: a
+    delivery of a few hundred records against a million persons holds a few thousand identities, not a
+    million. The scores are those of scoring against everyone: a block's members are all kept, and the
+    term frequencies are
     counted over the same records Splink would count them over."""
     wanted = set()
     for ident in incoming.values():
@@ -160,17 +162,24 @@ def blocked_identities(incoming: dict[int, Identity], persons=None) -> Blocked:
     kept: dict[int, Identity] = {}
     counts = tf_counts(row(i) for i in incoming.values())
     population = len(incoming)
-    for ident in persons if persons is not None else _stream_persons():
-        if ident.id in incoming:
+    fam, giv, dob = counts["fam"], counts["giv"], counts["dob"]
+    for r in persons if persons is not None else _stream_persons():
+        if r[0] in incoming:
             continue
-        values = row(ident)
+        # (id, family, given, birth date, precision, sex, nationality, postcode, street, number, azr):
+        # only the blocking and term-frequency columns, from the same cached functions as `row`.
+        names, birth = _names(r[1], r[2]), _birth(r[3], r[4])
         population += 1
-        for c in TF_COLUMNS:
-            v = values[_POS[c]]
-            if v is not None:
-                counts[c][v] += 1
-        if any(k in wanted for k in block_keys(values)):
-            kept[ident.id] = ident
+        if names[0] is not None:
+            fam[names[0]] += 1
+        if names[2] is not None:
+            giv[names[2]] += 1
+        if birth[0] is not None:
+            dob[birth[0]] += 1
+        keys = ((0, names[1], birth[2]), (1, names[5], birth[2]), (2, birth[0]), (3, names[1], names[5]),
+                (4, r[10] or None))
+        if any(k in wanted for k in keys if None not in k):
+            kept[r[0]] = Identity(r[0], r[1], r[2], r[3], r[4], r[5], [r[6]], r[7], r[8], r[9], r[10])
     if persons is None and kept:
         nats: dict[int, list[str]] = {}
         from caseapp.sources import bulk
@@ -186,8 +195,7 @@ def blocked_identities(incoming: dict[int, Identity], persons=None) -> Blocked:
 def _stream_persons():
     from caseapp.sources import bulk
 
-    for r in bulk.iter_rows("SELECT id, family_name, given_names, birth_date, birth_precision, sex, "
-                            "nationality, postcode, street, house_number, azr_number FROM person "
-                            "WHERE anonymised_at IS NULL", {}):
-        yield Identity(r[0], r[1], r[2], r[3], r[4], r[5], [r[6]], r[7], r[8], r[9], r[10])
+    yield from bulk.iter_rows("SELECT id, family_name, given_names, birth_date, birth_precision, sex, "
+                              "nationality, postcode, street, house_number, azr_number FROM person "
+                              "WHERE anonymised_at IS NULL", {})
 
