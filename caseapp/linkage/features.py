@@ -153,8 +153,7 @@ def blocked_identities(incoming: dict[int, Identity], persons=None) -> Blocked:
     the database through a server-side cursor), keeping only those that can be compared at all: a
     delivery of a few hundred records against a million persons holds a few thousand identities, not a
     million. The scores are those of scoring against everyone: a block's members are all kept, and the
-    term frequencies are
-    counted over the same records Splink would count them over."""
+    term frequencies are counted over the same records Splink would count them over."""
     wanted = set()
     for ident in incoming.values():
         for swap in (False, True):
