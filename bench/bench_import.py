@@ -232,11 +232,15 @@ def demo_city_files(records: int, changed: float) -> tuple[bytes, bytes]:
     return files[0], files[1]
 
 
+NEW_KEYS = 1000
+
+
 def reimport_into_copy(args) -> None:
     """--reimport-of DB: the demo city DB was filled by `caseapp demo --persons N --seed 1` today; a copy of
     it (CREATE DATABASE ... TEMPLATE) gets the city's own abh snapshot again (all unchanged) and then the
-    same with `changed` of the records given another residence status: the nightly re-delivery at the
-    size of that city, each import in its own process (time and peak memory)."""
+    same with `changed` of the records given another residence status, then that with NEW_KEYS persons
+    of the city the authority did not hold yet (new keys, linked against everyone): the nightly
+    re-delivery at the size of that city, each import in its own process (time and peak memory)."""
     import csv
     import tempfile
     from datetime import date
@@ -251,15 +255,17 @@ def reimport_into_copy(args) -> None:
     del rows
     rng = random.Random(7)
     persons = [p for p in city.persons if p.id in ids]
+    # The nightly case: a few persons of the city the authority did not hold yet (new keys, linked).
+    newcomers = [p for p in city.persons if p.id not in ids][:NEW_KEYS]
     picked = set(rng.sample(range(len(persons)), int(len(persons) * args.changed)))
     files = []
-    for variant in (False, True):
+    for variant in ("same", "changed", "new keys"):
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
         writer.writerow(COLUMNS)
-        for n, p in enumerate(persons):
+        for n, p in enumerate(persons + (newcomers if variant == "new keys" else [])):
             values = abh_values(p, abh_key(p))
-            if variant and n in picked:
+            if variant != "same" and n in picked:
                 values["aufenthaltsstatus"] = "AE" if values["aufenthaltsstatus"] != "AE" else "NE"
             writer.writerow([values[c] for c in COLUMNS])
         files.append(("\ufeff" + out.getvalue()).encode("utf-8"))
@@ -272,7 +278,8 @@ def reimport_into_copy(args) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-reimport-"))
     try:
         import_each(url, folder, (("identical", files[0], "ABH_20261203.csv"),
-                                  ("changed", files[1], "ABH_20261204.csv")),
+                                  ("changed", files[1], "ABH_20261204.csv"),
+                                  (f"+{NEW_KEYS} new", files[2], "ABH_20261205.csv")),
                     f"{len(ids)} records into a copy of {args.reimport_of}")
     finally:
         with psycopg.connect(args.server, autocommit=True) as conn:
