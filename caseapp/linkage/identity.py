@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy import select, update
 
+from caseapp.codelists import PersonState
 from caseapp.extensions import db
 from caseapp.people.models import Person
 
@@ -132,7 +133,7 @@ def _state_of_record(source: str, key: str, copy: Person) -> str:
     )
     fields = src.loads(raw)
     if fields is None:
-        return "arrived" if copy.state == "accommodated" else copy.state
+        return PersonState.arrived.value if copy.state == PersonState.accommodated else copy.state
     values = {k: (date.fromisoformat(v[:10]) if k in src.DATES and isinstance(v, str) else v)
               for k, v in fields.items()}
     ctx = apply.Context(source, 0, date.today(), f"source:{source}",
