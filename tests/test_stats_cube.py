@@ -137,3 +137,62 @@ def test_a_transaction_holding_the_cube_is_not_blocked_by_its_own_rebase(db, fac
     assert population(None, ("district",), filters={"district": "06"}) == [{"district": "06", "count": 1}]
     assert time.monotonic() - t < 2
     assert cube._postponed_until > time.monotonic()  # tried once, waits before trying again
+
+
+def test_appended_changes_fold_into_the_cells_without_changing_a_figure(db, factory):
+    if not cube.available():
+        pytest.skip("the cube runs on PostgreSQL only")
+    day = today()
+    rng = random.Random(11)
+    cube.rebase(day, agegroups.configured_groups())
+    people = build_city(factory, boundary_births(day, day - timedelta(days=3)), rng)
+    for p in people[::2]:
+        p.state = "housed"
+    db.session.flush()
+    pending = "SELECT count(*) FROM stats_cube_delta"
+    assert db.session.execute(db.text(pending)).scalar() > 0
+    assert_same(day)
+    assert cube.fold() > 0
+    assert db.session.execute(db.text(pending)).scalar() == 0
+    assert_same(day)
+    assert db.session.execute(db.text("SELECT count(*) FROM stats_cube WHERE n = 0 AND k = 0")).scalar() == 0
+
+
+@pytest.fixture
+def built_cube(app):
+    """A cube built and committed (the tests' own writes roll back), emptied again after the test's
+    transaction is gone (set up before `db`, so torn down after it)."""
+    from caseapp.extensions import db as _db
+
+    with app.app_context(), _db.engine.connect() as conn:
+        if conn.dialect.name != "postgresql":
+            pytest.skip("the cube runs on PostgreSQL only")
+        cube.rebase(today(), agegroups.configured_groups(), conn)
+        conn.commit()
+    yield
+    with app.app_context(), _db.engine.connect() as conn:
+        conn.execute(_db.text("UPDATE stats_cube_meta SET ref_day = NULL, cutoffs = NULL, groups = NULL "
+                              "WHERE id = 1"))
+        conn.execute(_db.text("DELETE FROM stats_cube"))
+        conn.execute(_db.text("DELETE FROM stats_cube_delta"))
+        conn.commit()
+
+
+def test_a_caseworkers_write_does_not_wait_for_an_imports_uncommitted_cells(built_cube, db, factory):
+    """A nightly import changes thousands of persons in one transaction; a caseworker's write to a person
+    in the same cube cell goes through at once (the cube's changes are appended, migration 0025)."""
+    import psycopg
+
+    url = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    # "The import": the test's own transaction, open until the test ends.
+    factory.person(birth="1990-05-05", sex="w", district="07", nationalities=("SYR",),
+                   residence_status="AE", state="arrived")
+    db.session.flush()
+    assert db.session.execute(db.text("SELECT count(*) FROM stats_cube_delta")).scalar() > 0
+    with psycopg.connect(url) as other:  # "the caseworker", a person of the same cell
+        other.execute("SET lock_timeout = '2s'")
+        other.execute("INSERT INTO person (birth_date, birth_precision, sex, nationality, residence_status, "
+                      "district_number, state, record_key) VALUES ('1990-06-06', 'day', 'w', 'SYR', 'AE', "
+                      "'07', 'arrived', 7)")
+        assert other.execute("SELECT sum(n) FROM stats_cube_delta WHERE rollup = 0").fetchone()[0] == 1
+        other.rollback()

@@ -1,8 +1,11 @@
 """Today's population from the cube table on PostgreSQL: current after every write, no GROUP BY over person.
 
 The cube (caseapp/stats/models.py, triggers in migration 0005) counts persons per key with their age
-group as of a reference day R. Every write to `person` adjusts it in the writer's own transaction, so
-a reader sees exactly the committed rows (plus its own uncommitted ones) - no stale cache. Rollup 1
+group as of a reference day R. Every write to `person` appends its changes per cell in the writer's own
+transaction (`stats_cube_delta`, migration 0025: appended, not updated, so no writer waits for another
+one's cell), and a read adds them to the cells, so a reader sees exactly the committed rows (plus its
+own uncommitted ones) - no stale cache. The beat task caseapp.stats.fold moves the changes into the
+cells every five minutes. Rollup 1
 holds only district, age group and nationality (about 5,000 rows at 200,000 persons instead of
 25,000); a query uses the smallest rollup that has all its dims and filters.
 
@@ -25,7 +28,6 @@ from sqlalchemy.exc import DBAPIError
 
 from caseapp.extensions import db
 from caseapp.stats import agegroups
-from caseapp.stats.dims import BASE_DIMS as DIMS
 from caseapp.stats.dims import HOUSING_BY_STATE, POPULATION_STATES
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,8 @@ MAX_GAP_DAYS = 2
 LAST = "~"  # stands for the unknown district while sorting: after every code, as in queries.sort_rows
 # Rollups of the cube (migration 0005): 1 holds only these dims, 0 all of them.
 ROLLUPS = {1: {"district", "age_group", "nationality"}}
+# The key columns of a cube cell (and of an appended change, stats_cube_delta).
+CUBE_KEY = "district, age_index, nationality, status, sex, state"
 # dim -> (cube column, person column)
 COLUMNS = {
     "district": ("district", "coalesce(district_number, '')"),
@@ -56,6 +60,13 @@ def cutoff_list(groups, day: date) -> list[date]:
 
 def available() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+def fold(connection=None) -> int:
+    """Move the changes the person triggers appended (stats_cube_delta) into the cells; returns the number
+    of cells touched. Waits only for a re-base, never for a writer."""
+    conn = connection if connection is not None else db.session.connection()
+    return int(conn.execute(text("SELECT stats_cube_fold()")).scalar() or 0)
 
 
 def rebase(day: date, groups, connection=None) -> None:
@@ -142,7 +153,10 @@ def _read(day: date, ref: date, dims, filters, groups):
         person_where.append(f"coalesce({COLUMNS[dim][1]}, '') = ANY(%(f_{dim})s)")
     cube_cols = "".join(f"{COLUMNS[k][0]} AS {k}, " for k in keys)
     person_cols = "".join(f"{COLUMNS[k][1]} AS {k}, " for k in keys)
-    parts = [f"SELECT {cube_cols}age_index AS idx, n, k FROM stats_cube WHERE {' AND '.join(cube_where)}"]
+    # The cells and the changes appended since the last fold (migration 0025), added up below.
+    cells_now = (f"(SELECT rollup, {CUBE_KEY}, n, k FROM stats_cube UNION ALL "
+                 f"SELECT rollup, {CUBE_KEY}, n, k FROM stats_cube_delta) AS sc")
+    parts = [f"SELECT {cube_cols}age_index AS idx, n, k FROM {cells_now} WHERE {' AND '.join(cube_where)}"]
     if day != ref:
         old, new = cutoff_list(groups, ref), cutoff_list(groups, day)
         params.update(old=old, new=new)
@@ -170,17 +184,14 @@ def _read(day: date, ref: date, dims, filters, groups):
         where.append("idx = ANY(%(ages)s)")
     ref_sql = "(SELECT ref_day FROM stats_cube_meta WHERE id = 1) AS ref"
 
-    def cells(source: str, add_up: bool) -> str:
-        if not add_up:
-            return f"SELECT {columns}n, k FROM ({source}) AS u WHERE {' AND '.join(where)} AND n <> 0"
+    def cells(source: str) -> str:
         return (f"SELECT {columns}sum(n) AS n, sum(k) AS k FROM ({source}) AS u WHERE {' AND '.join(where)} "
                 + (f"GROUP BY {', '.join(select)} " if select else "") + "HAVING sum(n) <> 0 OR sum(k) <> 0")
 
-    # The rollup's own key: its rows are the cells, nothing to add up.
-    exact = set(dims) == ROLLUPS.get(params["rollup"], set(DIMS))
-    sql = f"SELECT m.*, 0 AS part, {ref_sql} FROM ({cells(parts[0], not exact)}) AS m"
+    # Always added up: a cell and the changes appended to it since the last fold are several rows.
+    sql = f"SELECT m.*, 0 AS part, {ref_sql} FROM ({cells(parts[0])}) AS m"
     if len(parts) > 1:  # birthday crossers: few rows, added up in SQL, merged in _finish
-        sql += f" UNION ALL SELECT c.*, 1, {ref_sql} FROM ({cells(' UNION ALL '.join(parts[1:]), True)}) AS c"
+        sql += f" UNION ALL SELECT c.*, 1, {ref_sql} FROM ({cells(' UNION ALL '.join(parts[1:]))}) AS c"
     cursor = db.session.connection().connection.cursor()
     try:
         cursor.execute(sql, params)

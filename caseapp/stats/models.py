@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, SmallInteger, String
+from sqlalchemy import BigInteger, Date, DateTime, Integer, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from caseapp.extensions import db
@@ -31,6 +31,25 @@ class StatsCube(db.Model):
     state: Mapped[str] = mapped_column(String(12), primary_key=True)
     n: Mapped[int] = mapped_column(Integer, default=0)
     k: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # sum of record keys (0024)
+
+
+class StatsCubeDelta(db.Model):
+    """Changes to stats_cube not yet folded into its cells (migration 0025): the person triggers append one
+    row per cell and statement (no writer waits for another's cell), the reads add them, the beat task
+    `caseapp.stats.fold` moves them into the cells and the re-base deletes them."""
+
+    __tablename__ = "stats_cube_delta"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer(), "sqlite"), primary_key=True)
+    rollup: Mapped[int] = mapped_column(SmallInteger)
+    district: Mapped[str] = mapped_column(String(2))
+    age_index: Mapped[int] = mapped_column(SmallInteger)
+    nationality: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(12))
+    sex: Mapped[str] = mapped_column(String(1))
+    state: Mapped[str] = mapped_column(String(12))
+    n: Mapped[int] = mapped_column(Integer)
+    k: Mapped[int] = mapped_column(Integer)
 
 
 class StatsCubeMeta(db.Model):

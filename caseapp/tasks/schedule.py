@@ -39,6 +39,13 @@ BEAT_SCHEDULE["stats-cube-rebase"] = {
     "options": {"expires": 4 * HOUR},
 }
 
+# Statistics: fold the cube changes the person triggers appended (migration 0025) into its cells.
+BEAT_SCHEDULE["stats-cube-fold"] = {
+    "task": "caseapp.stats.fold",
+    "schedule": 300.0,
+    "options": {"expires": 240},
+}
+
 # Forecast (issue 16): the backtest by horizon that the printed ranges come from, nightly after the re-base.
 BEAT_SCHEDULE["forecast-evaluate-nightly"] = {
     "task": "caseapp.forecast.evaluate",
