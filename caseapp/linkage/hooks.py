@@ -1,15 +1,15 @@
 """The calls from the importer into record linkage.
 
 `caseapp.sources.operations.import_delivery` links a delivery's new records before it writes them:
-`before_create` allocates the ids the new persons would get, scores the records against everyone known
-(linker.link_records) and marks each record that links automatically with the person it belongs to, so
-the importer attaches it to that person as it attaches a record by its AZR number; no person is
-created and merged again. `after_create`, once the run's persons are written, stores a Link row per
-attached record (the why and the model version) and the review pairs of the new persons, and returns
-the counts the import summary reports.
+`before_create` allocates the ids the new persons would get, scores the records against each other and
+the known persons that share a blocking key with them (linker.link_records) and marks each record that
+links automatically with the person it belongs to, so the importer attaches it to that person as it
+attaches a record by its AZR number; no person is created and merged again. `after_create`, once the
+run's persons are written, stores a Link row per attached record (the why and the model version) and
+the review pairs of the new persons, and returns the counts the import summary reports.
 
-`after_import` links persons that already exist (written without linkage first); registration and
-tests use the same linker through it.
+`after_import` links persons that already exist (written without linkage first), merging each link into
+the older id (linker.link_persons).
 """
 from __future__ import annotations
 
@@ -18,24 +18,23 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Prelinked:
-    """What `before_create` decided for one run: the allocated person ids of the run's new records
-    (by the record's position in the plan's creates) and linkage's decisions, None when none were made."""
+    """What `before_create` decided for one run: the allocated person ids of the run's new records (by
+    id() of the importer's Item) and linkage's decisions, None when none were made."""
 
     ids: dict[int, int] = field(default_factory=dict)
     decided: object | None = None
 
 
-def before_create(source: str, creates: list, *, ids_for=None) -> Prelinked:
+def before_create(source: str, creates: list) -> Prelinked:
     """Decide the new records (importer Items) of a run; sets `item.link_person_id` and
-    `item.link_rule` on those that link automatically. `ids_for(n)` allocates person ids."""
+    `item.link_rule` on those that link automatically."""
     todo = [i for i in creates if i.link_person_id is None]
     if not todo:  # a re-delivery without new keys loads no linkage library (pandas, DuckDB, Splink)
         return Prelinked()
     from caseapp.linkage import features, linker
     from caseapp.sources import bulk
 
-    allocate = ids_for or (lambda n: bulk.allocate_ids("person", n))
-    ids = dict(zip((id(i) for i in todo), allocate(len(todo))))
+    ids = dict(zip((id(i) for i in todo), bulk.allocate_ids("person", len(todo))))
     incoming, keys = {}, {}
     for item in todo:
         pid = ids[id(item)]
@@ -51,7 +50,7 @@ def before_create(source: str, creates: list, *, ids_for=None) -> Prelinked:
         d = decided.links.get(ids[id(item)])
         if d is not None:
             item.link_person_id, item.link_rule = d.links_to, d.rule
-    return Prelinked({k: v for k, v in ids.items()}, decided)
+    return Prelinked(ids, decided)
 
 
 def after_create(prelinked: Prelinked, new_person_ids: list[int], *, by: str, channel: str | None = None
