@@ -221,27 +221,8 @@ def link_persons(new_ids, *, source: str, by=None, actor: str | None = None) -> 
                 continue
             except MergeRefused as exc:
                 d.queue = [(c, "model", str(exc)[:300])]
-        for c, kind, reason in d.queue:
-            notify = None
-            if kind == "azr":
-                notify = next(iter(sorted(sources.get(c.person_id, set()) - {source})), None)
-            pairs.append(
-                (
-                    d.incoming,
-                    c.person_id,
-                    {
-                        "kind": kind,
-                        "score": round(min(c.score, 99.0), 2),
-                        "probability": c.probability,
-                        "weights": c.weights,
-                        "reason": reason,
-                        "model_version": model.MODEL_VERSION,
-                        "notify_office": notify,
-                        "status": "open",
-                    },
-                )
-            )
-            counts.queued += 1
+        pairs.extend(_pairs_of(d, sources, source))
+        counts.queued += len(d.queue)
         counts.new_persons += 1
     _write_pairs(pairs)
     merge_many(bulk_links, by=by, actor=actor, source=source)
@@ -326,14 +307,7 @@ def record_links(decided: RecordDecisions, created: list[int], *, by=None, actor
     for d in decided.queued:
         if d.incoming not in made:
             continue
-        for c, kind, reason in d.queue:
-            notify = None
-            if kind == "azr":
-                notify = next(iter(sorted(decided.sources.get(c.person_id, set()) - {decided.source})), None)
-            pairs.append((d.incoming, c.person_id, {
-                "kind": kind, "score": round(min(c.score, 99.0), 2), "probability": c.probability,
-                "weights": c.weights, "reason": reason, "model_version": model.MODEL_VERSION,
-                "notify_office": notify, "status": "open"}))
+        pairs.extend(_pairs_of(d, decided.sources, decided.source))
     _write_pairs(pairs, {pid: (decided.source, key) for pid, key in decided.keys.items()})
     if rows:
         record("link", "linkage", decided.source, channel=channel,
@@ -342,6 +316,20 @@ def record_links(decided: RecordDecisions, created: list[int], *, by=None, actor
     db.session.flush()
     LAST_TIMINGS["write"] = round(time.perf_counter() - clock, 2)
     return decided.counts(made)
+
+
+def _pairs_of(d: decide.Decision, sources: dict[int, set[str]], source: str) -> list[tuple[int, int, dict]]:
+    """The review pairs of one decision's queue: (incoming id, candidate id, values of the ReviewPair); an
+    AZR conflict names the office that holds the number (it is told through the queue)."""
+    pairs = []
+    for c, kind, reason in d.queue:
+        others = sorted(sources.get(c.person_id, set()) - {source}) if kind == "azr" else []
+        notify = others[0] if others else None
+        pairs.append((d.incoming, c.person_id, {
+            "kind": kind, "score": round(min(c.score, 99.0), 2), "probability": c.probability,
+            "weights": c.weights, "reason": reason, "model_version": model.MODEL_VERSION,
+            "notify_office": notify, "status": "open"}))
+    return pairs
 
 
 def _persons_with_stays(ids: list[int]) -> set[int]:
