@@ -134,8 +134,8 @@ def _state_of_record(source: str, key: str, copy: Person) -> str:
     fields = src.loads(raw)
     if fields is None:
         return PersonState.arrived.value if copy.state == PersonState.accommodated else copy.state
-    values = {k: (date.fromisoformat(v[:10]) if k in src.DATES and isinstance(v, str) else v)
-              for k, v in fields.items()}
+    # The fields as precedence shows them for this one record (dates parsed).
+    values = {name: value for name, (value, _by) in src.derive([(source, fields, None)], {}).items()}
     ctx = apply.Context(source, 0, date.today(), f"source:{source}",
                         shelter_addresses=apply.load_shelter_addresses())
     return apply.entry_steps(ctx, values)[0]

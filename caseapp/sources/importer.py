@@ -33,8 +33,8 @@ class Known:
     key: str
     record_id: int
     person_id: int
-    raw_hash: str | None
-    values_hash: str
+    raw_hash: int | str | None  # as a number once loaded (load_known)
+    values_hash: str | None  # read only when needed (classify)
     missing_since: date | None
     # Set while a delivery is sorted (on the known record, not in sets of a million keys beside it):
     # the index of the line recognised by its raw hash (-1: none), the number of the key's first line in
